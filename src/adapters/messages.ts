@@ -1,0 +1,124 @@
+/**
+ * What the bot says, in Arabic and English, shared by every adapter. Platform formatting (HTML,
+ * embeds) is the adapter's; the words are here so every platform says the same thing.
+ */
+import { isAkhbarError } from '../core/errors.js';
+import type { Language } from '../core/types.js';
+
+/** Languages the bot's own messages exist in. */
+export type UiLanguage = 'ar' | 'en';
+
+/** The UI language for a detected or declared language (`other` falls back). */
+export function uiLanguage(language: Language | string | undefined, fallback: UiLanguage): UiLanguage {
+  if (language === undefined) return fallback;
+  if (language === 'ar' || language.startsWith('ar')) return 'ar';
+  if (language === 'en' || language.startsWith('en')) return 'en';
+  return fallback;
+}
+
+const texts = {
+  en: {
+    help: [
+      'akhbar: a news desk. Commands:',
+      '/post <text>: store an article (admins). Alone, /post waits for a pasted article ended by a line with a single "."',
+      '/summary [id]: the summary of an article (the latest if no id)',
+      '/latest: the summary of the newest article',
+      '/articles [page]: the stored articles',
+      '/ask <question>: an answer from the stored articles, with sources',
+      '/help: this message',
+    ].join('\n'),
+    posted: (id: string, title: string) => `Stored article ${id}: ${title}`,
+    duplicate: (id: string, title: string) => `Already stored as article ${id}: ${title}`,
+    noArticlesYet: 'No articles are stored yet. An admin can add one with /post.',
+    articlesHeader: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}:`,
+    sources: 'Sources',
+    fromCache: 'from cache',
+    pasteArticle: 'Paste the article (the first line is taken as its title). End with a line containing only "."',
+    unknownCommand: (command: string) => `Unknown command ${command}. Send /help for the list.`,
+    cannotReadFile: (path: string) => `Cannot read the file ${path}. Check the path and try again.`,
+    internalError: 'Something went wrong on our side; the error was logged. Please try again.',
+    emptyArticle: 'The article is empty. Send the text after /post.',
+    articleTooShort: (min: number, actual: number) =>
+      `The article is too short (${actual} characters; at least ${min} are needed).`,
+    articleTooLong: (max: number, actual: number) =>
+      `The article is too long (${actual.toLocaleString('en')} characters; at most ${max.toLocaleString('en')}).`,
+    invalidUrl: (url: string) => `"${url}" is not a web address (http or https).`,
+    articleNotFound: (id: string) => `There is no article with the id "${id}". Send /articles to see the ids.`,
+    ambiguousId: (id: string, matches: string[]) => `"${id}" matches several articles: ${matches.join(', ')}. Use more characters.`,
+    notAdmin: 'Only admins can post articles.',
+    emptyQuestion: 'Ask a question after /ask, for example: /ask who met the president?',
+    questionTooLong: (max: number) => `The question is too long; keep it under ${max} characters.`,
+    storeUnavailable: 'The article store is not reachable right now. Nothing was lost; please try again shortly.',
+  },
+  ar: {
+    help: [
+      'أخبار: مكتب أخبار. الأوامر:',
+      '‏/post <نص>: حفظ مقال (للمشرفين). وحده، ينتظر ‎/post‎ لصق مقال ينتهي بسطر فيه "." فقط',
+      '‏/summary [المعرف]: ملخص مقال (الأحدث إن لم يُذكر معرف)',
+      '‏/latest: ملخص أحدث مقال',
+      '‏/articles [الصفحة]: المقالات المخزنة',
+      '‏/ask <سؤال>: إجابة من المقالات المخزنة مع المصادر',
+      '‏/help: هذه الرسالة',
+    ].join('\n'),
+    posted: (id: string, title: string) => `حُفظ المقال ${id}: ${title}`,
+    duplicate: (id: string, title: string) => `هذا المقال محفوظ من قبل برقم ${id}: ${title}`,
+    noArticlesYet: 'لا توجد مقالات مخزنة بعد. يمكن للمشرف إضافة مقال بالأمر ‎/post‎.',
+    articlesHeader: (from: number, to: number, total: number) => `المقالات ${from}–${to} من ${total}:`,
+    sources: 'المصادر',
+    fromCache: 'من الذاكرة المؤقتة',
+    pasteArticle: 'الصق المقال (السطر الأول عنوانه). اختم بسطر فيه "." فقط',
+    unknownCommand: (command: string) => `الأمر ${command} غير معروف. أرسل ‎/help‎ لقائمة الأوامر.`,
+    cannotReadFile: (path: string) => `تعذرت قراءة الملف ${path}. تحقق من المسار وحاول مجددا.`,
+    internalError: 'حدث خطأ من جهتنا وسُجّل. حاول مرة أخرى من فضلك.',
+    emptyArticle: 'المقال فارغ. أرسل النص بعد ‎/post‎.',
+    articleTooShort: (min: number, actual: number) => `المقال قصير جدا (${actual} حرفا، والحد الأدنى ${min}).`,
+    articleTooLong: (max: number, actual: number) =>
+      `المقال طويل جدا (${actual.toLocaleString('en')} حرفا، والحد الأقصى ${max.toLocaleString('en')}).`,
+    invalidUrl: (url: string) => `«${url}» ليس عنوان موقع (http أو https).`,
+    articleNotFound: (id: string) => `لا يوجد مقال بالمعرف «${id}». أرسل ‎/articles‎ لرؤية المعرفات.`,
+    ambiguousId: (id: string, matches: string[]) => `«${id}» يطابق أكثر من مقال: ${matches.join('، ')}. اكتب أحرفا أكثر.`,
+    notAdmin: 'نشر المقالات للمشرفين فقط.',
+    emptyQuestion: 'اكتب سؤالك بعد ‎/ask‎، مثلا: ‎/ask‎ من التقى الرئيس؟',
+    questionTooLong: (max: number) => `السؤال طويل جدا؛ اجعله أقل من ${max} حرفا.`,
+    storeUnavailable: 'مخزن المقالات غير متاح الآن. لم يضع شيء؛ حاول بعد قليل.',
+  },
+} as const;
+
+/** The message texts in one language. */
+export type Messages = (typeof texts)['en'];
+
+/** The bot's messages in `language`. */
+export function messages(language: UiLanguage): Messages {
+  return texts[language] as Messages;
+}
+
+/** The text a user sees for a failed request: the domain reason, or a generic apology for bugs. */
+export function errorText(error: unknown, language: UiLanguage): string {
+  const m = messages(language);
+  if (!isAkhbarError(error)) return m.internalError;
+  const d = error.details;
+  switch (d.code) {
+    case 'EMPTY_ARTICLE':
+      return m.emptyArticle;
+    case 'ARTICLE_TOO_SHORT':
+      return m.articleTooShort(d.minChars, d.actualChars);
+    case 'ARTICLE_TOO_LONG':
+      return m.articleTooLong(d.maxChars, d.actualChars);
+    case 'INVALID_URL':
+      return m.invalidUrl(d.url);
+    case 'ARTICLE_NOT_FOUND':
+      return m.articleNotFound(d.id);
+    case 'AMBIGUOUS_ARTICLE_ID':
+      return m.ambiguousId(d.id, d.matches);
+    case 'NO_ARTICLES':
+      return m.noArticlesYet;
+    case 'NOT_ADMIN':
+      return m.notAdmin;
+    case 'EMPTY_QUESTION':
+      return m.emptyQuestion;
+    case 'QUESTION_TOO_LONG':
+      return m.questionTooLong(d.maxChars);
+    case 'STORE_UNAVAILABLE':
+      return m.storeUnavailable;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The `akhbar` command line: `start` (the bot, or the console without platform tokens), and
+ * scriptable `post`, `list`, `summary`, `ask`, `eval`, each with `--json` where it prints results.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, errorFields } from './core/logger.js';
+import { isAkhbarError } from './core/errors.js';
+import type { Actor } from './core/types.js';
+import { detectLanguage } from './core/text/index.js';
+import { errorText, uiLanguage } from './adapters/messages.js';
+import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './adapters/console/render.js';
+import { evaluateQa, evaluateSummaries } from './eval/evaluate.js';
+import { createExtractiveEngine } from './engines/extractive/index.js';
+import { openServices, runBot } from './main.js';
+
+const USAGE = `Usage: akhbar <command> [options]
+
+Commands:
+  start                                   run the bot (the local console when no platform token is set)
+  post --file F [--title T] [--url U]     store an article (F may be - for standard input)
+  list [--offset N] [--limit N]           list stored articles, newest first
+  summary [ID]                            summarise an article (the latest without ID)
+  ask "QUESTION"                          answer from the stored articles, with citations
+  eval qa --data F.jsonl [--distractors C.jsonl --limit N] --out P.jsonl
+  eval summary --data F.jsonl --out P.jsonl
+Options: --json prints machine-readable JSON; --help prints this text.`;
+
+const operator: Actor = { kind: 'operator' };
+
+/** Runs the command line with `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        file: { type: 'string' },
+        title: { type: 'string' },
+        url: { type: 'string' },
+        offset: { type: 'string' },
+        limit: { type: 'string' },
+        data: { type: 'string' },
+        out: { type: 'string' },
+        distractors: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command = 'start', ...rest] = positionals;
+  if (values.help || command === 'help') {
+    out(USAGE);
+    return 0;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`akhbar: configuration error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const language = config.defaultLanguage;
+  const json = (value: unknown) => out(JSON.stringify(value, null, 2));
+
+  try {
+    switch (command) {
+      case 'start':
+        await runBot(config);
+        return 0;
+      case 'eval':
+        return await runEval(config, rest[0], values, out);
+      case 'post':
+      case 'list':
+      case 'summary':
+      case 'ask':
+        break;
+      default:
+        process.stderr.write(`akhbar: unknown command "${command}"\n\n${USAGE}\n`);
+        return 2;
+    }
+
+    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const services = await openServices(config, logger);
+    try {
+      const { desk } = services;
+      if (command === 'post') {
+        if (!values.file) return usageError('post needs --file F (or --file - for standard input)');
+        const text = values.file === '-' ? await readStdin() : await readFile(values.file, 'utf8');
+        const result = await desk.postArticle(
+          { text, ...(values.title ? { title: values.title } : {}), ...(values.url ? { url: values.url } : {}) },
+          operator,
+        );
+        const { id, title, language: articleLanguage } = result.article;
+        if (values.json) json({ id, title, language: articleLanguage, duplicate: result.duplicate });
+        else out(renderPosted(result, uiLanguage(articleLanguage, language)));
+      } else if (command === 'list') {
+        const page = desk.listArticles({ offset: toInt(values.offset, 0), limit: toInt(values.limit, 20) });
+        if (values.json) json(page);
+        else out(renderArticleList(page, language));
+      } else if (command === 'summary') {
+        const summary = await desk.summarize(rest[0]);
+        if (values.json) {
+          json({ articleId: summary.articleId, language: summary.language, text: summary.text, sentences: summary.sentences });
+        } else out(renderSummary(summary));
+      } else {
+        const question = rest.join(' ');
+        const answer = await desk.ask(question, operator);
+        if (values.json) {
+          json({ found: answer.found, text: answer.text, citations: answer.citations.map(({ articleId, title, quote }) => ({ articleId, title, quote })), cached: answer.cached, engine: answer.engine });
+        } else out(renderAnswer(answer, uiLanguage(detectLanguage(question), language)));
+      }
+      return 0;
+    } finally {
+      await services.close();
+    }
+  } catch (error) {
+    if (isAkhbarError(error)) {
+      const text = errorText(error, language);
+      if (values.json) json({ error: error.code, message: text });
+      else process.stderr.write(`akhbar: ${text}\n`);
+      return 1;
+    }
+    createLogger('error').error('command failed', errorFields(error));
+    process.stderr.write(`akhbar: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function runEval(
+  config: Config,
+  kind: string | undefined,
+  values: { data?: string; out?: string; distractors?: string; limit?: string },
+  out: (text: string) => void,
+): Promise<number> {
+  if (!values.data || !values.out) return usageError('eval needs --data F.jsonl and --out P.jsonl');
+  const engine = createExtractiveEngine();
+  if (kind === 'qa') {
+    const report = await evaluateQa(config, engine, {
+      data: values.data,
+      out: values.out,
+      ...(values.distractors ? { distractors: values.distractors } : {}),
+      ...(values.limit ? { limit: toInt(values.limit, 0) } : {}),
+    });
+    out(JSON.stringify(report));
+    return 0;
+  }
+  if (kind === 'summary') {
+    out(JSON.stringify(await evaluateSummaries(config, engine, { data: values.data, out: values.out })));
+    return 0;
+  }
+  return usageError('eval takes qa or summary');
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`akhbar: ${message}\n\n${USAGE}\n`);
+  return 2;
+}
+
+function toInt(raw: string | undefined, fallback: number): number {
+  const parsed = raw === undefined ? NaN : Number.parseInt(raw, 10);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,123 @@
+/**
+ * The one place that reads the environment. Everything else receives a typed `Config`.
+ * Invalid values fail at start with a message that names the variable.
+ */
+import { config as loadDotenv } from 'dotenv';
+import type { LogLevel } from './core/logger.js';
+
+/** The validated settings of one akhbar process. */
+export interface Config {
+  /** keyv connection string: sqlite://relative.sqlite, sqlite:///absolute.sqlite, redis://host:port, memory:// */
+  readonly storeUrl: string;
+  /** Platform-qualified ids allowed to post, e.g. `telegram:123`. */
+  readonly adminIds: ReadonlySet<string>;
+  /** Language of system messages when a user's own language is unknown. */
+  readonly defaultLanguage: 'ar' | 'en';
+  readonly summaryMinSentences: number;
+  readonly summaryMaxSentences: number;
+  readonly answerMaxSentences: number;
+  /** Lifetime of a cached answer; 0 keeps answers until the question's evidence changes. */
+  readonly answerCacheTtlSeconds: number;
+  readonly minArticleChars: number;
+  readonly maxArticleChars: number;
+  readonly maxQuestionChars: number;
+  readonly logLevel: LogLevel;
+}
+
+/** Thrown when an environment variable is missing or invalid; the message names it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const STORE_URL_FORMS = /^(sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+|memory:\/\/)$/;
+const ADMIN_ID_FORM = /^(telegram|discord):-?\d+$/;
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/** Parses and validates settings from `env` (process.env plus `.env` by default). */
+export function loadConfig(env: Env = readEnvironment()): Config {
+  const summaryMinSentences = integer(env, 'SUMMARY_MIN_SENTENCES', 3, 1, 10);
+  const summaryMaxSentences = integer(env, 'SUMMARY_MAX_SENTENCES', 5, 1, 10);
+  if (summaryMaxSentences < summaryMinSentences) {
+    throw new ConfigError('SUMMARY_MAX_SENTENCES', `must be at least SUMMARY_MIN_SENTENCES (${summaryMinSentences})`);
+  }
+  const minArticleChars = integer(env, 'MIN_ARTICLE_CHARS', 80, 1, 10_000);
+  const maxArticleChars = integer(env, 'MAX_ARTICLE_CHARS', 100_000, 1_000, 10_000_000);
+  if (maxArticleChars <= minArticleChars) {
+    throw new ConfigError('MAX_ARTICLE_CHARS', `must be greater than MIN_ARTICLE_CHARS (${minArticleChars})`);
+  }
+  return {
+    storeUrl: storeUrl(env),
+    adminIds: adminIds(env),
+    defaultLanguage: oneOf(env, 'DEFAULT_LANGUAGE', ['ar', 'en'] as const, 'en'),
+    summaryMinSentences,
+    summaryMaxSentences,
+    answerMaxSentences: integer(env, 'ANSWER_MAX_SENTENCES', 2, 1, 5),
+    answerCacheTtlSeconds: integer(env, 'ANSWER_CACHE_TTL_SECONDS', 86_400, 0, 365 * 86_400),
+    minArticleChars,
+    maxArticleChars,
+    maxQuestionChars: integer(env, 'MAX_QUESTION_CHARS', 1_000, 10, 100_000),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}
+
+/** process.env with `.env` from the working directory loaded underneath it (the process env wins). */
+export function readEnvironment(): Env {
+  loadDotenv({ quiet: true });
+  return process.env;
+}
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function storeUrl(env: Env): string {
+  const raw = value(env, 'STORE_URL') ?? 'sqlite://data/akhbar.sqlite';
+  if (!STORE_URL_FORMS.test(raw)) {
+    throw new ConfigError(
+      'STORE_URL',
+      `"${raw}" is not one of sqlite://path.sqlite, sqlite:///absolute/path.sqlite, redis://host:port, memory://`,
+    );
+  }
+  return raw;
+}
+
+function adminIds(env: Env): ReadonlySet<string> {
+  const raw = value(env, 'ADMIN_IDS');
+  if (!raw) return new Set();
+  const ids = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  for (const id of ids) {
+    if (!ADMIN_ID_FORM.test(id)) {
+      throw new ConfigError('ADMIN_IDS', `"${id}" is not a platform-qualified id such as telegram:123 or discord:456`);
+    }
+  }
+  return new Set(ids);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `"${raw}" is not a whole number`);
+  const parsed = Number(raw);
+  if (parsed < min || parsed > max) throw new ConfigError(name, `${parsed} is outside ${min}..${max}`);
+  return parsed;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const lower = raw.toLowerCase() as T;
+  if (!allowed.includes(lower)) throw new ConfigError(name, `"${raw}" is not one of ${allowed.join(', ')}`);
+  return lower;
+}

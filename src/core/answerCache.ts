@@ -1,0 +1,50 @@
+/**
+ * The answer cache. Its key holds the question, the engine and its version, and the evidence the
+ * answer was built from (which sentences of which articles). A new article that becomes evidence for
+ * a question changes the key, so a stale answer is never served; an unrelated article changes
+ * nothing, so the cache survives it.
+ */
+import { createHash } from 'node:crypto';
+import type Keyv from 'keyv';
+import type { Passage } from './engine.js';
+import { foldForMatching } from './text/index.js';
+import type { Answer } from './types.js';
+
+/** What is stored per cached answer (the `cached` flag is set on the way out). */
+export type CachedAnswer = Omit<Answer, 'cached'> & { readonly createdAt: string };
+
+/** The parts an answer depends on. */
+export interface AnswerKeyParts {
+  readonly question: string;
+  readonly engineName: string;
+  readonly engineVersion: string;
+  readonly passages: readonly Passage[];
+}
+
+/** The cache key of an answer: equal exactly when question wording, engine and evidence are equal. */
+export function answerCacheKey(parts: AnswerKeyParts): string {
+  // Folding makes "Who met Tebboune?" and "who met tebboune" one question; the wording's
+  // question words stay in, so "who" and "when" questions never share an answer.
+  const question = foldForMatching(parts.question)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  const evidence = parts.passages.map((p) => `${p.articleId}:${p.sentences.map((s) => s.index).join(',')}`);
+  const material = JSON.stringify([question, parts.engineName, parts.engineVersion, evidence]);
+  return createHash('sha256').update(material).digest('hex');
+}
+
+/** Reads and writes cached answers in a keyv namespace. */
+export interface AnswerCache {
+  get(key: string): Promise<CachedAnswer | undefined>;
+  set(key: string, answer: CachedAnswer): Promise<void>;
+}
+
+/** An answer cache over `keyv`; `ttlSeconds` 0 keeps entries until their evidence changes. */
+export function createAnswerCache(keyv: Keyv<CachedAnswer>, ttlSeconds: number): AnswerCache {
+  return {
+    get: (key) => keyv.get(key),
+    async set(key, answer) {
+      await keyv.set(key, answer, ttlSeconds > 0 ? ttlSeconds * 1000 : undefined);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The interface both engines implement: the embedded extractive engine and the LLM engine.
+ * Retrieval is the core's; an engine only sees the passages it is given.
+ */
+import type { Article, Citation, Language } from './types.js';
+
+/** One sentence of a passage, with its position in the article and how well it matches the question. */
+export interface PassageSentence {
+  readonly index: number;
+  readonly text: string;
+  /** Share of the question's term weight this sentence contains, 0..1. */
+  readonly coverage: number;
+}
+
+/** A window of sentences from one article, handed to an engine as evidence. */
+export interface Passage {
+  /** Unique within one request, e.g. `P1`; the LLM cites passages by it. */
+  readonly id: string;
+  readonly articleId: string;
+  readonly title: string;
+  readonly url?: string;
+  readonly language: Language;
+  readonly sentences: readonly PassageSentence[];
+  /** Retrieval score used to rank passages, higher is better. */
+  readonly score: number;
+}
+
+/** What the core asks an engine to summarise. */
+export interface SummaryRequest {
+  readonly article: Article;
+  /** The language wanted; an engine that cannot translate answers in the article's language. */
+  readonly language: Language;
+  readonly minSentences: number;
+  readonly maxSentences: number;
+}
+
+/** An engine's summary: sentences in reading order, and the language they are in. */
+export interface EngineSummary {
+  readonly sentences: readonly string[];
+  readonly language: Language;
+}
+
+/** What the core asks an engine to answer. */
+export interface AnswerRequest {
+  readonly question: string;
+  readonly language: Language;
+  /** Best first; never empty (the core declines by itself when nothing is relevant). */
+  readonly passages: readonly Passage[];
+  readonly maxSentences: number;
+}
+
+/** An engine's answer; `found: false` means the passages do not contain it. */
+export interface EngineAnswer {
+  readonly found: boolean;
+  readonly text: string;
+  readonly citations: readonly Citation[];
+}
+
+/** A summariser and question answerer. */
+export interface Engine {
+  /** Shown to users and stored with results, e.g. `embedded` or `openai:gpt-4o-mini`. */
+  readonly name: string;
+  /** Changes whenever the same input could give a different output (algorithm or prompt edits); part of cache keys. */
+  readonly version: string;
+  summarize(request: SummaryRequest): Promise<EngineSummary>;
+  answer(request: AnswerRequest): Promise<EngineAnswer>;
+}

@@ -1,0 +1,135 @@
+/**
+ * Durable storage on keyv: one namespace per kind of record, in a SQLite file by default,
+ * in Redis when several processes share one store, or in memory for tests and evaluation.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Keyv from 'keyv';
+import KeyvSqlite from '@keyv/sqlite';
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { AkhbarError } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** The record kinds the core keeps, each in its own keyv namespace. */
+export type Namespace = 'articles' | 'summaries' | 'answers' | 'subscriptions' | 'deliveries';
+
+const NAMESPACES: readonly Namespace[] = ['articles', 'summaries', 'answers', 'subscriptions', 'deliveries'];
+
+/** Keyv instances by namespace, plus how to close them. */
+export interface Store {
+  /** `memory`, `sqlite` or `redis`: what the data survives depends on it. */
+  readonly kind: 'memory' | 'sqlite' | 'redis';
+  namespace<T = unknown>(name: Namespace): Keyv<T>;
+  /** Every [key, value] of a namespace, in no particular order. */
+  entries<T>(name: Namespace): AsyncGenerator<[string, T]>;
+  close(): Promise<void>;
+}
+
+/** Opens the store named by a keyv connection string (see Config.storeUrl). */
+export async function openStore(url: string, logger: Logger): Promise<Store> {
+  if (url.startsWith('memory://')) return memoryStore(logger);
+  if (url.startsWith('sqlite://')) return sqliteStore(url, logger);
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) return redisStore(url, logger);
+  throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `unsupported store URL ${url}` });
+}
+
+function watchErrors(keyv: Keyv, name: Namespace, logger: Logger): Keyv {
+  // Without a listener keyv rethrows adapter errors as unhandled events and the process dies.
+  keyv.on('error', (error: unknown) => logger.error('store error', { namespace: name, error: String(error) }));
+  return keyv;
+}
+
+function makeStore(kind: Store['kind'], spaces: Map<Namespace, Keyv>, close: () => Promise<void>): Store {
+  return {
+    kind,
+    namespace<T>(name: Namespace): Keyv<T> {
+      const keyv = spaces.get(name);
+      if (!keyv) throw new Error(`unknown namespace ${name}`);
+      return keyv as Keyv<T>;
+    },
+    async *entries<T>(name: Namespace): AsyncGenerator<[string, T]> {
+      const keyv = spaces.get(name);
+      if (!keyv?.iterator) throw new Error(`namespace ${name} cannot be iterated`);
+      for await (const [key, value] of keyv.iterator(undefined)) {
+        if (value !== undefined) yield [String(key), value as T];
+      }
+    },
+    close,
+  };
+}
+
+function memoryStore(logger: Logger): Store {
+  const spaces = new Map<Namespace, Keyv>();
+  for (const name of NAMESPACES) spaces.set(name, watchErrors(new Keyv({ namespace: name }), name, logger));
+  return makeStore('memory', spaces, async () => {});
+}
+
+async function sqliteStore(url: string, logger: Logger): Promise<Store> {
+  const path = url.replace(/^sqlite:\/\//, '');
+  const spaces = new Map<Namespace, Keyv>();
+  const adapters: KeyvSqlite[] = [];
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    for (const name of NAMESPACES) {
+      // A table per namespace keeps listing one kind of record from scanning the others.
+      const adapter = new KeyvSqlite({ uri: url, table: `akhbar_${name}`, busyTimeout: 10_000, iterationLimit: 1_000 });
+      adapters.push(adapter);
+      // WAL lets several connections (one per namespace) read while one writes.
+      await adapter.query('PRAGMA journal_mode=WAL');
+      await adapter.query('PRAGMA synchronous=NORMAL');
+      spaces.set(name, watchErrors(new Keyv({ store: adapter, namespace: name }), name, logger));
+    }
+  } catch (error) {
+    await Promise.allSettled(adapters.map((adapter) => adapter.disconnect()));
+    throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `cannot open SQLite store ${path}: ${String(error)}` }, { cause: error });
+  }
+  return makeStore('sqlite', spaces, async () => {
+    await Promise.allSettled(adapters.map((adapter) => adapter.disconnect()));
+  });
+}
+
+async function redisStore(url: string, logger: Logger): Promise<Store> {
+  let connectedOnce = false;
+  const client = createClient({
+    url,
+    socket: {
+      connectTimeout: 5_000,
+      // Keep reconnecting after a Redis restart, but fail at once when the first connect fails:
+      // a wrong STORE_URL should stop the start, not hang it.
+      reconnectStrategy: (retries: number, cause: Error) =>
+        connectedOnce ? Math.min(100 * 2 ** retries, 5_000) : cause,
+    },
+  });
+  client.on('error', (error: unknown) => logger.warn('redis connection error', { error: String(error) }));
+  try {
+    await withTimeout(client.connect(), 10_000, 'connecting to Redis');
+    connectedOnce = true;
+  } catch (error) {
+    if (client.isOpen) client.destroy();
+    throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `cannot reach Redis at ${redactUrl(url)}: ${String(error)}` }, { cause: error });
+  }
+  const spaces = new Map<Namespace, Keyv>();
+  for (const name of NAMESPACES) {
+    const adapter = new KeyvRedis(client as never, { namespace: `akhbar:${name}`, keyPrefixSeparator: ':' });
+    spaces.set(name, watchErrors(new Keyv({ store: adapter, namespace: `akhbar:${name}`, useKeyPrefix: false }), name, logger));
+  }
+  return makeStore('redis', spaces, async () => {
+    if (client.isOpen) await client.quit().catch(() => client.destroy());
+  });
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

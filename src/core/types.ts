@@ -1,0 +1,67 @@
+/**
+ * The domain of akhbar: articles, summaries, answers and who asks for them.
+ * Nothing here knows about Telegram, Discord or any transport.
+ */
+
+/** Languages the bot speaks to users in; `other` is any text that is neither Arabic nor English. */
+export type Language = 'ar' | 'en' | 'other';
+
+/** A stored news article. `text` is the cleaned body, kept as the author wrote it (not folded). */
+export interface Article {
+  /** Stable id: a prefix of the SHA-256 of the normalised body, so the same text is the same article. */
+  readonly id: string;
+  readonly title: string;
+  readonly text: string;
+  readonly language: Language;
+  readonly url?: string;
+  /** ISO 8601 time the article was stored. */
+  readonly postedAt: string;
+  /** Platform-qualified id of who posted it, e.g. `telegram:123`, or `operator` for the local console. */
+  readonly postedBy: string;
+}
+
+/** What an admin hands in to post an article. */
+export interface ArticleInput {
+  readonly text: string;
+  readonly title?: string;
+  readonly url?: string;
+}
+
+/** A summary of one article, in one language. */
+export interface Summary {
+  readonly articleId: string;
+  readonly title: string;
+  readonly language: Language;
+  /** The sentences of the summary, in article order. */
+  readonly sentences: readonly string[];
+  /** The sentences joined for display. */
+  readonly text: string;
+  /** Which engine made it, e.g. `embedded` or `openai:gpt-4o-mini`. */
+  readonly engine: string;
+}
+
+/** Where a piece of an answer comes from. */
+export interface Citation {
+  readonly articleId: string;
+  readonly title: string;
+  /** The sentence(s) of the article the answer rests on, quoted as stored. */
+  readonly quote: string;
+  readonly url?: string;
+}
+
+/** The answer to a user's question about the stored articles. */
+export interface Answer {
+  /** False when the stored articles do not contain the answer; `text` then says so. */
+  readonly found: boolean;
+  readonly text: string;
+  readonly language: Language;
+  readonly citations: readonly Citation[];
+  /** True when served from the answer cache. */
+  readonly cached: boolean;
+  readonly engine: string;
+}
+
+/** Who is acting: the local operator at the console, or a user of a chat platform. */
+export type Actor =
+  | { readonly kind: 'operator' }
+  | { readonly kind: 'user'; readonly platform: string; readonly userId: string; readonly language?: Language };

@@ -1,0 +1,59 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runConsole } from '../../../src/adapters/console/index.js';
+import { createConsoleSession } from '../../../src/adapters/console/session.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { openTestDesk } from '../../support/desk.js';
+import { sampleArticle } from '../../support/fixtures.js';
+
+describe('console session', () => {
+  it('posts a pasted article, summarises it, and answers a plain-text question with its source', async () => {
+    const { desk } = await openTestDesk();
+    const session = createConsoleSession(desk, 'en', silentLogger);
+    expect(await session.handle('/post')).toContain('Paste the article');
+    for (const line of sampleArticle('ar-solar-plant.txt').split('\n')) expect(await session.handle(line)).toBe('');
+    const posted = await session.handle('.');
+    expect(posted).toMatch(/^Stored article [0-9a-f]{12}: افتتاح أكبر محطة/);
+
+    const summary = await session.handle('/latest');
+    expect(summary.split('\n').filter((line) => line.startsWith('• ')).length).toBeGreaterThanOrEqual(3);
+
+    const answer = await session.handle('من هو مدير المشروع؟');
+    expect(answer).toContain('كريم بن صالح');
+    expect(answer).toContain('المصادر:');
+    expect(await session.handle('من هو مدير المشروع؟')).toContain('من الذاكرة المؤقتة');
+  });
+
+  it('answers bad input with a clear message and keeps going', async () => {
+    const { desk } = await openTestDesk();
+    const session = createConsoleSession(desk, 'en', silentLogger);
+    expect(await session.handle('/ask Who opened it?')).toBe('No articles are stored yet. An admin can add one with /post.');
+    expect(await session.handle('/post Too short.')).toMatch(/too short/);
+    expect(await session.handle('/frobnicate')).toMatch(/Unknown command \/frobnicate/);
+    expect(await session.handle('/post --file /no/such/file.txt')).toBe(
+      'Cannot read the file /no/such/file.txt. Check the path and try again.',
+    );
+    expect(await session.handle(`/post ${sampleArticle('en-rail-strike.txt')}`)).toMatch(/^Stored article/);
+    expect(await session.handle('/summary 0000ffff')).toMatch(/no article with the id "0000ffff"/);
+    expect(await session.handle('/articles')).toMatch(/Articles 1–1 of 1:\n[0-9a-f]{12}/);
+  });
+});
+
+describe('console terminal', () => {
+  it('reads commands line by line until the input ends', async () => {
+    const { desk } = await openTestDesk();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const done = runConsole({ desk, language: 'en', logger: silentLogger, input, output });
+    input.write('/help\n');
+    input.write(`/post ${sampleArticle('en-rail-strike.txt').replace(/\n+/g, ' ')}\n`);
+    input.write('Who is the union leader?\n');
+    input.end();
+    await done;
+    expect(printed).toContain('/ask <question>');
+    expect(printed).toContain('Stored article');
+    expect(printed).toContain('Tom Brandt');
+  });
+});

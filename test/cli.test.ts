@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../bin/akhbar.mjs', import.meta.url));
+const examples = fileURLToPath(new URL('../examples/articles/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'akhbar-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function akhbar(args: string[], storeName = 'cli.sqlite'): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, STORE_URL: `sqlite://${join(dir, storeName)}`, LOG_LEVEL: 'warn' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('akhbar CLI', () => {
+  it('posts, lists, summarises and answers with --json, across separate processes', async () => {
+    const posted = await akhbar(['post', '--file', join(examples, 'ar-solar-plant.txt'), '--json']);
+    expect(posted.code).toBe(0);
+    const article = JSON.parse(posted.stdout);
+    expect(article).toMatchObject({ title: 'افتتاح أكبر محطة للطاقة الشمسية في مدينة الواحات الجديدة', language: 'ar', duplicate: false });
+
+    const again = JSON.parse((await akhbar(['post', '--file', join(examples, 'ar-solar-plant.txt'), '--json'])).stdout);
+    expect(again).toMatchObject({ id: article.id, duplicate: true });
+
+    const summary = JSON.parse((await akhbar(['summary', article.id, '--json'])).stdout);
+    expect(summary.articleId).toBe(article.id);
+    expect(summary.language).toBe('ar');
+    expect(summary.sentences.length).toBeGreaterThanOrEqual(3);
+
+    const ask = ['ask', 'كم منزلا ستزود المحطة بالكهرباء؟', '--json'];
+    const first = JSON.parse((await akhbar(ask)).stdout);
+    expect(first).toMatchObject({ found: true, cached: false, engine: 'embedded' });
+    expect(first.text).toContain('90 ألف منزل');
+    expect(first.citations[0]).toMatchObject({ articleId: article.id });
+    const second = JSON.parse((await akhbar(ask)).stdout);
+    expect(second).toMatchObject({ found: true, cached: true, text: first.text });
+
+    const declined = JSON.parse((await akhbar(['ask', 'من فاز بكأس العالم لكرة القدم؟', '--json'])).stdout);
+    expect(declined).toMatchObject({ found: false, citations: [] });
+
+    const list = JSON.parse((await akhbar(['list', '--json'])).stdout);
+    expect(list.total).toBe(1);
+  }, 60_000);
+
+  it('exits non-zero with a clear message for bad input', async () => {
+    const unknown = await akhbar(['summary', 'abcdef123456'], 'empty.sqlite');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No articles are stored yet/);
+    const missing = await akhbar(['post'], 'empty.sqlite');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--file/);
+  }, 30_000);
+
+  it('names the variable when the configuration is invalid', async () => {
+    const { code, stderr } = await run(process.execPath, [bin, 'list'], { cwd: dir, env: { PATH: process.env.PATH, STORE_URL: 'ftp://x' } }).then(
+      (r) => ({ code: 0, stderr: r.stderr }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/STORE_URL/);
+  });
+
+  it('evaluates question answering over a JSONL data set', async () => {
+    const context = readFileSync(join(examples, 'en-flood-barrier.txt'), 'utf8');
+    const data = join(dir, 'qa.jsonl');
+    writeFileSync(
+      data,
+      [
+        { id: 'q1', title: 't', context, question: 'How quickly can the gates be closed?', answers: ['25 minutes'], answer_start: 0 },
+        { id: 'q2', title: 't', context, question: 'Who is the president of France?', answers: ['x'], answer_start: 0 },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const out = join(dir, 'qa.out.jsonl');
+    const result = await akhbar(['eval', 'qa', '--data', data, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ questions: 2, articles: 1, found: 1 });
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ id: 'q1', found: true });
+    expect(lines[0].answer).toContain('25 minutes');
+    // Citations name the article by the SHA-256 of the original context.
+    const { createHash } = await import('node:crypto');
+    expect(lines[0].citations).toEqual([createHash('sha256').update(context).digest('hex')]);
+    expect(lines[1]).toMatchObject({ id: 'q2', found: false, citations: [] });
+  }, 30_000);
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('gives working defaults with an empty environment: a SQLite file under ./data, no admins', () => {
+    const config = loadConfig({});
+    expect(config.storeUrl).toBe('sqlite://data/akhbar.sqlite');
+    expect(config.adminIds.size).toBe(0);
+    expect(config.summaryMinSentences).toBe(3);
+    expect(config.summaryMaxSentences).toBe(5);
+    expect(config.maxArticleChars).toBe(100_000);
+  });
+
+  it('reads platform-qualified admin ids', () => {
+    const config = loadConfig({ ADMIN_IDS: 'telegram:123, discord:456' });
+    expect([...config.adminIds]).toEqual(['telegram:123', 'discord:456']);
+  });
+
+  it.each([
+    ['STORE_URL', 'postgres://db/akhbar'],
+    ['ADMIN_IDS', '123'],
+    ['SUMMARY_MAX_SENTENCES', 'five'],
+    ['MAX_ARTICLE_CHARS', '10'],
+    ['LOG_LEVEL', 'loud'],
+    ['DEFAULT_LANGUAGE', 'fr'],
+  ])('fails at start naming %s when it is %j', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  it('refuses a summary maximum below the minimum', () => {
+    expect(() => loadConfig({ SUMMARY_MIN_SENTENCES: '4', SUMMARY_MAX_SENTENCES: '3' })).toThrow(/SUMMARY_MAX_SENTENCES/);
+  });
+});
