@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { answerCacheKey } from '../../src/core/answerCache.js';
+import type { Passage } from '../../src/core/engine.js';
+
+function passage(articleId: string, indexes: number[]): Passage {
+  return {
+    id: 'P1',
+    articleId,
+    title: 't',
+    language: 'en',
+    score: 1,
+    sentences: indexes.map((index) => ({ index, text: `sentence ${index}`, coverage: 0.5 })),
+  };
+}
+
+const base = { question: 'Who opened the barrier?', engineName: 'embedded', engineVersion: 'extractive-1', passages: [passage('a1', [2, 3])] };
+
+describe('answerCacheKey', () => {
+  it('is the same for the same question typed differently', () => {
+    expect(answerCacheKey({ ...base, question: '  who opened the BARRIER ' })).toBe(answerCacheKey(base));
+    expect(answerCacheKey({ ...base, question: 'مَن افتتحَ المحطة؟' })).toBe(answerCacheKey({ ...base, question: 'من افتتح المحطه' }));
+  });
+
+  it('differs when the question word differs, even though both are stop words', () => {
+    expect(answerCacheKey({ ...base, question: 'When opened the barrier?' })).not.toBe(answerCacheKey(base));
+  });
+
+  it('differs when the evidence, the engine or its version differs', () => {
+    const key = answerCacheKey(base);
+    expect(answerCacheKey({ ...base, passages: [passage('a1', [2, 3]), passage('b7', [0])] })).not.toBe(key);
+    expect(answerCacheKey({ ...base, passages: [passage('a1', [4])] })).not.toBe(key);
+    expect(answerCacheKey({ ...base, engineVersion: 'extractive-2' })).not.toBe(key);
+    expect(answerCacheKey({ ...base, engineName: 'openai:gpt-4o-mini' })).not.toBe(key);
+  });
+});
