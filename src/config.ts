@@ -22,6 +22,17 @@ export interface Config {
   readonly maxArticleChars: number;
   readonly maxQuestionChars: number;
   readonly logLevel: LogLevel;
+  /** Time zone of digest times that do not name one. */
+  readonly deliveryTimeZone: string;
+  /** Sends in flight at once, over all chats. */
+  readonly deliveryConcurrency: number;
+  /** Tries for a failing delivery (429s do not count) before it is given up. */
+  readonly deliveryMaxAttempts: number;
+  readonly telegramMessagesPerSecond: number;
+  readonly telegramPrivateChatIntervalMs: number;
+  readonly telegramGroupChatIntervalMs: number;
+  readonly discordRequestsPerSecond: number;
+  readonly discordChannelIntervalMs: number;
 }
 
 /** Thrown when an environment variable is missing or invalid; the message names it. */
@@ -65,6 +76,14 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     maxArticleChars,
     maxQuestionChars: integer(env, 'MAX_QUESTION_CHARS', 1_000, 10, 100_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    deliveryTimeZone: timeZone(env, 'DELIVERY_TIME_ZONE', 'UTC'),
+    deliveryConcurrency: integer(env, 'DELIVERY_CONCURRENCY', 64, 1, 10_000),
+    deliveryMaxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 8, 1, 100),
+    telegramMessagesPerSecond: integer(env, 'TELEGRAM_MESSAGES_PER_SECOND', 28, 1, 10_000),
+    telegramPrivateChatIntervalMs: integer(env, 'TELEGRAM_PRIVATE_CHAT_INTERVAL_MS', 1_050, 0, 3_600_000),
+    telegramGroupChatIntervalMs: integer(env, 'TELEGRAM_GROUP_CHAT_INTERVAL_MS', 3_100, 0, 3_600_000),
+    discordRequestsPerSecond: integer(env, 'DISCORD_REQUESTS_PER_SECOND', 45, 1, 10_000),
+    discordChannelIntervalMs: integer(env, 'DISCORD_CHANNEL_INTERVAL_MS', 1_050, 0, 3_600_000),
   };
 }
 
@@ -103,6 +122,16 @@ function adminIds(env: Env): ReadonlySet<string> {
     }
   }
   return new Set(ids);
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name) ?? fallback;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: raw });
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a time zone such as UTC or Africa/Algiers`);
+  }
+  return raw;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

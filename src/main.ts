@@ -1,13 +1,19 @@
 /**
- * Wiring from config: the store, the engine, the news desk, and the adapters that are switched on.
+ * Wiring from config: the store, the engine, the news desk, subscriptions and delivery, and the
+ * adapters that are switched on.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from './config.js';
 import { createLogger, errorFields, type Logger } from './core/logger.js';
 import { openNewsDesk, type NewsDesk } from './core/newsDesk.js';
 import { openStore, type Store } from './core/store.js';
 import type { Engine } from './core/engine.js';
+import { startDelivery, type DeliveryService, type Sender } from './core/delivery/index.js';
+import type { RateLimits } from './core/delivery/pacing.js';
+import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
-import { runConsole } from './adapters/console/index.js';
+import { createConsoleSender, runConsole } from './adapters/console/index.js';
 
 /** The running core of one process. */
 export interface Services {
@@ -16,16 +22,77 @@ export interface Services {
   readonly store: Store;
   readonly engine: Engine;
   readonly desk: NewsDesk;
+  readonly subscriptions: Subscriptions;
+  readonly delivery: DeliveryService;
   close(): Promise<void>;
 }
 
-/** Opens the store and the news desk described by `config`. */
-export async function openServices(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Services> {
+/** The broadcast pace per platform, from config. */
+export function rateLimitsFromConfig(config: Config): Map<string, RateLimits> {
+  return new Map<string, RateLimits>([
+    [
+      'telegram',
+      {
+        perSecond: config.telegramMessagesPerSecond,
+        chatIntervalMs: {
+          private: config.telegramPrivateChatIntervalMs,
+          group: config.telegramGroupChatIntervalMs,
+          channel: config.telegramGroupChatIntervalMs,
+        },
+      },
+    ],
+    [
+      'discord',
+      {
+        perSecond: config.discordRequestsPerSecond,
+        chatIntervalMs: {
+          private: config.discordChannelIntervalMs,
+          group: config.discordChannelIntervalMs,
+          channel: config.discordChannelIntervalMs,
+        },
+      },
+    ],
+    ['console', { perSecond: 100, chatIntervalMs: { private: 0, group: 0, channel: 0 } }],
+  ]);
+}
+
+/**
+ * Opens the store, the news desk and delivery described by `config`. Deliveries for platforms with
+ * no sender here wait in the outbox for a process that has one.
+ */
+export async function openServices(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+  senders: ReadonlyMap<string, Sender> = new Map(),
+): Promise<Services> {
   const store = await openStore(config.storeUrl, logger);
   try {
     const engine = createExtractiveEngine();
     const desk = await openNewsDesk({ store, engine, logger, settings: config });
-    return { config, logger, store, engine, desk, close: () => store.close() };
+    const subscriptions = createSubscriptions(store, config.deliveryTimeZone);
+    const delivery = await startDelivery({
+      store,
+      desk,
+      subscriptions,
+      senders,
+      limits: rateLimitsFromConfig(config),
+      logger,
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      worker: { concurrency: config.deliveryConcurrency, maxAttempts: config.deliveryMaxAttempts },
+    });
+    return {
+      config,
+      logger,
+      store,
+      engine,
+      desk,
+      subscriptions,
+      delivery,
+      async close() {
+        await delivery.stop();
+        await store.close();
+      },
+    };
   } catch (error) {
     await store.close();
     throw error;
@@ -36,10 +103,16 @@ export async function openServices(config: Config, logger: Logger = createLogger
 export async function runBot(config: Config): Promise<void> {
   // In the console, routine log lines would interleave with the conversation.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const services = await openServices(config, logger);
+  const consoleSender = createConsoleSender(config.defaultLanguage);
+  const services = await openServices(config, logger, new Map([['console', consoleSender]]));
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
   try {
-    await runConsole({ desk: services.desk, language: config.defaultLanguage, logger });
+    await runConsole({
+      desk: services.desk,
+      language: config.defaultLanguage,
+      logger,
+      delivery: { subscriptions: services.subscriptions, delivery: services.delivery, timeZone: config.deliveryTimeZone },
+    });
   } finally {
     await services.close();
   }

@@ -75,6 +75,10 @@ export interface NewsDesk {
   ask(question: string, actor?: Actor): Promise<Answer>;
   /** Whether this actor may post articles. */
   isAdmin(actor: Actor): boolean;
+  /** Articles posted after `after` and at or before `until` (ISO times), newest first. */
+  postedBetween(after: string, until: string): ArticleListing[];
+  /** Calls `listener` after each new (not duplicate) article is stored; returns an unsubscribe function. */
+  onArticlePosted(listener: (article: Article) => void): () => void;
   readonly articleCount: number;
 }
 
@@ -103,6 +107,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
   const catalog: ArticleListing[] = [];
   const splitCache = new Map<string, SplitArticle>();
   const posting = new Map<string, Promise<PostResult>>();
+  const postListeners = new Set<(article: Article) => void>();
 
   const started = Date.now();
   for await (const [, article] of store.entries<Article>('articles')) {
@@ -163,6 +168,14 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     index.add(article.id, articleTerms(article));
     catalog.unshift(listing(article));
     logger.info('article posted', { id: article.id, language: article.language, chars: article.text.length, by: article.postedBy });
+    for (const listener of postListeners) {
+      // A failing listener (delivery) must not turn a stored article into a failed post.
+      try {
+        listener(article);
+      } catch (error) {
+        logger.error('article listener failed', { id: article.id, ...errorFields(error) });
+      }
+    }
     return { article, duplicate: false };
   }
 
@@ -185,6 +198,13 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       return catalog.length;
     },
     isAdmin,
+    postedBetween(after, until) {
+      return catalog.filter((entry) => entry.postedAt > after && entry.postedAt <= until);
+    },
+    onArticlePosted(listener) {
+      postListeners.add(listener);
+      return () => postListeners.delete(listener);
+    },
 
     async postArticle(input, actor) {
       if (!isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });

@@ -22,8 +22,37 @@ export interface Store {
   namespace<T = unknown>(name: Namespace): Keyv<T>;
   /** Every [key, value] of a namespace, in no particular order. */
   entries<T>(name: Namespace): AsyncGenerator<[string, T]>;
+  /**
+   * Takes a lease on `key` for `ttlMs` unless anyone (this owner too) holds it: the one rule that keeps two
+   * processes from sending the same delivery. Atomic in Redis; process-local for SQLite and memory,
+   * which serve one process.
+   */
+  lease(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives a lease back, only if `owner` still holds it. */
+  release(key: string, owner: string): Promise<void>;
   close(): Promise<void>;
 }
+
+type Leases = Pick<Store, 'lease' | 'release'>;
+
+function localLeases(): Leases {
+  const held = new Map<string, { owner: string; until: number }>();
+  return {
+    async lease(key, owner, ttlMs) {
+      const now = Date.now();
+      const current = held.get(key);
+      if (current && current.until > now) return false;
+      held.set(key, { owner, until: now + ttlMs });
+      if (held.size > 100_000) for (const [k, v] of held) if (v.until <= now) held.delete(k);
+      return true;
+    },
+    async release(key, owner) {
+      if (held.get(key)?.owner === owner) held.delete(key);
+    },
+  };
+}
+
+const RELEASE_IF_OWNER = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /** Opens the store named by a keyv connection string (see Config.storeUrl). */
 export async function openStore(url: string, logger: Logger): Promise<Store> {
@@ -39,9 +68,10 @@ function watchErrors(keyv: Keyv, name: Namespace, logger: Logger): Keyv {
   return keyv;
 }
 
-function makeStore(kind: Store['kind'], spaces: Map<Namespace, Keyv>, close: () => Promise<void>): Store {
+function makeStore(kind: Store['kind'], spaces: Map<Namespace, Keyv>, close: () => Promise<void>, leases: Leases = localLeases()): Store {
   return {
     kind,
+    ...leases,
     namespace<T>(name: Namespace): Keyv<T> {
       const keyv = spaces.get(name);
       if (!keyv) throw new Error(`unknown namespace ${name}`);
@@ -113,9 +143,22 @@ async function redisStore(url: string, logger: Logger): Promise<Store> {
     const adapter = new KeyvRedis(client as never, { namespace: `akhbar:${name}`, keyPrefixSeparator: ':' });
     spaces.set(name, watchErrors(new Keyv({ store: adapter, namespace: `akhbar:${name}`, useKeyPrefix: false }), name, logger));
   }
-  return makeStore('redis', spaces, async () => {
-    if (client.isOpen) await client.quit().catch(() => client.destroy());
-  });
+  const leases: Leases = {
+    async lease(key, owner, ttlMs) {
+      return (await client.set(`akhbar:lease:${key}`, owner, { NX: true, PX: ttlMs })) === 'OK';
+    },
+    async release(key, owner) {
+      await client.eval(RELEASE_IF_OWNER, { keys: [`akhbar:lease:${key}`], arguments: [owner] });
+    },
+  };
+  return makeStore(
+    'redis',
+    spaces,
+    async () => {
+      if (client.isOpen) await client.quit().catch(() => client.destroy());
+    },
+    leases,
+  );
 }
 
 function redactUrl(url: string): string {

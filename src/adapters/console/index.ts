@@ -6,8 +6,12 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../../core/logger.js';
 import type { NewsDesk } from '../../core/newsDesk.js';
+import type { DeliveryMessage, SendOutcome, Sender } from '../../core/delivery/index.js';
 import type { UiLanguage } from '../messages.js';
-import { createConsoleSession } from './session.js';
+import { renderDelivery } from './render.js';
+import { createConsoleSession, type ConsoleDelivery } from './session.js';
+
+export { CONSOLE_CHAT } from './session.js';
 
 /** Where the console reads and writes. */
 export interface ConsoleOptions {
@@ -16,13 +20,25 @@ export interface ConsoleOptions {
   readonly logger: Logger;
   readonly input?: Readable;
   readonly output?: Writable;
+  readonly delivery?: ConsoleDelivery;
+}
+
+/** A sender that prints deliveries for the console chat into the terminal. */
+export function createConsoleSender(language: UiLanguage, output: Writable = process.stdout): Sender {
+  return {
+    platform: 'console',
+    async send(_target, message: DeliveryMessage): Promise<SendOutcome> {
+      output.write(`\n${renderDelivery(message, language)}\n`);
+      return { kind: 'sent' };
+    },
+  };
 }
 
 /** Runs the console until the input ends (Ctrl-D) or /quit; resolves when it is closed. */
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  const session = createConsoleSession(options.desk, options.language, options.logger);
+  const session = createConsoleSession(options.desk, options.language, options.logger, options.delivery);
   const terminal = 'isTTY' in output && Boolean((output as { isTTY?: boolean }).isTTY);
   const rl = createInterface({ input, output, terminal, prompt: 'akhbar> ' });
   const write = (text: string) => {

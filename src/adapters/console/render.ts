@@ -2,6 +2,8 @@
  * Plain-text rendering of core results, for the console and the CLI.
  */
 import type { ArticlePage, PostResult } from '../../core/newsDesk.js';
+import type { DeliveryMessage, DeliveryReport } from '../../core/delivery/index.js';
+import type { Subscription } from '../../core/subscriptions.js';
 import type { Answer, Summary } from '../../core/types.js';
 import { messages, type UiLanguage } from '../messages.js';
 
@@ -41,4 +43,27 @@ export function renderArticleList(page: ArticlePage, language: UiLanguage): stri
   const to = page.offset + page.items.length;
   const rows = page.items.map((item) => `${item.id}  ${item.postedAt.slice(0, 10)}  (${item.language})  ${item.title}`);
   return [m.articlesHeader(from, to, page.total), ...rows].join('\n');
+}
+
+/** A delivered summary or digest, as it appears in the console. */
+export function renderDelivery(message: DeliveryMessage, language: UiLanguage): string {
+  const m = messages(language);
+  const block = (s: { title: string; articleId: string; sentences: readonly string[]; url?: string }) =>
+    [`${s.title} [${s.articleId}]${s.url ? ` ${s.url}` : ''}`, ...s.sentences.map((line) => `• ${line}`)].join('\n');
+  if (message.kind === 'article') return `📰 ${m.newArticle}: ${block(message.summary)}`;
+  return [`📰 ${m.digestTitle}`, ...message.summaries.map(block)].join('\n\n');
+}
+
+/** The admin's delivery status: totals, subscribers, and the latest articles' counts. */
+export function renderStatus(report: DeliveryReport, subscriptions: readonly Subscription[], language: UiLanguage): string {
+  const m = messages(language);
+  const active = subscriptions.filter((s) => s.active).length;
+  const lines = [
+    `${m.statusTitle}: ${m.statusLine(report.pending, report.sent, report.failed, report.dead)}`,
+    m.subscribersLine(active, subscriptions.length - active),
+  ];
+  for (const row of report.byArticle.slice(-10)) {
+    lines.push(`${row.articleId}: ${m.statusLine(row.pending, row.sent, row.failed, row.dead)}`);
+  }
+  return lines.join('\n');
 }

@@ -4,11 +4,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { NewsDesk } from '../../core/newsDesk.js';
+import type { DeliveryService } from '../../core/delivery/index.js';
+import type { ChatRef, Subscriptions } from '../../core/subscriptions.js';
 import { errorFields, type Logger } from '../../core/logger.js';
 import type { Actor } from '../../core/types.js';
 import { detectLanguage } from '../../core/text/index.js';
 import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
-import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './render.js';
+import { parseSubscribeArgs } from '../commands.js';
+import { renderAnswer, renderArticleList, renderPosted, renderStatus, renderSummary } from './render.js';
 
 /** One console conversation. */
 export interface ConsoleSession {
@@ -20,11 +23,26 @@ export interface ConsoleSession {
   readonly pasting: boolean;
 }
 
+/** The console is one chat: subscribing it makes new summaries appear in the terminal. */
+export const CONSOLE_CHAT: ChatRef = { platform: 'console', chatId: 'local', kind: 'private', name: 'console' };
+
+/** Subscriptions and delivery, when the console has them. */
+export interface ConsoleDelivery {
+  readonly subscriptions: Subscriptions;
+  readonly delivery: DeliveryService;
+  readonly timeZone: string;
+}
+
 const PAGE_SIZE = 10;
 const END_OF_PASTE = new Set(['.', '/end']);
 
 /** A console session over the news desk, acting as the local operator. */
-export function createConsoleSession(desk: NewsDesk, language: UiLanguage, logger: Logger): ConsoleSession {
+export function createConsoleSession(
+  desk: NewsDesk,
+  language: UiLanguage,
+  logger: Logger,
+  delivery?: ConsoleDelivery,
+): ConsoleSession {
   const actor: Actor = { kind: 'operator' };
   let paste: string[] | undefined;
 
@@ -76,6 +94,27 @@ export function createConsoleSession(desk: NewsDesk, language: UiLanguage, logge
       }
       case '/ask':
         return ask(rest);
+      case '/subscribe': {
+        if (!delivery) return m.unknownCommand(name);
+        const parsed = parseSubscribeArgs(rest);
+        if (!parsed.ok) return m.badSubscribeArgs(parsed.problem);
+        return guarded(language, async () => {
+          const subscription = await delivery.subscriptions.subscribe(
+            CONSOLE_CHAT,
+            { ...parsed.options, timeZone: delivery.timeZone },
+            new Date(),
+          );
+          return subscription.mode === 'digest' ? m.subscribedDigest(subscription.digestTime!, subscription.timeZone!) : m.subscribedEach;
+        });
+      }
+      case '/unsubscribe':
+        if (!delivery) return m.unknownCommand(name);
+        return guarded(language, async () => ((await delivery.subscriptions.unsubscribe(CONSOLE_CHAT)) ? m.unsubscribed : m.notSubscribed));
+      case '/status':
+        if (!delivery) return m.unknownCommand(name);
+        return guarded(language, async () =>
+          renderStatus(await delivery.delivery.report(), await delivery.subscriptions.list(), language),
+        );
       default:
         return m.unknownCommand(name);
     }

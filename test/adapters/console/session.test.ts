@@ -57,3 +57,38 @@ describe('console terminal', () => {
     expect(printed).toContain('Tom Brandt');
   });
 });
+
+describe('console subscriptions', () => {
+  it('subscribes the console, prints each new article’s summary as it is delivered, and reports status', async () => {
+    const { openServices } = await import('../../../src/main.js');
+    const { loadConfig } = await import('../../../src/config.js');
+    const { createConsoleSender } = await import('../../../src/adapters/console/index.js');
+    const printed = new PassThrough();
+    let deliveredText = '';
+    printed.on('data', (chunk: Buffer) => (deliveredText += chunk.toString()));
+    const services = await openServices(
+      loadConfig({ STORE_URL: 'memory://' }),
+      silentLogger,
+      new Map([['console', createConsoleSender('en', printed)]]),
+    );
+    const session = createConsoleSession(services.desk, 'en', silentLogger, {
+      subscriptions: services.subscriptions,
+      delivery: services.delivery,
+      timeZone: 'UTC',
+    });
+    expect(await session.handle('/subscribe tomorrow')).toMatch(/did not understand "tomorrow"/);
+    expect(await session.handle('/subscribe')).toBe('Subscribed: a summary of every new article will arrive here.');
+    await session.handle(`/post ${sampleArticle('en-flood-barrier.txt')}`);
+    await services.delivery.settled();
+    await services.delivery.worker.idle();
+    expect(deliveredText).toMatch(/📰 New article: Marlow Bay opens its new flood barrier/);
+    expect(deliveredText).toMatch(/• MARLOW BAY — The city of Marlow Bay opened/);
+    expect(await session.handle('/status')).toMatch(/pending 0 · sent 1 · failed 0 · chat gone 0\nsubscribers: 1 active, 0 stopped/);
+    expect(await session.handle('/subscribe digest 7:30 ar')).toBe(
+      'Subscribed: a digest of new articles will arrive here every day at 07:30 (UTC).',
+    );
+    expect(await session.handle('/unsubscribe')).toMatch(/^Unsubscribed/);
+    expect(await session.handle('/unsubscribe')).toBe('This chat is not subscribed.');
+    await services.close();
+  });
+});

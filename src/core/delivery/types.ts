@@ -1,0 +1,67 @@
+/**
+ * The delivery vocabulary shared by the core and the platform senders.
+ */
+import type { ChatKind } from '../subscriptions.js';
+import type { Language } from '../types.js';
+
+/** One article's summary as it goes out to a chat. */
+export interface DeliveredSummary {
+  readonly articleId: string;
+  readonly title: string;
+  readonly url?: string;
+  readonly language: Language;
+  readonly sentences: readonly string[];
+}
+
+/** What a chat receives: one new article, or a digest of several. */
+export type DeliveryMessage =
+  | { readonly kind: 'article'; readonly summary: DeliveredSummary }
+  | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] };
+
+/** Where a message goes. */
+export interface DeliveryTarget {
+  readonly platform: string;
+  readonly chatId: string;
+  readonly kind: ChatKind;
+}
+
+/** What a platform answered to one send, in the delivery engine's terms. */
+export type SendOutcome =
+  | { readonly kind: 'sent' }
+  /** 429: wait this long; `global` when the whole bot is throttled, not just this chat. */
+  | { readonly kind: 'rate-limited'; readonly retryAfterMs: number; readonly scope?: 'chat' | 'global' }
+  /** 5xx, timeouts, network errors: try again later. */
+  | { readonly kind: 'transient'; readonly error: string }
+  /** Blocked, kicked, deleted, no rights: stop writing to this chat. */
+  | { readonly kind: 'chat-gone'; readonly reason: string }
+  /** The chat moved (Telegram group → supergroup): resend there and remember the new id. */
+  | { readonly kind: 'migrated'; readonly newChatId: string }
+  /** This message can never be sent as it is (e.g. 400 bad request): give it up. */
+  | { readonly kind: 'rejected'; readonly error: string };
+
+/** A platform's way of sending a delivery; adapters implement it. */
+export interface Sender {
+  readonly platform: string;
+  send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome>;
+}
+
+/** The life of one delivery. `dead`: the chat is gone. */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'dead';
+
+/** One message to one subscriber, kept in the outbox until it is sent or given up. */
+export interface Delivery {
+  /** Deterministic (`a:<article>:<subscription>` or `d:<subscription>:<slot>`), so queuing twice is harmless. */
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly target: DeliveryTarget;
+  readonly message: DeliveryMessage;
+  /** The articles it carries, for per-article status. */
+  readonly articleIds: readonly string[];
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  /** Epoch ms before which it must not be tried again. */
+  readonly notBefore: number;
+  readonly createdAt: string;
+  readonly sentAt?: string;
+  readonly lastError?: string;
+}

@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startDelivery, type DeliveryService } from '../../../src/core/delivery/index.js';
+import { scaleLimits, TELEGRAM_LIMITS, type RateLimits } from '../../../src/core/delivery/pacing.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import type { NewsDesk } from '../../../src/core/newsDesk.js';
+import { openStore, type Store } from '../../../src/core/store.js';
+import { createSubscriptions, type ChatKind, type Subscriptions } from '../../../src/core/subscriptions.js';
+import type { Actor } from '../../../src/core/types.js';
+import { openTestDesk } from '../../support/desk.js';
+import { fakeSender, type FakeSender } from '../../support/fakeSender.js';
+import { sampleArticle } from '../../support/fixtures.js';
+
+const operator: Actor = { kind: 'operator' };
+const dir = mkdtempSync(join(tmpdir(), 'akhbar-delivery-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Telegram's limits, 20 times faster so tests take milliseconds, not minutes.
+const FAST = scaleLimits(TELEGRAM_LIMITS, 20);
+
+interface Rig {
+  desk: NewsDesk;
+  store: Store;
+  subscriptions: Subscriptions;
+  sender: FakeSender;
+  delivery: DeliveryService;
+}
+
+async function rig(options: { store?: Store; limits?: RateLimits; sender?: FakeSender; clock?: () => number; concurrency?: number; owner?: string } = {}): Promise<Rig> {
+  const store = options.store ?? (await openStore('memory://', silentLogger));
+  const { desk } = await openTestDesk({ store, ...(options.clock ? { now: () => new Date(options.clock!()) } : {}) });
+  const subscriptions = createSubscriptions(store, 'UTC');
+  const sender = options.sender ?? fakeSender();
+  const delivery = await startDelivery({
+    store,
+    desk,
+    subscriptions,
+    senders: new Map([['telegram', sender]]),
+    limits: new Map([['telegram', options.limits ?? FAST]]),
+    logger: silentLogger,
+    owner: options.owner ?? 'test',
+    digestCheckMs: 0,
+    worker: { backoffBaseMs: 20, concurrency: options.concurrency ?? 16 },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  return { desk, store, subscriptions, sender, delivery };
+}
+
+async function subscribeChats(subscriptions: Subscriptions, ids: string[], kind: ChatKind = 'private') {
+  for (const chatId of ids) await subscriptions.subscribe({ platform: 'telegram', chatId, kind }, { mode: 'each' }, new Date());
+}
+
+async function postAndDeliver(r: Rig, name: Parameters<typeof sampleArticle>[0]) {
+  const { article } = await r.desk.postArticle({ text: sampleArticle(name) }, operator);
+  // Posting starts the fan-out without waiting for it; wait for it, then for the sends.
+  await r.delivery.settled();
+  await r.delivery.worker.idle();
+  return article;
+}
+
+describe('delivery of new articles', () => {
+  it('sends every `each` subscriber the article’s summary exactly once, and digest subscribers nothing yet', async () => {
+    const r = await rig();
+    await subscribeChats(r.subscriptions, ['10', '11', '12']);
+    await r.subscriptions.subscribe({ platform: 'telegram', chatId: '-100', kind: 'channel' }, { mode: 'digest', digestTime: '08:00' }, new Date());
+    const article = await postAndDeliver(r, 'ar-solar-plant.txt');
+    expect(r.sender.received.map((m) => m.chatId).sort()).toEqual(['10', '11', '12']);
+    const message = r.sender.received[0]!.message;
+    expect(message.kind).toBe('article');
+    if (message.kind === 'article') {
+      expect(message.summary.articleId).toBe(article.id);
+      expect(message.summary.language).toBe('ar');
+      expect(message.summary.sentences.length).toBeGreaterThanOrEqual(3);
+    }
+    // Fanning out the same article again sends nothing new.
+    expect(await r.delivery.fanOut(article)).toBe(0);
+    const report = await r.delivery.report();
+    expect(report).toMatchObject({ pending: 0, sent: 3, failed: 0, dead: 0 });
+    expect(report.byArticle).toEqual([{ articleId: article.id, pending: 0, sent: 3, failed: 0, dead: 0 }]);
+  });
+
+  it('queues deliveries by itself when an article is posted, without holding up the post', async () => {
+    const r = await rig();
+    await subscribeChats(r.subscriptions, ['20', '21']);
+    await r.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await expect.poll(() => r.sender.received.length, { timeout: 5_000 }).toBe(2);
+  });
+
+  it('keeps to the overall rate and to the gap between messages into one chat', async () => {
+    const limits: RateLimits = { perSecond: 100, chatIntervalMs: { private: 60, group: 200, channel: 200 } };
+    const r = await rig({ limits });
+    const chats = Array.from({ length: 40 }, (_, i) => String(1000 + i));
+    await subscribeChats(r.subscriptions, chats);
+    await postAndDeliver(r, 'en-rail-strike.txt');
+    await postAndDeliver(r, 'en-flood-barrier.txt');
+    const times = r.sender.received.map((m) => m.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(80);
+    // No 100 ms window holds more than 10 sends (100/s), give or take the pacer's catch-up.
+    for (let i = 0; i < times.length; i++) {
+      const inWindow = times.filter((t) => t >= times[i]! && t < times[i]! + 100).length;
+      expect(inWindow).toBeLessThanOrEqual(10 + 3);
+    }
+    for (const chat of chats) {
+      const [first, second] = r.sender.received.filter((m) => m.chatId === chat).map((m) => m.at);
+      expect(second! - first!).toBeGreaterThanOrEqual(59);
+    }
+  });
+
+  it('waits out a 429 for that chat only, and the message still arrives once', async () => {
+    const r = await rig();
+    await subscribeChats(r.subscriptions, ['30', '31']);
+    r.sender.script.set('30', [{ kind: 'rate-limited', retryAfterMs: 300 }]);
+    await postAndDeliver(r, 'en-rail-strike.txt');
+    const calls30 = r.sender.calls.filter((c) => c.chatId === '30');
+    expect(calls30).toHaveLength(2);
+    expect(calls30[1]!.at - calls30[0]!.at).toBeGreaterThanOrEqual(295);
+    expect(r.sender.received.filter((m) => m.chatId === '30')).toHaveLength(1);
+    // The other chat was not held up by chat 30's wait.
+    expect(r.sender.received.find((m) => m.chatId === '31')!.at).toBeLessThan(calls30[1]!.at);
+  });
+
+  it('retries server errors with backoff, and gives up after the last attempt', async () => {
+    const r = await rig();
+    await subscribeChats(r.subscriptions, ['40', '41']);
+    const error = { kind: 'transient', error: '502 Bad Gateway' } as const;
+    r.sender.script.set('40', [error, error]);
+    r.sender.script.set('41', Array.from({ length: 20 }, () => error));
+    await postAndDeliver(r, 'en-rail-strike.txt');
+    expect(r.sender.received.map((m) => m.chatId)).toEqual(['40']);
+    const report = await r.delivery.report();
+    expect(report).toMatchObject({ sent: 1, failed: 1, pending: 0 });
+    expect(r.sender.calls.filter((c) => c.chatId === '41')).toHaveLength(8);
+  });
+
+  it('deactivates a chat that blocked the bot instead of retrying it, and sends it nothing more', async () => {
+    const r = await rig();
+    await subscribeChats(r.subscriptions, ['50', '51']);
+    r.sender.script.set('51', [{ kind: 'chat-gone', reason: 'Forbidden: bot was blocked by the user' }]);
+    await postAndDeliver(r, 'en-rail-strike.txt');
+    const gone = await r.subscriptions.get('telegram:51');
+    expect(gone).toMatchObject({ active: false, inactiveReason: 'Forbidden: bot was blocked by the user' });
+    await postAndDeliver(r, 'en-flood-barrier.txt');
+    expect(r.sender.calls.filter((c) => c.chatId === '51')).toHaveLength(1);
+    expect(r.sender.received.filter((m) => m.chatId === '50')).toHaveLength(2);
+    expect((await r.delivery.report()).dead).toBe(1);
+  });
+
+  it('follows a group that migrated to a supergroup and delivers there', async () => {
+    const r = await rig();
+    await subscribeChats(r.subscriptions, ['-60'], 'group');
+    r.sender.script.set('-60', [{ kind: 'migrated', newChatId: '-10060' }]);
+    await postAndDeliver(r, 'en-rail-strike.txt');
+    expect(r.sender.received.map((m) => m.chatId)).toEqual(['-10060']);
+    expect(await r.subscriptions.get('telegram:-60')).toBeUndefined();
+    expect(await r.subscriptions.get('telegram:-10060')).toMatchObject({ chatId: '-10060', active: true, kind: 'group' });
+  });
+
+  it('resumes after a crash: nothing lost, and only the messages in flight at the crash sent twice', async () => {
+    const storeUrl = `sqlite://${join(dir, 'crash.sqlite')}`;
+    const crashingSender = fakeSender();
+    // After 10 messages the process "dies": the platform receives the next sends, but their answers
+    // never come back, so the outbox never records them as sent.
+    const chats = Array.from({ length: 30 }, (_, i) => String(7000 + i));
+    let sends = 0;
+    const original = crashingSender.send.bind(crashingSender);
+    crashingSender.send = async (target, message) => {
+      if (++sends <= 10) return original(target, message);
+      crashingSender.received.push({ chatId: target.chatId, at: Date.now(), message });
+      return new Promise(() => {});
+    };
+    const first = await rig({ store: await openStore(storeUrl, silentLogger), sender: crashingSender, concurrency: 4, owner: 'first' });
+    await subscribeChats(first.subscriptions, chats);
+    const { article } = await first.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    expect(article.id).toMatch(/^[0-9a-f]{12}$/);
+    await first.delivery.settled();
+    await expect.poll(() => sends, { timeout: 5_000 }).toBeGreaterThanOrEqual(14);
+    const inFlightAtCrash = first.delivery.worker.inFlight;
+    expect(inFlightAtCrash).toBe(4);
+
+    // A new process on the same store, its own leases, a working platform.
+    const second = await rig({ store: await openStore(storeUrl, silentLogger), owner: 'second' });
+    await second.delivery.worker.idle();
+    const delivered = [...crashingSender.received, ...second.sender.received].map((m) => m.chatId);
+    expect(new Set(delivered)).toEqual(new Set(chats));
+    // The 4 in flight at the crash are sent again; everything else exactly once.
+    expect(second.sender.received).toHaveLength(20);
+    expect(delivered.length - chats.length).toBe(inFlightAtCrash);
+    expect((await second.delivery.report()).sent).toBe(30);
+  });
+});
+
+describe('digests', () => {
+  it('sends one digest at the local time with what was posted since the last one, and nothing on an empty day', async () => {
+    let now = Date.parse('2026-11-29T05:00:00Z');
+    const r = await rig({ clock: () => now });
+    // 08:00 in Algiers is 07:00 UTC.
+    await r.subscriptions.subscribe(
+      { platform: 'telegram', chatId: '-200', kind: 'channel' },
+      { mode: 'digest', digestTime: '08:00', timeZone: 'Africa/Algiers', language: 'ar' },
+      new Date(now),
+    );
+    now += 60_000;
+    const first = await r.desk.postArticle({ text: sampleArticle('ar-book-fair.txt') }, operator);
+    now += 60_000;
+    const second = await r.desk.postArticle({ text: sampleArticle('ar-solar-plant.txt') }, operator);
+
+    now = Date.parse('2026-11-29T06:59:00Z');
+    expect(await r.delivery.runDigests(now)).toBe(0);
+    now = Date.parse('2026-11-29T07:00:30Z');
+    expect(await r.delivery.runDigests(now)).toBe(1);
+    expect(await r.delivery.runDigests(now + 60_000)).toBe(0);
+    await r.delivery.worker.idle();
+    expect(r.sender.received).toHaveLength(1);
+    const digest = r.sender.received[0]!.message;
+    expect(digest.kind).toBe('digest');
+    if (digest.kind === 'digest') expect(digest.summaries.map((s) => s.articleId)).toEqual([first.article.id, second.article.id]);
+
+    // The next day nothing new was posted: no digest.
+    now = Date.parse('2026-11-30T07:01:00Z');
+    expect(await r.delivery.runDigests(now)).toBe(0);
+    await r.delivery.worker.idle();
+    expect(r.sender.received).toHaveLength(1);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * A fake platform for delivery tests: records what arrives and when, and answers with whatever
+ * outcome a test scripts for a chat.
+ */
+import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../src/core/delivery/index.js';
+
+export interface Received {
+  readonly chatId: string;
+  readonly at: number;
+  readonly message: DeliveryMessage;
+}
+
+export interface FakeSender extends Sender {
+  readonly received: Received[];
+  /** Scripted answers per chat id, used first to last before answering `sent`. */
+  readonly script: Map<string, (SendOutcome | 'hang')[]>;
+  readonly calls: { chatId: string; at: number }[];
+}
+
+/** A fake sender for `platform`. */
+export function fakeSender(platform = 'telegram'): FakeSender {
+  const received: Received[] = [];
+  const calls: { chatId: string; at: number }[] = [];
+  const script = new Map<string, (SendOutcome | 'hang')[]>();
+  return {
+    platform,
+    received,
+    script,
+    calls,
+    async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
+      const at = Date.now();
+      calls.push({ chatId: target.chatId, at });
+      const next = script.get(target.chatId)?.shift() ?? script.get('*')?.[0];
+      if (next === 'hang') {
+        received.push({ chatId: target.chatId, at, message });
+        return new Promise<SendOutcome>(() => {});
+      }
+      if (next && next.kind !== 'sent') return next;
+      received.push({ chatId: target.chatId, at, message });
+      return { kind: 'sent' };
+    },
+  };
+}
