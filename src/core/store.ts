@@ -54,11 +54,14 @@ function localLeases(): Leases {
 
 const RELEASE_IF_OWNER = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
-/** Opens the store named by a keyv connection string (see Config.storeUrl). */
-export async function openStore(url: string, logger: Logger): Promise<Store> {
+/**
+ * Opens the store named by a keyv connection string (see Config.storeUrl). In Redis every key
+ * starts with `prefix`, so one server can hold several independent stores.
+ */
+export async function openStore(url: string, logger: Logger, prefix = 'akhbar'): Promise<Store> {
   if (url.startsWith('memory://')) return memoryStore(logger);
   if (url.startsWith('sqlite://')) return sqliteStore(url, logger);
-  if (url.startsWith('redis://') || url.startsWith('rediss://')) return redisStore(url, logger);
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) return redisStore(url, logger, prefix);
   throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `unsupported store URL ${url}` });
 }
 
@@ -118,7 +121,7 @@ async function sqliteStore(url: string, logger: Logger): Promise<Store> {
   });
 }
 
-async function redisStore(url: string, logger: Logger): Promise<Store> {
+async function redisStore(url: string, logger: Logger, prefix: string): Promise<Store> {
   let connectedOnce = false;
   const client = createClient({
     url,
@@ -140,15 +143,15 @@ async function redisStore(url: string, logger: Logger): Promise<Store> {
   }
   const spaces = new Map<Namespace, Keyv>();
   for (const name of NAMESPACES) {
-    const adapter = new KeyvRedis(client as never, { namespace: `akhbar:${name}`, keyPrefixSeparator: ':' });
-    spaces.set(name, watchErrors(new Keyv({ store: adapter, namespace: `akhbar:${name}`, useKeyPrefix: false }), name, logger));
+    const adapter = new KeyvRedis(client as never, { namespace: `${prefix}:${name}`, keyPrefixSeparator: ':' });
+    spaces.set(name, watchErrors(new Keyv({ store: adapter, namespace: `${prefix}:${name}`, useKeyPrefix: false }), name, logger));
   }
   const leases: Leases = {
     async lease(key, owner, ttlMs) {
-      return (await client.set(`akhbar:lease:${key}`, owner, { NX: true, PX: ttlMs })) === 'OK';
+      return (await client.set(`${prefix}:lease:${key}`, owner, { NX: true, PX: ttlMs })) === 'OK';
     },
     async release(key, owner) {
-      await client.eval(RELEASE_IF_OWNER, { keys: [`akhbar:lease:${key}`], arguments: [owner] });
+      await client.eval(RELEASE_IF_OWNER, { keys: [`${prefix}:lease:${key}`], arguments: [owner] });
     },
   };
   return makeStore(

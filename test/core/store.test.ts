@@ -46,6 +46,21 @@ describe('SQLite store', () => {
   });
 });
 
+describe('leases', () => {
+  it('are exclusive until released or expired, whoever asks', async () => {
+    const store = await openStore('memory://', silentLogger);
+    expect(await store.lease('delivery:x', 'a', 1_000)).toBe(true);
+    expect(await store.lease('delivery:x', 'b', 1_000)).toBe(false);
+    expect(await store.lease('delivery:x', 'a', 1_000)).toBe(false);
+    await store.release('delivery:x', 'b');
+    expect(await store.lease('delivery:x', 'b', 1_000)).toBe(false);
+    await store.release('delivery:x', 'a');
+    expect(await store.lease('delivery:x', 'b', 20)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(await store.lease('delivery:x', 'c', 1_000)).toBe(true);
+  });
+});
+
 describe('memory store', () => {
   it('keeps records while open and iterates them', async () => {
     const store = await openStore('memory://', silentLogger);
@@ -76,6 +91,26 @@ describe.skipIf(!redis)('Redis store', () => {
     // A namespace does not see another's keys.
     expect(await two.namespace('summaries').get(key)).toBeUndefined();
     await one.namespace('articles').delete(key);
+    await one.close();
+    await two.close();
+  });
+
+  it('grants a lease to one process only, so two processes never send one delivery twice', async () => {
+    const key = `test-${randomUUID()}`;
+    const one = await openStore(REDIS_URL, silentLogger);
+    const two = await openStore(REDIS_URL, silentLogger);
+    const results = await Promise.all([one.lease(key, 'one', 5_000), two.lease(key, 'two', 5_000)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results[0] ? one : two;
+    const loser = results[0] ? two : one;
+    const loserName = results[0] ? 'two' : 'one';
+    const winnerName = results[0] ? 'one' : 'two';
+    // Only the holder can give it back.
+    await loser.release(key, loserName);
+    expect(await loser.lease(key, loserName, 5_000)).toBe(false);
+    await winner.release(key, winnerName);
+    expect(await loser.lease(key, loserName, 5_000)).toBe(true);
+    await loser.release(key, loserName);
     await one.close();
     await two.close();
   });

@@ -28,7 +28,9 @@ interface Rig {
   delivery: DeliveryService;
 }
 
-async function rig(options: { store?: Store; limits?: RateLimits; sender?: FakeSender; clock?: () => number; concurrency?: number; owner?: string } = {}): Promise<Rig> {
+async function rig(
+  options: { store?: Store; limits?: RateLimits; sender?: FakeSender; senderPlatform?: string; clock?: () => number; concurrency?: number; owner?: string } = {},
+): Promise<Rig> {
   const store = options.store ?? (await openStore('memory://', silentLogger));
   const { desk } = await openTestDesk({ store, ...(options.clock ? { now: () => new Date(options.clock!()) } : {}) });
   const subscriptions = createSubscriptions(store, 'UTC');
@@ -37,7 +39,7 @@ async function rig(options: { store?: Store; limits?: RateLimits; sender?: FakeS
     store,
     desk,
     subscriptions,
-    senders: new Map([['telegram', sender]]),
+    senders: new Map([[options.senderPlatform ?? 'telegram', sender]]),
     limits: new Map([['telegram', options.limits ?? FAST]]),
     logger: silentLogger,
     owner: options.owner ?? 'test',
@@ -222,5 +224,36 @@ describe('digests', () => {
     expect(await r.delivery.runDigests(now)).toBe(0);
     await r.delivery.worker.idle();
     expect(r.sender.received).toHaveLength(1);
+  });
+});
+
+describe('several processes sharing one Redis', async () => {
+  const { REDIS_URL, useRedis } = await import('../../support/redis.js');
+  const redis = await useRedis();
+  it.skipIf(!redis)('send each delivery once between them', async () => {
+    const prefix = `akhbar-test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const open = () => openStore(REDIS_URL, silentLogger, prefix);
+    // One process posts with no sender: the deliveries wait in the shared outbox.
+    const poster = await rig({ store: await open(), senderPlatform: 'nobody', owner: 'poster' });
+    const chats = Array.from({ length: 60 }, (_, i) => String(9000 + i));
+    await subscribeChats(poster.subscriptions, chats);
+    await poster.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await poster.delivery.settled();
+    // Two sending processes start on the same store and race for the same deliveries.
+    const platform = fakeSender();
+    const [one, two] = await Promise.all([
+      rig({ store: await open(), sender: platform, owner: 'one', concurrency: 8 }),
+      rig({ store: await open(), sender: platform, owner: 'two', concurrency: 8 }),
+    ]);
+    await expect.poll(async () => (await one.delivery.report()).sent, { timeout: 10_000 }).toBe(60);
+    // Whatever the loser of a lease still holds is re-checked later and dropped as already sent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(platform.received.map((m) => m.chatId).sort()).toEqual([...chats].sort());
+    expect(one.delivery.worker.stats.sent + two.delivery.worker.stats.sent).toBe(60);
+    for (const r of [poster, one, two]) {
+      await r.delivery.stop();
+      for (const name of ['articles', 'summaries', 'answers', 'subscriptions', 'deliveries'] as const) await r.store.namespace(name).clear();
+      await r.store.close();
+    }
   });
 });
