@@ -33,6 +33,17 @@ export interface Config {
   readonly telegramGroupChatIntervalMs: number;
   readonly discordRequestsPerSecond: number;
   readonly discordChannelIntervalMs: number;
+  /** Present when the Telegram adapter is switched on. */
+  readonly telegram?: TelegramConfig;
+}
+
+/** Settings of the Telegram adapter. */
+export interface TelegramConfig {
+  readonly token: string;
+  /** A self-hosted Bot API server (or the tests' fake); Telegram's own when absent. */
+  readonly apiRoot?: string;
+  /** Webhook mode when set; long polling otherwise. */
+  readonly webhook?: { readonly url: string; readonly secret: string; readonly port: number };
 }
 
 /** Thrown when an environment variable is missing or invalid; the message names it. */
@@ -84,6 +95,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     telegramGroupChatIntervalMs: integer(env, 'TELEGRAM_GROUP_CHAT_INTERVAL_MS', 3_100, 0, 3_600_000),
     discordRequestsPerSecond: integer(env, 'DISCORD_REQUESTS_PER_SECOND', 45, 1, 10_000),
     discordChannelIntervalMs: integer(env, 'DISCORD_CHANNEL_INTERVAL_MS', 1_050, 0, 3_600_000),
+    ...telegram(env),
   };
 }
 
@@ -122,6 +134,35 @@ function adminIds(env: Env): ReadonlySet<string> {
     }
   }
   return new Set(ids);
+}
+
+function telegram(env: Env): { telegram?: TelegramConfig } {
+  const token = value(env, 'TELEGRAM_BOT_TOKEN');
+  if (!token) return {};
+  if (!/^\d+:[\w-]{20,}$/.test(token)) throw new ConfigError('TELEGRAM_BOT_TOKEN', 'does not look like a token from BotFather (123456:ABC…)');
+  const apiRoot = httpUrl(env, 'TELEGRAM_API_ROOT');
+  const webhookUrl = httpUrl(env, 'TELEGRAM_WEBHOOK_URL');
+  let webhook: TelegramConfig['webhook'];
+  if (webhookUrl) {
+    const secret = value(env, 'TELEGRAM_WEBHOOK_SECRET');
+    if (!secret || !/^[A-Za-z0-9_-]{16,256}$/.test(secret)) {
+      throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'webhook mode needs a secret of 16–256 letters, digits, _ or -');
+    }
+    webhook = { url: webhookUrl, secret, port: integer(env, 'TELEGRAM_WEBHOOK_PORT', 8080, 1, 65_535) };
+  }
+  return { telegram: { token, ...(apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, '') } : {}), ...(webhook ? { webhook } : {}) } };
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(name, `"${raw}" is not an http(s) URL`);
 }
 
 function timeZone(env: Env, name: string, fallback: string): string {

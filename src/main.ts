@@ -14,6 +14,7 @@ import type { RateLimits } from './core/delivery/pacing.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
 import { createConsoleSender, runConsole } from './adapters/console/index.js';
+import { startTelegram, telegramSender, type TelegramAdapter } from './adapters/telegram/index.js';
 
 /** The running core of one process. */
 export interface Services {
@@ -101,6 +102,47 @@ export async function openServices(
 
 /** Runs the bot: the chat adapters that have tokens, or the local console when none do. */
 export async function runBot(config: Config): Promise<void> {
+  if (!config.telegram) return runConsoleBot(config);
+  const logger = createLogger(config.logLevel);
+  const telegram = config.telegram;
+  const senders = new Map<string, Sender>([
+    ['telegram', telegramSender({ token: telegram.token, defaultLanguage: config.defaultLanguage, ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}) })],
+  ]);
+  const services = await openServices(config, logger, senders);
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
+  let adapter: TelegramAdapter;
+  try {
+    adapter = await startTelegram({
+      token: telegram.token,
+      ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
+      ...(telegram.webhook ? { webhook: telegram.webhook } : {}),
+      desk: services.desk,
+      subscriptions: services.subscriptions,
+      delivery: services.delivery,
+      defaultLanguage: config.defaultLanguage,
+      timeZone: config.deliveryTimeZone,
+      maxArticleChars: config.maxArticleChars,
+      logger,
+    });
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+  // Stop taking updates, let sends in flight finish, close the store; a second signal forces exit.
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info('shutting down', { signal });
+      process.once(signal, () => process.exit(1));
+      resolve();
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  await adapter.stop();
+  await services.close();
+}
+
+async function runConsoleBot(config: Config): Promise<void> {
   // In the console, routine log lines would interleave with the conversation.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const consoleSender = createConsoleSender(config.defaultLanguage);

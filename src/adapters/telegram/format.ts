@@ -1,0 +1,129 @@
+/**
+ * Telegram HTML for summaries and answers: every piece of article and user text escaped, bidi
+ * controls removed, and long messages split between lines, never inside a tag, an entity or a
+ * surrogate pair.
+ */
+import type { DeliveryMessage, DeliveredSummary } from '../../core/delivery/index.js';
+import type { Answer, Summary } from '../../core/types.js';
+import { messages, type UiLanguage } from '../messages.js';
+
+/** Telegram's limit on one message's text. */
+export const TELEGRAM_MESSAGE_LIMIT = 4096;
+
+// Bidi overrides and isolates in untrusted text can reorder what a reader sees (and spoof links).
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/gu;
+
+/** Escapes text for Telegram HTML and drops bidi control characters. */
+export function escapeHtml(text: string): string {
+  return text.replace(BIDI_CONTROLS, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Plain text from our HTML, for the fallback when Telegram cannot parse it. */
+export function htmlToPlain(html: string): string {
+  return html
+    .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, (_m, href: string, label: string) => `${label} (${href})`)
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
+function link(url: string | undefined, label: string): string {
+  if (!url || !/^https?:\/\//i.test(url)) return escapeHtml(label);
+  return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
+}
+
+function summaryBlock(summary: Pick<DeliveredSummary, 'title' | 'articleId' | 'sentences' | 'url'>): string[] {
+  return [
+    `<b>${link(summary.url, summary.title)}</b> <code>${escapeHtml(summary.articleId)}</code>`,
+    ...summary.sentences.map((sentence) => `• ${escapeHtml(sentence)}`),
+  ];
+}
+
+/** A summary: the title (linked when the article has a URL) and one bullet per sentence. */
+export function summaryHtml(summary: Summary, url?: string): string {
+  return summaryBlock({ ...summary, ...(url ? { url } : {}) }).join('\n');
+}
+
+/** A delivered article or digest. */
+export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): string {
+  const m = messages(language);
+  if (message.kind === 'article') return [`📰 <i>${escapeHtml(m.newArticle)}</i>`, ...summaryBlock(message.summary)].join('\n');
+  return [`📰 <b>${escapeHtml(m.digestTitle)}</b>`, ...message.summaries.flatMap((s) => ['', ...summaryBlock(s)])].join('\n');
+}
+
+/** An answer and its sources; quotes are shown where the answer text does not already hold them. */
+export function answerHtml(answer: Answer, language: UiLanguage): string {
+  const m = messages(language);
+  const lines = [escapeHtml(answer.text)];
+  if (answer.citations.length > 0) {
+    lines.push('', `<b>${escapeHtml(m.sources)}:</b>`);
+    for (const citation of answer.citations) {
+      lines.push(`• ${link(citation.url, citation.title)} <code>${escapeHtml(citation.articleId)}</code>`);
+      if (!answer.text.includes(citation.quote)) lines.push(`<i>“${escapeHtml(citation.quote)}”</i>`);
+    }
+  }
+  if (answer.cached) lines.push(`<i>(${escapeHtml(m.fromCache)})</i>`);
+  return lines.join('\n');
+}
+
+/**
+ * Splits HTML made of self-contained lines (every tag closed on its line) into messages of at most
+ * `limit` characters: between lines where possible, else between words, else at a character that
+ * is neither inside an entity nor half of a surrogate pair.
+ */
+export function splitHtml(html: string, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  const flush = () => {
+    if (current.trim() !== '') chunks.push(current.replace(/\n+$/u, ''));
+    current = '';
+  };
+  for (const line of html.split('\n')) {
+    const addition = current === '' ? line : `\n${line}`;
+    if (current.length + addition.length <= limit) {
+      current += addition;
+      continue;
+    }
+    flush();
+    if (line.length <= limit) {
+      current = line;
+      continue;
+    }
+    for (const piece of splitLongLine(line, limit)) chunks.push(piece);
+  }
+  flush();
+  return chunks;
+}
+
+function splitLongLine(line: string, limit: number): string[] {
+  // A line this long is escaped prose (answers, quotes); tags only wrap short titles. Keep any
+  // leading/trailing tag pair balanced by splitting the inner text and re-wrapping each piece.
+  const wrapped = /^(<(b|i|code)>)([\s\S]*)(<\/\2>)$/u.exec(line);
+  const open = wrapped?.[1] ?? '';
+  const close = wrapped?.[4] ?? '';
+  const inner = wrapped ? wrapped[3]! : line;
+  const room = limit - open.length - close.length;
+  const pieces: string[] = [];
+  let rest = inner;
+  while (rest.length > room) {
+    let cut = rest.lastIndexOf(' ', room);
+    if (cut < room / 2) cut = safeCut(rest, room);
+    pieces.push(open + rest.slice(0, cut).trimEnd() + close);
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest !== '') pieces.push(open + rest + close);
+  return pieces;
+}
+
+function safeCut(text: string, at: number): number {
+  let cut = at;
+  // Not between the two halves of a surrogate pair.
+  const before = text.charCodeAt(cut - 1);
+  if (cut > 0 && cut < text.length && before >= 0xd800 && before <= 0xdbff) cut--;
+  // Not inside an entity such as &amp;.
+  const amp = text.lastIndexOf('&', cut - 1);
+  if (amp >= 0 && text.indexOf(';', amp) >= cut) cut = amp;
+  return Math.max(1, cut);
+}

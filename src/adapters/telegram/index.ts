@@ -1,0 +1,79 @@
+/**
+ * Starting and stopping the Telegram adapter: long polling through @grammyjs/runner, or a webhook
+ * server when a URL is configured.
+ */
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { Api, webhookCallback } from 'grammy';
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import { autoRetry } from '@grammyjs/auto-retry';
+import type { Sender } from '../../core/delivery/index.js';
+import { errorFields, redactSecret } from '../../core/logger.js';
+import { commandList, createTelegramBot, type TelegramBotOptions } from './bot.js';
+import { createTelegramSender } from './sender.js';
+
+export { createTelegramBot } from './bot.js';
+export { classifyTelegramError, createTelegramSender } from './sender.js';
+
+/** A running Telegram adapter. */
+export interface TelegramAdapter {
+  /** Resolves when stopped; in webhook mode, the port the server listens on. */
+  readonly port?: number;
+  stop(): Promise<void>;
+}
+
+/** The delivery sender for Telegram: its own API client, without auto-retry (delivery retries itself). */
+export function telegramSender(options: Pick<TelegramBotOptions, 'token' | 'apiRoot' | 'defaultLanguage'>): Sender {
+  const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  return createTelegramSender(api, options.defaultLanguage);
+}
+
+/** Starts the bot: registers its commands, then long-polls, or serves the webhook when one is given. */
+export async function startTelegram(
+  options: TelegramBotOptions & { readonly webhook?: { readonly url: string; readonly secret: string; readonly port: number } },
+): Promise<TelegramAdapter> {
+  redactSecret(options.token);
+  const logger = options.logger.child({ adapter: 'telegram' });
+  const bot = createTelegramBot(options);
+  // Replies to users retry 429s and network errors a few times; broadcasts go through the sender.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  await bot.init();
+  await Promise.all([
+    bot.api.setMyCommands(commandList('en')),
+    bot.api.setMyCommands(commandList('ar'), { language_code: 'ar' }),
+  ]).catch((error: unknown) => logger.warn('could not register commands', errorFields(error)));
+
+  if (options.webhook) {
+    const { url, secret, port } = options.webhook;
+    redactSecret(secret);
+    // Telegram waits about a minute for an answer; grammY answers it and keeps working past 10 s.
+    const handle = webhookCallback(bot, 'http', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 10_000 });
+    const server: Server = createServer((req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        logger.error('webhook request failed', errorFields(error));
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    server.listen(port);
+    await once(server, 'listening');
+    const address = server.address();
+    await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'channel_post', 'callback_query'] });
+    logger.info('telegram webhook listening', { port: typeof address === 'object' && address ? address.port : port });
+    return {
+      port: typeof address === 'object' && address ? address.port : port,
+      async stop() {
+        server.close();
+        await once(server, 'close').catch(() => undefined);
+      },
+    };
+  }
+
+  await bot.api.deleteWebhook();
+  const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ['message', 'channel_post', 'callback_query'] } } });
+  logger.info('telegram long polling started', { username: bot.botInfo.username });
+  return {
+    async stop() {
+      if (runner.isRunning()) await runner.stop();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The delivery engine's sender for Telegram: renders a delivery as HTML and maps the Bot API's
+ * answers (429, 403, chat not found, migrated group, 5xx) to delivery outcomes.
+ */
+import { GrammyError, HttpError, type Api } from 'grammy';
+import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
+import { uiLanguage, type UiLanguage } from '../messages.js';
+import { deliveryHtml, htmlToPlain, splitHtml } from './format.js';
+
+// 400s that mean the bot can no longer write to the chat at all.
+const CHAT_GONE_400 = /chat not found|group chat was deactivated|not enough rights|have no rights|need administrator rights|CHAT_WRITE_FORBIDDEN|bot was kicked|channel_private|user is deactivated|peer_id_invalid/i;
+const PARSE_ERROR = /can't parse entities/i;
+
+/** A delivery outcome for an error thrown by a Bot API call. */
+export function classifyTelegramError(error: unknown): SendOutcome {
+  if (error instanceof GrammyError) {
+    const { error_code: code, description, parameters } = error;
+    if (code === 429) return { kind: 'rate-limited', retryAfterMs: (parameters.retry_after ?? 1) * 1000, scope: 'chat' };
+    if (parameters.migrate_to_chat_id !== undefined) return { kind: 'migrated', newChatId: String(parameters.migrate_to_chat_id) };
+    if (code === 403) return { kind: 'chat-gone', reason: description };
+    if (code === 400 && CHAT_GONE_400.test(description)) return { kind: 'chat-gone', reason: description };
+    if (code >= 500 || code === 401 || code === 409) return { kind: 'transient', error: `${code} ${description}` };
+    return { kind: 'rejected', error: `${code} ${description}` };
+  }
+  if (error instanceof HttpError) return { kind: 'transient', error: error.message };
+  return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
+}
+
+/** Sends `html` as one or more messages, falling back to plain text if Telegram cannot parse it. */
+export async function sendHtml(api: Api, chatId: number | string, html: string): Promise<void> {
+  for (const part of splitHtml(html)) {
+    try {
+      await api.sendMessage(chatId, part, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    } catch (error) {
+      if (!(error instanceof GrammyError && error.error_code === 400 && PARSE_ERROR.test(error.description))) throw error;
+      await api.sendMessage(chatId, htmlToPlain(part), { link_preview_options: { is_disabled: true } });
+    }
+  }
+}
+
+/** A sender over a Bot API client that has no automatic retries (the delivery engine retries). */
+export function createTelegramSender(api: Api, fallbackLanguage: UiLanguage): Sender {
+  return {
+    platform: 'telegram',
+    async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
+      const language = uiLanguage(message.kind === 'article' ? message.summary.language : message.language, fallbackLanguage);
+      try {
+        await sendHtml(api, target.chatId, deliveryHtml(message, language));
+        return { kind: 'sent' };
+      } catch (error) {
+        return classifyTelegramError(error);
+      }
+    },
+  };
+}
