@@ -91,7 +91,10 @@ export function splitHtml(html: string, limit = TELEGRAM_MESSAGE_LIMIT): string[
       current = line;
       continue;
     }
-    for (const piece of splitLongLine(line, limit)) chunks.push(piece);
+    const pieces = splitLongLine(line, limit);
+    // The tail of a long line can share a message with the lines after it.
+    current = pieces.pop() ?? '';
+    chunks.push(...pieces);
   }
   flush();
   return chunks;

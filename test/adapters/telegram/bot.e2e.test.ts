@@ -1,0 +1,188 @@
+/**
+ * The real grammY bot, started as in production (runner, auto-retry, setMyCommands), against a fake
+ * Bot API on 127.0.0.1.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTelegram, telegramSender, type TelegramAdapter } from '../../../src/adapters/telegram/index.js';
+import { loadConfig } from '../../../src/config.js';
+import type { Engine } from '../../../src/core/engine.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { openNewsDesk } from '../../../src/core/newsDesk.js';
+import { startDelivery } from '../../../src/core/delivery/index.js';
+import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
+import { openStore } from '../../../src/core/store.js';
+import { createSubscriptions } from '../../../src/core/subscriptions.js';
+import { createExtractiveEngine } from '../../../src/engines/extractive/index.js';
+import { sampleArticle } from '../../support/fixtures.js';
+import { startFakeTelegram, type FakeTelegram } from '../../support/fakeTelegram.js';
+
+const ADMIN = 1;
+const STRANGER = 2;
+const CHANNEL = -1001234567890;
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function startBot(options: { engine?: Engine; webhook?: { secret: string } } = {}) {
+  const fake = await startFakeTelegram();
+  cleanup.push(() => fake.close());
+  const config = loadConfig({ ADMIN_IDS: `telegram:${ADMIN}` });
+  const store = await openStore('memory://', silentLogger);
+  const desk = await openNewsDesk({ store, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
+  const subscriptions = createSubscriptions(store, 'UTC');
+  const delivery = await startDelivery({
+    store,
+    desk,
+    subscriptions,
+    senders: new Map([['telegram', telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' })]]),
+    limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
+    logger: silentLogger,
+    owner: 'e2e',
+    digestCheckMs: 0,
+  });
+  cleanup.push(() => delivery.stop());
+  const adapter: TelegramAdapter = await startTelegram({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    desk,
+    subscriptions,
+    delivery,
+    defaultLanguage: 'en',
+    timeZone: 'UTC',
+    maxArticleChars: config.maxArticleChars,
+    logger: silentLogger,
+    ...(options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: options.webhook.secret, port: 0 } } : {}),
+  });
+  cleanup.push(() => adapter.stop());
+  return { fake, desk, subscriptions, delivery, adapter };
+}
+
+const to = (chatId: number) => (m: { chatId: string }) => m.chatId === String(chatId);
+
+describe('Telegram bot end to end', () => {
+  it('registers its commands in English and Arabic', async () => {
+    const { fake } = await startBot();
+    const registered = fake.calls.filter((c) => c.method === 'setMyCommands');
+    expect(registered.map((c) => c.payload.language_code ?? 'default').sort()).toEqual(['ar', 'default']);
+  });
+
+  it('lets an admin post an Arabic article, and a subscribed channel receives its summary', async () => {
+    const { fake } = await startBot();
+    fake.pushChannelPost({ text: '/subscribe', chatId: CHANNEL, username: 'akhbar_news' });
+    await fake.waitFor((sent) => sent.some((m) => to(CHANNEL)(m) && /Subscribed/.test(m.text ?? '')));
+
+    fake.pushMessage({ text: `/post ${sampleArticle('ar-solar-plant.txt')}`, fromId: ADMIN, chatId: ADMIN, languageCode: 'ar' });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /حُفظ المقال/.test(m.text ?? '')));
+    await fake.waitFor((sent) => sent.some((m) => to(CHANNEL)(m) && /مقال جديد/.test(m.text ?? '')));
+    const delivered = fake.sent.find((m) => to(CHANNEL)(m) && /مقال جديد/.test(m.text ?? ''))!;
+    expect(delivered.parseMode).toBe('HTML');
+    expect(delivered.text).toContain('<b>افتتاح أكبر محطة للطاقة الشمسية في مدينة الواحات الجديدة</b>');
+    expect(delivered.text).toMatch(/• الواحات الجديدة – افتتح وزير الطاقة/);
+  });
+
+  it('refuses a post from someone who is not an admin, and stores nothing', async () => {
+    const { fake, desk } = await startBot();
+    fake.pushMessage({ text: `/post ${sampleArticle('en-rail-strike.txt')}`, fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.some((m) => m.text === 'Only admins can post articles.'));
+    expect(desk.articleCount).toBe(0);
+  });
+
+  it('answers /ask and a plain private message with a cited answer', async () => {
+    const { fake } = await startBot();
+    fake.pushMessage({ text: `/post ${sampleArticle('en-flood-barrier.txt')}`, fromId: ADMIN, chatId: ADMIN });
+    await fake.waitFor((sent) => sent.some((m) => /Stored article/.test(m.text ?? '')));
+    fake.pushMessage({ text: '/ask How quickly can the gates be closed?', fromId: STRANGER, chatId: STRANGER });
+    fake.pushMessage({ text: 'How many residents will the gates protect?', fromId: 3, chatId: 3 });
+    await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && /25 minutes/.test(m.text ?? '')));
+    await fake.waitFor((sent) => sent.some((m) => to(3)(m) && /40,000 residents/.test(m.text ?? '')));
+    for (const chat of [STRANGER, 3]) {
+      const answer = fake.sent.find((m) => to(chat)(m) && /Sources/.test(m.text ?? ''))!;
+      expect(answer.text).toMatch(/<b>Sources:<\/b>\n• Marlow Bay opens its new flood barrier after six years of work <code>[0-9a-f]{12}<\/code>/);
+    }
+    expect(fake.calls.some((c) => c.method === 'sendChatAction' && c.payload.action === 'typing')).toBe(true);
+  });
+
+  it('answers /summary of an unknown id with a clear message', async () => {
+    const { fake } = await startBot();
+    fake.pushMessage({ text: `/post ${sampleArticle('en-rail-strike.txt')}`, fromId: ADMIN, chatId: ADMIN });
+    await fake.waitFor((sent) => sent.some((m) => /Stored article/.test(m.text ?? '')));
+    fake.pushMessage({ text: '/summary deadbeef', fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.some((m) => m.text === 'There is no article with the id &quot;deadbeef&quot;. Send /articles to see the ids.'));
+  });
+
+  it('splits a 5,000-character answer into messages Telegram accepts', async () => {
+    const long = 'The council debated the budget line by line & agreed on <most> of it. '.repeat(72);
+    const engine: Engine = {
+      name: 'long-test',
+      version: '1',
+      summarize: async ({ article }) => ({ sentences: [article.text.slice(0, 50)], language: article.language }),
+      answer: async ({ passages }) => ({ found: true, text: long, citations: [{ articleId: passages[0]!.articleId, title: passages[0]!.title, quote: 'q' }] }),
+    };
+    const { fake } = await startBot({ engine });
+    fake.pushMessage({ text: `/post ${sampleArticle('en-rail-strike.txt')}`, fromId: ADMIN, chatId: ADMIN });
+    await fake.waitFor((sent) => sent.some((m) => /Stored article/.test(m.text ?? '')));
+    fake.pushMessage({ text: '/ask What raise do rail drivers get?', fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.filter(to(STRANGER)).length >= 2 && sent.some((m) => to(STRANGER)(m) && /Sources/.test(m.text ?? '')));
+    const parts = fake.sent.filter(to(STRANGER));
+    expect(long.length).toBeGreaterThan(5_000);
+    expect(parts.length).toBe(2);
+    for (const part of parts) expect(part.text!.length).toBeLessThanOrEqual(4096);
+    expect(parts.map((p) => p.text).join(' ')).toContain('&lt;most&gt;');
+  });
+
+  it('waits out a 429 on a reply and on a delivery, and each message arrives once', async () => {
+    const { fake } = await startBot();
+    fake.pushMessage({ text: '/subscribe', fromId: 5, chatId: 5 });
+    await fake.waitFor((sent) => sent.some((m) => to(5)(m) && /Subscribed/.test(m.text ?? '')));
+    fake.fail('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, { chatId: ADMIN });
+    fake.fail('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, { chatId: 5 });
+    fake.pushMessage({ text: `/post ${sampleArticle('en-rail-strike.txt')}`, fromId: ADMIN, chatId: ADMIN });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /Stored article/.test(m.text ?? '')), 8_000);
+    await fake.waitFor((sent) => sent.some((m) => to(5)(m) && /New article/.test(m.text ?? '')), 8_000);
+    expect(fake.sent.filter((m) => to(ADMIN)(m) && /Stored article/.test(m.text ?? ''))).toHaveLength(1);
+    expect(fake.sent.filter((m) => to(5)(m) && /New article/.test(m.text ?? ''))).toHaveLength(1);
+  });
+
+  it('keeps running after a malformed update', async () => {
+    const { fake } = await startBot();
+    fake.pushUpdate({ message: { message_id: 1, date: 0, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });
+    fake.pushUpdate({ message: { message_id: 2, date: 0, chat: { id: 9, type: 'private' }, from: { id: 9, is_bot: false, first_name: 'x' }, text: 42 } });
+    fake.pushMessage({ text: '/help', fromId: 9, chatId: 9 });
+    await fake.waitFor((sent) => sent.some((m) => to(9)(m) && /Commands:/.test(m.text ?? '')));
+  });
+
+  it('only lets a group’s admins subscribe it', async () => {
+    const { fake, subscriptions } = await startBot();
+    const group = -4001;
+    fake.setChatMember(group, 7, { status: 'member', user: { id: 7, is_bot: false, first_name: 'M' } });
+    fake.setChatMember(group, 8, { status: 'administrator', user: { id: 8, is_bot: false, first_name: 'A' } });
+    fake.pushMessage({ text: '/subscribe', chatId: group, chatType: 'group', fromId: 7, chatTitle: 'Readers' });
+    await fake.waitFor((sent) => sent.some((m) => to(group)(m) && /Only this chat’s admins/.test(m.text ?? '')));
+    fake.pushMessage({ text: '/subscribe digest 08:00', chatId: group, chatType: 'group', fromId: 8, chatTitle: 'Readers' });
+    await fake.waitFor((sent) => sent.some((m) => to(group)(m) && /every day at 08:00/.test(m.text ?? '')));
+    expect(await subscriptions.get(`telegram:${group}`)).toMatchObject({ mode: 'digest', kind: 'group', name: 'Readers' });
+  });
+});
+
+describe('Telegram webhook mode', () => {
+  it('rejects a request with the wrong secret and handles one with the right secret', async () => {
+    const secret = 'correct-horse-battery-staple';
+    const { fake, adapter } = await startBot({ webhook: { secret } });
+    expect(fake.calls.find((c) => c.method === 'setWebhook')?.payload).toMatchObject({ url: 'https://bot.example/telegram', secret_token: secret });
+    const update = {
+      update_id: 500,
+      message: { message_id: 1, date: 0, chat: { id: 11, type: 'private' }, from: { id: 11, is_bot: false, first_name: 'W' }, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] },
+    };
+    const send = (token: string) =>
+      fetch(`http://127.0.0.1:${adapter.port}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': token },
+        body: JSON.stringify(update),
+      });
+    expect((await send('wrong-secret-wrong-secret')).status).toBe(401);
+    expect(fake.sent.filter(to(11))).toHaveLength(0);
+    expect((await send(secret)).status).toBe(200);
+    await fake.waitFor((sent) => sent.some((m) => to(11)(m) && /Commands:/.test(m.text ?? '')));
+  });
+});
