@@ -165,6 +165,31 @@ describe('Telegram bot end to end', () => {
   });
 });
 
+describe('Telegram channels and replies', () => {
+  it('subscribes a channel an admin names in a private chat, once the bot can post there', async () => {
+    const { fake, subscriptions } = await startBot();
+    fake.setChat('@akhbar_news', { id: CHANNEL, type: 'channel', title: 'Akhbar News', username: 'akhbar_news' });
+    fake.setChatMember(CHANNEL, 20, { status: 'administrator', user: { id: 20, is_bot: false, first_name: 'Admin' } });
+    fake.pushMessage({ text: '/subscribe @akhbar_news', fromId: 20, chatId: 20 });
+    await fake.waitFor((sent) => sent.some((m) => to(20)(m) && /Make the bot an admin of @akhbar_news/.test(m.text ?? '')));
+    fake.setChatMember(CHANNEL, fake.botInfo.id, { status: 'administrator', can_post_messages: true, user: { id: fake.botInfo.id, is_bot: true, first_name: 'Bot' } });
+    fake.pushMessage({ text: '/subscribe @akhbar_news ar', fromId: 20, chatId: 20 });
+    await fake.waitFor((sent) => sent.some((m) => to(20)(m) && /^Akhbar News: Subscribed/.test(m.text ?? '')));
+    expect(await subscriptions.get(`telegram:${CHANNEL}`)).toMatchObject({ kind: 'channel', language: 'ar', active: true });
+    // Someone who is not an admin of the channel cannot subscribe it.
+    fake.pushMessage({ text: '/subscribe @akhbar_news', fromId: 21, chatId: 21 });
+    await fake.waitFor((sent) => sent.some((m) => to(21)(m) && /Only this chat’s admins/.test(m.text ?? '')));
+  });
+
+  it('posts the message an admin replies to with /post', async () => {
+    const { fake, desk } = await startBot();
+    const original = { message_id: 900, date: 0, chat: { id: ADMIN, type: 'private' }, text: sampleArticle('en-flood-barrier.txt') };
+    fake.pushMessage({ text: '/post', fromId: ADMIN, chatId: ADMIN, replyToMessage: original });
+    await fake.waitFor((sent) => sent.some((m) => /Stored article [0-9a-f]{12}: Marlow Bay opens/.test(m.text ?? '')));
+    expect(desk.articleCount).toBe(1);
+  });
+});
+
 describe('Telegram webhook mode', () => {
   it('rejects a request with the wrong secret and handles one with the right secret', async () => {
     const secret = 'correct-horse-battery-staple';
