@@ -2,7 +2,11 @@
  * `npm run bench -- NAME`: benchmarks that print ratios against a baseline measured in the same run.
  * They read real data from ../shared and are kept out of `npm test`.
  */
-const benchmarks: Record<string, () => Promise<void>> = {};
+import { runDeliveryBenchmark } from './delivery.js';
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  delivery: runDeliveryBenchmark,
+};
 
 const name = process.argv[2];
 const run = name ? benchmarks[name] : undefined;

@@ -90,7 +90,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     deliveryTimeZone: timeZone(env, 'DELIVERY_TIME_ZONE', 'UTC'),
     deliveryConcurrency: integer(env, 'DELIVERY_CONCURRENCY', 64, 1, 10_000),
     deliveryMaxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 8, 1, 100),
-    telegramMessagesPerSecond: integer(env, 'TELEGRAM_MESSAGES_PER_SECOND', 28, 1, 10_000),
+    telegramMessagesPerSecond: integer(env, 'TELEGRAM_MESSAGES_PER_SECOND', 29, 1, 10_000),
     telegramPrivateChatIntervalMs: integer(env, 'TELEGRAM_PRIVATE_CHAT_INTERVAL_MS', 1_050, 0, 3_600_000),
     telegramGroupChatIntervalMs: integer(env, 'TELEGRAM_GROUP_CHAT_INTERVAL_MS', 3_100, 0, 3_600_000),
     discordRequestsPerSecond: integer(env, 'DISCORD_REQUESTS_PER_SECOND', 45, 1, 10_000),

@@ -199,7 +199,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         return;
       }
       try {
-        const current = await options.outbox.get(delivery.id);
+        // In a shared store another process may have sent it since it was queued here; a store only
+        // this process writes (SQLite, memory) cannot have changed under it.
+        const current = options.store.kind === 'redis' ? await options.outbox.get(delivery.id) : delivery;
         if (!current || current.status !== 'pending') {
           stats.skipped++;
           known.delete(delivery.id);

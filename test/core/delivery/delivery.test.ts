@@ -90,6 +90,22 @@ describe('delivery of new articles', () => {
     await expect.poll(() => r.sender.received.length, { timeout: 5_000 }).toBe(2);
   });
 
+  it('answers users while a large broadcast is still going out', async () => {
+    const r = await rig({ limits: { perSecond: 500, chatIntervalMs: { private: 0, group: 0, channel: 0 } } });
+    await subscribeChats(
+      r.subscriptions,
+      Array.from({ length: 2_000 }, (_, i) => String(20_000 + i)),
+    );
+    const { article } = await r.desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
+    await r.delivery.settled();
+    expect(r.delivery.worker.queued).toBeGreaterThan(1_000);
+    const answer = await r.desk.ask('How quickly can the gates be closed?');
+    expect(answer.citations[0]!.articleId).toBe(article.id);
+    // The answer came back long before the broadcast finished.
+    expect(r.delivery.worker.queued).toBeGreaterThan(500);
+    await r.delivery.stop();
+  });
+
   it('keeps to the overall rate and to the gap between messages into one chat', async () => {
     const limits: RateLimits = { perSecond: 100, chatIntervalMs: { private: 60, group: 200, channel: 200 } };
     const r = await rig({ limits });
