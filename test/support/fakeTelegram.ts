@@ -62,6 +62,8 @@ export interface FakeTelegram {
   setChatMember(chatId: number | string, userId: number, member: Record<string, unknown>): void;
   /** Answer for getChat(chat_id) (e.g. a channel looked up by '@name'). Unknown chats → 400 "Bad Request: chat not found". */
   setChat(chatIdOrUsername: number | string, chat: Record<string, unknown>): void;
+  /** A file the bot can fetch: getFile(file_id) answers with its path, and GET /file/bot<token>/<path> serves `content`. */
+  setFile(fileId: string, content: string): void;
   /** Resolves once `predicate(sent)` holds, polling every 10 ms; rejects after timeoutMs (default 5000) listing what was sent. */
   waitFor(predicate: (sent: readonly SentMessage[]) => boolean, timeoutMs?: number): Promise<void>;
   /** Resolves once the bot has fetched every queued update (the offset passed them). */
@@ -265,6 +267,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
   const refusals: { method: string; chatId: string; description: string }[] = [];
   const scripts: Script[] = [];
   const chats = new Map<string, Payload>();
+  const files = new Map<string, string>();
   const explicitChats = new Set<string>();
   const members = new Map<string, Payload>();
   /** Bot-sent messages the fake knows, for "message is not modified". */
@@ -464,6 +467,13 @@ export async function startFakeTelegram(options: { token?: string; username?: st
       };
     }
 
+    if (method === 'getFile') {
+      const fileId = String(payload.file_id ?? '');
+      const content = files.get(fileId);
+      if (content === undefined) throw new Refusal(400, 'Bad Request: invalid file_id');
+      return { file_id: fileId, file_unique_id: fileId, file_size: Buffer.byteLength(content), file_path: `documents/${fileId}.txt` };
+    }
+
     if (method === 'getChat') {
       const chatId = requireChat(payload);
       const chat = chats.get(chatId);
@@ -538,6 +548,14 @@ export async function startFakeTelegram(options: { token?: string; username?: st
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const download = /^\/file\/bot([^/]+)\/documents\/(.+)\.txt$/u.exec(url.pathname);
+    if (download) {
+      req.resume();
+      const content = decodeURIComponent(download[1]!) === token ? files.get(decodeURIComponent(download[2]!)) : undefined;
+      res.writeHead(content === undefined ? 404 : 200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(content ?? 'not found');
+      return;
+    }
     const route = /^\/bot([^/]+)\/([^/]+)\/?$/u.exec(url.pathname);
     if (!route || decodeURIComponent(route[1]!) !== token) {
       // Drain the body so keep-alive connections stay usable.
@@ -678,6 +696,9 @@ export async function startFakeTelegram(options: { token?: string; username?: st
     },
     setChatMember(chatId, userId, member) {
       members.set(`${String(chatId)}:${userId}`, member);
+    },
+    setFile(fileId, content) {
+      files.set(fileId, content);
     },
     setChat(chatIdOrUsername, chat) {
       const key = String(chatIdOrUsername);

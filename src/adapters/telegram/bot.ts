@@ -118,7 +118,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   }
 
   async function articleText(ctx: Context): Promise<string | undefined> {
-    const inline = typeof ctx.match === 'string' ? ctx.match.trim() : '';
+    const inline = typeof ctx.match === 'string' ? ctx.match.trim() : (ctx.msg?.caption ?? '').replace(/^\/post(@\w+)?/u, '').trim();
     if (inline !== '') return inline;
     const source = ctx.msg?.reply_to_message ?? ctx.msg;
     const text = source?.text ?? source?.caption;
@@ -143,7 +143,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     await guarded(ctx, languageOf(ctx), () => reply(ctx, escapeHtml(messages(languageOf(ctx)).help)));
   });
 
-  bot.command('post', async (ctx) => {
+  async function post(ctx: Context): Promise<void> {
     const language = languageOf(ctx);
     await guarded(ctx, language, async () => {
       const actor = actorOf(ctx);
@@ -155,6 +155,13 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       const { id, title } = result.article;
       await reply(ctx, escapeHtml(result.duplicate ? m.duplicate(id, title) : m.posted(id, title)));
     });
+  }
+
+  bot.command('post', post);
+  // grammY's command() reads message text; a file sent with "/post" as its caption lands here.
+  bot.on('message:document', async (ctx, next) => {
+    if (/^\/post(@\w+)?(\s|$)/u.test(ctx.msg.caption ?? '')) return post(ctx);
+    return next();
   });
 
   bot.command('summary', async (ctx) => {

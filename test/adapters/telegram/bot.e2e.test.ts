@@ -190,6 +190,50 @@ describe('Telegram channels and replies', () => {
   });
 });
 
+describe('Telegram documents and lists', () => {
+  it('posts a .txt file an admin sends with /post as its caption', async () => {
+    const { fake, desk } = await startBot();
+    fake.setFile('doc-1', sampleArticle('ar-book-fair.txt'));
+    fake.pushUpdate({
+      message: {
+        message_id: 50,
+        date: 0,
+        chat: { id: ADMIN, type: 'private' },
+        from: { id: ADMIN, is_bot: false, first_name: 'Admin' },
+        document: { file_id: 'doc-1', file_unique_id: 'doc-1', file_name: 'fair.txt', mime_type: 'text/plain', file_size: 2_000 },
+        caption: '/post',
+        caption_entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+      },
+    });
+    await fake.waitFor((sent) => sent.some((m) => /Stored article [0-9a-f]{12}: معرض الكتاب الدولي/.test(m.text ?? '')));
+    expect(desk.articleCount).toBe(1);
+  });
+
+  it('pages /articles with buttons that edit the list in place', async () => {
+    const { fake, desk } = await startBot();
+    const names = ['ar-solar-plant.txt', 'ar-book-fair.txt', 'en-flood-barrier.txt', 'en-rail-strike.txt'] as const;
+    for (let i = 0; i < 12; i++) {
+      await desk.postArticle({ text: `${sampleArticle(names[i % 4]!)}
+
+Update number ${i} of this story for the list test.` }, { kind: 'operator' });
+    }
+    fake.pushMessage({ text: '/articles', fromId: 30, chatId: 30 });
+    await fake.waitFor((sent) => sent.some((m) => to(30)(m) && /Articles 1–10 of 12/.test(m.text ?? '')));
+    const list = fake.sent.find((m) => to(30)(m) && /Articles 1–10/.test(m.text ?? ''))!;
+    expect(JSON.stringify(list.payload.reply_markup)).toContain('articles:2');
+    fake.pushUpdate({
+      callback_query: {
+        id: 'cb1',
+        from: { id: 30, is_bot: false, first_name: 'R' },
+        chat_instance: 'x',
+        data: 'articles:2',
+        message: { message_id: list.messageId, date: 0, chat: { id: 30, type: 'private' }, text: 'list' },
+      },
+    });
+    await fake.waitFor((sent) => sent.some((m) => m.method === 'editMessageText' && /Articles 11–12 of 12/.test(m.text ?? '')));
+  });
+});
+
 describe('Telegram webhook mode', () => {
   it('rejects a request with the wrong secret and handles one with the right secret', async () => {
     const secret = 'correct-horse-battery-staple';
