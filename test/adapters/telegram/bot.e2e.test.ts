@@ -152,6 +152,36 @@ describe('Telegram bot end to end', () => {
     await fake.waitFor((sent) => sent.some((m) => to(9)(m) && /Commands:/.test(m.text ?? '')));
   });
 
+  it('in a group, answers mentions and replies to itself, and stays quiet otherwise', async () => {
+    const { fake, desk } = await startBot();
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, { kind: 'operator' });
+    const group = -4002;
+    fake.pushMessage({ text: 'Anyone know the raise the drivers got this year?', chatId: group, chatType: 'group', fromId: 40 });
+    fake.pushMessage({ text: `@${fake.botInfo.username} What raise do the rail drivers get this year?`, chatId: group, chatType: 'group', fromId: 41 });
+    await fake.waitFor((sent) => sent.some((m) => to(group)(m) && /6 percent/.test(m.text ?? '')));
+    await fake.drained();
+    expect(fake.sent.filter(to(group))).toHaveLength(1);
+    const botMessage = { message_id: fake.sent.find(to(group))!.messageId, date: 0, chat: { id: group, type: 'group' }, from: { ...fake.botInfo }, text: 'x' };
+    fake.pushMessage({ text: 'Who is the union leader?', chatId: group, chatType: 'group', fromId: 42, replyToMessage: botMessage });
+    await fake.waitFor((sent) => sent.some((m) => to(group)(m) && /Tom Brandt/.test(m.text ?? '')));
+  });
+
+  it('treats an anonymous group admin as an admin', async () => {
+    const { fake, subscriptions } = await startBot();
+    const group = -1009;
+    fake.pushMessage({
+      text: '/subscribe',
+      chatId: group,
+      chatType: 'supergroup',
+      fromId: 1087968824,
+      senderChat: { id: group, type: 'supergroup', title: 'Readers' },
+      chatTitle: 'Readers',
+    });
+    await fake.waitFor((sent) => sent.some((m) => to(group)(m) && /Subscribed/.test(m.text ?? '')));
+    expect(await subscriptions.get(`telegram:${group}`)).toMatchObject({ active: true });
+    expect(fake.calls.some((c) => c.method === 'getChatMember')).toBe(false);
+  });
+
   it('only lets a group’s admins subscribe it', async () => {
     const { fake, subscriptions } = await startBot();
     const group = -4001;
