@@ -14,6 +14,7 @@ import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './
 import { evaluateQa, evaluateSummaries } from './eval/evaluate.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
 import { openServices, runBot } from './main.js';
+import { registerDiscordCommands } from './adapters/discord/index.js';
 
 const USAGE = `Usage: akhbar <command> [options]
 
@@ -25,6 +26,7 @@ Commands:
   ask "QUESTION"                          answer from the stored articles, with citations
   eval qa --data F.jsonl [--distractors C.jsonl --limit N] --out P.jsonl
   eval summary --data F.jsonl --out P.jsonl
+  discord-register                        register the Discord slash commands (in DISCORD_GUILD_ID, or globally)
 Options: --json prints machine-readable JSON; --help prints this text.`;
 
 const operator: Actor = { kind: 'operator' };
@@ -80,6 +82,13 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         return 0;
       case 'eval':
         return await runEval(config, rest[0], values, out);
+      case 'discord-register': {
+        if (!config.discord) return usageError('discord-register needs DISCORD_TOKEN and DISCORD_APP_ID');
+        const { token, appId, guildId, restApi } = config.discord;
+        const count = await registerDiscordCommands({ token, appId, ...(guildId ? { guildId } : {}), ...(restApi ? { restApi } : {}) });
+        out(`registered ${count} commands ${guildId ? `in server ${guildId}` : 'globally (they can take up to an hour to appear)'}`);
+        return 0;
+      }
       case 'post':
       case 'list':
       case 'summary':

@@ -35,6 +35,18 @@ export interface Config {
   readonly discordChannelIntervalMs: number;
   /** Present when the Telegram adapter is switched on. */
   readonly telegram?: TelegramConfig;
+  /** Present when the Discord adapter is switched on. */
+  readonly discord?: DiscordConfig;
+}
+
+/** Settings of the Discord adapter. */
+export interface DiscordConfig {
+  readonly token: string;
+  readonly appId: string;
+  /** Commands are registered in this guild only (instant) instead of globally. */
+  readonly guildId?: string;
+  /** REST calls go through this base URL (a shared rate-limit proxy, or the tests' fake). */
+  readonly restApi?: string;
 }
 
 /** Settings of the Telegram adapter. */
@@ -96,6 +108,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     discordRequestsPerSecond: integer(env, 'DISCORD_REQUESTS_PER_SECOND', 45, 1, 10_000),
     discordChannelIntervalMs: integer(env, 'DISCORD_CHANNEL_INTERVAL_MS', 1_050, 0, 3_600_000),
     ...telegram(env),
+    ...discord(env),
   };
 }
 
@@ -151,6 +164,17 @@ function telegram(env: Env): { telegram?: TelegramConfig } {
     webhook = { url: webhookUrl, secret, port: integer(env, 'TELEGRAM_WEBHOOK_PORT', 8080, 1, 65_535) };
   }
   return { telegram: { token, ...(apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, '') } : {}), ...(webhook ? { webhook } : {}) } };
+}
+
+function discord(env: Env): { discord?: DiscordConfig } {
+  const token = value(env, 'DISCORD_TOKEN');
+  if (!token) return {};
+  const appId = value(env, 'DISCORD_APP_ID');
+  if (!appId || !/^\d{5,25}$/.test(appId)) throw new ConfigError('DISCORD_APP_ID', 'the application id (digits) is needed with DISCORD_TOKEN');
+  const guildId = value(env, 'DISCORD_GUILD_ID');
+  if (guildId !== undefined && !/^\d{5,25}$/.test(guildId)) throw new ConfigError('DISCORD_GUILD_ID', `"${guildId}" is not a server id (digits)`);
+  const restApi = httpUrl(env, 'DISCORD_REST_API_URL');
+  return { discord: { token, appId, ...(guildId ? { guildId } : {}), ...(restApi ? { restApi: restApi.replace(/\/+$/, '') } : {}) } };
 }
 
 function httpUrl(env: Env, name: string): string | undefined {

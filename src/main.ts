@@ -14,7 +14,8 @@ import type { RateLimits } from './core/delivery/pacing.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
 import { createConsoleSender, runConsole } from './adapters/console/index.js';
-import { startTelegram, telegramSender, type TelegramAdapter } from './adapters/telegram/index.js';
+import { startTelegram, telegramSender } from './adapters/telegram/index.js';
+import { discordSender, startDiscord } from './adapters/discord/index.js';
 
 /** The running core of one process. */
 export interface Services {
@@ -102,29 +103,42 @@ export async function openServices(
 
 /** Runs the bot: the chat adapters that have tokens, or the local console when none do. */
 export async function runBot(config: Config): Promise<void> {
-  if (!config.telegram) return runConsoleBot(config);
+  const { telegram, discord } = config;
+  if (!telegram && !discord) return runConsoleBot(config);
   const logger = createLogger(config.logLevel);
-  const telegram = config.telegram;
-  const senders = new Map<string, Sender>([
-    ['telegram', telegramSender({ token: telegram.token, defaultLanguage: config.defaultLanguage, ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}) })],
-  ]);
+  const senders = new Map<string, Sender>();
+  if (telegram) {
+    senders.set('telegram', telegramSender({ token: telegram.token, defaultLanguage: config.defaultLanguage, ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}) }));
+  }
+  if (discord) {
+    senders.set('discord', discordSender({ token: discord.token, defaultLanguage: config.defaultLanguage, ...(discord.restApi ? { restApi: discord.restApi } : {}) }));
+  }
   const services = await openServices(config, logger, senders);
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
-  let adapter: TelegramAdapter;
+  const common = {
+    desk: services.desk,
+    subscriptions: services.subscriptions,
+    delivery: services.delivery,
+    defaultLanguage: config.defaultLanguage,
+    timeZone: config.deliveryTimeZone,
+    maxArticleChars: config.maxArticleChars,
+    logger,
+  };
+  const adapters: { stop(): Promise<void> }[] = [];
   try {
-    adapter = await startTelegram({
-      token: telegram.token,
-      ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
-      ...(telegram.webhook ? { webhook: telegram.webhook } : {}),
-      desk: services.desk,
-      subscriptions: services.subscriptions,
-      delivery: services.delivery,
-      defaultLanguage: config.defaultLanguage,
-      timeZone: config.deliveryTimeZone,
-      maxArticleChars: config.maxArticleChars,
-      logger,
-    });
+    if (telegram) {
+      adapters.push(
+        await startTelegram({
+          ...common,
+          token: telegram.token,
+          ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
+          ...(telegram.webhook ? { webhook: telegram.webhook } : {}),
+        }),
+      );
+    }
+    if (discord) adapters.push(await startDiscord({ ...common, token: discord.token, ...(discord.restApi ? { restApi: discord.restApi } : {}) }));
   } catch (error) {
+    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
     await services.close();
     throw error;
   }
@@ -138,7 +152,7 @@ export async function runBot(config: Config): Promise<void> {
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
-  await adapter.stop();
+  await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
   await services.close();
 }
 

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { answerMessages, deliveryMessage, escapeText, NO_MENTIONS, truncate } from '../../../src/adapters/discord/format.js';
+import type { Answer } from '../../../src/core/types.js';
+
+const answer = (text: string, extra: Partial<Answer> = {}): Answer => ({
+  found: true,
+  text,
+  language: 'en',
+  citations: [{ articleId: 'abc123def456', title: '**Rates** @everyone', quote: 'quoted elsewhere', url: 'https://news.example/a' }],
+  cached: false,
+  engine: 'embedded',
+  ...extra,
+});
+
+describe('Discord formatting', () => {
+  it('escapes markdown and never pings', () => {
+    expect(escapeText('**bold** _x_ \u202eflip')).toBe('\\*\\*bold\\*\\* \\_x\\_ flip');
+    const [message] = answerMessages(answer('Ask @everyone about *this*'), 'en');
+    expect(message!.allowedMentions).toEqual(NO_MENTIONS);
+    expect(message!.embeds[0]!.description).toBe('Ask @everyone about \\*this\\*');
+    expect(message!.embeds[0]!.fields![0]).toEqual({
+      name: 'Sources: abc123def456',
+      value: '[\\*\\*Rates\\*\\* @everyone](https://news.example/a)\n> quoted elsewhere',
+    });
+  });
+
+  it('splits a long answer into messages whose embeds keep to 4096 characters, sources on the last', () => {
+    const long = 'The council agreed on most of the budget after a long debate. '.repeat(140);
+    const parts = answerMessages(answer(long), 'en');
+    expect(long.length).toBeGreaterThan(8_000);
+    expect(parts.length).toBe(3);
+    for (const part of parts) expect(part.embeds[0]!.description!.length).toBeLessThanOrEqual(4096);
+    expect(parts[2]!.embeds[0]!.fields).toHaveLength(1);
+    expect(parts[0]!.embeds[0]!.fields).toBeUndefined();
+  });
+
+  it('keeps titles within 256 characters and uses Arabic labels for Arabic deliveries', () => {
+    expect(truncate('word '.repeat(100), 256).length).toBeLessThanOrEqual(256);
+    const message = deliveryMessage({ kind: 'article', summary: { articleId: 'a1', title: 'عنوان', language: 'ar', sentences: ['جملة أولى.'] } }, 'ar');
+    expect(message.content).toBe('📰 مقال جديد');
+    expect(message.embeds![0]).toMatchObject({ title: 'عنوان', description: '• جملة أولى.', footer: { text: 'a1' } });
+  });
+});
