@@ -1,0 +1,171 @@
+/**
+ * The real discord.js Client, logged in as in production, against a fake gateway and REST API on
+ * 127.0.0.1.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { discordSender, registerDiscordCommands, slashCommands, startDiscord } from '../../../src/adapters/discord/index.js';
+import { loadConfig } from '../../../src/config.js';
+import type { Engine } from '../../../src/core/engine.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { openNewsDesk } from '../../../src/core/newsDesk.js';
+import { startDelivery } from '../../../src/core/delivery/index.js';
+import { openStore } from '../../../src/core/store.js';
+import { createSubscriptions } from '../../../src/core/subscriptions.js';
+import { createExtractiveEngine } from '../../../src/engines/extractive/index.js';
+import { sampleArticle } from '../../support/fixtures.js';
+import { startFakeDiscord } from '../../support/fakeDiscord.js';
+
+const ADMIN = '500000000000000001';
+const MEMBER = '500000000000000002';
+const MANAGE_CHANNELS = String(1 << 4);
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function startBot(options: { engine?: Engine } = {}) {
+  const fake = await startFakeDiscord();
+  cleanup.push(() => fake.close());
+  const config = loadConfig({ ADMIN_IDS: `discord:${ADMIN}` });
+  const store = await openStore('memory://', silentLogger);
+  const desk = await openNewsDesk({ store, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
+  const subscriptions = createSubscriptions(store, 'UTC');
+  const delivery = await startDelivery({
+    store,
+    desk,
+    subscriptions,
+    senders: new Map([['discord', discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' })]]),
+    limits: new Map([['discord', { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } }]]),
+    logger: silentLogger,
+    owner: 'e2e',
+    digestCheckMs: 0,
+  });
+  cleanup.push(() => delivery.stop());
+  const adapter = await startDiscord({
+    token: fake.token,
+    restApi: fake.restApi,
+    desk,
+    subscriptions,
+    delivery,
+    defaultLanguage: 'en',
+    timeZone: 'UTC',
+    maxArticleChars: config.maxArticleChars,
+    logger: silentLogger,
+  });
+  cleanup.push(() => adapter.stop());
+  return { fake, desk, subscriptions, delivery };
+}
+
+const string = (name: string, value: string) => ({ name, type: 3, value });
+const text = (x: unknown) => JSON.stringify(x);
+
+describe('Discord bot end to end', () => {
+  it('an admin’s /post reaches the subscribed channel as an embed', async () => {
+    const { fake } = await startBot();
+    const sub = fake.sendCommand({ name: 'subscribe', userId: MEMBER, permissions: MANAGE_CHANNELS });
+    await fake.waitFor(() => fake.interaction(sub.id).edits.length > 0);
+    expect(fake.interaction(sub.id).callbacks[0].type).toBe(5);
+    expect(text(fake.interaction(sub.id).edits[0])).toContain('Subscribed');
+
+    const post = fake.sendCommand({ name: 'post', userId: ADMIN, options: [string('text', sampleArticle('ar-solar-plant.txt'))] });
+    await fake.waitFor(() => fake.interaction(post.id).edits.length > 0);
+    expect(text(fake.interaction(post.id).edits[0])).toMatch(/Stored article [0-9a-f]{12}/);
+    await fake.waitFor(() => fake.channelMessages.length > 0);
+    const delivered = fake.channelMessages[0]!;
+    expect(delivered.channelId).toBe(fake.channelId);
+    expect(delivered.body.embeds[0].title).toBe('افتتاح أكبر محطة للطاقة الشمسية في مدينة الواحات الجديدة');
+    expect(delivered.body.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('refuses /post and /subscribe to members without the rights', async () => {
+    const { fake, desk } = await startBot();
+    const post = fake.sendCommand({ name: 'post', userId: MEMBER, options: [string('text', sampleArticle('en-rail-strike.txt'))] });
+    const sub = fake.sendCommand({ name: 'subscribe', userId: MEMBER });
+    await fake.waitFor(() => fake.interaction(post.id).callbacks.length > 0 && fake.interaction(sub.id).callbacks.length > 0);
+    expect(fake.interaction(post.id).callbacks[0]).toMatchObject({ type: 4, data: { content: 'Only admins can post articles.', flags: 64 } });
+    expect(fake.interaction(sub.id).callbacks[0].data.content).toMatch(/Only this chat’s admins/);
+    expect(desk.articleCount).toBe(0);
+  });
+
+  it('defers /ask, then answers with citations', async () => {
+    const { fake, desk } = await startBot();
+    await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
+    const ask = fake.sendCommand({ name: 'ask', userId: MEMBER, options: [string('question', 'How quickly can the gates be closed?')] });
+    await fake.waitFor(() => fake.interaction(ask.id).edits.length > 0);
+    expect(fake.interaction(ask.id).callbacks[0].type).toBe(5);
+    const edit = fake.interaction(ask.id).edits[0];
+    expect(edit.embeds[0].description).toContain('25 minutes');
+    expect(edit.embeds[0].fields[0].name).toMatch(/^Sources: [0-9a-f]{12}$/);
+  });
+
+  it('splits a long answer into an edit and follow-ups', async () => {
+    const long = 'The council debated the budget line by line and agreed on most of it. '.repeat(130);
+    const engine: Engine = {
+      name: 'long-test',
+      version: '1',
+      summarize: async ({ article }) => ({ sentences: [article.text.slice(0, 50)], language: article.language }),
+      answer: async ({ passages }) => ({ found: true, text: long, citations: [{ articleId: passages[0]!.articleId, title: passages[0]!.title, quote: 'q' }] }),
+    };
+    const { fake, desk } = await startBot({ engine });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, { kind: 'operator' });
+    const ask = fake.sendCommand({ name: 'ask', userId: MEMBER, options: [string('question', 'What raise do rail drivers get?')] });
+    await fake.waitFor(() => fake.interaction(ask.id).followUps.length >= 2);
+    const { edits, followUps } = fake.interaction(ask.id);
+    for (const message of [edits[0], ...followUps]) expect(message.embeds[0].description.length).toBeLessThanOrEqual(4096);
+    expect(followUps[followUps.length - 1].embeds[0].fields).toHaveLength(1);
+  });
+
+  it('delivers once when the REST API answers 429 the first time', async () => {
+    const { fake, desk } = await startBot();
+    const sub = fake.sendCommand({ name: 'subscribe', userId: MEMBER, permissions: MANAGE_CHANNELS });
+    await fake.waitFor(() => fake.interaction(sub.id).edits.length > 0);
+    fake.failRest(/^POST \/channels\/\d+\/messages$/, 429, { message: 'You are being rate limited.', retry_after: 0.2, global: false });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, { kind: 'operator' });
+    await fake.waitFor(() => fake.channelMessages.length > 0, 8_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.channelMessages).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.method === 'POST' && /\/channels\/\d+\/messages/.test(c.path)).length).toBe(2);
+  });
+
+  it('opens a form for a long paste when /post has no text, and posts what is submitted', async () => {
+    const { fake, desk } = await startBot();
+    const post = fake.sendCommand({ name: 'post', userId: ADMIN });
+    await fake.waitFor(() => fake.interaction(post.id).callbacks.length > 0);
+    expect(fake.interaction(post.id).callbacks[0]).toMatchObject({ type: 9, data: { custom_id: 'akhbar-post' } });
+    const submit = fake.sendModalSubmit({ customId: 'akhbar-post', fields: [{ customId: 'article', value: sampleArticle('ar-book-fair.txt') }], userId: ADMIN });
+    await fake.waitFor(() => fake.interaction(submit.id).edits.length > 0);
+    expect(text(fake.interaction(submit.id).edits[0])).toMatch(/Stored article/);
+    expect(desk.articleCount).toBe(1);
+  });
+
+  it('suggests recent articles while an id is typed', async () => {
+    const { fake, desk } = await startBot();
+    const { article } = await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, { kind: 'operator' });
+    const auto = fake.sendAutocomplete({ name: 'summary', focused: { name: 'id', value: 'flood' }, userId: MEMBER });
+    await fake.waitFor(() => fake.interaction(auto.id).callbacks.length > 0);
+    expect(fake.interaction(auto.id).callbacks[0]).toMatchObject({ type: 8, data: { choices: [{ value: article.id }] } });
+  });
+
+  it('tells the user about an unknown command', async () => {
+    const { fake } = await startBot();
+    const unknown = fake.sendCommand({ name: 'frobnicate', userId: MEMBER });
+    await fake.waitFor(() => fake.interaction(unknown.id).callbacks.length > 0);
+    expect(fake.interaction(unknown.id).callbacks[0]).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(fake.interaction(unknown.id).callbacks[0].data.content).toMatch(/Unknown command \/frobnicate/);
+  });
+});
+
+describe('Discord command registration', () => {
+  it('puts every command in one guild when a guild id is given, else globally', async () => {
+    const fake = await startFakeDiscord();
+    cleanup.push(() => fake.close());
+    const base = { token: fake.token, appId: fake.applicationId, restApi: fake.restApi };
+    expect(await registerDiscordCommands({ ...base, guildId: fake.guildId })).toBe(slashCommands().length);
+    expect(await registerDiscordCommands(base)).toBe(slashCommands().length);
+    const puts = fake.calls.filter((c) => c.method === 'PUT').map((c) => c.path);
+    expect(puts).toEqual([`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`, `/applications/${fake.applicationId}/commands`]);
+    const subscribe = slashCommands().find((c) => c.name === 'subscribe')!;
+    expect(subscribe.default_member_permissions).toBe(String(1 << 4));
+  });
+});
