@@ -17,26 +17,18 @@ import {
   type Interaction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import type { DeliveryService } from '../../core/delivery/index.js';
 import { AkhbarError } from '../../core/errors.js';
-import { errorFields, type Logger } from '../../core/logger.js';
-import type { NewsDesk } from '../../core/newsDesk.js';
-import type { ChatRef, Subscriptions } from '../../core/subscriptions.js';
+import { errorFields } from '../../core/logger.js';
+import type { ChatRef } from '../../core/subscriptions.js';
 import { detectLanguage } from '../../core/text/index.js';
 import type { Actor } from '../../core/types.js';
 import { parseSubscribeArgs } from '../commands.js';
+import type { ChatAdapterOptions } from '../options.js';
 import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
 import { answerMessages, escapeText, NO_MENTIONS, splitText, summaryMessage } from './format.js';
 
 /** What the Discord adapter talks to. */
-export interface DiscordBotOptions {
-  readonly desk: NewsDesk;
-  readonly subscriptions: Subscriptions;
-  readonly delivery: DeliveryService;
-  readonly defaultLanguage: UiLanguage;
-  readonly timeZone: string;
-  readonly maxArticleChars: number;
-  readonly logger: Logger;
+export interface DiscordBotOptions extends ChatAdapterOptions {
   /** REST calls go here instead of Discord (a rate-limit proxy, or the tests' fake). */
   readonly restApi?: string;
 }

@@ -5,29 +5,21 @@
 import { Bot, InlineKeyboard, type Context } from 'grammy';
 import { sequentialize } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
-import type { DeliveryService } from '../../core/delivery/index.js';
 import { AkhbarError } from '../../core/errors.js';
-import { errorFields, type Logger } from '../../core/logger.js';
-import type { NewsDesk } from '../../core/newsDesk.js';
-import type { ChatKind, ChatRef, Subscriptions } from '../../core/subscriptions.js';
+import { errorFields } from '../../core/logger.js';
+import type { ChatKind, ChatRef } from '../../core/subscriptions.js';
 import { detectLanguage } from '../../core/text/index.js';
 import type { Actor } from '../../core/types.js';
 import { parseSubscribeArgs } from '../commands.js';
+import type { ChatAdapterOptions } from '../options.js';
 import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
 import { answerHtml, escapeHtml, summaryHtml } from './format.js';
 import { sendHtml } from './sender.js';
 
 /** What the Telegram adapter talks to. */
-export interface TelegramBotOptions {
+export interface TelegramBotOptions extends ChatAdapterOptions {
   readonly token: string;
   readonly apiRoot?: string;
-  readonly desk: NewsDesk;
-  readonly subscriptions: Subscriptions;
-  readonly delivery: DeliveryService;
-  readonly defaultLanguage: UiLanguage;
-  readonly timeZone: string;
-  readonly maxArticleChars: number;
-  readonly logger: Logger;
   /** Skips getMe (tests that call handleUpdate directly). */
   readonly botInfo?: UserFromGetMe;
 }

@@ -4,15 +4,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { discordSender, registerDiscordCommands, slashCommands, startDiscord } from '../../../src/adapters/discord/index.js';
-import { loadConfig } from '../../../src/config.js';
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { openNewsDesk } from '../../../src/core/newsDesk.js';
-import { startDelivery } from '../../../src/core/delivery/index.js';
-import { openStore } from '../../../src/core/store.js';
-import { createSubscriptions } from '../../../src/core/subscriptions.js';
-import { createExtractiveEngine } from '../../../src/engines/extractive/index.js';
 import { sampleArticle } from '../../support/fixtures.js';
+import { startCore } from '../../support/services.js';
 import { startFakeDiscord } from '../../support/fakeDiscord.js';
 
 const ADMIN = '500000000000000001';
@@ -26,19 +21,11 @@ afterEach(async () => {
 async function startBot(options: { engine?: Engine } = {}) {
   const fake = await startFakeDiscord();
   cleanup.push(() => fake.close());
-  const config = loadConfig({ ADMIN_IDS: `discord:${ADMIN}` });
-  const store = await openStore('memory://', silentLogger);
-  const desk = await openNewsDesk({ store, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
-  const subscriptions = createSubscriptions(store, 'UTC');
-  const delivery = await startDelivery({
-    store,
-    desk,
-    subscriptions,
-    senders: new Map([['discord', discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' })]]),
-    limits: new Map([['discord', { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } }]]),
-    logger: silentLogger,
-    owner: 'e2e',
-    digestCheckMs: 0,
+  const { desk, subscriptions, delivery, maxArticleChars } = await startCore({
+    adminId: `discord:${ADMIN}`,
+    sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
+    limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
+    ...(options.engine ? { engine: options.engine } : {}),
   });
   cleanup.push(() => delivery.stop());
   const adapter = await startDiscord({
@@ -49,7 +36,7 @@ async function startBot(options: { engine?: Engine } = {}) {
     delivery,
     defaultLanguage: 'en',
     timeZone: 'UTC',
-    maxArticleChars: config.maxArticleChars,
+    maxArticleChars,
     logger: silentLogger,
   });
   cleanup.push(() => adapter.stop());

@@ -4,16 +4,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTelegram, telegramSender, type TelegramAdapter } from '../../../src/adapters/telegram/index.js';
-import { loadConfig } from '../../../src/config.js';
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { openNewsDesk } from '../../../src/core/newsDesk.js';
-import { startDelivery } from '../../../src/core/delivery/index.js';
 import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
-import { openStore } from '../../../src/core/store.js';
-import { createSubscriptions } from '../../../src/core/subscriptions.js';
-import { createExtractiveEngine } from '../../../src/engines/extractive/index.js';
 import { sampleArticle } from '../../support/fixtures.js';
+import { startCore } from '../../support/services.js';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fakeTelegram.js';
 
 const ADMIN = 1;
@@ -27,19 +22,11 @@ afterEach(async () => {
 async function startBot(options: { engine?: Engine; webhook?: { secret: string } } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
-  const config = loadConfig({ ADMIN_IDS: `telegram:${ADMIN}` });
-  const store = await openStore('memory://', silentLogger);
-  const desk = await openNewsDesk({ store, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
-  const subscriptions = createSubscriptions(store, 'UTC');
-  const delivery = await startDelivery({
-    store,
-    desk,
-    subscriptions,
-    senders: new Map([['telegram', telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' })]]),
-    limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
-    logger: silentLogger,
-    owner: 'e2e',
-    digestCheckMs: 0,
+  const { desk, subscriptions, delivery, maxArticleChars } = await startCore({
+    adminId: `telegram:${ADMIN}`,
+    sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
+    limits: scaleLimits(TELEGRAM_LIMITS, 20),
+    ...(options.engine ? { engine: options.engine } : {}),
   });
   cleanup.push(() => delivery.stop());
   const adapter: TelegramAdapter = await startTelegram({
@@ -50,7 +37,7 @@ async function startBot(options: { engine?: Engine; webhook?: { secret: string }
     delivery,
     defaultLanguage: 'en',
     timeZone: 'UTC',
-    maxArticleChars: config.maxArticleChars,
+    maxArticleChars,
     logger: silentLogger,
     ...(options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: options.webhook.secret, port: 0 } } : {}),
   });

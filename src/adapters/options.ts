@@ -1,0 +1,21 @@
+/**
+ * What every chat adapter is given: the core services and the few settings it needs.
+ */
+import type { DeliveryService } from '../core/delivery/index.js';
+import type { Logger } from '../core/logger.js';
+import type { NewsDesk } from '../core/newsDesk.js';
+import type { Subscriptions } from '../core/subscriptions.js';
+import type { UiLanguage } from './messages.js';
+
+/** The core, as a chat adapter sees it. */
+export interface ChatAdapterOptions {
+  readonly desk: NewsDesk;
+  readonly subscriptions: Subscriptions;
+  readonly delivery: DeliveryService;
+  readonly defaultLanguage: UiLanguage;
+  /** Time zone of digest times. */
+  readonly timeZone: string;
+  /** Largest article accepted, to refuse big files before downloading them. */
+  readonly maxArticleChars: number;
+  readonly logger: Logger;
+}

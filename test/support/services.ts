@@ -1,0 +1,36 @@
+/**
+ * The core services an adapter runs on, over a memory store, for end-to-end adapter tests.
+ */
+import { loadConfig } from '../../src/config.js';
+import { startDelivery, type DeliveryService, type Sender } from '../../src/core/delivery/index.js';
+import type { RateLimits } from '../../src/core/delivery/pacing.js';
+import type { Engine } from '../../src/core/engine.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { openNewsDesk, type NewsDesk } from '../../src/core/newsDesk.js';
+import { openStore } from '../../src/core/store.js';
+import { createSubscriptions, type Subscriptions } from '../../src/core/subscriptions.js';
+import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
+
+/** Desk, subscriptions and delivery with one admin and one platform sender. */
+export async function startCore(options: { adminId: string; sender: Sender; limits: RateLimits; engine?: Engine }): Promise<{
+  desk: NewsDesk;
+  subscriptions: Subscriptions;
+  delivery: DeliveryService;
+  maxArticleChars: number;
+}> {
+  const config = loadConfig({ ADMIN_IDS: options.adminId });
+  const store = await openStore('memory://', silentLogger);
+  const desk = await openNewsDesk({ store, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
+  const subscriptions = createSubscriptions(store, 'UTC');
+  const delivery = await startDelivery({
+    store,
+    desk,
+    subscriptions,
+    senders: new Map([[options.sender.platform, options.sender]]),
+    limits: new Map([[options.sender.platform, options.limits]]),
+    logger: silentLogger,
+    owner: 'e2e',
+    digestCheckMs: 0,
+  });
+  return { desk, subscriptions, delivery, maxArticleChars: config.maxArticleChars };
+}
