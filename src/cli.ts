@@ -13,6 +13,7 @@ import { errorText, uiLanguage } from './adapters/messages.js';
 import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './adapters/console/render.js';
 import { evaluateQa, evaluateSummaries } from './eval/evaluate.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
+import { createEngine } from './engines/index.js';
 import { openServices, runBot } from './main.js';
 import { registerDiscordCommands } from './adapters/discord/index.js';
 
@@ -24,8 +25,8 @@ Commands:
   list [--offset N] [--limit N]           list stored articles, newest first
   summary [ID]                            summarise an article (the latest without ID)
   ask "QUESTION"                          answer from the stored articles, with citations
-  eval qa --data F.jsonl [--distractors C.jsonl --limit N] --out P.jsonl
-  eval summary --data F.jsonl --out P.jsonl
+  eval qa --data F.jsonl [--distractors C.jsonl --limit N] --out P.jsonl [--engine embedded|openai]
+  eval summary --data F.jsonl --out P.jsonl [--engine embedded|openai]
   discord-register                        register the Discord slash commands (in DISCORD_GUILD_ID, or globally)
 Options: --json prints machine-readable JSON; --help prints this text.`;
 
@@ -49,6 +50,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         data: { type: 'string' },
         out: { type: 'string' },
         distractors: { type: 'string' },
+        engine: { type: 'string' },
       },
     });
   } catch (error) {
@@ -149,11 +151,13 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
 async function runEval(
   config: Config,
   kind: string | undefined,
-  values: { data?: string; out?: string; distractors?: string; limit?: string },
+  values: { data?: string; out?: string; distractors?: string; limit?: string; engine?: string },
   out: (text: string) => void,
 ): Promise<number> {
   if (!values.data || !values.out) return usageError('eval needs --data F.jsonl and --out P.jsonl');
-  const engine = createExtractiveEngine();
+  if (values.engine !== undefined && values.engine !== 'embedded' && values.engine !== 'openai') return usageError('--engine takes embedded or openai');
+  if (values.engine === 'openai' && !config.openai) return usageError('--engine openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
+  const engine = values.engine === 'embedded' || !config.openai ? createExtractiveEngine() : createEngine(config, createLogger('warn'));
   if (kind === 'qa') {
     const report = await evaluateQa(config, engine, {
       data: values.data,

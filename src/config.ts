@@ -37,6 +37,20 @@ export interface Config {
   readonly telegram?: TelegramConfig;
   /** Present when the Discord adapter is switched on. */
   readonly discord?: DiscordConfig;
+  /** The LLM engine's settings when it is in use; the embedded engine otherwise. */
+  readonly openai?: OpenAIConfig;
+}
+
+/** Settings of the LLM engine (any OpenAI-compatible chat-completions endpoint). */
+export interface OpenAIConfig {
+  readonly apiKey: string;
+  readonly baseURL?: string;
+  readonly model: string;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  /** Article text beyond this many characters is cut before it is sent. */
+  readonly maxInputChars: number;
+  readonly maxOutputTokens: number;
 }
 
 /** Settings of the Discord adapter. */
@@ -109,6 +123,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     discordChannelIntervalMs: integer(env, 'DISCORD_CHANNEL_INTERVAL_MS', 1_050, 0, 3_600_000),
     ...telegram(env),
     ...discord(env),
+    ...openai(env),
   };
 }
 
@@ -164,6 +179,26 @@ function telegram(env: Env): { telegram?: TelegramConfig } {
     webhook = { url: webhookUrl, secret, port: integer(env, 'TELEGRAM_WEBHOOK_PORT', 8080, 1, 65_535) };
   }
   return { telegram: { token, ...(apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, '') } : {}), ...(webhook ? { webhook } : {}) } };
+}
+
+function openai(env: Env): { openai?: OpenAIConfig } {
+  const engine = oneOf(env, 'ENGINE', ['embedded', 'openai', 'auto'] as const, 'auto');
+  const apiKey = value(env, 'OPENAI_API_KEY');
+  const baseURL = httpUrl(env, 'OPENAI_BASE_URL');
+  if (engine === 'embedded' || (engine === 'auto' && !apiKey && !baseURL)) return {};
+  if (engine === 'openai' && !apiKey && !baseURL) throw new ConfigError('ENGINE', 'openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
+  return {
+    openai: {
+      // Local servers (Ollama, llama.cpp, vLLM) accept any key; the client insists on one.
+      apiKey: apiKey ?? 'not-needed',
+      ...(baseURL ? { baseURL } : {}),
+      model: value(env, 'OPENAI_MODEL') ?? 'gpt-4o-mini',
+      timeoutMs: integer(env, 'OPENAI_TIMEOUT_MS', 30_000, 1_000, 600_000),
+      maxRetries: integer(env, 'OPENAI_MAX_RETRIES', 1, 0, 5),
+      maxInputChars: integer(env, 'OPENAI_MAX_INPUT_CHARS', 24_000, 1_000, 1_000_000),
+      maxOutputTokens: integer(env, 'OPENAI_MAX_OUTPUT_TOKENS', 600, 50, 32_000),
+    },
+  };
 }
 
 function discord(env: Env): { discord?: DiscordConfig } {

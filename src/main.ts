@@ -12,7 +12,7 @@ import type { Engine } from './core/engine.js';
 import { startDelivery, type DeliveryService, type Sender } from './core/delivery/index.js';
 import type { RateLimits } from './core/delivery/pacing.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
-import { createExtractiveEngine } from './engines/extractive/index.js';
+import { createEngine } from './engines/index.js';
 import { createConsoleSender, runConsole } from './adapters/console/index.js';
 import { startTelegram, telegramSender } from './adapters/telegram/index.js';
 import { discordSender, startDiscord } from './adapters/discord/index.js';
@@ -69,7 +69,7 @@ export async function openServices(
 ): Promise<Services> {
   const store = await openStore(config.storeUrl, logger);
   try {
-    const engine = createExtractiveEngine();
+    const engine = createEngine(config, logger);
     const desk = await openNewsDesk({ store, engine, logger, settings: config });
     const subscriptions = createSubscriptions(store, config.deliveryTimeZone);
     const delivery = await startDelivery({

@@ -38,6 +38,8 @@ export interface SummaryRequest {
 export interface EngineSummary {
   readonly sentences: readonly string[];
   readonly language: Language;
+  /** Set when the engine failed and this came from its fallback: shown to users, never cached. */
+  readonly fallbackEngine?: string;
 }
 
 /** What the core asks an engine to answer. */
@@ -54,6 +56,8 @@ export interface EngineAnswer {
   readonly found: boolean;
   readonly text: string;
   readonly citations: readonly Citation[];
+  /** Set when the engine failed and this came from its fallback: shown to users, never cached. */
+  readonly fallbackEngine?: string;
 }
 
 /** A summariser and question answerer. */

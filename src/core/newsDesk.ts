@@ -253,9 +253,12 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         language: made.language,
         sentences: made.sentences,
         text: made.sentences.join(' '),
-        engine: engine.name,
+        engine: made.fallbackEngine ?? engine.name,
       };
-      await summaries.set(key, summary).catch((error: unknown) => logger.warn('summary not cached', errorFields(error)));
+      // A fallback summary is not kept: the engine should make the real one once it is back.
+      if (!made.fallbackEngine) {
+        await summaries.set(key, summary).catch((error: unknown) => logger.warn('summary not cached', errorFields(error)));
+      }
       return summary;
     },
 
@@ -292,9 +295,12 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         answer = { found: false, text: NOT_FOUND[language], language, citations: [], engine: engine.name };
       } else {
         const made = await engine.answer({ question, language, passages, maxSentences: settings.answerMaxSentences });
+        const by = made.fallbackEngine ?? engine.name;
         answer = made.found && made.citations.length > 0
-          ? { found: true, text: made.text, language, citations: made.citations, engine: engine.name }
-          : { found: false, text: NOT_FOUND[language], language, citations: [], engine: engine.name };
+          ? { found: true, text: made.text, language, citations: made.citations, engine: by }
+          : { found: false, text: NOT_FOUND[language], language, citations: [], engine: by };
+        // A fallback answer is not cached under the engine's key: the engine answers once it is back.
+        if (made.fallbackEngine) return { ...answer, cached: false };
       }
       logger.debug('question answered', {
         found: answer.found,

@@ -1,0 +1,25 @@
+/**
+ * Choosing the engine from config: the embedded one, or the LLM engine with the embedded one as
+ * its fallback.
+ */
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import type { Config } from '../config.js';
+import type { Engine } from '../core/engine.js';
+import type { Logger } from '../core/logger.js';
+import { createExtractiveEngine } from './extractive/index.js';
+import { withFallback } from './fallback.js';
+import { createOpenAIEngine } from './openai/index.js';
+import { loadPrompts } from './openai/prompts.js';
+
+const PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
+
+/** The engine `config` asks for. */
+export function createEngine(config: Config, logger: Logger): Engine {
+  const embedded = createExtractiveEngine();
+  if (!config.openai) return embedded;
+  const { apiKey, baseURL, model, timeoutMs, maxRetries, maxInputChars, maxOutputTokens } = config.openai;
+  const client = new OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), timeout: timeoutMs, maxRetries });
+  const llm = createOpenAIEngine({ client, model, prompts: loadPrompts(PROMPTS_DIR), maxInputChars, maxOutputTokens, logger });
+  return withFallback(llm, embedded, logger);
+}

@@ -1,0 +1,115 @@
+/**
+ * The LLM engine: summaries and answers from any OpenAI-compatible chat-completions endpoint.
+ * Retrieval stays the core's: the model sees only the passages it is given, as JSON data, and its
+ * citations are checked against them.
+ */
+import type OpenAI from 'openai';
+import type { AnswerRequest, Engine, EngineAnswer, EngineSummary, Passage, SummaryRequest } from '../../core/engine.js';
+import type { Logger } from '../../core/logger.js';
+import type { Citation, Language } from '../../core/types.js';
+import { fill, type Prompts } from './prompts.js';
+
+/** Token counts since start, for an admin's /status. */
+export interface UsageTotals {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** What the LLM engine is built from. */
+export interface OpenAIEngineOptions {
+  readonly client: OpenAI;
+  readonly model: string;
+  readonly prompts: Prompts;
+  /** Article text beyond this is cut before it is sent. */
+  readonly maxInputChars: number;
+  readonly maxOutputTokens: number;
+  readonly logger: Logger;
+}
+
+const LANGUAGE_NAMES: Record<Language, string> = { ar: 'Arabic', en: 'English', other: 'the language of the question' };
+
+/** Parses the first JSON object in a model's reply (some servers wrap it in prose or code fences). */
+export function parseModelJson(content: string): Record<string, unknown> {
+  const start = content.indexOf('{');
+  const end = content.lastIndexOf('}');
+  if (start < 0 || end <= start) throw new Error('the model did not reply with a JSON object');
+  const parsed: unknown = JSON.parse(content.slice(start, end + 1));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the model replied with JSON that is not an object');
+  return parsed as Record<string, unknown>;
+}
+
+function bestSentence(passage: Passage): string {
+  const best = [...passage.sentences].sort((a, b) => b.coverage - a.coverage)[0];
+  return best?.text ?? '';
+}
+
+/** Creates the LLM engine; `usage` is updated after every request. */
+export function createOpenAIEngine(options: OpenAIEngineOptions): Engine & { readonly usage: Readonly<UsageTotals> } {
+  const { client, model, prompts } = options;
+  const logger = options.logger.child({ engine: 'openai', model });
+  const usage: UsageTotals = { requests: 0, promptTokens: 0, completionTokens: 0 };
+
+  async function complete(system: string, user: unknown, purpose: string): Promise<Record<string, unknown>> {
+    const started = Date.now();
+    const response = await client.chat.completions.create({
+      model,
+      temperature: 0,
+      max_tokens: options.maxOutputTokens,
+      response_format: { type: 'json_object' },
+      messages: [
+        { role: 'system', content: system },
+        // JSON keeps article text inside string values: it cannot close a delimiter or pose as instructions.
+        { role: 'user', content: JSON.stringify(user) },
+      ],
+    });
+    usage.requests++;
+    usage.promptTokens += response.usage?.prompt_tokens ?? 0;
+    usage.completionTokens += response.usage?.completion_tokens ?? 0;
+    logger.info('llm request', {
+      purpose,
+      ms: Date.now() - started,
+      promptTokens: response.usage?.prompt_tokens,
+      completionTokens: response.usage?.completion_tokens,
+      totalPromptTokens: usage.promptTokens,
+      totalCompletionTokens: usage.completionTokens,
+    });
+    return parseModelJson(response.choices[0]?.message?.content ?? '');
+  }
+
+  return {
+    name: `openai:${model}`,
+    version: `prompts-${prompts.version}`,
+    usage,
+
+    async summarize(request: SummaryRequest): Promise<EngineSummary> {
+      const { article } = request;
+      const system = fill(prompts.summary, { language: LANGUAGE_NAMES[request.language], min: request.minSentences, max: request.maxSentences });
+      const reply = await complete(system, { title: article.title, text: article.text.slice(0, options.maxInputChars) }, 'summary');
+      const bullets = Array.isArray(reply.bullets) ? reply.bullets.filter((b): b is string => typeof b === 'string' && b.trim() !== '') : [];
+      if (bullets.length === 0) throw new Error('the model returned no bullets');
+      return { sentences: bullets.slice(0, request.maxSentences).map((b) => b.trim()), language: request.language };
+    },
+
+    async answer(request: AnswerRequest): Promise<EngineAnswer> {
+      const system = fill(prompts.answer, { language: LANGUAGE_NAMES[request.language] });
+      const passages = request.passages.map((p) => ({ id: p.id, title: p.title, text: p.sentences.map((s) => s.text).join(' ') }));
+      const reply = await complete(system, { question: request.question, passages }, 'answer');
+      const text = typeof reply.answer === 'string' ? reply.answer.trim() : '';
+      const cited = Array.isArray(reply.citations) ? reply.citations.filter((c): c is string => typeof c === 'string') : [];
+      // Only ids that were given count; an answer left with none is not grounded.
+      const byId = new Map(request.passages.map((p) => [p.id, p]));
+      const citations: Citation[] = [];
+      for (const id of new Set(cited)) {
+        const passage = byId.get(id);
+        if (!passage || citations.some((c) => c.articleId === passage.articleId)) continue;
+        citations.push({ articleId: passage.articleId, title: passage.title, quote: bestSentence(passage), ...(passage.url ? { url: passage.url } : {}) });
+      }
+      if (reply.found !== true || text === '' || citations.length === 0) {
+        if (cited.length > 0 && citations.length === 0) logger.warn('llm cited passages it was not given', { cited });
+        return { found: false, text: '', citations: [] };
+      }
+      return { found: true, text, citations };
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * A fake OpenAI chat-completions API on 127.0.0.1 for tests that run the real `openai` client:
+ * `new OpenAI({ baseURL: fake.baseURL, apiKey: 'test', timeout: 500, maxRetries: 0 })`.
+ *
+ * POST /v1/chat/completions records the request and answers with the next queued reply (or
+ * `fallback(request)` when the queue is empty): a JSON completion, an SSE stream, an error status,
+ * a slow answer, or a malformed body. GET /v1/models lists one model. Anything else is a 404.
+ * See "openai client against a local server" in /work/shared/engineering-notes.md.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface ChatRequest {
+  body: any;
+  headers: Record<string, string | string[] | undefined>;
+  at: number;
+}
+
+export type Reply =
+  | { kind: 'json'; content: string; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | { kind: 'stream'; chunks: string[] }
+  | { kind: 'status'; status: number; body?: any }
+  | { kind: 'slow'; delayMs: number; content: string }
+  | { kind: 'malformed' };
+
+export interface FakeOpenAI {
+  readonly baseURL: string;
+  /** Every POST /v1/chat/completions, in order. */
+  readonly requests: ChatRequest[];
+  /** Queue replies used in order; when the queue is empty, `fallback(request)` decides (default: json with content '{}'). */
+  enqueue(...replies: Reply[]): void;
+  fallback: (request: ChatRequest) => Reply;
+  close(): Promise<void>;
+}
+
+const MODEL_ID = 'gpt-4o-mini';
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function defaultErrorBody(status: number): unknown {
+  const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  return { error: { message: `fake error ${status}`, type, param: null, code: type } };
+}
+
+export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+  const requests: ChatRequest[] = [];
+  const queue: Reply[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let seq = 0;
+
+  const completion = (model: string, content: string, usage?: { prompt_tokens: number; completion_tokens: number }) => {
+    const u = usage ?? { prompt_tokens: 10, completion_tokens: Math.max(1, Math.ceil(content.length / 4)) };
+    return {
+      id: `chatcmpl-fake-${++seq}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      usage: { ...u, total_tokens: u.prompt_tokens + u.completion_tokens },
+    };
+  };
+
+  const stream = (res: ServerResponse, body: any, chunks: string[], usage?: { prompt_tokens: number; completion_tokens: number }) => {
+    const id = `chatcmpl-fake-${++seq}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = String(body?.model ?? MODEL_ID);
+    const base = { id, object: 'chat.completion.chunk', created, model };
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
+    const includeUsage = body?.stream_options?.include_usage === true;
+    chunks.forEach((content, i) => {
+      const delta = i === 0 ? { role: 'assistant', content } : { content };
+      send({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: null }], ...(includeUsage ? { usage: null } : {}) });
+    });
+    send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], ...(includeUsage ? { usage: null } : {}) });
+    if (includeUsage) {
+      const u = usage ?? { prompt_tokens: 10, completion_tokens: Math.max(1, chunks.length) };
+      send({ ...base, choices: [], usage: { ...u, total_tokens: u.prompt_tokens + u.completion_tokens } });
+    }
+    res.end('data: [DONE]\n\n');
+  };
+
+  const answer = (res: ServerResponse, request: ChatRequest, reply: Reply) => {
+    const body = request.body;
+    const model = String(body?.model ?? MODEL_ID);
+    switch (reply.kind) {
+      case 'json':
+        if (body?.stream === true) stream(res, body, [reply.content], reply.usage);
+        else sendJson(res, 200, completion(model, reply.content, reply.usage));
+        return;
+      case 'stream':
+        if (body?.stream === true) stream(res, body, reply.chunks);
+        else sendJson(res, 200, completion(model, reply.chunks.join('')));
+        return;
+      case 'status':
+        sendJson(res, reply.status, reply.body ?? defaultErrorBody(reply.status));
+        return;
+      case 'slow': {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (res.destroyed || res.writableEnded) return;
+          answer(res, request, { kind: 'json', content: reply.content });
+        }, reply.delayMs);
+        timers.add(timer);
+        return;
+      }
+      case 'malformed':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id": "chatcmpl-broken", "choices": [ this is not json');
+        return;
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' && path === '/v1/models') {
+        sendJson(res, 200, { object: 'list', data: [{ id: MODEL_ID, object: 'model', created: 0, owned_by: 'fake' }] });
+        return;
+      }
+      if (req.method === 'POST' && path === '/v1/chat/completions') {
+        const raw = await readBody(req);
+        let body: any;
+        try {
+          body = raw ? JSON.parse(raw) : {};
+        } catch {
+          sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error', param: null, code: null } });
+          return;
+        }
+        const request: ChatRequest = { body, headers: { ...req.headers }, at: Date.now() };
+        requests.push(request);
+        const reply = queue.shift() ?? fake.fallback(request);
+        answer(res, request, reply);
+        return;
+      }
+      sendJson(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error', param: null, code: 'not_found' } });
+    })().catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { message: String(err), type: 'server_error', param: null, code: null } });
+      else res.destroy();
+    });
+  });
+
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let closed: Promise<void> | undefined;
+  const fake: FakeOpenAI = {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    enqueue: (...replies) => {
+      queue.push(...replies);
+    },
+    fallback: () => ({ kind: 'json', content: '{}' }),
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+        sockets.clear();
+      });
+      return closed;
+    },
+  };
+  return fake;
+}
