@@ -48,6 +48,8 @@ const texts = {
     notSubscribed: 'This chat is not subscribed.',
     badSubscribeArgs: (word: string) => `I did not understand "${word}". Use /subscribe, /subscribe digest 08:00, or add ar or en for the language.`,
     newArticle: 'New article',
+    fallbackNotice: 'The AI engine is unavailable right now; this answer comes from the built-in engine.',
+    usageLine: (requests: number, prompt: number, completion: number) => `engine: ${requests} requests, ${prompt} prompt + ${completion} completion tokens`,
     digestTitle: 'News digest',
     statusTitle: 'Delivery',
     statusLine: (pending: number, sent: number, failed: number, dead: number) =>
@@ -98,6 +100,8 @@ const texts = {
     notSubscribed: 'هذه المحادثة غير مشتركة.',
     badSubscribeArgs: (word: string) => `لم أفهم «${word}». استعمل ‎/subscribe‎ أو ‎/subscribe digest 08:00‎، وأضف ar أو en للغة.`,
     newArticle: 'مقال جديد',
+    fallbackNotice: 'محرك الذكاء الاصطناعي غير متاح الآن؛ هذه الإجابة من المحرك المدمج.',
+    usageLine: (requests: number, prompt: number, completion: number) => `المحرك: ${requests} طلبا، ${prompt} رمزا للمدخلات و${completion} للمخرجات`,
     digestTitle: 'نشرة الأخبار',
     statusTitle: 'التوصيل',
     statusLine: (pending: number, sent: number, failed: number, dead: number) =>

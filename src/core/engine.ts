@@ -68,4 +68,13 @@ export interface Engine {
   readonly version: string;
   summarize(request: SummaryRequest): Promise<EngineSummary>;
   answer(request: AnswerRequest): Promise<EngineAnswer>;
+  /** Requests and tokens used so far, for engines that count them. */
+  usage?(): EngineUsage;
+}
+
+/** What an engine has used since start. */
+export interface EngineUsage {
+  readonly requests: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
 }

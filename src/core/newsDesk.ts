@@ -5,7 +5,7 @@
 import type Keyv from 'keyv';
 import { actorId, prepareArticle } from './articles.js';
 import { answerCacheKey, createAnswerCache, type CachedAnswer } from './answerCache.js';
-import type { Engine } from './engine.js';
+import type { Engine, EngineUsage } from './engine.js';
 import { AkhbarError } from './errors.js';
 import { errorFields, type Logger } from './logger.js';
 import { articleTerms, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval.js';
@@ -61,6 +61,8 @@ export interface ArticlePage {
 /** The core's operations, as the adapters see them. */
 export interface NewsDesk {
   readonly engineName: string;
+  /** Requests and tokens the engine has used, when it counts them (the LLM engine). */
+  engineUsage(): EngineUsage | undefined;
   /** Stores an article (admins only); posting the same text again returns the stored one. */
   postArticle(input: ArticleInput, actor: Actor): Promise<PostResult>;
   /** Finds an article by its id or a unique prefix of at least 4 characters. */
@@ -194,6 +196,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
 
   return {
     engineName: engine.name,
+    engineUsage: () => engine.usage?.(),
     get articleCount() {
       return catalog.length;
     },

@@ -10,6 +10,7 @@ export function withFallback(primary: Engine, fallback: Engine, logger: Logger):
   return {
     name: primary.name,
     version: primary.version,
+    ...(primary.usage ? { usage: primary.usage.bind(primary) } : {}),
     async summarize(request) {
       try {
         return await primary.summarize(request);

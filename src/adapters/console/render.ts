@@ -20,7 +20,7 @@ export function renderSummary(summary: Summary): string {
 }
 
 /** An answer, then its sources; quotes are shown only where the answer does not already quote them. */
-export function renderAnswer(answer: Answer, language: UiLanguage): string {
+export function renderAnswer(answer: Answer, language: UiLanguage, engineName?: string): string {
   const m = messages(language);
   const lines = [answer.text];
   if (answer.citations.length > 0) {
@@ -32,6 +32,7 @@ export function renderAnswer(answer: Answer, language: UiLanguage): string {
     }
   }
   if (answer.cached) lines.push(`(${m.fromCache})`);
+  if (engineName !== undefined && answer.engine !== engineName) lines.push(`(${m.fallbackNotice})`);
   return lines.join('\n');
 }
 
@@ -55,12 +56,18 @@ export function renderDelivery(message: DeliveryMessage, language: UiLanguage): 
 }
 
 /** The admin's delivery status: totals, subscribers, and the latest articles' counts. */
-export function renderStatus(report: DeliveryReport, subscriptions: readonly Subscription[], language: UiLanguage): string {
+export function renderStatus(
+  report: DeliveryReport,
+  subscriptions: readonly Subscription[],
+  language: UiLanguage,
+  usage?: { requests: number; promptTokens: number; completionTokens: number },
+): string {
   const m = messages(language);
   const active = subscriptions.filter((s) => s.active).length;
   const lines = [
     `${m.statusTitle}: ${m.statusLine(report.pending, report.sent, report.failed, report.dead)}`,
     m.subscribersLine(active, subscriptions.length - active),
+    ...(usage ? [m.usageLine(usage.requests, usage.promptTokens, usage.completionTokens)] : []),
   ];
   for (const row of report.byArticle.slice(-10)) {
     lines.push(`${row.articleId}: ${m.statusLine(row.pending, row.sent, row.failed, row.dead)}`);

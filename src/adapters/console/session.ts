@@ -113,7 +113,7 @@ export function createConsoleSession(
       case '/status':
         if (!delivery) return m.unknownCommand(name);
         return guarded(language, async () =>
-          renderStatus(await delivery.delivery.report(), await delivery.subscriptions.list(), language),
+          renderStatus(await delivery.delivery.report(), await delivery.subscriptions.list(), language, desk.engineUsage()),
         );
       default:
         return m.unknownCommand(name);
@@ -122,7 +122,7 @@ export function createConsoleSession(
 
   function ask(question: string): Promise<string> {
     const replyLanguage = uiLanguage(detectLanguage(question), language);
-    return guarded(replyLanguage, async () => renderAnswer(await desk.ask(question, actor), replyLanguage));
+    return guarded(replyLanguage, async () => renderAnswer(await desk.ask(question, actor), replyLanguage, desk.engineName));
   }
 
   return {

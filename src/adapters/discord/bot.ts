@@ -145,7 +145,7 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
         const question = interaction.options.getString('question', true);
         const answerLanguage = uiLanguage(detectLanguage(question), language);
         const answer = await desk.ask(question, actorOf(interaction));
-        return answerWith(interaction, answerMessages(answer, uiLanguage(answer.language, answerLanguage)));
+        return answerWith(interaction, answerMessages(answer, uiLanguage(answer.language, answerLanguage), desk.engineName));
       }
       case 'subscribe': {
         const words = [interaction.options.getString('mode'), interaction.options.getString('time'), interaction.options.getString('lang')].filter(Boolean).join(' ');
@@ -160,7 +160,12 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
         const report = await delivery.report();
         const all = await subscriptions.list();
         const active = all.filter((s) => s.active).length;
-        const lines = [`${m.statusTitle}: ${m.statusLine(report.pending, report.sent, report.failed, report.dead)}`, m.subscribersLine(active, all.length - active)];
+        const usage = desk.engineUsage();
+        const lines = [
+          `${m.statusTitle}: ${m.statusLine(report.pending, report.sent, report.failed, report.dead)}`,
+          m.subscribersLine(active, all.length - active),
+          ...(usage ? [m.usageLine(usage.requests, usage.promptTokens, usage.completionTokens)] : []),
+        ];
         return void (await interaction.editReply(plain(lines.join('\n'))));
       }
     }

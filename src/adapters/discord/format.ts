@@ -59,7 +59,7 @@ export function deliveryMessage(message: DeliveryMessage, language: UiLanguage):
 }
 
 /** An answer as one or more messages: the text in embeds of at most 4096 characters, the sources as fields of the last. */
-export function answerMessages(answer: Answer, language: UiLanguage): { embeds: APIEmbed[]; allowedMentions: typeof NO_MENTIONS }[] {
+export function answerMessages(answer: Answer, language: UiLanguage, engineName?: string): { embeds: APIEmbed[]; allowedMentions: typeof NO_MENTIONS }[] {
   const m = messages(language);
   const embeds: APIEmbed[] = splitText(escapeText(answer.text), 4096).map((piece) => ({ description: piece, color: COLOR }));
   const last = embeds[embeds.length - 1]!;
@@ -74,7 +74,11 @@ export function answerMessages(answer: Answer, language: UiLanguage): { embeds: 
       };
     });
   }
-  if (answer.cached) last.footer = { text: m.fromCache };
+  const notes = [
+    ...(answer.cached ? [m.fromCache] : []),
+    ...(engineName !== undefined && answer.engine !== engineName ? [m.fallbackNotice] : []),
+  ];
+  if (notes.length > 0) last.footer = { text: notes.join(' · ') };
   // One embed per message keeps each message under Discord's 6000-character total.
   return embeds.map((embed) => ({ embeds: [embed], allowedMentions: NO_MENTIONS }));
 }

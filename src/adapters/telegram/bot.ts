@@ -105,7 +105,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     await guarded(ctx, language, async () => {
       await ctx.replyWithChatAction('typing').catch(() => undefined);
       const answer = await desk.ask(question, actorOf(ctx));
-      await reply(ctx, answerHtml(answer, uiLanguage(answer.language, language)));
+      await reply(ctx, answerHtml(answer, uiLanguage(answer.language, language), desk.engineName));
     });
   }
 
@@ -269,11 +269,13 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       if (!desk.isAdmin(actorOf(ctx))) return void (await reply(ctx, escapeHtml(messages(language).notAdmin)));
       const report = await delivery.report();
       const all = await subscriptions.list();
+      const usage = desk.engineUsage();
       const m = messages(language);
       const active = all.filter((s) => s.active).length;
       const lines = [
         `<b>${escapeHtml(m.statusTitle)}</b>: ${escapeHtml(m.statusLine(report.pending, report.sent, report.failed, report.dead))}`,
         escapeHtml(m.subscribersLine(active, all.length - active)),
+        ...(usage ? [escapeHtml(m.usageLine(usage.requests, usage.promptTokens, usage.completionTokens))] : []),
         ...report.byArticle.slice(-10).map((row) => `<code>${escapeHtml(row.articleId)}</code> ${escapeHtml(m.statusLine(row.pending, row.sent, row.failed, row.dead))}`),
       ];
       await reply(ctx, lines.join('\n'));

@@ -54,7 +54,7 @@ export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): st
 }
 
 /** An answer and its sources; quotes are shown where the answer text does not already hold them. */
-export function answerHtml(answer: Answer, language: UiLanguage): string {
+export function answerHtml(answer: Answer, language: UiLanguage, engineName?: string): string {
   const m = messages(language);
   const lines = [escapeHtml(answer.text)];
   if (answer.citations.length > 0) {
@@ -65,6 +65,7 @@ export function answerHtml(answer: Answer, language: UiLanguage): string {
     }
   }
   if (answer.cached) lines.push(`<i>(${escapeHtml(m.fromCache)})</i>`);
+  if (engineName !== undefined && answer.engine !== engineName) lines.push(`<i>${escapeHtml(m.fallbackNotice)}</i>`);
   return lines.join('\n');
 }
 

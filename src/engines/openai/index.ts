@@ -45,7 +45,7 @@ function bestSentence(passage: Passage): string {
 }
 
 /** Creates the LLM engine; `usage` is updated after every request. */
-export function createOpenAIEngine(options: OpenAIEngineOptions): Engine & { readonly usage: Readonly<UsageTotals> } {
+export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
   const { client, model, prompts } = options;
   const logger = options.logger.child({ engine: 'openai', model });
   const usage: UsageTotals = { requests: 0, promptTokens: 0, completionTokens: 0 };
@@ -80,7 +80,7 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine & { rea
   return {
     name: `openai:${model}`,
     version: `prompts-${prompts.version}`,
-    usage,
+    usage: () => ({ ...usage }),
 
     async summarize(request: SummaryRequest): Promise<EngineSummary> {
       const { article } = request;

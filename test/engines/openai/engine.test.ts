@@ -153,3 +153,21 @@ describe('LLM engine summaries', () => {
     expect(fake.requests).toHaveLength(1);
   });
 });
+
+describe('the LLM engine in the console', () => {
+  it('says in one short line when the answer came from the fallback, and totals token usage', async () => {
+    const { createConsoleSession } = await import('../../../src/adapters/console/session.js');
+    fake = await startFakeOpenAI();
+    const desk = await deskWith(llmEngine(fake, { timeout: 300 }));
+    const session = createConsoleSession(desk, 'en', silentLogger);
+    fake.enqueue(reply({ found: true, answer: 'In 25 minutes.', citations: ['P1'] }));
+    const normal = await session.handle('How quickly can the gates be closed?');
+    expect(normal).toMatch(/^In 25 minutes\./);
+    expect(normal).not.toMatch(/unavailable/);
+    fake.enqueue({ kind: 'slow', delayMs: 2_000, content: '{}' });
+    const degraded = await session.handle('How many residents will the gates protect?');
+    expect(degraded).toContain('40,000 residents');
+    expect(degraded.trim().split('\n').pop()).toBe('(The AI engine is unavailable right now; this answer comes from the built-in engine.)');
+    expect(desk.engineUsage()).toEqual({ requests: 1, promptTokens: 120, completionTokens: 30 });
+  });
+});
