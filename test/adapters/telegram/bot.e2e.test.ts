@@ -251,6 +251,34 @@ Update number ${i} of this story for the list test.` }, { kind: 'operator' });
   });
 });
 
+describe('Telegram with the LLM engine', () => {
+  it('answers through the openai client, and says so when it falls back', async () => {
+    const OpenAI = (await import('openai')).default;
+    const { startFakeOpenAI } = await import('../../support/fakeOpenAI.js');
+    const { createOpenAIEngine } = await import('../../../src/engines/openai/index.js');
+    const { loadPrompts } = await import('../../../src/engines/openai/prompts.js');
+    const { withFallback } = await import('../../../src/engines/fallback.js');
+    const { createExtractiveEngine } = await import('../../../src/engines/extractive/index.js');
+    const llm = await startFakeOpenAI();
+    cleanup.push(() => llm.close());
+    const client = new OpenAI({ baseURL: llm.baseURL, apiKey: 'test', timeout: 300, maxRetries: 0 });
+    const prompts = loadPrompts(new URL('../../../prompts/', import.meta.url).pathname);
+    const engine = withFallback(
+      createOpenAIEngine({ client, model: 'test-model', prompts, maxInputChars: 24_000, maxOutputTokens: 300, logger: silentLogger }),
+      createExtractiveEngine(),
+      silentLogger,
+    );
+    const { fake, desk } = await startBot({ engine });
+    await desk.postArticle({ text: sampleArticle('ar-solar-plant.txt') }, { kind: 'operator' });
+    llm.enqueue({ kind: 'json', content: JSON.stringify({ found: true, answer: 'قدرتها 200 ميغاواط.', citations: ['P1'] }) });
+    fake.pushMessage({ text: 'ما هي قدرة محطة الطاقة الشمسية الجديدة؟', fromId: 60, chatId: 60 });
+    await fake.waitFor((sent) => sent.some((m) => to(60)(m) && /قدرتها 200 ميغاواط/.test(m.text ?? '')));
+    llm.enqueue({ kind: 'slow', delayMs: 2_000, content: '{}' });
+    fake.pushMessage({ text: 'من هو مدير مشروع المحطة؟', fromId: 60, chatId: 60 });
+    await fake.waitFor((sent) => sent.some((m) => to(60)(m) && /كريم بن صالح/.test(m.text ?? '') && /المحرك المدمج/.test(m.text ?? '')));
+  });
+});
+
 describe('Telegram webhook mode', () => {
   it('rejects a request with the wrong secret and handles one with the right secret', async () => {
     const secret = 'correct-horse-battery-staple';
