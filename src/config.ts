@@ -22,6 +22,8 @@ export interface Config {
   readonly maxArticleChars: number;
   readonly maxQuestionChars: number;
   readonly logLevel: LogLevel;
+  /** Show LLM answers in Telegram and Discord as they are written (message edits at the platform's pace). */
+  readonly streamAnswers: boolean;
   /** Time zone of digest times that do not name one. */
   readonly deliveryTimeZone: string;
   /** Sends in flight at once, over all chats. */
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     maxArticleChars,
     maxQuestionChars: integer(env, 'MAX_QUESTION_CHARS', 1_000, 10, 100_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    streamAnswers: oneOf(env, 'STREAM_ANSWERS', ['true', 'false'] as const, 'true') === 'true',
     deliveryTimeZone: timeZone(env, 'DELIVERY_TIME_ZONE', 'UTC'),
     deliveryConcurrency: integer(env, 'DELIVERY_CONCURRENCY', 64, 1, 10_000),
     deliveryMaxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 8, 1, 100),

@@ -122,6 +122,7 @@ export async function runBot(config: Config): Promise<void> {
     defaultLanguage: config.defaultLanguage,
     timeZone: config.deliveryTimeZone,
     maxArticleChars: config.maxArticleChars,
+    streamAnswers: config.streamAnswers,
     logger,
   };
   const adapters: { stop(): Promise<void> }[] = [];

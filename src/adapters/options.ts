@@ -18,4 +18,8 @@ export interface ChatAdapterOptions {
   /** Largest article accepted, to refuse big files before downloading them. */
   readonly maxArticleChars: number;
   readonly logger: Logger;
+  /** Show answers as they are written, when the engine streams (the LLM engine). */
+  readonly streamAnswers?: boolean;
+  /** Least time between two edits of a streaming answer; the platform's pace when absent. */
+  readonly streamEditIntervalMs?: number;
 }

@@ -49,6 +49,8 @@ export interface AnswerRequest {
   /** Best first; never empty (the core declines by itself when nothing is relevant). */
   readonly passages: readonly Passage[];
   readonly maxSentences: number;
+  /** Called with the answer text so far while an engine that streams is still writing it. */
+  readonly onPartial?: (textSoFar: string) => void;
 }
 
 /** An engine's answer; `found: false` means the passages do not contain it. */

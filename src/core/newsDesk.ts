@@ -74,7 +74,7 @@ export interface NewsDesk {
   /** The summary of an article (the latest when `ref` is omitted), made once and then kept. */
   summarize(ref?: string, options?: { language?: Language }): Promise<Summary>;
   /** Answers a question from the stored articles, citing them, or says it is not in them. */
-  ask(question: string, actor?: Actor): Promise<Answer>;
+  ask(question: string, actor?: Actor, options?: { onPartial?: (textSoFar: string) => void }): Promise<Answer>;
   /** Whether this actor may post articles. */
   isAdmin(actor: Actor): boolean;
   /** Articles posted after `after` and at or before `until` (ISO times), newest first. */
@@ -265,7 +265,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       return summary;
     },
 
-    async ask(rawQuestion, actor) {
+    async ask(rawQuestion, actor, options = {}) {
       const question = rawQuestion.trim();
       if (question === '') throw new AkhbarError({ code: 'EMPTY_QUESTION' });
       if (question.length > settings.maxQuestionChars) {
@@ -297,7 +297,13 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       if (!relevant) {
         answer = { found: false, text: NOT_FOUND[language], language, citations: [], engine: engine.name };
       } else {
-        const made = await engine.answer({ question, language, passages, maxSentences: settings.answerMaxSentences });
+        const made = await engine.answer({
+          question,
+          language,
+          passages,
+          maxSentences: settings.answerMaxSentences,
+          ...(options.onPartial ? { onPartial: options.onPartial } : {}),
+        });
         const by = made.fallbackEngine ?? engine.name;
         answer = made.found && made.citations.length > 0
           ? { found: true, text: made.text, language, citations: made.citations, engine: by }

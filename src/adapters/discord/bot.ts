@@ -144,8 +144,23 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
       case 'ask': {
         const question = interaction.options.getString('question', true);
         const answerLanguage = uiLanguage(detectLanguage(question), language);
-        const answer = await desk.ask(question, actorOf(interaction));
-        return answerWith(interaction, answerMessages(answer, uiLanguage(answer.language, answerLanguage), desk.engineName));
+        let edits = Promise.resolve();
+        let lastEdit = 0;
+        const interval = options.streamEditIntervalMs ?? 1_200;
+        const onPartial = (soFar: string) => {
+          const now = Date.now();
+          if (soFar.trim() === '' || now - lastEdit < interval) return;
+          lastEdit = now;
+          const content = splitText(`${escapeText(soFar)} …`, 2000)[0]!;
+          edits = edits
+            .then(async () => void (await interaction.editReply({ content, allowedMentions: NO_MENTIONS })))
+            .catch((error: unknown) => logger.warn('streaming edit failed', errorFields(error)));
+        };
+        const answer = await desk.ask(question, actorOf(interaction), options.streamAnswers ? { onPartial } : {});
+        await edits;
+        const payloads = answerMessages(answer, uiLanguage(answer.language, answerLanguage), desk.engineName);
+        // The streamed text was the message's content; the embed replaces it.
+        return answerWith(interaction, [{ ...payloads[0]!, content: '' }, ...payloads.slice(1)]);
       }
       case 'subscribe': {
         const words = [interaction.options.getString('mode'), interaction.options.getString('time'), interaction.options.getString('lang')].filter(Boolean).join(' ');

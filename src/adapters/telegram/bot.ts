@@ -13,7 +13,7 @@ import type { Actor } from '../../core/types.js';
 import { parseSubscribeArgs } from '../commands.js';
 import type { ChatAdapterOptions } from '../options.js';
 import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
-import { answerHtml, escapeHtml, summaryHtml } from './format.js';
+import { answerHtml, escapeHtml, htmlToPlain, splitHtml, summaryHtml } from './format.js';
 import { sendHtml } from './sender.js';
 
 /** What the Telegram adapter talks to. */
@@ -104,9 +104,54 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     const language = uiLanguage(detectLanguage(question), languageOf(ctx));
     await guarded(ctx, language, async () => {
       await ctx.replyWithChatAction('typing').catch(() => undefined);
-      const answer = await desk.ask(question, actorOf(ctx));
-      await reply(ctx, answerHtml(answer, uiLanguage(answer.language, language), desk.engineName));
+      const stream = options.streamAnswers ? streamingMessage(ctx) : undefined;
+      const answer = await desk.ask(question, actorOf(ctx), stream ? { onPartial: stream.update } : {});
+      const html = answerHtml(answer, uiLanguage(answer.language, language), desk.engineName);
+      if (stream) await stream.finish(html);
+      else await reply(ctx, html);
     });
+  }
+
+  /**
+   * A message that grows with a streaming answer: sent with the first words, edited no faster than
+   * Telegram allows for the chat, and replaced by the formatted answer at the end.
+   */
+  function streamingMessage(ctx: Context): { update(text: string): void; finish(html: string): Promise<void> } {
+    const chatId = ctx.chat!.id;
+    const interval = options.streamEditIntervalMs ?? (ctx.chat!.type === 'private' ? 1_100 : 3_100);
+    let messageId: number | undefined;
+    let lastEdit = 0;
+    let shown = '';
+    let chain = Promise.resolve();
+    const push = (text: string) => {
+      chain = chain
+        .then(async () => {
+          const plainText = text.slice(0, 4_000);
+          if (messageId === undefined) messageId = (await ctx.api.sendMessage(chatId, plainText)).message_id;
+          else await ctx.api.editMessageText(chatId, messageId, plainText);
+        })
+        .catch((error: unknown) => logger.warn('streaming edit failed', errorFields(error)));
+    };
+    return {
+      update(text) {
+        const now = Date.now();
+        if (text.trim() === '' || text === shown || now - lastEdit < interval) return;
+        lastEdit = now;
+        shown = text;
+        push(`${text} …`);
+      },
+      async finish(html) {
+        await chain;
+        if (messageId === undefined) return sendHtml(ctx.api, chatId, html);
+        const [first, ...rest] = splitHtml(html);
+        try {
+          await ctx.api.editMessageText(chatId, messageId, first ?? '', { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+        } catch {
+          await ctx.api.editMessageText(chatId, messageId, htmlToPlain(first ?? ''));
+        }
+        for (const part of rest) await sendHtml(ctx.api, chatId, part);
+      },
+    };
   }
 
   async function articleText(ctx: Context): Promise<string | undefined> {

@@ -7,6 +7,7 @@ import type OpenAI from 'openai';
 import type { AnswerRequest, Engine, EngineAnswer, EngineSummary, Passage, SummaryRequest } from '../../core/engine.js';
 import type { Logger } from '../../core/logger.js';
 import type { Citation, Language } from '../../core/types.js';
+import { createAnswerFieldReader } from './answerField.js';
 import { fill, type Prompts } from './prompts.js';
 
 /** Token counts since start, for an admin's /status. */
@@ -50,31 +51,54 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
   const logger = options.logger.child({ engine: 'openai', model });
   const usage: UsageTotals = { requests: 0, promptTokens: 0, completionTokens: 0 };
 
-  async function complete(system: string, user: unknown, purpose: string): Promise<Record<string, unknown>> {
+  async function complete(system: string, user: unknown, purpose: string, onPartial?: (textSoFar: string) => void): Promise<Record<string, unknown>> {
     const started = Date.now();
-    const response = await client.chat.completions.create({
+    const body = {
       model,
       temperature: 0,
       max_tokens: options.maxOutputTokens,
-      response_format: { type: 'json_object' },
+      response_format: { type: 'json_object' as const },
       messages: [
-        { role: 'system', content: system },
+        { role: 'system' as const, content: system },
         // JSON keeps article text inside string values: it cannot close a delimiter or pose as instructions.
-        { role: 'user', content: JSON.stringify(user) },
+        { role: 'user' as const, content: JSON.stringify(user) },
       ],
-    });
+    };
+    let content = '';
+    let tokens: { prompt_tokens?: number; completion_tokens?: number } | undefined;
+    if (onPartial) {
+      const read = createAnswerFieldReader();
+      let shown = '';
+      const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta?.content ?? '';
+        if (chunk.usage) tokens = chunk.usage;
+        if (delta === '') continue;
+        content += delta;
+        const soFar = read(delta);
+        if (soFar !== shown) {
+          shown = soFar;
+          onPartial(soFar);
+        }
+      }
+    } else {
+      const response = await client.chat.completions.create(body);
+      content = response.choices[0]?.message?.content ?? '';
+      tokens = response.usage;
+    }
     usage.requests++;
-    usage.promptTokens += response.usage?.prompt_tokens ?? 0;
-    usage.completionTokens += response.usage?.completion_tokens ?? 0;
+    usage.promptTokens += tokens?.prompt_tokens ?? 0;
+    usage.completionTokens += tokens?.completion_tokens ?? 0;
     logger.info('llm request', {
       purpose,
+      streamed: Boolean(onPartial),
       ms: Date.now() - started,
-      promptTokens: response.usage?.prompt_tokens,
-      completionTokens: response.usage?.completion_tokens,
+      promptTokens: tokens?.prompt_tokens,
+      completionTokens: tokens?.completion_tokens,
       totalPromptTokens: usage.promptTokens,
       totalCompletionTokens: usage.completionTokens,
     });
-    return parseModelJson(response.choices[0]?.message?.content ?? '');
+    return parseModelJson(content);
   }
 
   return {
@@ -94,7 +118,7 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     async answer(request: AnswerRequest): Promise<EngineAnswer> {
       const system = fill(prompts.answer, { language: LANGUAGE_NAMES[request.language] });
       const passages = request.passages.map((p) => ({ id: p.id, title: p.title, text: p.sentences.map((s) => s.text).join(' ') }));
-      const reply = await complete(system, { question: request.question, passages }, 'answer');
+      const reply = await complete(system, { question: request.question, passages }, 'answer', request.onPartial);
       const text = typeof reply.answer === 'string' ? reply.answer.trim() : '';
       const cited = Array.isArray(reply.citations) ? reply.citations.filter((c): c is string => typeof c === 'string') : [];
       // Only ids that were given count; an answer left with none is not grounded.

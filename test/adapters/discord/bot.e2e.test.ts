@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function startBot(options: { engine?: Engine } = {}) {
+async function startBot(options: { engine?: Engine; stream?: boolean } = {}) {
   const fake = await startFakeDiscord();
   cleanup.push(() => fake.close());
   const { desk, subscriptions, delivery, maxArticleChars } = await startCore({
@@ -38,6 +38,7 @@ async function startBot(options: { engine?: Engine } = {}) {
     timeZone: 'UTC',
     maxArticleChars,
     logger: silentLogger,
+    ...(options.stream ? { streamAnswers: true, streamEditIntervalMs: 0 } : {}),
   });
   cleanup.push(() => adapter.stop());
   return { fake, desk, subscriptions, delivery };
@@ -140,6 +141,37 @@ describe('Discord bot end to end', () => {
     await fake.waitFor(() => fake.interaction(unknown.id).callbacks.length > 0);
     expect(fake.interaction(unknown.id).callbacks[0]).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(fake.interaction(unknown.id).callbacks[0].data.content).toMatch(/Unknown command \/frobnicate/);
+  });
+});
+
+describe('Discord streaming and the LLM engine', () => {
+  it('edits the deferred reply while the answer is written, then shows the cited embed', async () => {
+    const OpenAI = (await import('openai')).default;
+    const { startFakeOpenAI } = await import('../../support/fakeOpenAI.js');
+    const { createOpenAIEngine } = await import('../../../src/engines/openai/index.js');
+    const { loadPrompts } = await import('../../../src/engines/openai/prompts.js');
+    const llm = await startFakeOpenAI();
+    cleanup.push(() => llm.close());
+    const client = new OpenAI({ baseURL: llm.baseURL, apiKey: 'test', timeout: 2_000, maxRetries: 0 });
+    const engine = createOpenAIEngine({
+      client,
+      model: 'test-model',
+      prompts: loadPrompts(new URL('../../../prompts/', import.meta.url).pathname),
+      maxInputChars: 24_000,
+      maxOutputTokens: 300,
+      logger: silentLogger,
+    });
+    const { fake, desk } = await startBot({ engine, stream: true });
+    await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
+    llm.enqueue({ kind: 'stream', chunks: ['{"found": true, "answer": "The gates', ' close in', ' 25 minutes.", "citations": ["P1"]}'] });
+    const ask = fake.sendCommand({ name: 'ask', userId: MEMBER, options: [string('question', 'How quickly can the gates be closed?')] });
+    await fake.waitFor(() => fake.interaction(ask.id).edits.some((e) => e.embeds?.length > 0));
+    const { edits } = fake.interaction(ask.id);
+    expect(edits[0].content).toBe('The gates …');
+    const final = edits[edits.length - 1];
+    expect(final.content).toBe('');
+    expect(final.embeds[0].description).toBe('The gates close in 25 minutes.');
+    expect(final.embeds[0].fields[0].name).toMatch(/^Sources: /);
   });
 });
 

@@ -19,7 +19,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function startBot(options: { engine?: Engine; webhook?: { secret: string } } = {}) {
+async function startBot(options: { engine?: Engine; webhook?: { secret: string }; stream?: boolean } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
   const { desk, subscriptions, delivery, maxArticleChars } = await startCore({
@@ -39,6 +39,7 @@ async function startBot(options: { engine?: Engine; webhook?: { secret: string }
     timeZone: 'UTC',
     maxArticleChars,
     logger: silentLogger,
+    ...(options.stream ? { streamAnswers: true, streamEditIntervalMs: 0 } : {}),
     ...(options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: options.webhook.secret, port: 0 } } : {}),
   });
   cleanup.push(() => adapter.stop());
@@ -276,6 +277,38 @@ describe('Telegram with the LLM engine', () => {
     llm.enqueue({ kind: 'slow', delayMs: 2_000, content: '{}' });
     fake.pushMessage({ text: 'من هو مدير مشروع المحطة؟', fromId: 60, chatId: 60 });
     await fake.waitFor((sent) => sent.some((m) => to(60)(m) && /كريم بن صالح/.test(m.text ?? '') && /المحرك المدمج/.test(m.text ?? '')));
+  });
+});
+
+describe('Telegram streaming', () => {
+  it('shows an LLM answer while it is written, then replaces it with the formatted answer', async () => {
+    const OpenAI = (await import('openai')).default;
+    const { startFakeOpenAI } = await import('../../support/fakeOpenAI.js');
+    const { createOpenAIEngine } = await import('../../../src/engines/openai/index.js');
+    const { loadPrompts } = await import('../../../src/engines/openai/prompts.js');
+    const llm = await startFakeOpenAI();
+    cleanup.push(() => llm.close());
+    const client = new OpenAI({ baseURL: llm.baseURL, apiKey: 'test', timeout: 2_000, maxRetries: 0 });
+    const engine = createOpenAIEngine({
+      client,
+      model: 'test-model',
+      prompts: loadPrompts(new URL('../../../prompts/', import.meta.url).pathname),
+      maxInputChars: 24_000,
+      maxOutputTokens: 300,
+      logger: silentLogger,
+    });
+    const { fake, desk } = await startBot({ engine, stream: true });
+    await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
+    llm.enqueue({ kind: 'stream', chunks: ['{"found": true, "answer": "The gates', ' close in', ' 25 minutes.", "citations": ["P1"]}'] });
+    fake.pushMessage({ text: 'How quickly can the gates be closed?', fromId: 70, chatId: 70 });
+    await fake.waitFor((sent) => sent.some((m) => m.method === 'editMessageText' && /Sources/.test(m.text ?? '')));
+    const mine = fake.sent.filter(to(70));
+    expect(mine[0]).toMatchObject({ method: 'sendMessage', text: 'The gates …' });
+    const final = mine[mine.length - 1]!;
+    expect(final.method).toBe('editMessageText');
+    expect(final.messageId).toBe(mine[0]!.messageId);
+    expect(final.text).toMatch(/^The gates close in 25 minutes\.\n\n<b>Sources:<\/b>/);
+    expect(llm.requests[0]!.body.stream).toBe(true);
   });
 });
 
