@@ -98,3 +98,26 @@ describe('akhbar CLI', () => {
     expect(lines[1]).toMatchObject({ id: 'q2', found: false, citations: [] });
   }, 30_000);
 });
+
+describe('akhbar eval with the LLM engine', () => {
+  it('evaluates through an OpenAI-compatible server when asked to', async () => {
+    const { startFakeOpenAI } = await import('./support/fakeOpenAI.js');
+    const llm = await startFakeOpenAI();
+    try {
+      llm.fallback = () => ({ kind: 'json', content: JSON.stringify({ found: true, answer: 'In 25 minutes.', citations: ['P1'] }) });
+      const context = readFileSync(join(examples, 'en-flood-barrier.txt'), 'utf8');
+      const data = join(dir, 'qa-llm.jsonl');
+      writeFileSync(data, JSON.stringify({ id: 'q1', title: 't', context, question: 'How quickly can the gates be closed?', answers: ['25 minutes'], answer_start: 0 }));
+      const out = join(dir, 'qa-llm.out.jsonl');
+      const { stdout } = await run(process.execPath, [bin, 'eval', 'qa', '--data', data, '--out', out, '--engine', 'openai'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, OPENAI_BASE_URL: llm.baseURL, OPENAI_MODEL: 'test-model', LOG_LEVEL: 'error' },
+      });
+      expect(JSON.parse(stdout)).toMatchObject({ questions: 1, found: 1, engine: 'openai:test-model' });
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ id: 'q1', found: true, answer: 'In 25 minutes.' });
+      expect(llm.requests[0]!.body.model).toBe('test-model');
+    } finally {
+      await llm.close();
+    }
+  }, 30_000);
+});
