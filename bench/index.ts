@@ -1,19 +1,29 @@
 /**
  * `npm run bench -- NAME`: benchmarks that print ratios against a baseline measured in the same run.
- * They read real data from ../shared and are kept out of `npm test`.
+ * They read real data from ../shared and are kept out of `npm test`. With no name, every benchmark
+ * runs in turn.
  */
 import { runDeliveryBenchmark } from './delivery.js';
+import { runEngineBenchmark } from './engine.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   delivery: runDeliveryBenchmark,
+  engine: runEngineBenchmark,
 };
 
 const name = process.argv[2];
-const run = name ? benchmarks[name] : undefined;
-if (!run) {
-  const known = Object.keys(benchmarks);
-  console.error(known.length === 0 ? 'No benchmarks exist yet.' : `Usage: npm run bench -- <${known.join('|')}>`);
-  process.exitCode = 2;
+if (name === undefined) {
+  for (const [each, run] of Object.entries(benchmarks)) {
+    console.log(`\n=== bench: ${each} ===`);
+    await run();
+  }
 } else {
-  await run();
+  const run = benchmarks[name];
+  if (!run) {
+    const known = Object.keys(benchmarks);
+    console.error(known.length === 0 ? 'No benchmarks exist yet.' : `Usage: npm run bench [-- <${known.join('|')}>]`);
+    process.exitCode = 2;
+  } else {
+    await run();
+  }
 }
