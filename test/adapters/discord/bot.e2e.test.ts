@@ -146,21 +146,11 @@ describe('Discord bot end to end', () => {
 
 describe('Discord streaming and the LLM engine', () => {
   it('edits the deferred reply while the answer is written, then shows the cited embed', async () => {
-    const OpenAI = (await import('openai')).default;
     const { startFakeOpenAI } = await import('../../support/fakeOpenAI.js');
-    const { createOpenAIEngine } = await import('../../../src/engines/openai/index.js');
-    const { loadPrompts } = await import('../../../src/engines/openai/prompts.js');
+    const { fakeLlmEngine } = await import('../../support/llm.js');
     const llm = await startFakeOpenAI();
     cleanup.push(() => llm.close());
-    const client = new OpenAI({ baseURL: llm.baseURL, apiKey: 'test', timeout: 2_000, maxRetries: 0 });
-    const engine = createOpenAIEngine({
-      client,
-      model: 'test-model',
-      prompts: loadPrompts(new URL('../../../prompts/', import.meta.url).pathname),
-      maxInputChars: 24_000,
-      maxOutputTokens: 300,
-      logger: silentLogger,
-    });
+    const engine = fakeLlmEngine(llm);
     const { fake, desk } = await startBot({ engine, stream: true });
     await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
     llm.enqueue({ kind: 'stream', chunks: ['{"found": true, "answer": "The gates', ' close in', ' 25 minutes.", "citations": ["P1"]}'] });

@@ -9,7 +9,7 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
 import { sampleArticle } from '../../support/fixtures.js';
 import { startCore } from '../../support/services.js';
-import { startFakeTelegram, type FakeTelegram } from '../../support/fakeTelegram.js';
+import { startFakeTelegram } from '../../support/fakeTelegram.js';
 
 const ADMIN = 1;
 const STRANGER = 2;
@@ -254,21 +254,11 @@ Update number ${i} of this story for the list test.` }, { kind: 'operator' });
 
 describe('Telegram with the LLM engine', () => {
   it('answers through the openai client, and says so when it falls back', async () => {
-    const OpenAI = (await import('openai')).default;
     const { startFakeOpenAI } = await import('../../support/fakeOpenAI.js');
-    const { createOpenAIEngine } = await import('../../../src/engines/openai/index.js');
-    const { loadPrompts } = await import('../../../src/engines/openai/prompts.js');
-    const { withFallback } = await import('../../../src/engines/fallback.js');
-    const { createExtractiveEngine } = await import('../../../src/engines/extractive/index.js');
+    const { fakeLlmEngine } = await import('../../support/llm.js');
     const llm = await startFakeOpenAI();
     cleanup.push(() => llm.close());
-    const client = new OpenAI({ baseURL: llm.baseURL, apiKey: 'test', timeout: 300, maxRetries: 0 });
-    const prompts = loadPrompts(new URL('../../../prompts/', import.meta.url).pathname);
-    const engine = withFallback(
-      createOpenAIEngine({ client, model: 'test-model', prompts, maxInputChars: 24_000, maxOutputTokens: 300, logger: silentLogger }),
-      createExtractiveEngine(),
-      silentLogger,
-    );
+    const engine = fakeLlmEngine(llm, { timeout: 300, fallback: true });
     const { fake, desk } = await startBot({ engine });
     await desk.postArticle({ text: sampleArticle('ar-solar-plant.txt') }, { kind: 'operator' });
     llm.enqueue({ kind: 'json', content: JSON.stringify({ found: true, answer: 'قدرتها 200 ميغاواط.', citations: ['P1'] }) });
@@ -282,21 +272,11 @@ describe('Telegram with the LLM engine', () => {
 
 describe('Telegram streaming', () => {
   it('shows an LLM answer while it is written, then replaces it with the formatted answer', async () => {
-    const OpenAI = (await import('openai')).default;
     const { startFakeOpenAI } = await import('../../support/fakeOpenAI.js');
-    const { createOpenAIEngine } = await import('../../../src/engines/openai/index.js');
-    const { loadPrompts } = await import('../../../src/engines/openai/prompts.js');
+    const { fakeLlmEngine } = await import('../../support/llm.js');
     const llm = await startFakeOpenAI();
     cleanup.push(() => llm.close());
-    const client = new OpenAI({ baseURL: llm.baseURL, apiKey: 'test', timeout: 2_000, maxRetries: 0 });
-    const engine = createOpenAIEngine({
-      client,
-      model: 'test-model',
-      prompts: loadPrompts(new URL('../../../prompts/', import.meta.url).pathname),
-      maxInputChars: 24_000,
-      maxOutputTokens: 300,
-      logger: silentLogger,
-    });
+    const engine = fakeLlmEngine(llm);
     const { fake, desk } = await startBot({ engine, stream: true });
     await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
     llm.enqueue({ kind: 'stream', chunks: ['{"found": true, "answer": "The gates', ' close in', ' 25 minutes.", "citations": ["P1"]}'] });

@@ -2,18 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import OpenAI from 'openai';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { openStore, type Store } from '../../../src/core/store.js';
-import { createExtractiveEngine } from '../../../src/engines/extractive/index.js';
-import { withFallback } from '../../../src/engines/fallback.js';
-import { createOpenAIEngine } from '../../../src/engines/openai/index.js';
 import { loadPrompts, type Prompts } from '../../../src/engines/openai/prompts.js';
 import { openTestDesk } from '../../support/desk.js';
 import { sampleArticle } from '../../support/fixtures.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../support/fakeOpenAI.js';
+import { fakeLlmEngine } from '../../support/llm.js';
 
 const promptsDir = fileURLToPath(new URL('../../../prompts/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'akhbar-prompts-'));
@@ -26,9 +23,7 @@ afterEach(async () => {
 });
 
 function llmEngine(server: FakeOpenAI, options: { prompts?: Prompts; timeout?: number } = {}): Engine {
-  const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'test', timeout: options.timeout ?? 2_000, maxRetries: 0 });
-  const llm = createOpenAIEngine({ client, model: 'test-model', prompts: options.prompts ?? loadPrompts(promptsDir), maxInputChars: 24_000, maxOutputTokens: 300, logger: silentLogger });
-  return withFallback(llm, createExtractiveEngine(), silentLogger);
+  return fakeLlmEngine(server, { ...options, fallback: true });
 }
 
 async function deskWith(engine: Engine, store?: Store) {
