@@ -9,7 +9,7 @@
  * HELLO → (IDENTIFY) → READY listing one guild as unavailable → GUILD_CREATE for it, so `clientReady`
  * fires at once instead of after the 15 s guild wait. Tests then dispatch interactions (slash command,
  * autocomplete, modal submit) and inspect what the bot answered through REST. See "Discord without
- * Discord" in /work/shared/engineering-notes.md.
+ * Discord" in the shared engineering notes (../shared/engineering-notes.md).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

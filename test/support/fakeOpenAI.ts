@@ -5,7 +5,7 @@
  * POST /v1/chat/completions records the request and answers with the next queued reply (or
  * `fallback(request)` when the queue is empty): a JSON completion, an SSE stream, an error status,
  * a slow answer, or a malformed body. GET /v1/models lists one model. Anything else is a 404.
- * See "openai client against a local server" in /work/shared/engineering-notes.md.
+ * See "openai client against a local server" in the shared engineering notes (../shared/engineering-notes.md).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

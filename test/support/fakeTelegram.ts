@@ -4,7 +4,7 @@
  *
  * It long-polls `getUpdates` like Telegram (honours offset, limit and timeout), records what the
  * bot sends, refuses what Telegram would refuse (empty or too-long text, broken HTML), and answers
- * scripted failures. See the "Telegram without Telegram" notes in /work/shared/engineering-notes.md.
+ * scripted failures. See the "Telegram without Telegram" notes in the shared engineering notes (../shared/engineering-notes.md).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
