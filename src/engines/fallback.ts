@@ -7,25 +7,19 @@ import { errorFields, type Logger } from '../core/logger.js';
 
 /** `primary`, with `fallback` answering whenever `primary` throws. */
 export function withFallback(primary: Engine, fallback: Engine, logger: Logger): Engine {
+  async function attempt<T extends { fallbackEngine?: string }>(what: string, run: (engine: Engine) => Promise<T>): Promise<T> {
+    try {
+      return await run(primary);
+    } catch (error) {
+      logger.warn(`engine failed; ${what} from the fallback engine`, { engine: primary.name, ...errorFields(error) });
+      return { ...(await run(fallback)), fallbackEngine: fallback.name };
+    }
+  }
   return {
     name: primary.name,
     version: primary.version,
     ...(primary.usage ? { usage: primary.usage.bind(primary) } : {}),
-    async summarize(request) {
-      try {
-        return await primary.summarize(request);
-      } catch (error) {
-        logger.warn('engine failed; summary from the fallback engine', { engine: primary.name, ...errorFields(error) });
-        return { ...(await fallback.summarize(request)), fallbackEngine: fallback.name };
-      }
-    },
-    async answer(request) {
-      try {
-        return await primary.answer(request);
-      } catch (error) {
-        logger.warn('engine failed; answer from the fallback engine', { engine: primary.name, ...errorFields(error) });
-        return { ...(await fallback.answer(request)), fallbackEngine: fallback.name };
-      }
-    },
+    summarize: (request) => attempt('summary', (engine) => engine.summarize(request)),
+    answer: (request) => attempt('answer', (engine) => engine.answer(request)),
   };
 }

@@ -9,6 +9,7 @@ import type { ChatRef, Subscriptions } from '../../core/subscriptions.js';
 import { errorFields, type Logger } from '../../core/logger.js';
 import type { Actor } from '../../core/types.js';
 import { detectLanguage } from '../../core/text/index.js';
+import { isAkhbarError } from '../../core/errors.js';
 import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
 import { parseSubscribeArgs } from '../commands.js';
 import { renderAnswer, renderArticleList, renderPosted, renderStatus, renderSummary } from './render.js';
@@ -51,7 +52,7 @@ export function createConsoleSession(
       return await action();
     } catch (error) {
       // One bad command never ends the session; bugs are logged with their stack.
-      if (errorText(error, replyLanguage) === messages(replyLanguage).internalError) {
+      if (!isAkhbarError(error)) {
         logger.error('console command failed', errorFields(error));
       } else {
         logger.info('console command refused', { reason: error instanceof Error ? error.message : String(error) });

@@ -17,7 +17,7 @@ import {
   type Interaction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { AkhbarError } from '../../core/errors.js';
+import { AkhbarError, isAkhbarError } from '../../core/errors.js';
 import { errorFields } from '../../core/logger.js';
 import type { ChatRef } from '../../core/subscriptions.js';
 import { detectLanguage } from '../../core/text/index.js';
@@ -199,7 +199,7 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
   async function fail(interaction: Interaction, error: unknown): Promise<void> {
     const language = languageOf(interaction);
     const text = errorText(error, language);
-    if (text === messages(language).internalError) logger.error('discord interaction failed', { interaction: interaction.id, ...errorFields(error) });
+    if (!isAkhbarError(error)) logger.error('discord interaction failed', { interaction: interaction.id, ...errorFields(error) });
     else logger.info('discord interaction refused', { interaction: interaction.id, reason: error instanceof Error ? error.message : String(error) });
     if (!interaction.isRepliable()) return;
     try {

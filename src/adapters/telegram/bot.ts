@@ -5,7 +5,8 @@
 import { Bot, InlineKeyboard, type Context } from 'grammy';
 import { sequentialize } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
-import { AkhbarError } from '../../core/errors.js';
+import { AkhbarError, isAkhbarError } from '../../core/errors.js';
+import { actorId } from '../../core/articles.js';
 import { errorFields } from '../../core/logger.js';
 import type { ChatKind, ChatRef } from '../../core/subscriptions.js';
 import { detectLanguage } from '../../core/text/index.js';
@@ -70,7 +71,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       await action();
     } catch (error) {
       const text = errorText(error, language);
-      if (text === messages(language).internalError) logger.error('telegram command failed', { update: ctx.update.update_id, ...errorFields(error) });
+      if (!isAkhbarError(error)) logger.error('telegram command failed', { update: ctx.update.update_id, ...errorFields(error) });
       else logger.info('telegram command refused', { update: ctx.update.update_id, reason: error instanceof Error ? error.message : String(error) });
       if (ctx.chat) await reply(ctx, escapeHtml(text)).catch((e: unknown) => logger.warn('could not send the error message', errorFields(e)));
     }
@@ -185,7 +186,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     await guarded(ctx, language, async () => {
       const actor = actorOf(ctx);
       // Refuse before downloading anything for someone who may not post.
-      if (!desk.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: `telegram:${actor.kind === 'user' ? actor.userId : ''}` });
+      if (!desk.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
       const text = await articleText(ctx);
       const result = await desk.postArticle({ text: text ?? '' }, actor);
       const m = messages(language);

@@ -100,12 +100,15 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     };
   }
 
-  /** Writes the deliveries not yet in the outbox and hands them to the worker. */
-  async function queue(deliveries: Delivery[]): Promise<number> {
+  /**
+   * Writes the deliveries not yet in the outbox and hands them to the worker. Only work that may
+   * have been started before (a resumed fan-out, a digest) looks for existing records first.
+   */
+  async function queue(deliveries: Delivery[], mayExist: boolean): Promise<number> {
     const fresh: Delivery[] = [];
     for (const d of deliveries) {
       // Ids are deterministic, so a resumed fan-out skips what the interrupted one already wrote.
-      if (await outbox.get(d.id)) continue;
+      if (mayExist && (await outbox.get(d.id))) continue;
       await outbox.put(d);
       fresh.push(d);
     }
@@ -115,8 +118,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
 
   async function fanOut(article: Article): Promise<number> {
     if (!(await store.lease(`fanout:${article.id}`, options.owner, FAN_OUT_LEASE_MS))) return 0;
-    const done = await outbox.fanOut(article.id);
-    if (done?.state === 'done') return 0;
+    const previous = await outbox.fanOut(article.id);
+    if (previous?.state === 'done') return 0;
     await outbox.setFanOut({ articleId: article.id, state: 'started', at: new Date(clock()).toISOString() });
     const subscribers = (await subscriptions.list()).filter((s) => s.active && s.mode === 'each');
     const summaries = new Map<Language, DeliveredSummary>();
@@ -130,7 +133,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       }
       deliveries.push(delivery(`a:${article.id}:${subscriber.id}`, subscriber, { kind: 'article', summary }, [article.id]));
     }
-    const queued = await queue(deliveries);
+    const queued = await queue(deliveries, previous !== undefined);
     await outbox.setFanOut({ articleId: article.id, state: 'done', at: new Date(clock()).toISOString() });
     await store.release(`fanout:${article.id}`, options.owner);
     logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, queued });
@@ -157,7 +160,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
         const language = subscription.language ?? summaries[0]!.language;
         queued += await queue([
           delivery(`d:${subscription.id}:${slotIso}`, subscription, { kind: 'digest', language, summaries }, listings.map((l) => l.id)),
-        ]);
+        ], true);
       }
       // An empty day is covered too: nothing is sent, and the next digest starts from here.
       await subscriptions.markDigest(subscription.id, slotIso);
@@ -173,12 +176,12 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     running.add(job);
   };
 
-  // Resume: fan-outs a crash interrupted, then every delivery still pending.
-  for (const record of await outbox.unfinishedFanOuts()) {
+  // Resume: fan-outs a crash interrupted, then every delivery still pending (one scan for both).
+  const { pending, unfinishedFanOuts } = await outbox.resumable();
+  for (const record of unfinishedFanOuts) {
     const article = await desk.getArticle(record.articleId).catch(() => undefined);
     if (article) await fanOut(article);
   }
-  const pending = await outbox.pending();
   worker.add(pending);
   if (pending.length > 0) logger.info('resuming deliveries', { pending: pending.length });
 

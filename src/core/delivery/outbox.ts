@@ -35,12 +35,10 @@ export interface FanOutRecord {
 export interface Outbox {
   get(id: string): Promise<Delivery | undefined>;
   put(delivery: Delivery): Promise<void>;
-  /** Every delivery still pending. */
-  pending(): Promise<Delivery[]>;
+  /** What a new process picks up: every delivery still pending, and fan-outs a crash interrupted. */
+  resumable(): Promise<{ pending: Delivery[]; unfinishedFanOuts: FanOutRecord[] }>;
   fanOut(articleId: string): Promise<FanOutRecord | undefined>;
   setFanOut(record: FanOutRecord): Promise<void>;
-  /** Fan-outs that a crash interrupted. */
-  unfinishedFanOuts(): Promise<FanOutRecord[]>;
   report(): Promise<DeliveryReport>;
 }
 
@@ -62,15 +60,18 @@ export function createOutbox(store: Store): Outbox {
     async put(delivery) {
       await keyv.set(DELIVERY + delivery.id, delivery);
     },
-    async pending() {
-      return (await scan<Delivery>(DELIVERY)).filter((d) => d.status === 'pending');
+    async resumable() {
+      const pending: Delivery[] = [];
+      const unfinishedFanOuts: FanOutRecord[] = [];
+      for await (const [key, value] of store.entries<Delivery | FanOutRecord>('deliveries')) {
+        if (key.startsWith(DELIVERY) && (value as Delivery).status === 'pending') pending.push(value as Delivery);
+        else if (key.startsWith(FAN_OUT) && (value as FanOutRecord).state === 'started') unfinishedFanOuts.push(value as FanOutRecord);
+      }
+      return { pending, unfinishedFanOuts };
     },
     fanOut: async (articleId) => (await keyv.get(FAN_OUT + articleId)) as FanOutRecord | undefined,
     async setFanOut(record) {
       await keyv.set(FAN_OUT + record.articleId, record);
-    },
-    async unfinishedFanOuts() {
-      return (await scan<FanOutRecord>(FAN_OUT)).filter((r) => r.state === 'started');
     },
     async report() {
       const totals: Record<DeliveryStatus, number> = { pending: 0, sent: 0, failed: 0, dead: 0 };
