@@ -85,7 +85,7 @@ export interface NewsDesk {
 }
 
 // Below these shares of the question's term weight, the best evidence is noise, not an answer.
-const MIN_ARTICLE_COVERAGE = 0.4;
+const MIN_ARTICLE_COVERAGE = 0.35;
 const MIN_SENTENCE_COVERAGE = 0.2;
 const MIN_ID_PREFIX = 4;
 const SPLIT_CACHE_SIZE = 256;

@@ -6,7 +6,7 @@ import type { AnswerRequest, EngineAnswer, Passage, PassageSentence } from '../.
 import type { Citation } from '../../core/types.js';
 
 // A second sentence joins the answer only when it is nearly as good as the first.
-const SECOND_SENTENCE_RATIO = 0.85;
+const SECOND_SENTENCE_RATIO = 0.7;
 // Quotes longer than this are cut around the start of the sentence; chat messages stay short.
 const MAX_QUOTE_CHARS = 600;
 
