@@ -1,6 +1,7 @@
 /**
- * An in-memory BM25 inverted index over articles. Postings are flat number arrays (document
- * number, term frequency, …) so 100k articles cost a few hundred bytes each, not a Map per article.
+ * An in-memory BM25 inverted index over articles. Terms are interned to numbers once; each term's
+ * postings are one growable Int32Array of (document number, term frequency) pairs, so 100k articles
+ * cost a few hundred bytes each and adding an article allocates almost nothing.
  */
 
 /** One article found by a search, with which query terms it contains. */
@@ -40,13 +41,51 @@ export function createTermIndex(options: Bm25Options = { k1: 1.2, b: 0.75 }): Te
   const keys: string[] = [];
   const numberOf = new Map<string, number>();
   const lengths: number[] = [];
-  const postings = new Map<string, number[]>();
+  const termIds = new Map<string, number>();
+  const postings: Int32Array[] = [];
+  const postingLengths: number[] = [];
   let totalLength = 0;
-  // Reused between searches so a query over 100k articles allocates nothing per article.
+  // Reused between calls so neither adding nor searching allocates per article.
+  let counts = new Int32Array(1024);
+  const seen: number[] = [];
   let scores = new Float64Array(0);
   let masks = new Int32Array(0);
 
   const idf = (df: number): number => Math.log(1 + (keys.length - df + 0.5) / (df + 0.5));
+  const documentFrequency = (term: string): number => {
+    const id = termIds.get(term);
+    return id === undefined ? 0 : postingLengths[id]! / 2;
+  };
+
+  function termId(term: string): number {
+    let id = termIds.get(term);
+    if (id === undefined) {
+      id = postings.length;
+      termIds.set(term, id);
+      postings.push(new Int32Array(2));
+      postingLengths.push(0);
+      if (id >= counts.length) {
+        const grown = new Int32Array(counts.length * 2);
+        grown.set(counts);
+        counts = grown;
+      }
+    }
+    return id;
+  }
+
+  function append(id: number, doc: number, tf: number): void {
+    let list = postings[id]!;
+    const used = postingLengths[id]!;
+    if (used + 2 > list.length) {
+      // Doubling keeps appends amortised O(1); most terms stay at a handful of entries.
+      const grown = new Int32Array(list.length * 2);
+      grown.set(list);
+      postings[id] = list = grown;
+    }
+    list[used] = doc;
+    list[used + 1] = tf;
+    postingLengths[id] = used + 2;
+  }
 
   return {
     get size() {
@@ -60,17 +99,20 @@ export function createTermIndex(options: Bm25Options = { k1: 1.2, b: 0.75 }): Te
       numberOf.set(key, doc);
       lengths.push(terms.length);
       totalLength += terms.length;
-      const counts = new Map<string, number>();
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const [term, tf] of counts) {
-        const list = postings.get(term);
-        if (list) list.push(doc, tf);
-        else postings.set(term, [doc, tf]);
+      for (const term of terms) {
+        const id = termId(term);
+        if (counts[id] === 0) seen.push(id);
+        counts[id]! += 1;
       }
+      for (const id of seen) {
+        append(id, doc, counts[id]!);
+        counts[id] = 0;
+      }
+      seen.length = 0;
     },
-    documentFrequency: (term) => (postings.get(term)?.length ?? 0) / 2,
+    documentFrequency,
     weight(term) {
-      const df = (postings.get(term)?.length ?? 0) / 2;
+      const df = documentFrequency(term);
       // In a store of one or two articles every present term has an idf near zero, and one absent
       // word would outweigh all the matched ones; a floor on the collection size keeps weights sane.
       const n = Math.max(keys.length, MIN_COLLECTION_FOR_WEIGHTS);
@@ -87,10 +129,12 @@ export function createTermIndex(options: Bm25Options = { k1: 1.2, b: 0.75 }): Te
       const averageLength = totalLength / n || 1;
       const distinct = [...new Set(queryTerms)].slice(0, MAX_QUERY_TERMS);
       distinct.forEach((term, bit) => {
-        const list = postings.get(term);
-        if (!list) return;
-        const termIdf = idf(list.length / 2);
-        for (let i = 0; i < list.length; i += 2) {
+        const id = termIds.get(term);
+        if (id === undefined) return;
+        const list = postings[id]!;
+        const used = postingLengths[id]!;
+        const termIdf = idf(used / 2);
+        for (let i = 0; i < used; i += 2) {
           const doc = list[i]!;
           const tf = list[i + 1]!;
           const norm = tf + k1 * (1 - b + (b * lengths[doc]!) / averageLength);

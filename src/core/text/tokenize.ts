@@ -27,13 +27,56 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
-/** Turn text into index/query terms: tokens without stop words, stemmed; order and duplicates kept for term frequency. */
-export function terms(text: string): string[] {
+// Which UTF-16 code units can be part of a word as written, before folding: letters, marks,
+// digits, surrogates (astral letters) and the invisible format characters that folding deletes
+// (a ZWNJ inside a word must not split it). Permissive on purpose: tokenize() on each word decides.
+const WORD_UNIT = new Uint8Array(0x10000);
+{
+  const wordChar = /[\p{L}\p{M}\p{N}\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]/u;
+  for (let c = 0; c < 0x10000; c++) WORD_UNIT[c] = wordChar.test(String.fromCharCode(c)) ? 1 : 0;
+}
+const DOT_CODE = 0x2e;
+
+const NO_TERMS: readonly string[] = [];
+// Vocabulary is bounded while text is not: folding, stop-word lookup and stemming run once per
+// distinct written word, and every later occurrence is one Map lookup. This is most of indexing time.
+const WORD_TERMS = new Map<string, readonly string[]>();
+const WORD_TERMS_LIMIT = 300_000;
+
+function termsOfTokens(tokens: readonly string[]): readonly string[] {
   const out: string[] = [];
-  for (const token of tokenize(text)) {
+  for (const token of tokens) {
     if (isStopWord(token)) continue;
     const stem = stemToken(token);
     if (stem.length > 0) out.push(stem);
+  }
+  return out.length === 0 ? NO_TERMS : out;
+}
+
+function termsOfWord(word: string): readonly string[] {
+  let cached = WORD_TERMS.get(word);
+  if (cached === undefined) {
+    // Folding one word can still yield several tokens (a ligature, a dotted acronym), hence tokenize.
+    cached = termsOfTokens(tokenize(word));
+    if (WORD_TERMS.size >= WORD_TERMS_LIMIT) WORD_TERMS.clear();
+    WORD_TERMS.set(word, cached);
+  }
+  return cached;
+}
+
+/** Turn text into index/query terms: tokens without stop words, stemmed; order and duplicates kept for term frequency. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && WORD_UNIT[text.charCodeAt(i)] === 0) i++;
+    const start = i;
+    // A dot between two word characters stays inside the word, so "u.s." reaches tokenize whole.
+    while (i < n && (WORD_UNIT[text.charCodeAt(i)] === 1 || (text.charCodeAt(i) === DOT_CODE && i > start && i + 1 < n && WORD_UNIT[text.charCodeAt(i + 1)] === 1))) i++;
+    if (i === start) continue;
+    const wordTerms = termsOfWord(text.slice(start, i));
+    for (let k = 0; k < wordTerms.length; k++) out.push(wordTerms[k]!);
   }
   return out;
 }

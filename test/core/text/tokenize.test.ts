@@ -81,4 +81,19 @@ describe('terms', () => {
       'Five people were killed on Monday when gunmen attacked the U.S. Embassy in Tripoli, officials said.',
     );
   });
+
+  it('reads a word with an invisible joiner, tatweel or presentation forms inside as the plain word', () => {
+    expect(terms('الحكو\u200cمة')).toEqual(terms('الحكومة'));
+    expect(terms('الحكـــومة')).toEqual(terms('الحكومة'));
+    expect(terms('\ufefbعب')).toEqual(terms('لاعب'));
+  });
+
+  it('gives the same terms as tokenizing the whole folded text at once', () => {
+    const text = `${SECOND} The U.S. Embassy (في طرابلس) said 5 people—Dr. Smith & co.—were hurt; e.g. ٢٠١٥ visitors.`;
+    const reference = tokenize(text)
+      .filter((token) => !isStopWord(token))
+      .map((token) => terms(token)[0] ?? '')
+      .filter((term) => term !== '');
+    expect(terms(text)).toEqual(reference);
+  });
 });
