@@ -5,10 +5,12 @@
  */
 import { runDeliveryBenchmark } from './delivery.js';
 import { runEngineBenchmark } from './engine.js';
+import { runScaleBenchmark } from './scale.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   delivery: runDeliveryBenchmark,
   engine: runEngineBenchmark,
+  scale: runScaleBenchmark,
 };
 
 const name = process.argv[2];
