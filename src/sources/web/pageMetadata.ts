@@ -5,6 +5,7 @@
  */
 import { normalizeUrl } from '../../core/urls.js';
 import { attribute, type DomDocument } from './dom.js';
+import { primaryLanguage } from '../languageTag.js';
 
 /** Everything the page's markup declares, each field absent when the page does not say. */
 export interface PageMetadata {
@@ -124,10 +125,6 @@ function absoluteUrl(raw: string | undefined, base: string): string | undefined 
   }
 }
 
-function primaryLanguage(raw: string | null | undefined): string | undefined {
-  const primary = raw?.trim().split(/[-_]/)[0]?.toLowerCase();
-  return primary && /^[a-z]{2,3}$/.test(primary) ? primary : undefined;
-}
 
 function oneLine(text: string | null | undefined): string | undefined {
   const line = text?.replace(/\s+/gu, ' ').trim();
