@@ -2,7 +2,7 @@
  * What the bot says, in Arabic and English, shared by every adapter. Platform formatting (HTML,
  * embeds) is the adapter's; the words are here so every platform says the same thing.
  */
-import { isAkhbarError } from '../core/errors.js';
+import { isAkhbarError, type LinkFailure } from '../core/errors.js';
 import type { Language } from '../core/types.js';
 
 /** Languages the bot's own messages exist in. */
@@ -68,6 +68,20 @@ const texts = {
     emptyQuestion: 'Ask a question after /ask, for example: /ask who met the president?',
     questionTooLong: (max: number) => `The question is too long; keep it under ${max} characters.`,
     storeUnavailable: 'The article store is not reachable right now. Nothing was lost; please try again shortly.',
+    linkNoHost: (url: string) => `I could not reach ${url}: no site has that name. Check the address.`,
+    linkNoAnswer: (url: string) => `I could not reach ${url}: the site did not answer. Try again later.`,
+    linkTimeout: (url: string) => `${url} took too long to answer. Try again later.`,
+    linkHttpError: (url: string, status: number) => `${url} answered with an error (HTTP ${status}). Check the address.`,
+    linkPrivate: (url: string) => `I do not fetch ${url}: it points to a local or private network address.`,
+    linkScheme: (url: string) => `I only follow http and https links, and ${url} led elsewhere.`,
+    linkNotHtml: (url: string, contentType: string) => `${url} is not a web page (it is ${contentType}). Send a link to an article page.`,
+    linkTooLarge: (url: string, megabytes: string) => `${url} is larger than ${megabytes} MB, so it was not fetched.`,
+    linkRedirectLoop: (url: string) => `${url} redirects in a loop, so it cannot be fetched.`,
+    linkTooManyRedirects: (url: string, max: number) => `${url} redirects more than ${max} times, so it was not fetched.`,
+    linkNoArticle: (url: string) => `I found no article text at ${url}. Paste the text with /post instead.`,
+    feedInvalid: (url: string) => `${url} is not a valid RSS or Atom feed.`,
+    feedNotFound: (ref: string) => `No followed feed matches "${ref}".`,
+    feedExists: (id: string) => `That feed is already followed (id ${id}).`,
   },
   ar: {
     help: [
@@ -119,6 +133,20 @@ const texts = {
     emptyQuestion: 'اكتب سؤالك بعد ‎/ask‎، مثلا: ‎/ask‎ من التقى الرئيس؟',
     questionTooLong: (max: number) => `السؤال طويل جدا؛ اجعله أقل من ${max} حرفا.`,
     storeUnavailable: 'مخزن المقالات غير متاح الآن. لم يضع شيء؛ حاول بعد قليل.',
+    linkNoHost: (url: string) => `تعذر الوصول إلى ${url}: لا يوجد موقع بهذا الاسم. تحقق من العنوان.`,
+    linkNoAnswer: (url: string) => `تعذر الوصول إلى ${url}: الموقع لا يستجيب. حاول لاحقا.`,
+    linkTimeout: (url: string) => `لم يرد ${url} في الوقت المحدد. حاول لاحقا.`,
+    linkHttpError: (url: string, status: number) => `ردّ ${url} بخطأ (HTTP ${status}). تحقق من العنوان.`,
+    linkPrivate: (url: string) => `لا أجلب ${url}: فهو يشير إلى عنوان في شبكة محلية أو خاصة.`,
+    linkScheme: (url: string) => `أتبع روابط http وhttps فقط، وقد أحال ${url} إلى غيرها.`,
+    linkNotHtml: (url: string, contentType: string) => `${url} ليس صفحة ويب (نوعه ${contentType}). أرسل رابط صفحة مقال.`,
+    linkTooLarge: (url: string, megabytes: string) => `حجم ${url} يتجاوز ${megabytes} ميغابايت، فلم يُجلب.`,
+    linkRedirectLoop: (url: string) => `${url} يعيد التوجيه في حلقة مفرغة، فلا يمكن جلبه.`,
+    linkTooManyRedirects: (url: string, max: number) => `${url} يعيد التوجيه أكثر من ${max} مرات، فلم يُجلب.`,
+    linkNoArticle: (url: string) => `لم أجد نص مقال في ${url}. الصق النص مع ‎/post‎ بدلا من ذلك.`,
+    feedInvalid: (url: string) => `${url} ليس موجز RSS أو Atom صالحا.`,
+    feedNotFound: (ref: string) => `لا يوجد موجز متابَع يطابق «${ref}».`,
+    feedExists: (id: string) => `هذا الموجز متابَع من قبل (المعرف ${id}).`,
   },
 } as const;
 
@@ -158,5 +186,48 @@ export function errorText(error: unknown, language: UiLanguage): string {
       return m.questionTooLong(d.maxChars);
     case 'STORE_UNAVAILABLE':
       return m.storeUnavailable;
+    case 'LINK_UNREACHABLE':
+      return unreachableText(m, shortUrl(d.url), d.reason, d.status);
+    case 'LINK_BLOCKED':
+      return d.reason === 'scheme' ? m.linkScheme(shortUrl(d.url)) : m.linkPrivate(shortUrl(d.url));
+    case 'LINK_NOT_HTML':
+      return m.linkNotHtml(shortUrl(d.url), d.contentType.slice(0, 60));
+    case 'LINK_TOO_LARGE':
+      return m.linkTooLarge(shortUrl(d.url), megabytes(d.maxBytes));
+    case 'LINK_TOO_MANY_REDIRECTS':
+      return d.loop ? m.linkRedirectLoop(shortUrl(d.url)) : m.linkTooManyRedirects(shortUrl(d.url), d.maxRedirects);
+    case 'LINK_NO_ARTICLE':
+      return m.linkNoArticle(shortUrl(d.url));
+    case 'FEED_INVALID':
+      return m.feedInvalid(shortUrl(d.url));
+    case 'FEED_NOT_FOUND':
+      return m.feedNotFound(d.ref.slice(0, 100));
+    case 'FEED_EXISTS':
+      return m.feedExists(d.id);
   }
+}
+
+function unreachableText(m: Messages, url: string, reason: LinkFailure, status: number | undefined): string {
+  switch (reason) {
+    case 'dns':
+      return m.linkNoHost(url);
+    case 'timeout':
+      return m.linkTimeout(url);
+    case 'http-status':
+      return status === undefined ? m.linkNoAnswer(url) : m.linkHttpError(url, status);
+    case 'refused':
+    case 'network':
+      return m.linkNoAnswer(url);
+  }
+}
+
+// Long tracking-laden URLs drown the message; the start is enough to recognise the link.
+const MAX_URL_CHARS = 100;
+
+function shortUrl(url: string): string {
+  return url.length <= MAX_URL_CHARS ? url : `${url.slice(0, MAX_URL_CHARS - 1)}…`;
+}
+
+function megabytes(bytes: number): string {
+  return (Math.round((bytes / 1_048_576) * 10) / 10).toLocaleString('en');
 }

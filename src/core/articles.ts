@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { AkhbarError } from './errors.js';
 import { cleanText, detectLanguage, foldForMatching, splitSentences } from './text/index.js';
 import type { Actor, Article, ArticleInput } from './types.js';
+import { normalizeUrl } from './urls.js';
 
 /** Size limits for posted text, from config. */
 export interface ArticleLimits {
@@ -19,6 +20,7 @@ const HAS_WORD = /[\p{L}\p{N}]/u;
 // "Headline – Outlet", "Headline | Outlet", "Headline - Outlet"
 const OUTLET_SEPARATOR = /\s+[–—|\-:]\s+|\s+::\s+/gu;
 const MAX_TITLE_LINE_CHARS = 200;
+const MAX_BYLINE_CHARS = 200;
 const ID_LENGTH = 12;
 
 /** The stable id of an article body: the same text (up to spacing and letter forms) gives the same id. */
@@ -50,6 +52,8 @@ export function prepareArticle(input: ArticleInput, limits: ArticleLimits, actor
   if (body.length > limits.maxChars) {
     throw new AkhbarError({ code: 'ARTICLE_TOO_LONG', maxChars: limits.maxChars, actualChars: body.length });
   }
+  const byline = input.byline === undefined ? '' : cleanText(input.byline).replace(/\s+/gu, ' ').slice(0, MAX_BYLINE_CHARS);
+  const publishedAt = isoDate(input.publishedAt);
   return {
     id: articleId(body),
     title: title !== '' ? title : fallbackTitle(body),
@@ -58,12 +62,22 @@ export function prepareArticle(input: ArticleInput, limits: ArticleLimits, actor
     ...(url === undefined ? {} : { url }),
     postedAt: now.toISOString(),
     postedBy: actorId(actor),
+    ...(byline === '' ? {} : { byline }),
+    ...(publishedAt === undefined ? {} : { publishedAt }),
+    source: input.source ?? 'paste',
   };
 }
 
 /** The platform-qualified id of an actor, as used in ADMIN_IDS and logs. */
 export function actorId(actor: Actor): string {
-  return actor.kind === 'operator' ? 'operator' : `${actor.platform}:${actor.userId}`;
+  switch (actor.kind) {
+    case 'operator':
+      return 'operator';
+    case 'user':
+      return `${actor.platform}:${actor.userId}`;
+    case 'feed':
+      return `feed:${actor.host}`;
+  }
 }
 
 /** The headline with a trailing outlet name ("… – مصدر24", "… | Reuters") removed. */
@@ -108,11 +122,13 @@ function fallbackTitle(body: string): string {
 }
 
 function validUrl(raw: string): string {
-  try {
-    const parsed = new URL(raw);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.toString();
-  } catch {
-    // fall through to the domain error
-  }
-  throw new AkhbarError({ code: 'INVALID_URL', url: raw.slice(0, 200) });
+  const url = normalizeUrl(raw);
+  if (url === undefined) throw new AkhbarError({ code: 'INVALID_URL', url: raw.slice(0, 200) });
+  return url;
+}
+
+function isoDate(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const time = Date.parse(raw);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }

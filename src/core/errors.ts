@@ -15,7 +15,20 @@ export type AkhbarErrorDetails =
   | { code: 'NOT_ADMIN'; actor: string }
   | { code: 'EMPTY_QUESTION' }
   | { code: 'QUESTION_TOO_LONG'; maxChars: number; actualChars: number }
-  | { code: 'STORE_UNAVAILABLE'; cause: string };
+  | { code: 'STORE_UNAVAILABLE'; cause: string }
+  // Fetching a page or a feed. `url` is what the admin gave (or the hop that failed); `cause` is for logs only.
+  | { code: 'LINK_UNREACHABLE'; url: string; reason: LinkFailure; status?: number; cause?: string }
+  | { code: 'LINK_BLOCKED'; url: string; host: string; reason: 'private-address' | 'scheme' }
+  | { code: 'LINK_NOT_HTML'; url: string; contentType: string }
+  | { code: 'LINK_TOO_LARGE'; url: string; maxBytes: number }
+  | { code: 'LINK_TOO_MANY_REDIRECTS'; url: string; maxRedirects: number; loop: boolean }
+  | { code: 'LINK_NO_ARTICLE'; url: string }
+  | { code: 'FEED_INVALID'; url: string; cause: string }
+  | { code: 'FEED_NOT_FOUND'; ref: string }
+  | { code: 'FEED_EXISTS'; url: string; id: string };
+
+/** Why a link could not be fetched: no such host, nobody listening, too slow, an HTTP error status, or a broken connection. */
+export type LinkFailure = 'dns' | 'refused' | 'timeout' | 'http-status' | 'network';
 
 /** The code of a domain error, for switch statements in adapters. */
 export type AkhbarErrorCode = AkhbarErrorDetails['code'];
@@ -68,5 +81,23 @@ function describe(details: AkhbarErrorDetails): string {
       return `question is too long (${details.actualChars} > ${details.maxChars} characters)`;
     case 'STORE_UNAVAILABLE':
       return `store unavailable: ${details.cause}`;
+    case 'LINK_UNREACHABLE':
+      return `cannot fetch ${details.url}: ${details.reason}${details.status === undefined ? '' : ` ${details.status}`}${details.cause ? ` (${details.cause})` : ''}`;
+    case 'LINK_BLOCKED':
+      return `refused to fetch ${details.url}: ${details.reason === 'scheme' ? 'not http(s)' : `${details.host} is not a public address`}`;
+    case 'LINK_NOT_HTML':
+      return `${details.url} is not a web page (${details.contentType})`;
+    case 'LINK_TOO_LARGE':
+      return `${details.url} is larger than ${details.maxBytes} bytes`;
+    case 'LINK_TOO_MANY_REDIRECTS':
+      return details.loop ? `${details.url} redirects in a loop` : `${details.url} redirects more than ${details.maxRedirects} times`;
+    case 'LINK_NO_ARTICLE':
+      return `no readable article at ${details.url}`;
+    case 'FEED_INVALID':
+      return `${details.url} is not a valid RSS or Atom feed: ${details.cause}`;
+    case 'FEED_NOT_FOUND':
+      return `no feed ${details.ref}`;
+    case 'FEED_EXISTS':
+      return `feed ${details.url} is already followed as ${details.id}`;
   }
 }

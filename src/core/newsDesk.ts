@@ -13,6 +13,7 @@ import type { Store } from './store.js';
 import { createTermIndex } from './termIndex.js';
 import { detectLanguage } from './text/index.js';
 import type { Actor, Answer, Article, ArticleInput, Language, Summary } from './types.js';
+import { normalizeUrl } from './urls.js';
 
 /** The settings the news desk needs from config. */
 export interface NewsDeskSettings {
@@ -63,8 +64,10 @@ export interface NewsDesk {
   readonly engineName: string;
   /** Requests and tokens the engine has used, when it counts them (the LLM engine). */
   engineUsage(): EngineUsage | undefined;
-  /** Stores an article (admins only); posting the same text again returns the stored one. */
+  /** Stores an article (admins only); posting the same text or the same URL again returns the stored one. */
   postArticle(input: ArticleInput, actor: Actor): Promise<PostResult>;
+  /** The stored article at this URL (compared in normalised form), if any. */
+  findByUrl(url: string): ArticleListing | undefined;
   /** Finds an article by its id or a unique prefix of at least 4 characters. */
   getArticle(ref: string): Promise<Article>;
   /** The most recently posted article. */
@@ -109,18 +112,22 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
   const catalog: ArticleListing[] = [];
   const splitCache = new Map<string, SplitArticle>();
   const posting = new Map<string, Promise<PostResult>>();
+  // Normalised URL → article id: the same page posted twice (by link, by feed, pasted with its URL) is one article.
+  const byUrl = new Map<string, string>();
   const postListeners = new Set<(article: Article) => void>();
 
   const started = Date.now();
   for await (const [, article] of store.entries<Article>('articles')) {
     catalog.push(listing(article));
     index.add(article.id, articleTerms(article));
+    if (article.url !== undefined) byUrl.set(article.url, article.id);
   }
   catalog.sort(newestFirst);
   logger.info('articles loaded', { articles: catalog.length, ms: Date.now() - started, store: store.kind });
 
+  // A feed posts on behalf of the admin who added it.
   const isAdmin = (actor: Actor): boolean =>
-    actor.kind === 'operator' || settings.adminIds.has(`${actor.platform}:${actor.userId}`);
+    actor.kind !== 'user' || settings.adminIds.has(`${actor.platform}:${actor.userId}`);
 
   async function loadArticle(id: string): Promise<Article | undefined> {
     try {
@@ -169,6 +176,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     }
     index.add(article.id, articleTerms(article));
     catalog.unshift(listing(article));
+    if (article.url !== undefined) byUrl.set(article.url, article.id);
     logger.info('article posted', { id: article.id, language: article.language, chars: article.text.length, by: article.postedBy });
     for (const listener of postListeners) {
       // A failing listener (delivery) must not turn a stored article into a failed post.
@@ -217,16 +225,26 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         actor,
         now(),
       );
-      // Two posts of the same text at once must not both claim to be new.
-      const inFlight = posting.get(article.id);
+      const storedId = article.url === undefined ? undefined : byUrl.get(article.url);
+      const stored = storedId === undefined ? undefined : await loadArticle(storedId);
+      if (stored) return { article: stored, duplicate: true };
+      // Two posts of the same text, or of the same URL, at once must not both claim to be new.
+      const keys = article.url === undefined ? [article.id] : [article.id, `url:${article.url}`];
+      const inFlight = keys.map((key) => posting.get(key)).find((promise) => promise !== undefined);
       if (inFlight) return { article: (await inFlight).article, duplicate: true };
       const result = storeNew(article);
-      posting.set(article.id, result);
+      for (const key of keys) posting.set(key, result);
       try {
         return await result;
       } finally {
-        posting.delete(article.id);
+        for (const key of keys) posting.delete(key);
       }
+    },
+
+    findByUrl(url) {
+      const normalized = normalizeUrl(url);
+      const id = normalized === undefined ? undefined : byUrl.get(normalized);
+      return id === undefined ? undefined : catalog.find((entry) => entry.id === id);
     },
 
     getArticle,

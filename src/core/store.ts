@@ -11,9 +11,9 @@ import { AkhbarError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /** The record kinds the core keeps, each in its own keyv namespace. */
-export type Namespace = 'articles' | 'summaries' | 'answers' | 'subscriptions' | 'deliveries';
+export type Namespace = 'articles' | 'summaries' | 'answers' | 'subscriptions' | 'deliveries' | 'feeds';
 
-const NAMESPACES: readonly Namespace[] = ['articles', 'summaries', 'answers', 'subscriptions', 'deliveries'];
+const NAMESPACES: readonly Namespace[] = ['articles', 'summaries', 'answers', 'subscriptions', 'deliveries', 'feeds'];
 
 /** Keyv instances by namespace, plus how to close them. */
 export interface Store {

@@ -6,6 +6,9 @@
 /** Languages the bot speaks to users in; `other` is any text that is neither Arabic nor English. */
 export type Language = 'ar' | 'en' | 'other';
 
+/** How an article arrived: pasted text, a page fetched by link, or an item of a followed feed. */
+export type ArticleSource = 'paste' | 'link' | 'feed';
+
 /** A stored news article. `text` is the cleaned body, kept as the author wrote it (not folded). */
 export interface Article {
   /** Stable id: a prefix of the SHA-256 of the normalised body, so the same text is the same article. */
@@ -13,18 +16,30 @@ export interface Article {
   readonly title: string;
   readonly text: string;
   readonly language: Language;
+  /** Normalised (see core/urls.ts); for fetched pages the canonical URL. One URL is one article. */
   readonly url?: string;
   /** ISO 8601 time the article was stored. */
   readonly postedAt: string;
-  /** Platform-qualified id of who posted it, e.g. `telegram:123`, or `operator` for the local console. */
+  /** Platform-qualified id of who posted it, e.g. `telegram:123`, `operator` for the local console, `feed:<host>`. */
   readonly postedBy: string;
+  /** The author line the page gives, e.g. "Sara Ali". */
+  readonly byline?: string;
+  /** ISO 8601 time the outlet published it, when the page or feed says; `postedAt` is when it was stored. */
+  readonly publishedAt?: string;
+  /** Absent on articles stored before links and feeds existed: those were pasted. */
+  readonly source?: ArticleSource;
 }
 
-/** What an admin hands in to post an article. */
+/** What an admin (or a source on an admin's behalf) hands in to post an article. */
 export interface ArticleInput {
   readonly text: string;
   readonly title?: string;
   readonly url?: string;
+  readonly byline?: string;
+  /** Any date string `Date` understands; stored as ISO 8601, dropped when it does not parse. */
+  readonly publishedAt?: string;
+  /** `paste` when absent. */
+  readonly source?: ArticleSource;
 }
 
 /** A summary of one article, in one language. */
@@ -61,7 +76,11 @@ export interface Answer {
   readonly engine: string;
 }
 
-/** Who is acting: the local operator at the console, or a user of a chat platform. */
+/**
+ * Who is acting: the local operator at the console, a user of a chat platform, or a followed feed
+ * posting its new items (an admin added the feed, so it may post like one).
+ */
 export type Actor =
   | { readonly kind: 'operator' }
-  | { readonly kind: 'user'; readonly platform: string; readonly userId: string; readonly language?: Language };
+  | { readonly kind: 'user'; readonly platform: string; readonly userId: string; readonly language?: Language }
+  | { readonly kind: 'feed'; readonly feedId: string; readonly host: string };

@@ -62,6 +62,56 @@ describe('posting', () => {
     expect((await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator)).duplicate).toBe(false);
   });
 
+  it('treats the same URL, tracking parameters aside, as one article even when the text changed', async () => {
+    const { desk } = await openTestDesk();
+    const url = 'https://news.example/2026/rail-strike?utm_source=newsletter#top';
+    const first = await desk.postArticle({ text: sampleArticle('en-rail-strike.txt'), url, source: 'link' }, operator);
+    expect(first.article.url).toBe('https://news.example/2026/rail-strike');
+    // The page was edited between two posts: still the same article.
+    const edited = `${sampleArticle('en-rail-strike.txt')}\n\nUpdated: talks resume on Monday.`;
+    const again = await desk.postArticle({ text: edited, url: 'https://news.example/2026/rail-strike?fbclid=abc' }, admin);
+    expect(again).toMatchObject({ duplicate: true, article: { id: first.article.id } });
+    // Two posts of one URL at the same moment: one is new.
+    const [a, b] = await Promise.all([
+      desk.postArticle({ text: sampleArticle('ar-book-fair.txt'), url: 'https://news.example/fair' }, operator),
+      desk.postArticle({ text: sampleArticle('ar-solar-plant.txt'), url: 'https://news.example/fair?utm_medium=x' }, operator),
+    ]);
+    expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+    expect(desk.articleCount).toBe(2);
+    expect(desk.findByUrl('https://news.example/fair#x')?.id).toBe(a.duplicate ? b.article.id : a.article.id);
+    expect(desk.findByUrl('https://news.example/other')).toBeUndefined();
+  });
+
+  it('keeps byline, publication date and source, and remembers URLs across a restart', async () => {
+    const storeUrl = `sqlite://${join(dir, 'urls.sqlite')}`;
+    const first = await openTestDesk({ storeUrl });
+    const posted = await first.desk.postArticle(
+      { text: sampleArticle('en-flood-barrier.txt'), url: 'https://news.example/flood', byline: '  By Sam Reed ', publishedAt: '2026-03-01T09:30:00+01:00', source: 'link' },
+      operator,
+    );
+    expect(posted.article).toMatchObject({ byline: 'By Sam Reed', publishedAt: '2026-03-01T08:30:00.000Z', source: 'link' });
+    await first.store.close();
+    const second = await openTestDesk({ storeUrl });
+    const again = await second.desk.postArticle({ text: sampleArticle('en-rail-strike.txt'), url: 'https://news.example/flood' }, operator);
+    expect(again).toMatchObject({ duplicate: true, article: { id: posted.article.id } });
+    await second.store.close();
+  });
+
+  it('drops a publication date that does not parse, and marks pasted text as pasted', async () => {
+    const { desk } = await openTestDesk();
+    const { article } = await desk.postArticle({ text: sampleArticle('en-rail-strike.txt'), publishedAt: 'yesterday-ish' }, operator);
+    expect(article.publishedAt).toBeUndefined();
+    expect(article.source).toBe('paste');
+  });
+
+  it('lets a followed feed post, as feed:<host>', async () => {
+    const { desk } = await openTestDesk();
+    const feed = { kind: 'feed', feedId: '1a2b3c4d', host: 'news.example' } as const;
+    expect(desk.isAdmin(feed)).toBe(true);
+    const { article } = await desk.postArticle({ text: sampleArticle('en-rail-strike.txt'), source: 'feed' }, feed);
+    expect(article.postedBy).toBe('feed:news.example');
+  });
+
   it('lists articles newest first and finds them by a unique id prefix', async () => {
     let clock = Date.parse('2026-11-01T00:00:00Z');
     const { desk } = await openTestDesk({ now: () => new Date((clock += 60_000)) });
