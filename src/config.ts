@@ -4,6 +4,7 @@
  */
 import { config as loadDotenv } from 'dotenv';
 import type { LogLevel } from './core/logger.js';
+import { parseAllowList } from './sources/web/addressGuard.js';
 
 /** The validated settings of one akhbar process. */
 export interface Config {
@@ -35,6 +36,20 @@ export interface Config {
   readonly telegramGroupChatIntervalMs: number;
   readonly discordRequestsPerSecond: number;
   readonly discordChannelIntervalMs: number;
+  /** Deadline of one page or feed fetch, redirects included. */
+  readonly fetchTimeoutMs: number;
+  /** Largest page or feed body read (after decompression); larger ones are refused. */
+  readonly fetchMaxBytes: number;
+  readonly fetchMaxRedirects: number;
+  /**
+   * Host names, addresses and networks the fetcher may reach although they are not public
+   * (sources/web/addressGuard.ts parseAllowList); empty: public addresses only.
+   */
+  readonly fetchAllowHosts: readonly string[];
+  /** Time between checks of a followed feed that is healthy. */
+  readonly feedPollIntervalMinutes: number;
+  /** Newest items posted when a feed is first followed; the older ones are only marked seen. */
+  readonly feedFirstPollItems: number;
   /** Present when the Telegram adapter is switched on. */
   readonly telegram?: TelegramConfig;
   /** Present when the Discord adapter is switched on. */
@@ -124,6 +139,12 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     telegramGroupChatIntervalMs: integer(env, 'TELEGRAM_GROUP_CHAT_INTERVAL_MS', 3_100, 0, 3_600_000),
     discordRequestsPerSecond: integer(env, 'DISCORD_REQUESTS_PER_SECOND', 45, 1, 10_000),
     discordChannelIntervalMs: integer(env, 'DISCORD_CHANNEL_INTERVAL_MS', 1_050, 0, 3_600_000),
+    fetchTimeoutMs: integer(env, 'FETCH_TIMEOUT_MS', 10_000, 1_000, 120_000),
+    fetchMaxBytes: integer(env, 'FETCH_MAX_BYTES', 5 * 1024 * 1024, 10_000, 100 * 1024 * 1024),
+    fetchMaxRedirects: integer(env, 'FETCH_MAX_REDIRECTS', 5, 0, 20),
+    fetchAllowHosts: allowHosts(env),
+    feedPollIntervalMinutes: integer(env, 'FEED_POLL_INTERVAL_MINUTES', 15, 1, 1_440),
+    feedFirstPollItems: integer(env, 'FEED_FIRST_POLL_ITEMS', 3, 0, 100),
     ...telegram(env),
     ...discord(env),
     ...openai(env),
@@ -165,6 +186,19 @@ function adminIds(env: Env): ReadonlySet<string> {
     }
   }
   return new Set(ids);
+}
+
+function allowHosts(env: Env): readonly string[] {
+  const entries = (value(env, 'FETCH_ALLOW_HOSTS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  try {
+    parseAllowList(entries);
+  } catch (error) {
+    throw new ConfigError('FETCH_ALLOW_HOSTS', error instanceof Error ? error.message : String(error));
+  }
+  return entries;
 }
 
 function telegram(env: Env): { telegram?: TelegramConfig } {

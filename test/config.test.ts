@@ -28,6 +28,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
   });
 
+  it('gives the fetch and feed defaults, and reads an allow-list', () => {
+    expect(loadConfig({})).toMatchObject({
+      fetchTimeoutMs: 10_000,
+      fetchMaxBytes: 5 * 1024 * 1024,
+      fetchMaxRedirects: 5,
+      fetchAllowHosts: [],
+      feedPollIntervalMinutes: 15,
+      feedFirstPollItems: 3,
+    });
+    expect(loadConfig({ FETCH_ALLOW_HOSTS: ' 127.0.0.1, localhost ,10.0.0.0/8,' }).fetchAllowHosts).toEqual(['127.0.0.1', 'localhost', '10.0.0.0/8']);
+  });
+
+  it.each([
+    ['FETCH_TIMEOUT_MS', '10s'],
+    ['FETCH_MAX_BYTES', '0'],
+    ['FETCH_MAX_REDIRECTS', '50'],
+    ['FETCH_ALLOW_HOSTS', '127.0.0.1,10.0.0.0/40'],
+    ['FETCH_ALLOW_HOSTS', 'http://intranet'],
+    ['FEED_POLL_INTERVAL_MINUTES', '0'],
+    ['FEED_FIRST_POLL_ITEMS', '-1'],
+  ])('fails at start naming %s when it is %j', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
+  });
+
   it('refuses a summary maximum below the minimum', () => {
     expect(() => loadConfig({ SUMMARY_MIN_SENTENCES: '4', SUMMARY_MAX_SENTENCES: '3' })).toThrow(/SUMMARY_MAX_SENTENCES/);
   });

@@ -7,7 +7,7 @@ import type { RateLimits } from '../../src/core/delivery/pacing.js';
 import type { Engine } from '../../src/core/engine.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { openNewsDesk, type NewsDesk } from '../../src/core/newsDesk.js';
-import { openStore } from '../../src/core/store.js';
+import { openStore, type Store } from '../../src/core/store.js';
 import { createSubscriptions, type Subscriptions } from '../../src/core/subscriptions.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 
@@ -16,6 +16,7 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
   desk: NewsDesk;
   subscriptions: Subscriptions;
   delivery: DeliveryService;
+  store: Store;
   maxArticleChars: number;
 }> {
   const config = loadConfig({ ADMIN_IDS: options.adminId });
@@ -32,5 +33,5 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
     owner: 'e2e',
     digestCheckMs: 0,
   });
-  return { desk, subscriptions, delivery, maxArticleChars: config.maxArticleChars };
+  return { desk, subscriptions, delivery, store, maxArticleChars: config.maxArticleChars };
 }

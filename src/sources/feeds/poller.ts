@@ -1,0 +1,294 @@
+/**
+ * Following feeds: each feed is checked at its interval with a conditional request, backs off
+ * exponentially while it fails, and hands its new items to the news desk like any posted article
+ * (the desk's post listeners then deliver them). A lease per feed keeps several processes on one
+ * store from polling the same feed at once.
+ */
+import { actorId } from '../../core/articles.js';
+import { AkhbarError, isAkhbarError, type AkhbarErrorDetails } from '../../core/errors.js';
+import { errorFields, type Logger } from '../../core/logger.js';
+import type { NewsDesk } from '../../core/newsDesk.js';
+import type { Store } from '../../core/store.js';
+import type { Actor } from '../../core/types.js';
+import { normalizeUrl } from '../../core/urls.js';
+import type { Fetcher } from '../web/fetchResource.js';
+import { itemToArticleInput, selectNewItems } from './feedItems.js';
+import { feedId, rememberSeen, type FeedRecord, type FeedRegistry } from './feedRegistry.js';
+import { parseFeed, type ParsedFeed } from './parseFeed.js';
+
+/** What the poller is built from. */
+export interface FeedPollerOptions {
+  readonly registry: FeedRegistry;
+  readonly desk: NewsDesk;
+  /** For the per-feed lease. */
+  readonly store: Pick<Store, 'lease' | 'release'>;
+  readonly fetch: Fetcher;
+  readonly logger: Logger;
+  /** Time between checks of a healthy feed. */
+  readonly intervalMs: number;
+  /** Newest items posted by a feed's first successful poll (see SelectionLimits). Default 3. */
+  readonly firstPollItems?: number;
+  /** Most new items one later poll posts. Default 20. */
+  readonly maxItemsPerPoll?: number;
+  /** Item text shorter than this is a teaser, and the linked page is read instead. Default 600. */
+  readonly teaserChars?: number;
+  /** Longest wait after repeated failures. Default 6 hours. */
+  readonly backoffCapMs?: number;
+  /** How often due feeds are looked for; 0 turns the timer off (tests call pollDue). Default 30 s. */
+  readonly checkEveryMs?: number;
+  /** Unique per process: the lease owner. */
+  readonly owner: string;
+  readonly now?: () => Date;
+  readonly timers?: { readonly setTimeout: typeof setTimeout; readonly clearTimeout: typeof clearTimeout };
+}
+
+/** The outcome of one poll of one feed. */
+export interface PollResult {
+  readonly feedId: string;
+  /** `busy`: another process holds the feed's lease; `removed`: unfollowed meanwhile. */
+  readonly status: 'checked' | 'not-modified' | 'failed' | 'busy' | 'removed';
+  /** New articles stored. */
+  readonly posted: number;
+  /** Items the desk already had (same text or URL). */
+  readonly duplicates: number;
+  /** Items that could not be posted (refused or failed); they are not retried. */
+  readonly failedItems: number;
+  /** New items not posted because of the first-poll or per-poll limit. */
+  readonly passedOver: number;
+  readonly error?: AkhbarError;
+}
+
+/** The running poller. */
+export interface FeedPoller {
+  /**
+   * Follows a feed (admins only): fetches and parses it first, so a dead link or broken XML is
+   * refused with nothing stored, then posts its newest items under the first-poll rule.
+   */
+  addFeed(url: string, actor: Actor): Promise<{ readonly feed: FeedRecord; readonly result: PollResult }>;
+  /** Checks one feed now, whether due or not. */
+  pollOnce(ref: FeedRecord | string): Promise<PollResult>;
+  /** Checks every feed that is due, one after another. */
+  pollDue(): Promise<PollResult[]>;
+  /** Stops the timer, cancels fetches in flight and waits for the current round to end. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_FIRST_POLL_ITEMS = 3;
+const DEFAULT_MAX_ITEMS_PER_POLL = 20;
+const DEFAULT_TEASER_CHARS = 600;
+const DEFAULT_BACKOFF_CAP_MS = 6 * 60 * 60_000;
+const DEFAULT_CHECK_EVERY_MS = 30_000;
+// Long enough for a feed and its teaser pages at the fetch deadline; released as soon as the poll ends.
+const LEASE_MS = 10 * 60_000;
+
+/** Starts polling the registry's feeds. */
+export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
+  const { registry, desk, store, fetch } = options;
+  const logger = options.logger.child({ component: 'feeds' });
+  const now = options.now ?? (() => new Date());
+  const timers = options.timers ?? { setTimeout, clearTimeout };
+  const limits = {
+    firstPollItems: options.firstPollItems ?? DEFAULT_FIRST_POLL_ITEMS,
+    maxItemsPerPoll: options.maxItemsPerPoll ?? DEFAULT_MAX_ITEMS_PER_POLL,
+  };
+  const teaserChars = options.teaserChars ?? DEFAULT_TEASER_CHARS;
+  const backoffCapMs = options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS;
+  const checkEveryMs = options.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS;
+  const cancel = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let round: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+
+  const leaseKey = (id: string) => `feed-poll:${id}`;
+  const later = (ms: number) => new Date(now().getTime() + ms).toISOString();
+  // 2, 4, 8… intervals after 1, 2, 3… failures, capped.
+  const backoffMs = (failures: number) => Math.min(backoffCapMs, Math.max(options.intervalMs, options.intervalMs * 2 ** failures));
+
+  async function withLease<T>(id: string, busy: () => T, work: () => Promise<T>): Promise<T> {
+    if (!(await store.lease(leaseKey(id), options.owner, LEASE_MS))) return busy();
+    try {
+      return await work();
+    } finally {
+      await store.release(leaseKey(id), options.owner).catch((error: unknown) => logger.warn('feed lease not released', { feed: id, ...errorFields(error) }));
+    }
+  }
+
+  /** Posts the new items of a parsed feed and returns the record as it stands after this successful check. */
+  async function ingest(record: FeedRecord, feed: ParsedFeed, validators: { etag?: string; lastModified?: string }) {
+    const firstPoll = record.lastCheckedAt === undefined;
+    const { post, passedOver } = selectNewItems(feed.items, new Set(record.seen), firstPoll, limits);
+    const actor: Actor = { kind: 'feed', feedId: record.id, host: new URL(record.url).host };
+    let posted = 0;
+    let duplicates = 0;
+    let failedItems = 0;
+    for (const item of post) {
+      // A page already stored (posted by link, or by another feed) costs no fetch.
+      if (item.link && desk.findByUrl(item.link)) {
+        duplicates++;
+        continue;
+      }
+      try {
+        const input = await itemToArticleInput(item, {
+          fetch,
+          teaserChars,
+          signal: cancel.signal,
+          onPageError: (error) => logger.warn('feed item page not read; using the teaser', { feed: record.id, item: item.id, ...facts(error) }),
+        });
+        const result = await desk.postArticle(input, actor);
+        if (result.duplicate) duplicates++;
+        else posted++;
+      } catch (error) {
+        // The store being down fails the whole poll, so the items are tried again after the backoff.
+        if (isAkhbarError(error, 'STORE_UNAVAILABLE')) throw error;
+        failedItems++;
+        logger.warn('feed item not posted', { feed: record.id, item: item.id, ...facts(error) });
+      }
+    }
+    if (passedOver > 0) logger.info('feed items passed over', { feed: record.id, passedOver, firstPoll });
+    const title = feed.title ?? record.title;
+    const { lastError: _lastError, etag: _etag, lastModified: _lastModified, ...rest } = record;
+    const updated: FeedRecord = {
+      ...rest,
+      ...(title ? { title } : {}),
+      ...(validators.etag ? { etag: validators.etag } : {}),
+      ...(validators.lastModified ? { lastModified: validators.lastModified } : {}),
+      lastCheckedAt: now().toISOString(),
+      nextCheckAt: later(options.intervalMs),
+      failures: 0,
+      seen: rememberSeen(record.seen, feed.items.map((item) => item.id)),
+    };
+    return { updated, posted, duplicates, failedItems, passedOver };
+  }
+
+  async function check(record: FeedRecord): Promise<PollResult> {
+    const base = { feedId: record.id, posted: 0, duplicates: 0, failedItems: 0, passedOver: 0 };
+    try {
+      const response = await fetch(record.url, {
+        kind: 'feed',
+        ...(record.etag ? { etag: record.etag } : {}),
+        ...(record.lastModified ? { lastModified: record.lastModified } : {}),
+        signal: cancel.signal,
+      });
+      if (response.notModified) {
+        const { lastError: _lastError, ...rest } = record;
+        await registry.save({ ...rest, lastCheckedAt: now().toISOString(), nextCheckAt: later(options.intervalMs), failures: 0 });
+        logger.debug('feed not modified', { feed: record.id });
+        return { ...base, status: 'not-modified' };
+      }
+      const feed = parseFeed(response.text, response.url);
+      const outcome = await ingest(record, feed, response);
+      const kept = await registry.save(outcome.updated);
+      logger.info('feed checked', { feed: record.id, items: feed.items.length, posted: outcome.posted, failedItems: outcome.failedItems });
+      const { updated: _updated, ...counts } = outcome;
+      return { ...base, ...counts, status: kept ? 'checked' : 'removed' };
+    } catch (error) {
+      // Stopping aborts fetches in flight; that says nothing about the feed.
+      if (stopped) return { ...base, status: 'failed', error: asDomainError(error, record.url) };
+      return recordFailure(record, error, base);
+    }
+  }
+
+  async function recordFailure(record: FeedRecord, error: unknown, base: Omit<PollResult, 'status'>): Promise<PollResult> {
+    const failures = record.failures + 1;
+    const domain = isAkhbarError(error) ? error : undefined;
+    const delayMs = backoffMs(failures);
+    const lastError: FeedRecord['lastError'] = {
+      at: now().toISOString(),
+      code: domain ? domain.code : 'INTERNAL',
+      ...(domain ? { details: domain.details } : {}),
+    };
+    await registry
+      .save({ ...record, failures, lastError, nextCheckAt: later(delayMs) })
+      .catch((saveError: unknown) => logger.error('feed failure not recorded', { feed: record.id, ...errorFields(saveError) }));
+    if (domain) logger.warn('feed check failed', { feed: record.id, failures, retryInMs: delayMs, ...facts(error) });
+    else logger.error('feed check failed', { feed: record.id, failures, retryInMs: delayMs, ...errorFields(error) });
+    return { ...base, status: 'failed', error: asDomainError(error, record.url) };
+  }
+
+  async function pollOnce(ref: FeedRecord | string): Promise<PollResult> {
+    const id = typeof ref === 'string' ? (await registry.find(ref)).id : ref.id;
+    const empty = { feedId: id, posted: 0, duplicates: 0, failedItems: 0, passedOver: 0 };
+    return withLease<PollResult>(
+      id,
+      () => ({ ...empty, status: 'busy' }),
+      async () => {
+        // Read again under the lease: another process may have just checked it, or it was removed.
+        const current = await registry.find(id).catch((error: unknown) => {
+          if (isAkhbarError(error, 'FEED_NOT_FOUND')) return undefined;
+          throw error;
+        });
+        return current ? check(current) : { ...empty, status: 'removed' };
+      },
+    );
+  }
+
+  async function pollDue(): Promise<PollResult[]> {
+    const results: PollResult[] = [];
+    for (const record of await registry.due(now())) {
+      if (stopped) break;
+      results.push(await pollOnce(record));
+    }
+    return results;
+  }
+
+  function schedule(): void {
+    if (stopped || checkEveryMs <= 0) return;
+    timer = timers.setTimeout(() => {
+      round = pollDue()
+        .catch((error: unknown) => logger.error('feed round failed', errorFields(error)))
+        .finally(schedule);
+    }, checkEveryMs);
+    // The timer alone should not keep a process (a CLI command) alive.
+    timer.unref?.();
+  }
+  schedule();
+
+  return {
+    async addFeed(url, actor) {
+      if (!desk.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
+      const normalized = normalizeUrl(url);
+      if (normalized === undefined) throw new AkhbarError({ code: 'INVALID_URL', url: url.slice(0, 200) });
+      const existing = await registry.findByUrl(normalized);
+      if (existing) throw new AkhbarError({ code: 'FEED_EXISTS', url: normalized, id: existing.id });
+      const response = await fetch(normalized, { kind: 'feed', signal: cancel.signal });
+      const feed = parseFeed(response.text, response.url);
+      const id = feedId(normalized);
+      // Held from before the record exists, so no other process polls it before its first items are in.
+      return withLease(
+        id,
+        () => {
+          throw new AkhbarError({ code: 'FEED_EXISTS', url: normalized, id });
+        },
+        async () => {
+          const record = await registry.add(normalized, actor, feed.title ? { title: feed.title } : {});
+          logger.info('feed added', { feed: id, by: record.addedBy, items: feed.items.length });
+          const outcome = await ingest(record, feed, response);
+          await registry.save(outcome.updated);
+          const { updated, ...counts } = outcome;
+          return { feed: updated, result: { feedId: id, status: 'checked' as const, ...counts } };
+        },
+      );
+    },
+    pollOnce,
+    pollDue,
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) timers.clearTimeout(timer);
+      cancel.abort();
+      await round.catch(() => {});
+    },
+  };
+}
+
+// A poll result carries a domain error; anything else was an unexpected failure while fetching.
+function asDomainError(error: unknown, url: string): AkhbarError {
+  if (isAkhbarError(error)) return error;
+  return new AkhbarError({ code: 'LINK_UNREACHABLE', url, reason: 'network', cause: String(error) }, { cause: error });
+}
+
+// The facts of a domain error without the URL, which for a private feed can carry a token.
+function facts(error: unknown): Record<string, unknown> {
+  if (!isAkhbarError(error)) return errorFields(error);
+  const { url: _url, ...rest } = error.details as AkhbarErrorDetails & { url?: string };
+  return rest;
+}

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
+import { AkhbarError } from '../../../src/core/errors.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import type { Actor } from '../../../src/core/types.js';
+import { createFeedRegistry } from '../../../src/sources/feeds/feedRegistry.js';
+import { startFeedPoller, type FeedPollerOptions } from '../../../src/sources/feeds/poller.js';
+import { parseAllowList } from '../../../src/sources/web/addressGuard.js';
+import { createFetcher } from '../../../src/sources/web/fetchResource.js';
+import { fakeSender } from '../../support/fakeSender.js';
+import { startFixtureServer, type FixtureServer } from '../../support/fixtureServer.js';
+import { startCore } from '../../support/services.js';
+
+const admin: Actor = { kind: 'user', platform: 'telegram', userId: '1' };
+const stranger: Actor = { kind: 'user', platform: 'telegram', userId: '2' };
+const RSS = 'application/rss+xml; charset=utf-8';
+const INTERVAL_MS = 15 * 60_000;
+
+let server: FixtureServer;
+beforeAll(async () => {
+  server = await startFixtureServer();
+});
+afterAll(() => server.close());
+
+const fetch = createFetcher({ timeoutMs: 2_000, maxBytes: 1024 * 1024, maxRedirects: 5, allow: parseAllowList(['127.0.0.1']) });
+
+/** Desk, delivery to one subscribed chat, a feed registry and a poller with a settable clock. */
+async function rig(options: Partial<FeedPollerOptions> = {}) {
+  const sender = fakeSender();
+  const core = await startCore({ adminId: 'telegram:1', sender, limits: scaleLimits(TELEGRAM_LIMITS, 20) });
+  await core.subscriptions.subscribe({ platform: 'telegram', chatId: '10', kind: 'private' }, { mode: 'each' }, new Date());
+  const clock = { now: Date.parse('2026-03-17T08:00:00Z') };
+  const now = () => new Date(clock.now);
+  const registry = createFeedRegistry({ store: core.store, isAdmin: core.desk.isAdmin, now });
+  const poller = startFeedPoller({
+    registry,
+    desk: core.desk,
+    store: core.store,
+    fetch,
+    logger: silentLogger,
+    intervalMs: INTERVAL_MS,
+    firstPollItems: 3,
+    checkEveryMs: 0,
+    owner: 'test',
+    now,
+    ...options,
+  });
+  const delivered = async () => {
+    await core.delivery.settled();
+    await core.delivery.worker.idle();
+    return sender.received.map((r) => (r.message.kind === 'article' ? r.message.summary.title : r.message.kind));
+  };
+  return { ...core, sender, clock, registry, poller, delivered };
+}
+
+async function failure(promise: Promise<unknown>): Promise<AkhbarError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AkhbarError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+const withNewItem = (feed: string) => feed.replace('  <item>', `${server.fixture('ar-feed-new-item.txt')}  <item>`);
+
+describe('following an Arabic RSS feed', () => {
+  it('posts only the newest items on the first poll, reading the teaser’s page, and delivers them in order', async () => {
+    const r = await rig();
+    server.serve('/feeds/first.xml', server.fixture('ar-feed.xml'), RSS);
+    const pageHits = server.hits('/ar-news.html');
+    const { feed, result } = await r.poller.addFeed(server.url('/feeds/first.xml'), admin);
+    expect(result).toMatchObject({ status: 'checked', posted: 3, passedOver: 2, failedItems: 0 });
+    expect(r.desk.articleCount).toBe(3);
+    // The bridge item is a one-line teaser: its page was fetched and read instead.
+    expect(server.hits('/ar-news.html')).toBe(pageHits + 1);
+    const bridge = r.desk.listArticles().items.find((a) => a.title.includes('جسر'))!;
+    const bridgeArticle = await r.desk.getArticle(bridge.id);
+    expect(bridgeArticle).toMatchObject({ url: 'https://akhbar-alwaha.example/news/2026/03/bridge', source: 'feed', byline: 'ليلى حداد', postedBy: `feed:127.0.0.1:${server.port}` });
+    expect(bridgeArticle.text).toContain('ويبلغ طول الجسر ستمئة وأربعين مترا');
+    // Oldest of the three first, as published.
+    expect(await r.delivered()).toEqual([
+      'افتتاح جسر وادي الرمال يربط شطري مدينة النخيل',
+      'جامعة النخيل تفتتح مختبرا لتحلية المياه بالطاقة الشمسية',
+      'انطلاق مهرجان التمور السنوي في الساحة الكبرى',
+    ]);
+    expect(feed).toMatchObject({ title: 'أخبار الواحة - محليات', failures: 0, lastCheckedAt: '2026-03-17T08:00:00.000Z', nextCheckAt: '2026-03-17T08:15:00.000Z' });
+    expect(feed.etag).toBeDefined();
+    // Every item of the feed is remembered, posted or passed over, so none of them comes later.
+    expect(feed.seen).toHaveLength(5);
+    expect((await r.registry.find(feed.id)).seen).toEqual(feed.seen);
+  });
+
+  it('posts nothing when the second poll gets 304, then posts and delivers only a new item, by GUID', async () => {
+    const r = await rig();
+    const base = server.fixture('ar-feed.xml');
+    server.serve('/feeds/later.xml', base, RSS);
+    const { feed } = await r.poller.addFeed(server.url('/feeds/later.xml'), admin);
+    await r.delivered();
+    r.sender.received.length = 0;
+
+    r.clock.now += INTERVAL_MS;
+    expect((await r.registry.due(new Date(r.clock.now))).map((f) => f.id)).toEqual([feed.id]);
+    const unchanged = await r.poller.pollDue();
+    expect(unchanged).toMatchObject([{ feedId: feed.id, status: 'not-modified', posted: 0 }]);
+    expect(server.requests.at(-1)!.headers['if-none-match']).toBe(feed.etag);
+    expect(r.desk.articleCount).toBe(3);
+
+    // A new item; and a known GUID whose title and link were edited is still the same item.
+    const edited = withNewItem(base).replace('انطلاق مهرجان التمور السنوي', 'انطلاق مهرجان التمور السنوي (محدث)').replace('ar-dates-festival.html', 'ar-dates-festival-2.html');
+    server.serve('/feeds/later.xml', edited, RSS);
+    r.clock.now += INTERVAL_MS;
+    const next = await r.poller.pollOnce(feed.id);
+    expect(next).toMatchObject({ status: 'checked', posted: 1, passedOver: 0 });
+    expect(r.desk.articleCount).toBe(4);
+    expect(await r.delivered()).toEqual(['بلدية النخيل تطلق مسابقة لتصميم الحديقة المركزية']);
+    expect((await r.registry.find(feed.id)).seen).toHaveLength(6);
+  });
+
+  it('records a feed whose XML breaks, backs off exponentially, stores nothing, and recovers', async () => {
+    const r = await rig();
+    server.serve('/feeds/flaky.xml', server.fixture('ar-feed.xml'), RSS);
+    const { feed } = await r.poller.addFeed(server.url('/feeds/flaky.xml'), admin);
+    server.serve('/feeds/flaky.xml', server.fixture('broken-feed.xml'), RSS);
+
+    r.clock.now += INTERVAL_MS;
+    const broken = await r.poller.pollOnce(feed.id);
+    expect(broken).toMatchObject({ status: 'failed', posted: 0 });
+    expect(broken.error?.code).toBe('FEED_INVALID');
+    const once = await r.registry.find(feed.id);
+    expect(once).toMatchObject({ failures: 1, lastError: { code: 'FEED_INVALID', at: '2026-03-17T08:15:00.000Z' }, nextCheckAt: '2026-03-17T08:45:00.000Z' });
+    expect(once.seen).toEqual(feed.seen);
+    expect(r.desk.articleCount).toBe(3);
+
+    r.clock.now = Date.parse(once.nextCheckAt);
+    await r.poller.pollDue();
+    expect(await r.registry.find(feed.id)).toMatchObject({ failures: 2, nextCheckAt: '2026-03-17T09:45:00.000Z' });
+
+    server.serve('/feeds/flaky.xml', withNewItem(server.fixture('ar-feed.xml')), RSS);
+    r.clock.now = Date.parse('2026-03-17T09:45:00Z');
+    expect(await r.poller.pollOnce(feed.id)).toMatchObject({ status: 'checked', posted: 1 });
+    const healthy = await r.registry.find(feed.id);
+    expect(healthy.failures).toBe(0);
+    expect(healthy.lastError).toBeUndefined();
+    expect(healthy.nextCheckAt).toBe('2026-03-17T10:00:00.000Z');
+  });
+
+  it('caps the backoff', async () => {
+    const r = await rig({ backoffCapMs: 60 * 60_000 });
+    const feed = await r.registry.add(server.url('/missing-feed.xml'), admin);
+    for (let i = 0; i < 4; i++) await r.poller.pollOnce(feed.id);
+    const failing = await r.registry.find(feed.id);
+    expect(failing).toMatchObject({ failures: 4, lastError: { code: 'LINK_UNREACHABLE', details: { reason: 'http-status', status: 404 } } });
+    expect(Date.parse(failing.nextCheckAt) - r.clock.now).toBe(60 * 60_000);
+  });
+});
+
+describe('following an English Atom feed', () => {
+  it('posts every entry when the first-poll limit allows, in English, as feed:<host>', async () => {
+    const r = await rig({ firstPollItems: 10 });
+    const { result } = await r.poller.addFeed(server.url('/en-atom.xml'), admin);
+    expect(result).toMatchObject({ posted: 3, passedOver: 0 });
+    const articles = await Promise.all(r.desk.listArticles().items.map((item) => r.desk.getArticle(item.id)));
+    expect(articles.map((a) => a.language)).toEqual(['en', 'en', 'en']);
+    expect(articles.find((a) => a.title === 'Ferry timetable changes from next week')).toMatchObject({
+      url: server.url('/news/ferry-timetable'),
+      byline: 'Priya Shah',
+      publishedAt: '2026-02-05T18:00:00.000Z',
+      postedBy: `feed:127.0.0.1:${server.port}`,
+    });
+    expect(await r.delivered()).toHaveLength(3);
+  });
+});
+
+describe('adding a feed', () => {
+  it.each([
+    ['broken XML', '/broken-feed.xml', 'FEED_INVALID'],
+    ['an HTML page', '/en-news.html', 'FEED_INVALID'],
+    ['a dead link', '/no-such-feed.xml', 'LINK_UNREACHABLE'],
+    ['a redirect loop', '/redirect/loop-a', 'LINK_TOO_MANY_REDIRECTS'],
+  ])('refuses %s and stores nothing', async (_what, path, code) => {
+    const r = await rig();
+    expect((await failure(r.poller.addFeed(server.url(path), admin))).code).toBe(code);
+    expect(await r.registry.list()).toEqual([]);
+    expect(r.desk.articleCount).toBe(0);
+  });
+
+  it('refuses a feed already followed, and anyone but an admin, before fetching', async () => {
+    const r = await rig();
+    server.serve('/feeds/once.xml', server.fixture('ar-feed.xml'), RSS);
+    await r.poller.addFeed(server.url('/feeds/once.xml'), admin);
+    const hits = server.hits('/feeds/once.xml');
+    expect((await failure(r.poller.addFeed(server.url('/feeds/once.xml?utm_source=x'), admin))).code).toBe('FEED_EXISTS');
+    expect((await failure(r.poller.addFeed(server.url('/en-atom.xml'), stranger))).code).toBe('NOT_ADMIN');
+    expect(server.hits('/feeds/once.xml')).toBe(hits);
+    expect(await r.registry.list()).toHaveLength(1);
+  });
+});
+
+describe('polling', () => {
+  it('posts the other items when one fails', async () => {
+    const r = await rig({ firstPollItems: 10 });
+    const atom = server.fixture('en-atom.xml');
+    // A second entry becomes a one-line teaser whose page is gone: too short to post on its own.
+    const teaser = atom.replace(/<content type="html">&lt;p&gt;Volunteers[\s\S]*?<\/content>/, '<summary>Three kayakers rescued.</summary>').replace('/news/lifeboat-kayakers', '/gone.html');
+    server.serve('/feeds/partial.xml', teaser, 'application/atom+xml');
+    const { result } = await r.poller.addFeed(server.url('/feeds/partial.xml'), admin);
+    expect(result).toMatchObject({ posted: 2, failedItems: 1 });
+    expect(server.hits('/gone.html')).toBe(1);
+    // The failed item is remembered: it is not retried on every poll.
+    expect((await r.registry.list())[0]!.seen).toHaveLength(3);
+  });
+
+  it('skips a feed another process is polling', async () => {
+    const r = await rig();
+    const feed = await r.registry.add(server.url('/en-atom.xml'), admin);
+    expect(await r.store.lease(`feed-poll:${feed.id}`, 'other-process', 60_000)).toBe(true);
+    const hits = server.hits('/en-atom.xml');
+    expect(await r.poller.pollOnce(feed.id)).toMatchObject({ status: 'busy', posted: 0 });
+    expect(server.hits('/en-atom.xml')).toBe(hits);
+  });
+
+  it('polls due feeds on its own timer until stopped', async () => {
+    const r = await rig({ checkEveryMs: 20 });
+    await r.registry.add(server.url('/en-atom.xml'), admin);
+    await vi.waitFor(() => expect(r.desk.articleCount).toBe(3), { timeout: 5_000, interval: 20 });
+    await r.poller.stop();
+    const hits = server.hits('/en-atom.xml');
+    r.clock.now += INTERVAL_MS;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.hits('/en-atom.xml')).toBe(hits);
+  });
+});
