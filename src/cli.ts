@@ -16,12 +16,16 @@ import { createExtractiveEngine } from './engines/extractive/index.js';
 import { createEngine } from './engines/index.js';
 import { openServices, runBot } from './main.js';
 import { registerDiscordCommands } from './adapters/discord/index.js';
+import { runFeedCommand } from './adapters/feedCommand.js';
+import { linkToPost } from './sources/index.js';
 
 const USAGE = `Usage: akhbar <command> [options]
 
 Commands:
   start                                   run the bot (the local console when no platform token is set)
   post --file F [--title T] [--url U]     store an article (F may be - for standard input)
+  post URL                                fetch the article at a link and store it
+  feed add URL | feed list | feed remove ID   follow RSS/Atom feeds (new items are posted)
   list [--offset N] [--limit N]           list stored articles, newest first
   summary [ID]                            summarise an article (the latest without ID)
   ask "QUESTION"                          answer from the stored articles, with citations
@@ -92,6 +96,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         return 0;
       }
       case 'post':
+      case 'feed':
       case 'list':
       case 'summary':
       case 'ask':
@@ -105,8 +110,16 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
     const services = await openServices(config, logger);
     try {
       const { desk } = services;
-      if (command === 'post') {
-        if (!values.file) return usageError('post needs --file F (or --file - for standard input)');
+      const link = command === 'post' && !values.file ? linkToPost(rest[0]) : undefined;
+      if (link) {
+        const result = await services.sources.postLink(link, operator);
+        const { id, title, language: articleLanguage, url } = result.article;
+        if (values.json) json({ id, title, language: articleLanguage, url, duplicate: result.duplicate });
+        else out(renderPosted(result, uiLanguage(articleLanguage, language)));
+      } else if (command === 'feed') {
+        out(await runFeedCommand(services.sources, rest.join(' '), operator, language));
+      } else if (command === 'post') {
+        if (!values.file) return usageError('post needs --file F (or --file - for standard input), or a link');
         const text = values.file === '-' ? await readStdin() : await readFile(values.file, 'utf8');
         const result = await desk.postArticle(
           { text, ...(values.title ? { title: values.title } : {}), ...(values.url ? { url: values.url } : {}) },

@@ -16,6 +16,7 @@ import { createEngine } from './engines/index.js';
 import { createConsoleSender, runConsole } from './adapters/console/index.js';
 import { startTelegram, telegramSender } from './adapters/telegram/index.js';
 import { discordSender, startDiscord } from './adapters/discord/index.js';
+import { fetcherFromSettings, openSources, type Sources } from './sources/index.js';
 
 /** The running core of one process. */
 export interface Services {
@@ -26,6 +27,7 @@ export interface Services {
   readonly desk: NewsDesk;
   readonly subscriptions: Subscriptions;
   readonly delivery: DeliveryService;
+  readonly sources: Sources;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function openServices(
   senders: ReadonlyMap<string, Sender> = new Map(),
 ): Promise<Services> {
   const store = await openStore(config.storeUrl, logger);
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   try {
     const engine = createEngine(config, logger);
     const desk = await openNewsDesk({ store, engine, logger, settings: config });
@@ -79,9 +82,10 @@ export async function openServices(
       senders,
       limits: rateLimitsFromConfig(config),
       logger,
-      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      owner,
       worker: { concurrency: config.deliveryConcurrency, maxAttempts: config.deliveryMaxAttempts },
     });
+    const sources = openSources({ desk, store, logger, fetch: fetcherFromSettings(config), settings: config, owner });
     return {
       config,
       logger,
@@ -90,7 +94,10 @@ export async function openServices(
       desk,
       subscriptions,
       delivery,
+      sources,
       async close() {
+        // Feeds first: a poll in flight may still post articles for delivery to queue.
+        await sources.stop();
         await delivery.stop();
         await store.close();
       },
@@ -119,6 +126,7 @@ export async function runBot(config: Config): Promise<void> {
     desk: services.desk,
     subscriptions: services.subscriptions,
     delivery: services.delivery,
+    sources: services.sources,
     defaultLanguage: config.defaultLanguage,
     timeZone: config.deliveryTimeZone,
     maxArticleChars: config.maxArticleChars,
@@ -169,6 +177,7 @@ async function runConsoleBot(config: Config): Promise<void> {
       language: config.defaultLanguage,
       logger,
       delivery: { subscriptions: services.subscriptions, delivery: services.delivery, timeZone: config.deliveryTimeZone },
+      sources: services.sources,
     });
   } finally {
     await services.close();

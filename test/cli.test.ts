@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startFixtureServer } from './support/fixtureServer.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/akhbar.mjs', import.meta.url));
@@ -12,11 +13,11 @@ const examples = fileURLToPath(new URL('../examples/articles/', import.meta.url)
 const dir = mkdtempSync(join(tmpdir(), 'akhbar-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function akhbar(args: string[], storeName = 'cli.sqlite'): Promise<{ code: number; stdout: string; stderr: string }> {
+async function akhbar(args: string[], storeName = 'cli.sqlite', env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
       cwd: dir,
-      env: { PATH: process.env.PATH, STORE_URL: `sqlite://${join(dir, storeName)}`, LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, STORE_URL: `sqlite://${join(dir, storeName)}`, LOG_LEVEL: 'warn', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -53,6 +54,27 @@ describe('akhbar CLI', () => {
 
     const list = JSON.parse((await akhbar(['list', '--json'])).stdout);
     expect(list.total).toBe(1);
+  }, 60_000);
+
+  it('posts a link and follows a feed, refusing a private address unless it is allow-listed', async () => {
+    const web = await startFixtureServer();
+    try {
+      const refused = await akhbar(['post', web.url('/en-news.html')], 'links.sqlite');
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr + refused.stdout).toMatch(/not a public address|private/i);
+
+      const allow = { FETCH_ALLOW_HOSTS: '127.0.0.1' };
+      const posted = await akhbar(['post', web.url('/en-news.html'), '--json'], 'links.sqlite', allow);
+      expect(posted.code).toBe(0);
+      expect(JSON.parse(posted.stdout)).toMatchObject({ title: 'Harbour council approves tidal energy pilot', language: 'en', duplicate: false });
+
+      const followed = await akhbar(['feed', 'add', web.url('/en-atom.xml')], 'links.sqlite', allow);
+      expect(followed.stdout).toMatch(/Following feed [0-9a-f]{8}/);
+      const listed = await akhbar(['feed', 'list'], 'links.sqlite', allow);
+      expect(listed.stdout).toContain(web.url('/en-atom.xml'));
+    } finally {
+      await web.close();
+    }
   }, 60_000);
 
   it('exits non-zero with a clear message for bad input', async () => {

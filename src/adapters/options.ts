@@ -5,6 +5,7 @@ import type { DeliveryService } from '../core/delivery/index.js';
 import type { Logger } from '../core/logger.js';
 import type { NewsDesk } from '../core/newsDesk.js';
 import type { Subscriptions } from '../core/subscriptions.js';
+import type { Sources } from '../sources/index.js';
 import type { UiLanguage } from './messages.js';
 
 /** The core, as a chat adapter sees it. */
@@ -12,6 +13,8 @@ export interface ChatAdapterOptions {
   readonly desk: NewsDesk;
   readonly subscriptions: Subscriptions;
   readonly delivery: DeliveryService;
+  /** Posting by link (and following feeds). */
+  readonly sources: Sources;
   readonly defaultLanguage: UiLanguage;
   /** Time zone of digest times. */
   readonly timeZone: string;

@@ -10,6 +10,7 @@ import { openNewsDesk, type NewsDesk } from '../../src/core/newsDesk.js';
 import { openStore, type Store } from '../../src/core/store.js';
 import { createSubscriptions, type Subscriptions } from '../../src/core/subscriptions.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
+import { fetcherFromSettings, openSources, type Sources } from '../../src/sources/index.js';
 
 /** Desk, subscriptions and delivery with one admin and one platform sender. */
 export async function startCore(options: { adminId: string; sender: Sender; limits: RateLimits; engine?: Engine }): Promise<{
@@ -17,6 +18,7 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
   subscriptions: Subscriptions;
   delivery: DeliveryService;
   store: Store;
+  sources: Sources;
   maxArticleChars: number;
 }> {
   const config = loadConfig({ ADMIN_IDS: options.adminId });
@@ -33,5 +35,15 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
     owner: 'e2e',
     digestCheckMs: 0,
   });
-  return { desk, subscriptions, delivery, store, maxArticleChars: config.maxArticleChars };
+  // Fixture pages are served on 127.0.0.1, which the SSRF guard refuses unless allow-listed.
+  const sources = openSources({
+    desk,
+    store,
+    logger: silentLogger,
+    fetch: fetcherFromSettings({ ...config, fetchAllowHosts: ['127.0.0.1'], fetchTimeoutMs: 5_000 }),
+    settings: config,
+    owner: 'e2e',
+    checkEveryMs: 0,
+  });
+  return { desk, subscriptions, delivery, store, sources, maxArticleChars: config.maxArticleChars };
 }

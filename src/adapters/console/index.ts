@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../../core/logger.js';
 import type { NewsDesk } from '../../core/newsDesk.js';
 import type { DeliveryMessage, SendOutcome, Sender } from '../../core/delivery/index.js';
+import type { Sources } from '../../sources/index.js';
 import type { UiLanguage } from '../messages.js';
 import { renderDelivery } from './render.js';
 import { createConsoleSession, type ConsoleDelivery } from './session.js';
@@ -21,6 +22,7 @@ export interface ConsoleOptions {
   readonly input?: Readable;
   readonly output?: Writable;
   readonly delivery?: ConsoleDelivery;
+  readonly sources?: Sources;
 }
 
 /** A sender that prints deliveries for the console chat into the terminal. */
@@ -38,7 +40,7 @@ export function createConsoleSender(language: UiLanguage, output: Writable = pro
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  const session = createConsoleSession(options.desk, options.language, options.logger, options.delivery);
+  const session = createConsoleSession(options.desk, options.language, options.logger, options.delivery, options.sources);
   const terminal = 'isTTY' in output && Boolean((output as { isTTY?: boolean }).isTTY);
   const rl = createInterface({ input, output, terminal, prompt: 'akhbar> ' });
   const write = (text: string) => {

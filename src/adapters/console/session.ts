@@ -12,6 +12,8 @@ import { detectLanguage } from '../../core/text/index.js';
 import { isAkhbarError } from '../../core/errors.js';
 import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
 import { parseSubscribeArgs } from '../commands.js';
+import { linkToPost, type Sources } from '../../sources/index.js';
+import { runFeedCommand } from '../feedCommand.js';
 import { renderAnswer, renderArticleList, renderPosted, renderStatus, renderSummary } from './render.js';
 
 /** One console conversation. */
@@ -43,6 +45,7 @@ export function createConsoleSession(
   language: UiLanguage,
   logger: Logger,
   delivery?: ConsoleDelivery,
+  sources?: Sources,
 ): ConsoleSession {
   const actor: Actor = { kind: 'operator' };
   let paste: string[] | undefined;
@@ -83,8 +86,13 @@ export function createConsoleSession(
           paste = [];
           return m.pasteArticle;
         }
+        const link = sources ? linkToPost(rest) : undefined;
+        if (link && sources) return guarded(language, async () => renderPosted(await sources.postLink(link, actor), language));
         return post(rest);
       }
+      case '/feed':
+        if (!sources) return messages(language).unknownCommand(name);
+        return guarded(language, () => runFeedCommand(sources, rest, actor, language));
       case '/summary':
         return guarded(language, async () => renderSummary(await desk.summarize(rest === '' ? undefined : rest)));
       case '/latest':

@@ -23,6 +23,8 @@ import type { ChatRef } from '../../core/subscriptions.js';
 import { detectLanguage } from '../../core/text/index.js';
 import type { Actor } from '../../core/types.js';
 import { parseSubscribeArgs } from '../commands.js';
+import { linkToPost } from '../../sources/index.js';
+import { runFeedCommand } from '../feedCommand.js';
 import type { ChatAdapterOptions } from '../options.js';
 import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
 import { answerMessages, escapeText, NO_MENTIONS, splitText, summaryMessage } from './format.js';
@@ -103,6 +105,13 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
         return;
       }
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const link = linkToPost(text ?? undefined);
+      if (link) {
+        const result = await options.sources.postLink(link, actorOf(interaction));
+        const { id, title } = result.article;
+        await interaction.editReply(plain(result.duplicate ? m.duplicate(id, title) : m.posted(id, title)));
+        return;
+      }
       await post(interaction, text ?? (await attachmentText(interaction)) ?? '', interaction.options.getString('url') ?? undefined);
       return;
     }
@@ -112,6 +121,17 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
         await interaction.reply({ ...plain(m.chatAdminsOnly), flags: MessageFlags.Ephemeral });
         return;
       }
+    }
+    if (name === 'feed') {
+      if (!desk.isAdmin(actorOf(interaction))) {
+        await interaction.reply({ ...plain(m.notAdmin), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const sub = interaction.options.getSubcommand(false) ?? 'list';
+      const target = interaction.options.getString(sub === 'add' ? 'url' : 'id') ?? '';
+      await interaction.editReply(plain(await runFeedCommand(options.sources, `${sub} ${target}`, actorOf(interaction), language)));
+      return;
     }
     if (name === 'status' && !desk.isAdmin(actorOf(interaction))) {
       await interaction.reply({ ...plain(m.notAdmin), flags: MessageFlags.Ephemeral });

@@ -10,9 +10,9 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
   return [
     new SlashCommandBuilder()
       .setName('post')
-      .setDescription('Post a news article (admins). Without text or file, a form opens for a long paste.')
+      .setDescription('Post a news article (admins): its text, or a link to fetch. Without either, a form opens.')
       
-      .addStringOption((o) => o.setName('text').setDescription('The article text').setMaxLength(6000))
+      .addStringOption((o) => o.setName('text').setDescription('The article text, or a link to the article').setMaxLength(6000))
       .addAttachmentOption((o) => o.setName('file').setDescription('A .txt or .md file'))
       .addStringOption((o) => o.setName('url').setDescription('Where the article comes from')),
     new SlashCommandBuilder()
@@ -59,6 +59,16 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
       
       .setDefaultMemberPermissions(PermissionFlagsBits.ManageChannels),
     new SlashCommandBuilder().setName('status').setDescription('Delivery figures (admins)'),
+    new SlashCommandBuilder()
+      .setName('feed')
+      .setDescription('Follow RSS/Atom feeds: their new articles are posted (admins)')
+      .addSubcommand((s) =>
+        s.setName('add').setDescription('Follow a feed').addStringOption((o) => o.setName('url').setDescription('Feed URL').setRequired(true).setMaxLength(2000)),
+      )
+      .addSubcommand((s) => s.setName('list').setDescription('The followed feeds'))
+      .addSubcommand((s) =>
+        s.setName('remove').setDescription('Stop following a feed').addStringOption((o) => o.setName('id').setDescription('Feed id or URL').setRequired(true)),
+      ),
     new SlashCommandBuilder().setName('help').setDescription('What the bot can do'),
   ].map((builder) => builder.toJSON());
 }

@@ -12,6 +12,8 @@ import type { ChatKind, ChatRef } from '../../core/subscriptions.js';
 import { detectLanguage } from '../../core/text/index.js';
 import type { Actor } from '../../core/types.js';
 import { parseSubscribeArgs } from '../commands.js';
+import { linkToPost } from '../../sources/index.js';
+import { runFeedCommand } from '../feedCommand.js';
 import type { ChatAdapterOptions } from '../options.js';
 import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
 import { answerHtml, escapeHtml, htmlToPlain, splitHtml, summaryHtml } from './format.js';
@@ -43,6 +45,7 @@ export function commandList(language: UiLanguage): { command: string; descriptio
     { command: 'unsubscribe', description: ar ? 'إيقاف الملخصات' : 'Stop receiving summaries' },
     { command: 'post', description: ar ? 'نشر مقال (للمشرفين)' : 'Post an article (admins)' },
     { command: 'status', description: ar ? 'أرقام التوصيل (للمشرفين)' : 'Delivery figures (admins)' },
+    { command: 'feed', description: ar ? 'متابعة خلاصات RSS/Atom (للمشرفين)' : 'Follow RSS/Atom feeds (admins)' },
   ];
 }
 
@@ -188,7 +191,8 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       // Refuse before downloading anything for someone who may not post.
       if (!desk.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
       const text = await articleText(ctx);
-      const result = await desk.postArticle({ text: text ?? '' }, actor);
+      const link = linkToPost(text);
+      const result = link ? await options.sources.postLink(link, actor) : await desk.postArticle({ text: text ?? '' }, actor);
       const m = messages(language);
       const { id, title } = result.article;
       await reply(ctx, escapeHtml(result.duplicate ? m.duplicate(id, title) : m.posted(id, title)));
@@ -196,6 +200,14 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   }
 
   bot.command('post', post);
+
+  bot.command('feed', async (ctx) => {
+    const language = languageOf(ctx);
+    await guarded(ctx, language, async () => {
+      const text = await runFeedCommand(options.sources, typeof ctx.match === 'string' ? ctx.match : '', actorOf(ctx), language);
+      await reply(ctx, escapeHtml(text));
+    });
+  });
   // grammY's command() reads message text; a file sent with "/post" as its caption lands here.
   bot.on('message:document', async (ctx, next) => {
     if (/^\/post(@\w+)?(\s|$)/u.test(ctx.msg.caption ?? '')) return post(ctx);

@@ -21,19 +21,21 @@ afterEach(async () => {
 async function startBot(options: { engine?: Engine; stream?: boolean } = {}) {
   const fake = await startFakeDiscord();
   cleanup.push(() => fake.close());
-  const { desk, subscriptions, delivery, maxArticleChars } = await startCore({
+  const { desk, subscriptions, delivery, sources, maxArticleChars } = await startCore({
     adminId: `discord:${ADMIN}`,
     sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
     limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
     ...(options.engine ? { engine: options.engine } : {}),
   });
   cleanup.push(() => delivery.stop());
+  cleanup.push(() => sources.stop());
   const adapter = await startDiscord({
     token: fake.token,
     restApi: fake.restApi,
     desk,
     subscriptions,
     delivery,
+    sources,
     defaultLanguage: 'en',
     timeZone: 'UTC',
     maxArticleChars,

@@ -9,6 +9,7 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
 import { sampleArticle } from '../../support/fixtures.js';
 import { startCore } from '../../support/services.js';
+import { startFixtureServer } from '../../support/fixtureServer.js';
 import { startFakeTelegram } from '../../support/fakeTelegram.js';
 
 const ADMIN = 1;
@@ -22,19 +23,21 @@ afterEach(async () => {
 async function startBot(options: { engine?: Engine; webhook?: { secret: string }; stream?: boolean } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
-  const { desk, subscriptions, delivery, maxArticleChars } = await startCore({
+  const { desk, subscriptions, delivery, sources, maxArticleChars } = await startCore({
     adminId: `telegram:${ADMIN}`,
     sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
     limits: scaleLimits(TELEGRAM_LIMITS, 20),
     ...(options.engine ? { engine: options.engine } : {}),
   });
   cleanup.push(() => delivery.stop());
+  cleanup.push(() => sources.stop());
   const adapter: TelegramAdapter = await startTelegram({
     token: fake.token,
     apiRoot: fake.apiRoot,
     desk,
     subscriptions,
     delivery,
+    sources,
     defaultLanguage: 'en',
     timeZone: 'UTC',
     maxArticleChars,
@@ -67,6 +70,70 @@ describe('Telegram bot end to end', () => {
     expect(delivered.parseMode).toBe('HTML');
     expect(delivered.text).toContain('<b>افتتاح أكبر محطة للطاقة الشمسية في مدينة الواحات الجديدة</b>');
     expect(delivered.text).toMatch(/• الواحات الجديدة – افتتح وزير الطاقة/);
+  });
+
+  it('lets an admin post a link: the page is fetched, stored once, and a subscribed channel receives its summary', async () => {
+    const { fake, desk } = await startBot();
+    const web = await startFixtureServer();
+    cleanup.push(() => web.close());
+    fake.pushChannelPost({ text: '/subscribe', chatId: CHANNEL, username: 'akhbar_news' });
+    await fake.waitFor((sent) => sent.some((m) => to(CHANNEL)(m) && /Subscribed/.test(m.text ?? '')));
+
+    fake.pushMessage({ text: `/post ${web.url('/ar-news.html')}`, fromId: ADMIN, chatId: ADMIN, languageCode: 'ar' });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /حُفظ المقال .*افتتاح جسر وادي الرمال يربط شطري مدينة النخيل/.test(m.text ?? '')));
+    await fake.waitFor((sent) => sent.some((m) => to(CHANNEL)(m) && /افتتاح جسر وادي الرمال/.test(m.text ?? '')));
+    const delivered = fake.sent.find((m) => to(CHANNEL)(m) && /افتتاح جسر وادي الرمال/.test(m.text ?? ''))!;
+    // Navigation, sidebar and footer of the page are not part of what subscribers read.
+    expect(delivered.text).not.toMatch(/أخبار الواحة|اقرأ أيضا|جميع الحقوق/);
+
+    // The same page again (with tracking parameters) is the same article.
+    fake.pushMessage({ text: `/post ${web.url('/ar-news.html')}?utm_source=x`, fromId: ADMIN, chatId: ADMIN, languageCode: 'ar' });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /محفوظ من قبل/.test(m.text ?? '')));
+    expect(desk.articleCount).toBe(1);
+  });
+
+  it('tells an admin why a link cannot be posted, and stores nothing', async () => {
+    const { fake, desk } = await startBot();
+    const web = await startFixtureServer();
+    cleanup.push(() => web.close());
+    fake.pushMessage({ text: `/post ${web.url('/redirect/loop-a')}`, fromId: ADMIN, chatId: ADMIN });
+    fake.pushMessage({ text: `/post ${web.url('/document.pdf')}`, fromId: ADMIN, chatId: ADMIN });
+    fake.pushMessage({ text: '/post http://127.0.0.1:9/gone', fromId: ADMIN, chatId: ADMIN });
+    fake.pushMessage({ text: `/post ${web.url('/ar-news.html')}`, fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.filter((m) => to(ADMIN)(m)).length >= 3 && sent.some((m) => to(STRANGER)(m)));
+    const replies = fake.sent.filter((m) => to(ADMIN)(m)).map((m) => m.text ?? '');
+    expect(replies).toHaveLength(3);
+    expect(replies[0]).toMatch(/redirects in a loop/);
+    expect(replies[1]).toMatch(/is not a web page \(it is application\/pdf\)/);
+    expect(replies[2]).toMatch(/could not reach .*did not answer/);
+    expect(fake.sent.find((m) => to(STRANGER)(m))!.text).toBe('Only admins can post articles.');
+    // Nothing was fetched for the stranger.
+    expect(web.hits('/ar-news.html')).toBe(0);
+    expect(desk.articleCount).toBe(0);
+  });
+
+  it('lets an admin follow a feed: its newest items are posted and delivered, then listed and removed', async () => {
+    const { fake, desk } = await startBot();
+    const web = await startFixtureServer();
+    cleanup.push(() => web.close());
+    fake.pushChannelPost({ text: '/subscribe', chatId: CHANNEL, username: 'akhbar_news' });
+    await fake.waitFor((sent) => sent.some((m) => to(CHANNEL)(m) && /Subscribed/.test(m.text ?? '')));
+
+    fake.pushMessage({ text: `/feed add ${web.url('/ar-feed.xml')}`, fromId: ADMIN, chatId: ADMIN });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /Following feed [0-9a-f]{8}/.test(m.text ?? '')));
+    const added = fake.sent.find((m) => to(ADMIN)(m) && /Following feed/.test(m.text ?? ''))!.text!;
+    const posted = Number(/(\d+) new article/.exec(added)![1]);
+    expect(posted).toBeGreaterThan(0);
+    expect(desk.articleCount).toBe(posted);
+    await fake.waitFor((sent) => sent.filter((m) => to(CHANNEL)(m) && !/Subscribed/.test(m.text ?? '')).length === posted);
+
+    fake.pushMessage({ text: '/feed list', fromId: ADMIN, chatId: ADMIN });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /Followed feeds \(1\)/.test(m.text ?? '')));
+    const id = /Following feed ([0-9a-f]{8})/.exec(added)![1]!;
+    fake.pushMessage({ text: `/feed remove ${id}`, fromId: ADMIN, chatId: ADMIN });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /Stopped following feed/.test(m.text ?? '')));
+    fake.pushMessage({ text: `/feed add ${web.url('/ar-feed.xml')}`, fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && m.text === 'Only admins can post articles.'));
   });
 
   it('refuses a post from someone who is not an admin, and stores nothing', async () => {
