@@ -128,7 +128,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     requests,
     hits: (path) => requests.filter((r) => r.path === path).length,
     serve(path, body, contentType) {
-      const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
       const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"`;
       routes.set(path, (req, res) => {
         if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();

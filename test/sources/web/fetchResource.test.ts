@@ -127,7 +127,8 @@ describe('refusals', () => {
 describe('the SSRF guard', () => {
   it('refuses loopback with an empty allow-list, before any request is made', async () => {
     const before = server.requests.length;
-    for (const url of [server.url('/en-news.html'), `http://[::ffff:127.0.0.1]:${server.port}/en-news.html`, `http://news.test:${server.port}/`]) {
+    const disguised = [`http://[::ffff:127.0.0.1]:${server.port}/`, `http://0x7f.1:${server.port}/`, `http://2130706433:${server.port}/`, `http://[::1]:${server.port}/`];
+    for (const url of [server.url('/en-news.html'), ...disguised, `http://news.test:${server.port}/`]) {
       expect((await failure(fetchWith(url, { allow: parseAllowList([]) }))).details).toMatchObject({ code: 'LINK_BLOCKED', reason: 'private-address' });
     }
     expect(server.requests.length).toBe(before);
