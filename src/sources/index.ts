@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { NewsDesk, PostResult } from '../core/newsDesk.js';
 import type { Store } from '../core/store.js';
 import type { Actor } from '../core/types.js';
+import { normalizeUrl } from '../core/urls.js';
 import { createFeedRegistry, type FeedRecord } from './feeds/feedRegistry.js';
 import { startFeedPoller, type PollResult } from './feeds/poller.js';
 import { parseAllowList } from './web/addressGuard.js';
@@ -97,6 +98,9 @@ export function openSources(deps: SourcesDeps): Sources {
     stop: () => poller.stop(),
     async postLink(url, actor) {
       mustBeAdmin(actor);
+      // A link already stored (up to tracking parameters) is answered from the store, not fetched again.
+      const known = desk.findByUrl(normalizeUrl(url) ?? url);
+      if (known) return { article: await desk.getArticle(known.id), duplicate: true };
       const started = Date.now();
       const input = await fetchArticleFromLink(url, { fetch });
       const result = await desk.postArticle(input, actor);
