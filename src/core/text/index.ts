@@ -8,3 +8,5 @@ export { splitSentences } from './sentences.js';
 export { ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS, isStopWord } from './stopwords.js';
 export { stemArabic, stemEnglish, stemToken } from './stem.js';
 export { tokenize, terms, termSet } from './tokenize.js';
+export { questionWordKind, type AnswerKind } from './questionWords.js';
+export { REPORTING_CLASS, wordClassOf } from './wordClasses.js';

@@ -5,7 +5,8 @@
  *
  * Content verbs such as قال / said stay OUT on purpose: a user may ask who said something.
  */
-import { foldArabic } from './normalize.js';
+import { foldArabic, foldForMatching } from './normalize.js';
+import { QUESTION_WORD_LIST } from './questionWords.js';
 
 const ARABIC_SOURCE = `
 في من على إلى الى عن مع ب ل ك و ف حتى منذ مذ لدى عند عبر نحو تجاه دون بدون خلال بين حول ضد
@@ -76,7 +77,10 @@ export const ARABIC_STOP_WORDS: ReadonlySet<string> = toSet(
 /** English stop words, lower-case. */
 export const ENGLISH_STOP_WORDS: ReadonlySet<string> = toSet(words(ENGLISH_SOURCE), (w) => w);
 
-const ALL_STOP_WORDS: ReadonlySet<string> = new Set([...ARABIC_STOP_WORDS, ...ENGLISH_STOP_WORDS]);
+// Dialect and casual question words ("وين", "شحال", "whats") are as empty as "أين" and "where".
+const QUESTION_STOP_WORDS = QUESTION_WORD_LIST.flatMap((w) => [w, `و${w}`, `ف${w}`]).map(foldForMatching);
+
+const ALL_STOP_WORDS: ReadonlySet<string> = new Set([...ARABIC_STOP_WORDS, ...ENGLISH_STOP_WORDS, ...QUESTION_STOP_WORDS]);
 
 /** Whether a folded token is a function word that should not count as evidence of relevance. */
 export function isStopWord(foldedToken: string): boolean {

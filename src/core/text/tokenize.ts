@@ -5,6 +5,7 @@
 import { foldForMatching } from './normalize.js';
 import { stemToken } from './stem.js';
 import { isStopWord } from './stopwords.js';
+import { wordClassOf } from './wordClasses.js';
 
 // A dotted acronym (u.s., u.n., e.g.) first, so it becomes one token instead of single letters that
 // would be dropped; then any run of letters, marks and digits.
@@ -47,7 +48,7 @@ function termsOfTokens(tokens: readonly string[]): readonly string[] {
   const out: string[] = [];
   for (const token of tokens) {
     if (isStopWord(token)) continue;
-    const stem = stemToken(token);
+    const stem = wordClassOf(token) ?? stemToken(token);
     if (stem.length > 0) out.push(stem);
   }
   return out.length === 0 ? NO_TERMS : out;

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { terms, termSet, tokenize } from '../../../src/core/text/tokenize.js';
+import { REPORTING_CLASS } from '../../../src/core/text/wordClasses.js';
 import { isStopWord, ARABIC_STOP_WORDS, ENGLISH_STOP_WORDS } from '../../../src/core/text/stopwords.js';
 
 const SECOND =
@@ -52,11 +53,21 @@ describe('stop words', () => {
 
 describe('terms', () => {
   it('removes Arabic stop words and question words', () => {
-    expect(terms('من هو الجنرال؟ ماذا قال؟ متى وأين ولماذا وكيف؟')).toEqual(['جنرال', 'قال']);
+    expect(terms('من هو الجنرال؟ ماذا قال؟ متى وأين ولماذا وكيف؟')).toEqual(['جنرال', REPORTING_CLASS]);
+  });
+
+  it('removes dialect question words as well', () => {
+    expect(terms('وين سافر الوزير؟ شحال كلفت؟ امتى؟ شكون؟ ليش؟ ايش صار؟')).toEqual(['سافر', 'زير', 'كلفت']);
+  });
+
+  it('makes every reporting verb one term, so "what did he say" meets "صرّح", "أوضح" and "told"', () => {
+    const said = terms('قال ذكرت صرّح وأوضح أكدت يضيف أعلن');
+    expect(new Set(said)).toEqual(new Set([REPORTING_CLASS]));
+    expect(new Set(terms('said told announced stated added'))).toEqual(new Set([REPORTING_CLASS]));
   });
 
   it('removes English stop words and question words', () => {
-    expect(terms('Who is the general? What did he say, and when, where, why and how?')).toEqual(['gener', 'sai']);
+    expect(terms('Who is the general? What did he say, and when, where, why and how?')).toEqual(['gener', REPORTING_CLASS]);
   });
 
   it('keeps order and duplicates so callers can count term frequency', () => {
