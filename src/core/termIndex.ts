@@ -28,11 +28,18 @@ export interface TermIndex {
   documentFrequency(term: string): number;
   /** Inverse document frequency; a term no article contains weighs more than any that one does. */
   weight(term: string): number;
+  /**
+   * Indexed terms one edit away (insertion, deletion, substitution or swap of neighbours) from a
+   * term no article contains: the same foreign name written two ways (الايكواس / الايكوس,
+   * امريك / اميرك). Terms shorter than five letters have too many neighbours to guess from.
+   */
+  similarTerms(term: string, limit: number): string[];
   /** The best `limit` articles for up to 31 distinct query terms. */
   search(queryTerms: readonly string[], limit: number): IndexHit[];
 }
 
 const MAX_QUERY_TERMS = 31;
+const MIN_FUZZY_LENGTH = 5;
 const MIN_COLLECTION_FOR_WEIGHTS = 10;
 
 /** Creates an empty BM25 index. */
@@ -44,6 +51,9 @@ export function createTermIndex(options: Bm25Options = { k1: 1.2, b: 0.75 }): Te
   const termIds = new Map<string, number>();
   const postings: Int32Array[] = [];
   const postingLengths: number[] = [];
+  const termsById: string[] = [];
+  // Terms by length, so a fuzzy look-up scans three buckets of the vocabulary, not all of it.
+  const byLength = new Map<number, number[]>();
   let totalLength = 0;
   // Reused between calls so neither adding nor searching allocates per article.
   let counts = new Int32Array(1024);
@@ -62,6 +72,12 @@ export function createTermIndex(options: Bm25Options = { k1: 1.2, b: 0.75 }): Te
     if (id === undefined) {
       id = postings.length;
       termIds.set(term, id);
+      termsById.push(term);
+      if (term.length >= MIN_FUZZY_LENGTH - 1) {
+        const bucket = byLength.get(term.length);
+        if (bucket === undefined) byLength.set(term.length, [id]);
+        else bucket.push(id);
+      }
       postings.push(new Int32Array(2));
       postingLengths.push(0);
       if (id >= counts.length) {
@@ -118,6 +134,18 @@ export function createTermIndex(options: Bm25Options = { k1: 1.2, b: 0.75 }): Te
       const n = Math.max(keys.length, MIN_COLLECTION_FOR_WEIGHTS);
       return Math.log(1 + (n - df + 0.5) / (df + 0.5));
     },
+    similarTerms(term, limit) {
+      if (term.length < MIN_FUZZY_LENGTH || termIds.has(term)) return [];
+      const found: { term: string; df: number }[] = [];
+      for (let length = term.length - 1; length <= term.length + 1; length++) {
+        for (const id of byLength.get(length) ?? []) {
+          const candidate = termsById[id]!;
+          if (withinOneEdit(term, candidate)) found.push({ term: candidate, df: postingLengths[id]! / 2 });
+        }
+      }
+      // The commonest spelling first: it is the one the articles agree on.
+      return found.sort((x, y) => y.df - x.df).slice(0, limit).map((f) => f.term);
+    },
     search(queryTerms, limit) {
       const n = keys.length;
       if (n === 0 || limit <= 0) return [];
@@ -151,6 +179,23 @@ export function createTermIndex(options: Bm25Options = { k1: 1.2, b: 0.75 }): Te
       return topK(hits, limit);
     },
   };
+}
+
+/** Optimal-string-alignment distance ≤ 1, without building the matrix. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  // The first letter of a name is the one writers agree on; a variant that differs there is another word.
+  if (i === 0) return false;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 function topK(hits: IndexHit[], limit: number): IndexHit[] {

@@ -35,3 +35,20 @@ describe('BM25 term index', () => {
     expect(index.documentFrequency(terms('strike')[0]!)).toBe(1);
   });
 });
+
+describe('spelling variants in the index', () => {
+  const index = createTermIndex();
+  index.add('ecowas', terms('انزعاج الجزائر من تعاظم دور منظمة الأيكوس في مالي'));
+  index.add('us', terms('قائد القيادة العسكرية الأميركية في أفريقيا'));
+
+  it('offers the indexed spelling one letter away from a word no article contains', () => {
+    expect(index.similarTerms(terms('الايكواس')[0]!, 2)).toEqual(terms('الأيكوس'));
+    expect(index.similarTerms(terms('الأمريكية')[0]!, 2)).toEqual(terms('الأميركية'));
+  });
+
+  it('guesses nothing for short words, known words, or words that differ in their first letter', () => {
+    expect(index.similarTerms(terms('مالي')[0]!, 2)).toEqual([]);
+    expect(index.similarTerms(terms('الأيكوس')[0]!, 2)).toEqual([]);
+    expect(index.similarTerms('زيكوس', 2)).toEqual([]);
+  });
+});
