@@ -4,12 +4,14 @@
  */
 import type { Article, Citation, Language } from './types.js';
 
-/** One sentence of a passage, with its position in the article and how well it matches the question. */
+/**
+ * One sentence of a passage, with its position in the article and its part in the evidence:
+ * the sentence that answers, one next to it holding question words the answer lacks, or context.
+ */
 export interface PassageSentence {
   readonly index: number;
   readonly text: string;
-  /** Share of the question's term weight this sentence contains, 0..1. */
-  readonly coverage: number;
+  readonly role: 'answer' | 'complement' | 'context';
 }
 
 /** A window of sentences from one article, handed to an engine as evidence. */

@@ -8,7 +8,7 @@ import { answerCacheKey, createAnswerCache, type CachedAnswer } from './answerCa
 import type { Engine, EngineUsage } from './engine.js';
 import { AkhbarError } from './errors.js';
 import { errorFields, type Logger } from './logger.js';
-import { articleTerms, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval.js';
+import { articleTerms, isAnswerable, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval/index.js';
 import type { Store } from './store.js';
 import { createTermIndex } from './termIndex.js';
 import { detectLanguage } from './text/index.js';
@@ -87,9 +87,6 @@ export interface NewsDesk {
   readonly articleCount: number;
 }
 
-// Below these shares of the question's term weight, the best evidence is noise, not an answer.
-const MIN_ARTICLE_COVERAGE = 0.35;
-const MIN_SENTENCE_COVERAGE = 0.2;
 const MIN_ID_PREFIX = 4;
 const SPLIT_CACHE_SIZE = 256;
 
@@ -301,11 +298,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       });
       // A question of two or more terms needs two of them in one article: a single shared name
       // ("Japan" in an article about a book fair) is not evidence of an answer.
-      const relevant =
-        evidence.passages.length > 0 &&
-        evidence.articleCoverage >= MIN_ARTICLE_COVERAGE &&
-        evidence.sentenceCoverage >= MIN_SENTENCE_COVERAGE &&
-        evidence.matchedTerms >= Math.min(2, evidence.questionTerms);
+      const relevant = isAnswerable(evidence);
       const passages = relevant ? evidence.passages : [];
       const key = answerCacheKey({ question, engineName: engine.name, engineVersion: engine.version, passages });
       const hit = await answers.get(key).catch(() => undefined);
@@ -333,7 +326,13 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         found: answer.found,
         articleCoverage: round(evidence.articleCoverage),
         sentenceCoverage: round(evidence.sentenceCoverage),
+        missingWeight: round(evidence.missingWeight),
+        absentWeight: round(evidence.absentWeight),
+        specificCoverage: round(evidence.specificCoverage),
+        unknownTerms: evidence.unknownTerms,
+        kindFound: evidence.kindFound,
         terms: evidence.questionTerms,
+        matchedTerms: evidence.matchedTerms,
       });
       await answers
         .set(key, { ...answer, createdAt: now().toISOString() })

@@ -9,7 +9,7 @@ function passage(articleId: string, indexes: number[]): Passage {
     title: 't',
     language: 'en',
     score: 1,
-    sentences: indexes.map((index) => ({ index, text: `sentence ${index}`, coverage: 0.5 })),
+    sentences: indexes.map((index) => ({ index, text: `sentence ${index}`, role: 'context' as const })),
   };
 }
 

@@ -1,11 +1,18 @@
 /**
- * Finding the evidence for a question across all stored articles: BM25 over articles, then the
- * best sentences inside the best articles, with a measure of how much of the question they cover.
+ * Finding the evidence for a question across all stored articles: BM25 over articles, then, inside
+ * the best articles, the sentence that holds the answer. A sentence is scored by BM25 among the
+ * sentences of its own article (so the story's topic words, which every sentence repeats, count for
+ * little and the words that tell sentences apart count for much), by the question words it lacks but
+ * the sentence before it holds (a "he" after a name), and by whether it holds the kind of answer the
+ * question asks for (a number for "how many", a time for "when" …).
  */
-import type { Passage, PassageSentence } from './engine.js';
-import type { TermIndex } from './termIndex.js';
-import { splitSentences, terms } from './text/index.js';
-import type { Article } from './types.js';
+import type { Passage, PassageSentence } from '../engine.js';
+import type { TermIndex } from '../termIndex.js';
+import { splitSentences, terms } from '../text/index.js';
+import type { Article } from '../types.js';
+import { kindMarks, offersKind, type KindMarks } from './answerKinds.js';
+import { RETRIEVAL_POLICY as POLICY } from './policy.js';
+import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 
 /** Tuning of the retrieval step. */
 export interface RetrievalOptions {
@@ -20,14 +27,29 @@ export interface RetrievalOptions {
 /** Evidence for one question, best first, and how strong the best of it is. */
 export interface Evidence {
   readonly passages: Passage[];
-  /** Share of the question's term weight found in the best article, 0..1. */
+  /** Share of the question's term weight found in the best passage's article, 0..1. */
   readonly articleCoverage: number;
-  /** Share of the question's term weight found in the best sentence, 0..1. */
+  /** Share of the question's term weight found in the best sentence and the one before it, 0..1. */
   readonly sentenceCoverage: number;
   /** Distinct content terms of the question; zero means it had nothing to search for. */
   readonly questionTerms: number;
-  /** How many of them the best-covered article contains. */
+  /** How many of them the best passage's article contains. */
   readonly matchedTerms: number;
+  /** Whether the best sentence holds the kind of answer the question asks for (true when it asks for no kind). */
+  readonly kindFound: boolean;
+  /** Largest share of the question's weight held by one term that the best article holds but not near its best sentence. */
+  readonly missingWeight: number;
+  /** Largest share of the question's weight held by one term that the best article does not contain at all. */
+  readonly absentWeight: number;
+  /**
+   * Share of the question's in-article weight in the best sentence and the one before it: words the
+   * whole article repeats (the story's topic) count little, words that single out one fact count much.
+   */
+  readonly specificCoverage: number;
+  /** Question terms that no stored article contains in any spelling: a name, a number or a word the store has never seen. */
+  readonly unknownTerms: number;
+  /** Whether the question names a number (a year, an amount) that the best article does not contain. */
+  readonly numberAbsent: boolean;
 }
 
 /** An article's sentences with their terms, cached because the same articles answer many questions. */
@@ -35,18 +57,48 @@ export interface SplitArticle {
   readonly article: Article;
   readonly sentences: readonly string[];
   readonly sentenceTerms: readonly (readonly string[])[];
+  readonly sentenceMarks: readonly KindMarks[];
 }
 
-/** Splits an article into sentences and their terms (the title is not a sentence of the body). */
+/** Splits an article into sentences, their terms and their candidate answers (the title is not a sentence of the body). */
 export function splitArticle(article: Article): SplitArticle {
   const sentences = splitSentences(article.text);
-  return { article, sentences, sentenceTerms: sentences.map((sentence) => terms(sentence)) };
+  const sentenceTerms = sentences.map((sentence) => terms(sentence));
+  const sentenceMarks = sentences.map((sentence, i) => kindMarks(sentence, sentenceTerms[i]!));
+  return { article, sentences, sentenceTerms, sentenceMarks };
 }
 
 /** The terms an article is indexed under: title terms count twice, since headlines name the story. */
 export function articleTerms(article: Article): string[] {
   const titleTerms = terms(article.title);
   return [...titleTerms, ...titleTerms, ...terms(article.text)];
+}
+
+const HAS_DIGIT = /\d/;
+
+/** One question term and the spellings of it that the articles use. */
+interface QueryTerm {
+  readonly spellings: readonly string[];
+  /** Collection idf: how rare the term is among all articles. */
+  readonly weight: number;
+}
+
+/** The best sentence of one article for a question. */
+interface ArticleAnswer {
+  readonly split: SplitArticle;
+  readonly best: number;
+  readonly score: number;
+  readonly complement: number | undefined;
+  readonly complementAdds: number;
+  readonly kindFound: boolean;
+  readonly coverage: number;
+  readonly articleCoverage: number;
+  readonly matchedTerms: number;
+  readonly missingWeight: number;
+  readonly absentWeight: number;
+  readonly specificCoverage: number;
+  readonly numberAbsent: boolean;
+  readonly bm25: number;
 }
 
 /** Gathers the passages that best answer `question`, loading candidate articles through `load`. */
@@ -56,81 +108,217 @@ export async function retrieveEvidence(
   load: (articleId: string) => Promise<SplitArticle | undefined>,
   options: RetrievalOptions,
 ): Promise<Evidence> {
-  const queryTerms = [...new Set(terms(question))].slice(0, 31);
-  const empty = { passages: [], articleCoverage: 0, sentenceCoverage: 0, questionTerms: queryTerms.length, matchedTerms: 0 };
-  if (queryTerms.length === 0 || index.size === 0) return empty;
+  const analysis = analyzeQuestion(question);
+  const query = queryTerms(analysis, index);
+  const empty: Evidence = {
+    passages: [],
+    articleCoverage: 0,
+    sentenceCoverage: 0,
+    questionTerms: query.length,
+    matchedTerms: 0,
+    kindFound: false,
+    missingWeight: 0,
+    absentWeight: 0,
+    specificCoverage: 0,
+    unknownTerms: query.length,
+    numberAbsent: false,
+  };
+  if (query.length === 0 || index.size === 0) return empty;
 
-  const weights = queryTerms.map((term) => index.weight(term));
-  const totalWeight = weights.reduce((sum, w) => sum + w, 0);
-  const hits = index.search(queryTerms, options.candidateArticles);
+  // Each spelling is searched as a term of its own; the hit's mask is folded back onto question terms.
+  const searched: string[] = [];
+  const owner: number[] = [];
+  query.forEach((term, i) => {
+    for (const spelling of term.spellings) {
+      if (searched.length >= 31) break;
+      searched.push(spelling);
+      owner.push(i);
+    }
+  });
+  const hits = index.search(searched, options.candidateArticles);
   if (hits.length === 0) return empty;
   const topScore = hits[0]!.score;
 
-  const scored: { passage: Omit<Passage, 'id'>; best: number }[] = [];
-  let articleCoverage = 0;
-  let matchedTerms = 0;
+  const answers: ArticleAnswer[] = [];
   for (const hit of hits) {
     const split = await load(hit.key);
     if (!split || split.sentences.length === 0) continue;
-    const coverageOfArticle = maskWeight(hit.matchedMask, weights) / totalWeight;
-    if (coverageOfArticle > articleCoverage) {
-      articleCoverage = coverageOfArticle;
-      matchedTerms = bitCount(hit.matchedMask);
-    }
-    const coverages = split.sentenceTerms.map((sentenceTerms) => sentenceCoverage(sentenceTerms, queryTerms, weights, totalWeight));
-    let bestIndex = 0;
-    for (let i = 1; i < coverages.length; i++) if (coverages[i]! > coverages[bestIndex]!) bestIndex = i;
-    const best = coverages[bestIndex]!;
-    // Rank by the best sentence, with the article's BM25 breaking ties between similar sentences.
-    const score = 0.65 * best + 0.35 * (hit.score / topScore);
-    const from = Math.max(0, bestIndex - options.contextSentences);
-    const to = Math.min(split.sentences.length - 1, bestIndex + options.contextSentences);
-    const sentences: PassageSentence[] = [];
-    for (let i = from; i <= to; i++) sentences.push({ index: i, text: split.sentences[i]!, coverage: coverages[i]! });
-    const { article } = split;
-    scored.push({
-      best,
-      passage: {
-        articleId: article.id,
-        title: article.title,
-        ...(article.url === undefined ? {} : { url: article.url }),
-        language: article.language,
-        sentences,
-        score,
-      },
-    });
+    let mask = 0;
+    for (let bit = 0; bit < searched.length; bit++) if (hit.matchedMask & (1 << bit)) mask |= 1 << owner[bit]!;
+    answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore));
   }
-  scored.sort((x, y) => y.passage.score - x.passage.score);
-  const passages = scored.slice(0, options.passages).map(({ passage }, i) => ({ id: `P${i + 1}`, ...passage }));
+  if (answers.length === 0) return empty;
+  // The article is chosen by its BM25 rank and by how well its best sentence answers.
+  answers.sort((x, y) => rankOf(y) - rankOf(x));
+
+  const passages = answers.slice(0, options.passages).map((answer, i) => passageOf(answer, i, options.contextSentences));
+  const top = answers[0]!;
   return {
     passages,
-    articleCoverage,
-    sentenceCoverage: scored[0]?.best ?? 0,
-    questionTerms: queryTerms.length,
-    matchedTerms,
+    articleCoverage: top.articleCoverage,
+    sentenceCoverage: top.coverage,
+    questionTerms: query.length,
+    matchedTerms: top.matchedTerms,
+    kindFound: top.kindFound,
+    missingWeight: top.missingWeight,
+    absentWeight: top.absentWeight,
+    specificCoverage: top.specificCoverage,
+    numberAbsent: top.numberAbsent,
+    unknownTerms: query.filter((term) => term.spellings.every((spelling) => index.documentFrequency(spelling) === 0)).length,
   };
 }
 
-function bitCount(mask: number): number {
-  let count = 0;
-  for (let m = mask; m !== 0; m &= m - 1) count++;
-  return count;
+function rankOf(answer: ArticleAnswer): number {
+  return POLICY.articleRankWeight * answer.bm25 + (1 - POLICY.articleRankWeight) * answer.coverage;
 }
 
-function maskWeight(mask: number, weights: readonly number[]): number {
-  let sum = 0;
-  for (let bit = 0; bit < weights.length; bit++) if (mask & (1 << bit)) sum += weights[bit]!;
-  return sum;
+function queryTerms(analysis: QuestionAnalysis, index: TermIndex): QueryTerm[] {
+  return analysis.terms.slice(0, 24).map((term) => {
+    const similar = index.documentFrequency(term) === 0 ? index.similarTerms(term, 2) : [];
+    return { spellings: [term, ...similar], weight: index.weight(term) };
+  });
 }
 
-function sentenceCoverage(
-  sentenceTerms: readonly string[],
-  queryTerms: readonly string[],
-  weights: readonly number[],
-  totalWeight: number,
-): number {
-  if (sentenceTerms.length === 0) return 0;
-  let sum = 0;
-  for (let i = 0; i < queryTerms.length; i++) if (sentenceTerms.includes(queryTerms[i]!)) sum += weights[i]!;
-  return sum / totalWeight;
+/** Scores every sentence of one article for the question and keeps the best. */
+function answerInArticle(
+  split: SplitArticle,
+  query: readonly QueryTerm[],
+  analysis: QuestionAnalysis,
+  articleMask: number,
+  bm25: number,
+): ArticleAnswer {
+  const n = split.sentences.length;
+  const masks = new Int32Array(n);
+  const frequencies: Int32Array[] = [];
+  const df = new Int32Array(query.length);
+  let totalLength = 0;
+  for (let j = 0; j < n; j++) {
+    const sentenceTerms = split.sentenceTerms[j]!;
+    totalLength += sentenceTerms.length;
+    const tf = new Int32Array(query.length);
+    for (const term of sentenceTerms) {
+      for (let i = 0; i < query.length; i++) if (query[i]!.spellings.includes(term)) tf[i]! += 1;
+    }
+    for (let i = 0; i < query.length; i++) {
+      if (tf[i]! > 0) {
+        masks[j]! |= 1 << i;
+        df[i]! += 1;
+      }
+    }
+    frequencies.push(tf);
+  }
+  const averageLength = totalLength / n || 1;
+  const totalWeight = query.reduce((sum, term) => sum + term.weight, 0);
+  const localIdf = Array.from(df, (d) => (d === 0 ? 0 : Math.log(1 + (n - d + 0.5) / (d + 0.5))));
+  const weightOf = (i: number): number => localIdf[i]! * Math.pow(query[i]!.weight, POLICY.globalIdfExponent);
+  const { k1, b, delta } = POLICY.sentenceBm25;
+  const asksKind = analysis.kind !== 'other' && analysis.kind !== 'yesno';
+
+  let best = 0;
+  let bestScore = -1;
+  const scores = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const length = split.sentenceTerms[j]!.length;
+    let score = 0;
+    for (let i = 0; i < query.length; i++) {
+      const tf = frequencies[j]![i]!;
+      if (tf === 0) continue;
+      score += weightOf(i) * (delta + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength)));
+    }
+    // Question words the previous sentence holds: "Peyton Manning … He is also the oldest …".
+    if (j > 0) {
+      const carried = masks[j - 1]! & ~masks[j]!;
+      for (let i = 0; i < query.length; i++) if (carried & (1 << i)) score += POLICY.previousSentenceShare * weightOf(i);
+    }
+    if (score > 0 && asksKind && offersKind(split.sentenceMarks[j]!, analysis.kind, analysis.tokens)) score *= 1 + POLICY.kindBonus;
+    scores[j] = score;
+    if (score > bestScore) {
+      bestScore = score;
+      best = j;
+    }
+  }
+
+  const share = (mask: number): number => {
+    let sum = 0;
+    for (let i = 0; i < query.length; i++) if (mask & (1 << i)) sum += query[i]!.weight;
+    return totalWeight > 0 ? sum / totalWeight : 0;
+  };
+  const window = masks[best]! | (best > 0 ? masks[best - 1]! : 0);
+  // A question term the answer lacks: held elsewhere in the article (the fact asked about is in
+  // another sentence) or nowhere in it (the story is stored, the fact is not).
+  let missingWeight = 0;
+  let absentWeight = 0;
+  for (let i = 0; i < query.length && totalWeight > 0; i++) {
+    if (window & (1 << i)) continue;
+    const part = query[i]!.weight / totalWeight;
+    if (articleMask & (1 << i)) missingWeight = Math.max(missingWeight, part);
+    else absentWeight = Math.max(absentWeight, part);
+  }
+
+  // A second sentence next to the best one, when it holds question words the best one lacks.
+  let complement: number | undefined;
+  let complementAdds = 0;
+  const shortEnough = (j: number): boolean =>
+    split.sentenceTerms[j]!.length + split.sentenceTerms[best]!.length <= POLICY.complementMaxLength * averageLength;
+  for (const j of [best - 1, best + 1]) {
+    if (j < 0 || j >= n || !shortEnough(j)) continue;
+    const adds = share(masks[j]! & ~masks[best]!);
+    if (adds > complementAdds) {
+      complementAdds = adds;
+      complement = j;
+    }
+  }
+
+  let matchedTerms = 0;
+  for (let m = articleMask; m !== 0; m &= m - 1) matchedTerms++;
+  return {
+    split,
+    best,
+    score: bestScore,
+    complement,
+    complementAdds,
+    kindFound: !asksKind || offersKind(split.sentenceMarks[best]!, analysis.kind, analysis.tokens),
+    coverage: share(window),
+    articleCoverage: share(articleMask),
+    matchedTerms,
+    missingWeight,
+    absentWeight,
+    specificCoverage: specificShare(window, localIdf, n),
+    numberAbsent: query.some((term, i) => (articleMask & (1 << i)) === 0 && HAS_DIGIT.test(term.spellings[0]!)),
+    bm25,
+  };
+}
+
+/** Share of the in-article idf of the question's terms held by `mask`; a term the article lacks weighs as much as the rarest. */
+function specificShare(mask: number, localIdf: readonly number[], n: number): number {
+  const absent = Math.log(1 + (n + 0.5) / 0.5);
+  let held = 0;
+  let total = 0;
+  localIdf.forEach((idf, i) => {
+    const weight = idf === 0 ? absent : idf;
+    total += weight;
+    if (mask & (1 << i)) held += weight;
+  });
+  return total > 0 ? held / total : 0;
+}
+
+function passageOf(answer: ArticleAnswer, position: number, context: number): Passage {
+  const { split, best, complement } = answer;
+  const from = Math.max(0, best - context);
+  const to = Math.min(split.sentences.length - 1, best + context);
+  const sentences: PassageSentence[] = [];
+  for (let i = from; i <= to; i++) {
+    const role = i === best ? 'answer' : i === complement && answer.complementAdds >= POLICY.complementMinShare ? 'complement' : 'context';
+    sentences.push({ index: i, text: split.sentences[i]!, role });
+  }
+  const { article } = split;
+  return {
+    id: `P${position + 1}`,
+    articleId: article.id,
+    title: article.title,
+    ...(article.url === undefined ? {} : { url: article.url }),
+    language: article.language,
+    sentences,
+    score: rankOf(answer),
+  };
 }

@@ -41,8 +41,7 @@ export function parseModelJson(content: string): Record<string, unknown> {
 }
 
 function bestSentence(passage: Passage): string {
-  const best = [...passage.sentences].sort((a, b) => b.coverage - a.coverage)[0];
-  return best?.text ?? '';
+  return passage.sentences.find((sentence) => sentence.role === 'answer')?.text ?? passage.sentences[0]?.text ?? '';
 }
 
 /** Creates the LLM engine; `usage` is updated after every request. */
