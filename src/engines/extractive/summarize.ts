@@ -13,8 +13,13 @@ const MIN_SENTENCE_TERMS = 4;
 const REDUNDANCY_LIMIT = 0.5;
 const MMR_LAMBDA = 0.75;
 
-/** How many sentences a summary of an article with `available` sentences should have. */
-export function summaryLength(available: number, min: number, max: number): number {
+// From about this length a news article carries several distinct stories-within-the-story (what
+// happened, who said what, what comes next), and a summary of three sentences drops the second half.
+const LONG_ARTICLE_WORDS = 500;
+
+/** How many sentences a summary of an article with `available` sentences (and `words` words) should have. */
+export function summaryLength(available: number, min: number, max: number, words = 0): number {
+  if (words >= LONG_ARTICLE_WORDS) return Math.min(available, max);
   return Math.min(available, Math.max(min, Math.min(max, Math.round(available / 5))));
 }
 
@@ -22,7 +27,8 @@ export function summaryLength(available: number, min: number, max: number): numb
 export function summarizeArticle(request: SummaryRequest): EngineSummary {
   const { article } = request;
   const sentences = splitSentences(article.text);
-  const target = summaryLength(sentences.length, request.minSentences, request.maxSentences);
+  const words = article.text.split(/\s+/u).length;
+  const target = summaryLength(sentences.length, request.minSentences, request.maxSentences, words);
   if (sentences.length <= target) return { sentences, language: article.language };
 
   const sentenceTerms = sentences.map((sentence) => terms(sentence));

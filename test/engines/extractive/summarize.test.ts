@@ -17,6 +17,12 @@ describe('extractive summaries', () => {
     expect(summaryLength(2, 3, 5)).toBe(2);
   });
 
+  it('gives an article of 500 words or more the longest summary allowed', () => {
+    expect(summaryLength(20, 3, 5, 499)).toBe(4);
+    expect(summaryLength(20, 3, 5, 500)).toBe(5);
+    expect(summaryLength(4, 3, 5, 900)).toBe(4);
+  });
+
   it('returns an English article’s own sentences, in order, starting from what happened', () => {
     const a = article(sampleArticle('en-flood-barrier.txt'));
     const summary = summarizeArticle({ article: a, language: 'en', minSentences: 3, maxSentences: 5 });
