@@ -21,29 +21,14 @@
  * The figures are a report: the exit code is 0 whether or not a target is met.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import MiniSearch from 'minisearch';
-import { loadConfig } from '../src/config.js';
 import { isAkhbarError } from '../src/core/errors.js';
-import { silentLogger } from '../src/core/logger.js';
-import { openNewsDesk, type NewsDesk } from '../src/core/newsDesk.js';
-import { openStore } from '../src/core/store.js';
-import { foldForMatching, splitSentences, tokenize } from '../src/core/text/index.js';
-import type { Actor } from '../src/core/types.js';
-import { percentile, readJsonl } from '../src/eval/jsonl.js';
-import { createExtractiveEngine } from '../src/engines/extractive/index.js';
+import { splitSentences, tokenize } from '../src/core/text/index.js';
+import { percentile } from '../src/eval/jsonl.js';
+import { answerHit, DATA, openDesk, operator, readAll, wordCount, type NewsRecord, type QaRecord } from './support.js';
 
-const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
-const operator: Actor = { kind: 'operator' };
 const DISTRACTORS = 10_000;
 
-interface QaRecord {
-  id: string;
-  title?: string;
-  context: string;
-  question: string;
-  answers: string[];
-}
 interface SummaryRecord {
   id: string;
   title?: string;
@@ -51,54 +36,9 @@ interface SummaryRecord {
   summary: string;
   summaries?: string[];
 }
-interface NewsRecord {
-  id: string;
-  title?: string;
-  text: string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-async function readAll<T>(path: string, limit = Infinity): Promise<T[]> {
-  const out: T[] = [];
-  for await (const record of readJsonl<T>(path)) {
-    if (out.length >= limit) break;
-    out.push(record);
-  }
-  return out;
-}
-
-/** The same normalisation for both systems' answers and the gold answers. */
-function normalizeAnswer(text: string): string {
-  return foldForMatching(text)
-    .replace(/\p{P}+/gu, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
-
-function answerHit(answer: string, gold: readonly string[]): boolean {
-  const normalized = normalizeAnswer(answer);
-  return gold.some((g) => {
-    const n = normalizeAnswer(g);
-    return n !== '' && normalized.includes(n);
-  });
-}
-
-function wordCount(text: string): number {
-  const t = text.trim();
-  return t === '' ? 0 : t.split(/\s+/u).length;
-}
-
-async function openDesk(): Promise<NewsDesk> {
-  const store = await openStore('memory://', silentLogger);
-  return openNewsDesk({
-    store,
-    engine: createExtractiveEngine(),
-    logger: silentLogger,
-    settings: { ...loadConfig({}), maxArticleChars: 1_000_000, answerCacheTtlSeconds: 0 },
-  });
-}
 
 function distinctContexts(records: readonly QaRecord[]): string[] {
   return [...new Set(records.map((r) => r.context))];

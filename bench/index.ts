@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- NAME`: benchmarks that print ratios against a baseline measured in the same run.
  * They read real data from ../shared and are kept out of `npm test`. With no name, every benchmark
- * runs in turn.
+ * runs in turn. Words after the name go to that benchmark (e.g. `npm run bench -- articles --quick`).
  */
+import { runArticlesBenchmark } from './articles.js';
 import { runDeliveryBenchmark } from './delivery.js';
 import { runEngineBenchmark } from './engine.js';
 import { runScaleBenchmark } from './scale.js';
 
-const benchmarks: Record<string, () => Promise<void>> = {
+const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
+  articles: runArticlesBenchmark,
   delivery: runDeliveryBenchmark,
   engine: runEngineBenchmark,
   scale: runScaleBenchmark,
@@ -17,7 +19,7 @@ const name = process.argv[2];
 if (name === undefined) {
   for (const [each, run] of Object.entries(benchmarks)) {
     console.log(`\n=== bench: ${each} ===`);
-    await run();
+    await run([]);
   }
 } else {
   const run = benchmarks[name];
@@ -26,6 +28,6 @@ if (name === undefined) {
     console.error(known.length === 0 ? 'No benchmarks exist yet.' : `Usage: npm run bench [-- <${known.join('|')}>]`);
     process.exitCode = 2;
   } else {
-    await run();
+    await run(process.argv.slice(3));
   }
 }
