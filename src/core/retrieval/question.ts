@@ -23,7 +23,7 @@ const HOW_ADJECTIVES = new Set(['many', 'much', 'old', 'long', 'big', 'large', '
 // "how many", "what year", "أي عام": the word after an open question word decides the kind.
 const KIND_AFTER_OPEN_WORD = new Map<string, AnswerKind>();
 const KIND_NOUNS: [AnswerKind, string][] = [
-  ['quantity', 'many much old long big large far high tall often percentage percent number amount proportion size عدد نسبه مبلغ كميه حجم'],
+  ['quantity', 'many much old long big large far high tall often percentage percent number amount proportion size cost price budget population عدد نسبه مبلغ كميه حجم كلفه تكلفه سعر ثمن ميزانيه'],
   ['time', 'year years date day month century time decade period عام سنه يوم شهر تاريخ قرن وقت'],
   ['place', 'country city place town region state location area continent بلد مدينه دوله منطقه مكان محافظه ولايه'],
   ['person', 'person man woman player company organization team مؤسسه شركه شخص رجل منظمه'],
