@@ -37,17 +37,11 @@ export interface Evidence {
   readonly matchedTerms: number;
   /** Whether the best sentence holds the kind of answer the question asks for (true when it asks for no kind). */
   readonly kindFound: boolean;
-  /** Largest share of the question's weight held by one term that the best article holds but not near its best sentence. */
-  readonly missingWeight: number;
-  /** Largest share of the question's weight held by one term that the best article does not contain at all. */
-  readonly absentWeight: number;
   /**
    * Share of the question's in-article weight in the best sentence and the one before it: words the
    * whole article repeats (the story's topic) count little, words that single out one fact count much.
    */
   readonly specificCoverage: number;
-  /** Question terms that no stored article contains in any spelling: a name, a number or a word the store has never seen. */
-  readonly unknownTerms: number;
   /** Whether the question names a number (a year, an amount) that the best article does not contain. */
   readonly numberAbsent: boolean;
 }
@@ -87,15 +81,12 @@ interface QueryTerm {
 interface ArticleAnswer {
   readonly split: SplitArticle;
   readonly best: number;
-  readonly score: number;
   readonly complement: number | undefined;
   readonly complementAdds: number;
   readonly kindFound: boolean;
   readonly coverage: number;
   readonly articleCoverage: number;
   readonly matchedTerms: number;
-  readonly missingWeight: number;
-  readonly absentWeight: number;
   readonly specificCoverage: number;
   readonly numberAbsent: boolean;
   readonly bm25: number;
@@ -117,10 +108,7 @@ export async function retrieveEvidence(
     questionTerms: query.length,
     matchedTerms: 0,
     kindFound: false,
-    missingWeight: 0,
-    absentWeight: 0,
     specificCoverage: 0,
-    unknownTerms: query.length,
     numberAbsent: false,
   };
   if (query.length === 0 || index.size === 0) return empty;
@@ -148,8 +136,9 @@ export async function retrieveEvidence(
     answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore));
   }
   if (answers.length === 0) return empty;
-  // The article is chosen by its BM25 rank and by how well its best sentence answers.
-  answers.sort((x, y) => rankOf(y) - rankOf(x));
+  // The article is chosen by its BM25 rank: mixing in how well its best sentence answers did not
+  // choose better on the dev halves of the whole-article benchmark.
+  answers.sort((x, y) => y.bm25 - x.bm25);
 
   const passages = answers.slice(0, options.passages).map((answer, i) => passageOf(answer, i, options.contextSentences));
   const top = answers[0]!;
@@ -160,16 +149,9 @@ export async function retrieveEvidence(
     questionTerms: query.length,
     matchedTerms: top.matchedTerms,
     kindFound: top.kindFound,
-    missingWeight: top.missingWeight,
-    absentWeight: top.absentWeight,
     specificCoverage: top.specificCoverage,
     numberAbsent: top.numberAbsent,
-    unknownTerms: query.filter((term) => term.spellings.every((spelling) => index.documentFrequency(spelling) === 0)).length,
   };
-}
-
-function rankOf(answer: ArticleAnswer): number {
-  return POLICY.articleRankWeight * answer.bm25 + (1 - POLICY.articleRankWeight) * answer.coverage;
 }
 
 function queryTerms(analysis: QuestionAnalysis, index: TermIndex): QueryTerm[] {
@@ -216,7 +198,6 @@ function answerInArticle(
 
   let best = 0;
   let bestScore = -1;
-  const scores = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     const length = split.sentenceTerms[j]!.length;
     let score = 0;
@@ -231,7 +212,6 @@ function answerInArticle(
       for (let i = 0; i < query.length; i++) if (carried & (1 << i)) score += POLICY.previousSentenceShare * weightOf(i);
     }
     if (score > 0 && asksKind && offersKind(split.sentenceMarks[j]!, analysis.kind, analysis.tokens)) score *= 1 + POLICY.kindBonus;
-    scores[j] = score;
     if (score > bestScore) {
       bestScore = score;
       best = j;
@@ -244,17 +224,6 @@ function answerInArticle(
     return totalWeight > 0 ? sum / totalWeight : 0;
   };
   const window = masks[best]! | (best > 0 ? masks[best - 1]! : 0);
-  // A question term the answer lacks: held elsewhere in the article (the fact asked about is in
-  // another sentence) or nowhere in it (the story is stored, the fact is not).
-  let missingWeight = 0;
-  let absentWeight = 0;
-  for (let i = 0; i < query.length && totalWeight > 0; i++) {
-    if (window & (1 << i)) continue;
-    const part = query[i]!.weight / totalWeight;
-    if (articleMask & (1 << i)) missingWeight = Math.max(missingWeight, part);
-    else absentWeight = Math.max(absentWeight, part);
-  }
-
   // A second sentence next to the best one, when it holds question words the best one lacks.
   let complement: number | undefined;
   let complementAdds = 0;
@@ -274,15 +243,12 @@ function answerInArticle(
   return {
     split,
     best,
-    score: bestScore,
     complement,
     complementAdds,
     kindFound: !asksKind || offersKind(split.sentenceMarks[best]!, analysis.kind, analysis.tokens),
     coverage: share(window),
     articleCoverage: share(articleMask),
     matchedTerms,
-    missingWeight,
-    absentWeight,
     specificCoverage: specificShare(window, localIdf, n),
     numberAbsent: query.some((term, i) => (articleMask & (1 << i)) === 0 && HAS_DIGIT.test(term.spellings[0]!)),
     bm25,
@@ -319,6 +285,6 @@ function passageOf(answer: ArticleAnswer, position: number, context: number): Pa
     ...(article.url === undefined ? {} : { url: article.url }),
     language: article.language,
     sentences,
-    score: rankOf(answer),
+    score: answer.bm25,
   };
 }

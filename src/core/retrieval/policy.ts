@@ -18,8 +18,6 @@ export const RETRIEVAL_POLICY = {
   previousSentenceShare: 0.3,
   /** Relative bonus for a sentence holding the kind of answer asked for (number, time, name …). */
   kindBonus: 0.3,
-  /** Weight of the article's BM25 (vs. its best sentence's coverage) when choosing the article. */
-  articleRankWeight: 1,
   /** Share of the question's weight a neighbouring sentence must add to join the answer. */
   complementMinShare: 0.25,
   /** Two sentences make an answer only when together they are at most this many of the article's average sentences long. */
