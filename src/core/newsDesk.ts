@@ -12,8 +12,10 @@ import { articleTerms, isAnswerable, retrieveEvidence, splitArticle, type SplitA
 import type { Store } from './store.js';
 import { createTermIndex } from './termIndex.js';
 import { detectLanguage } from './text/index.js';
-import type { Actor, Answer, Article, ArticleInput, Language, Summary } from './types.js';
+import type { Actor, Answer, Article, ArticleInput, ArticleListing, Language, Summary } from './types.js';
 import { normalizeUrl } from './urls.js';
+
+export type { ArticleListing } from './types.js';
 
 /** The settings the news desk needs from config. */
 export interface NewsDeskSettings {
@@ -35,15 +37,6 @@ export interface NewsDeskDeps {
   readonly logger: Logger;
   readonly settings: NewsDeskSettings;
   readonly now?: () => Date;
-}
-
-/** One line of the article list. */
-export interface ArticleListing {
-  readonly id: string;
-  readonly title: string;
-  readonly language: Language;
-  readonly postedAt: string;
-  readonly url?: string;
 }
 
 /** The outcome of posting: the stored article, and whether it was already there. */

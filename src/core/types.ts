@@ -2,6 +2,7 @@
  * The domain of akhbar: articles, summaries, answers and who asks for them.
  * Nothing here knows about Telegram, Discord or any transport.
  */
+import type { AkhbarErrorCode, AkhbarErrorDetails } from './errors.js';
 
 /** Languages the bot speaks to users in; `other` is any text that is neither Arabic nor English. */
 export type Language = 'ar' | 'en' | 'other';
@@ -28,6 +29,15 @@ export interface Article {
   readonly publishedAt?: string;
   /** Absent on articles stored before links and feeds existed: those were pasted. */
   readonly source?: ArticleSource;
+}
+
+/** One line of the article list: what listing and paging need without the body. */
+export interface ArticleListing {
+  readonly id: string;
+  readonly title: string;
+  readonly language: Language;
+  readonly postedAt: string;
+  readonly url?: string;
 }
 
 /** What an admin (or a source on an admin's behalf) hands in to post an article. */
@@ -84,3 +94,26 @@ export type Actor =
   | { readonly kind: 'operator' }
   | { readonly kind: 'user'; readonly platform: string; readonly userId: string; readonly language?: Language }
   | { readonly kind: 'feed'; readonly feedId: string; readonly host: string };
+
+/** A followed feed, with what polling needs between runs. */
+export interface FeedRecord {
+  /** Short id for commands: the first 8 hex digits of the SHA-256 of the normalised URL. */
+  readonly id: string;
+  /** Normalised http(s) URL. */
+  readonly url: string;
+  readonly title?: string;
+  /** Platform-qualified id of the admin who added it. */
+  readonly addedBy: string;
+  readonly addedAt: string;
+  readonly etag?: string;
+  readonly lastModified?: string;
+  /** The last successful check (200 or 304); absent until the first one, which gets the first-poll rule. */
+  readonly lastCheckedAt?: string;
+  readonly nextCheckAt: string;
+  /** Failed checks in a row; 0 after a success. */
+  readonly failures: number;
+  /** Why the last check failed, while it keeps failing. `details` lets an adapter explain it. */
+  readonly lastError?: { readonly at: string; readonly code: AkhbarErrorCode | 'INTERNAL'; readonly details?: AkhbarErrorDetails };
+  /** Ids of the items already seen, newest first, at most MAX_SEEN (or the feed's length if longer). */
+  readonly seen: readonly string[];
+}

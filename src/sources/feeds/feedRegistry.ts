@@ -6,33 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { actorId } from '../../core/articles.js';
-import { AkhbarError, type AkhbarErrorCode, type AkhbarErrorDetails } from '../../core/errors.js';
+import { AkhbarError } from '../../core/errors.js';
 import type { Store } from '../../core/store.js';
-import type { Actor } from '../../core/types.js';
+import type { Actor, FeedRecord } from '../../core/types.js';
 import { normalizeUrl } from '../../core/urls.js';
 
-/** A followed feed. */
-export interface FeedRecord {
-  /** Short id for commands: the first 8 hex digits of the SHA-256 of the normalised URL. */
-  readonly id: string;
-  /** Normalised http(s) URL. */
-  readonly url: string;
-  readonly title?: string;
-  /** Platform-qualified id of the admin who added it. */
-  readonly addedBy: string;
-  readonly addedAt: string;
-  readonly etag?: string;
-  readonly lastModified?: string;
-  /** The last successful check (200 or 304); absent until the first one, which gets the first-poll rule. */
-  readonly lastCheckedAt?: string;
-  readonly nextCheckAt: string;
-  /** Failed checks in a row; 0 after a success. */
-  readonly failures: number;
-  /** Why the last check failed, while it keeps failing. `details` lets an adapter explain it. */
-  readonly lastError?: { readonly at: string; readonly code: AkhbarErrorCode | 'INTERNAL'; readonly details?: AkhbarErrorDetails };
-  /** Ids of the items already seen, newest first, at most MAX_SEEN (or the feed's length if longer). */
-  readonly seen: readonly string[];
-}
+export type { FeedRecord } from '../../core/types.js';
 
 /** The followed feeds. Adding and removing is for admins. */
 export interface FeedRegistry {
