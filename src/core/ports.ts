@@ -1,0 +1,290 @@
+/**
+ * The storage ports: what the core needs from a database, in the core's own words. Every backend
+ * (memory, SQLite, later PostgreSQL) implements all of them over one database, passes the one
+ * contract suite in test/storage/contract.ts, and keeps these promises:
+ *
+ * - A write that did not happen rejects with an AkhbarError of code STORE_UNAVAILABLE; nothing is
+ *   confirmed that was not stored. Reads that cannot be answered reject the same way.
+ * - Anything two processes could race on (posting the same article, claiming a delivery, taking a
+ *   lease, finishing a fan-out) is decided inside the database, not in one process's memory.
+ * - Times are epoch milliseconds from the storage's clock unless a field says ISO 8601; the clock
+ *   is the one `openStorage` was given, so tests and the core agree on "now".
+ */
+import type { DeliveredSummary, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
+import type { Subscription, SubscriptionMode } from './subscriptions.js';
+import type { Article, ArticleListing, FeedRecord, Language, Summary } from './types.js';
+
+/** A page request: `offset` rows skipped, at most `limit` returned. */
+export interface PageRequest {
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+/** The outcome of inserting an article: the stored one (which may be an older article with the same id or URL). */
+export interface ArticleInsert {
+  readonly article: Article;
+  /** False when an article with the same content hash or the same URL was already stored. */
+  readonly inserted: boolean;
+}
+
+/** Articles, keyed by content hash (`Article.id`), each URL at most once. */
+export interface ArticleRepo {
+  /**
+   * Stores the article unless one with the same id or URL exists, atomically, so two processes
+   * posting the same text at once store it once. With `queueFanOut` a fan-out request is written in
+   * the same transaction, so a crash between storing and queuing cannot lose the subscribers' copy.
+   */
+  insert(article: Article, options?: { readonly queueFanOut?: boolean }): Promise<ArticleInsert>;
+  get(id: string): Promise<Article | undefined>;
+  /** The article stored under this (already normalised) URL. */
+  findByUrl(url: string): Promise<Article | undefined>;
+  /** Ids starting with `prefix`, in id order, at most `limit` (an id typed shortened). */
+  findIdsByPrefix(prefix: string, limit: number): Promise<string[]>;
+  /**
+   * Removes the article with everything that exists only for it: its summaries, its delivery
+   * messages, its pending deliveries (and its place in pending digests) and its fan-out request.
+   * Finished deliveries stay until pruned. False when there was no such article.
+   */
+  delete(id: string): Promise<boolean>;
+  /** Newest first (`postedAt` descending, then id), as the article list shows them. */
+  list(page?: PageRequest): Promise<ArticleListing[]>;
+  count(): Promise<number>;
+  /** Posted after `after` and at or before `until` (ISO times), newest first, at most `limit`. */
+  postedBetween(after: string, until: string, limit: number): Promise<ArticleListing[]>;
+  /** Every article in id order, a batch at a time: for building a search index. */
+  scan(batchSize?: number): AsyncIterable<Article>;
+}
+
+/** Summaries made by an engine, under a key that names article, engine, version, language and length bounds. */
+export interface SummaryRepo {
+  get(key: string): Promise<Summary | undefined>;
+  /** Keeps `summary` under `key`; it belongs to `summary.articleId` and goes when that article does. */
+  put(key: string, summary: Summary): Promise<void>;
+}
+
+/** The fields of a subscription that change without a new subscribe. */
+export type SubscriptionPatch = Partial<Pick<Subscription, 'active' | 'inactiveReason' | 'digestCoveredUntil' | 'updatedAt' | 'name'>>;
+
+/** Subscriptions, keyed by `platform:chatId`. */
+export interface SubscriptionRepo {
+  get(id: string): Promise<Subscription | undefined>;
+  /** Creates or replaces the subscription with this id. */
+  put(subscription: Subscription): Promise<void>;
+  /** Changes some fields in place (no lost update beside a concurrent patch of other fields); undefined when absent. */
+  update(id: string, patch: SubscriptionPatch): Promise<Subscription | undefined>;
+  /** False when there was none. */
+  delete(id: string): Promise<boolean>;
+  /** Oldest first; only those matching the filter when one is given. */
+  list(filter?: { readonly active?: boolean; readonly mode?: SubscriptionMode }): Promise<Subscription[]>;
+  /**
+   * Renames a subscription (a chat got a new id) in one step: `to` replaces `fromId`. Undefined
+   * when `fromId` is gone. Pending deliveries are not touched; see OutboxRepo.retarget.
+   */
+  move(fromId: string, to: Subscription): Promise<Subscription | undefined>;
+}
+
+/** One article of a delivery, in the language it is sent in. */
+export interface OutboxItem {
+  readonly articleId: string;
+  readonly language: Language;
+}
+
+/** A delivery as the core queues it; the message itself is stored once per article and language. */
+export interface NewDelivery {
+  /** Deterministic (`a:<article>:<subscription>`, `d:<subscription>:<slot>`), so queuing twice queues once. */
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly target: DeliveryTarget;
+  readonly kind: 'article' | 'digest';
+  /** The language of the message as a whole (a digest's heading). */
+  readonly language: Language;
+  /** Exactly one for `article`; a digest's articles in the order they are shown. */
+  readonly items: readonly OutboxItem[];
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** Not to be tried before; 0 (the default) is at once. */
+  readonly notBefore?: number;
+}
+
+/**
+ * A delivery as stored, with its message put back together from the stored summaries. It is a
+ * `Delivery` (the worker's type) plus what the outbox adds.
+ */
+export interface OutboxDelivery {
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly target: DeliveryTarget;
+  readonly kind: 'article' | 'digest';
+  readonly language: Language;
+  readonly items: readonly OutboxItem[];
+  readonly message: DeliveryMessage;
+  readonly articleIds: readonly string[];
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly notBefore: number;
+  readonly createdAt: string;
+  /** Who holds the claim and until when (0: never claimed); only meaningful while pending. */
+  readonly claimedBy?: string;
+  readonly claimedUntil: number;
+  /** ISO 8601, when it was sent. */
+  readonly sentAt?: string;
+  /** Epoch ms it left `pending`; what pruning measures retention from. */
+  readonly finishedAt?: number;
+  readonly lastError?: string;
+}
+
+/** What became of one claimed delivery. */
+export type DeliveryOutcome =
+  | { readonly kind: 'sent' }
+  /** Given up: tried too often, or refused by the platform. */
+  | { readonly kind: 'failed'; readonly error: string }
+  /** The chat is gone. */
+  | { readonly kind: 'dead'; readonly reason: string }
+  /**
+   * Back to pending, not before `notBefore`. `countAttempt` false for a 429 or a lease lost to
+   * stopping: those say nothing about the message.
+   */
+  | { readonly kind: 'retry'; readonly notBefore: number; readonly countAttempt: boolean; readonly error?: string };
+
+/** Delivery counts by status. */
+export interface StatusCounts {
+  readonly pending: number;
+  readonly sent: number;
+  readonly failed: number;
+  readonly dead: number;
+}
+
+/** Totals, and per article for the articles most recently queued (oldest of them first). */
+export interface DeliveryCounts extends StatusCounts {
+  readonly byArticle: readonly (StatusCounts & { readonly articleId: string })[];
+}
+
+/** What claiming asks for. */
+export interface ClaimRequest {
+  readonly owner: string;
+  /** The claim lasts this long; then anyone may take the delivery over. */
+  readonly leaseMs: number;
+  readonly limit: number;
+  /** Only deliveries to these platforms (those this process can send to). */
+  readonly platforms: readonly string[];
+}
+
+/**
+ * The durable outbox. A delivery row is small: target, status, counters, and references to
+ * messages stored once per article and language. Claims are taken in the database, so two
+ * processes never hold the same delivery, and counters are kept as rows change, so /status
+ * reads a few rows rather than the outbox.
+ */
+export interface OutboxRepo {
+  /** Stores the message sent for this article in this language (replacing an older one). */
+  putMessage(summary: DeliveredSummary): Promise<void>;
+  getMessage(articleId: string, language: Language): Promise<DeliveredSummary | undefined>;
+  /**
+   * Queues the deliveries whose id is not in the outbox yet, in one transaction, and returns how
+   * many were new. With `completesFanOut` the article's fan-out request is marked done in the
+   * same transaction, so a fan-out is either wholly queued and done, or still to do.
+   */
+  enqueue(deliveries: readonly NewDelivery[], options?: { readonly completesFanOut?: string }): Promise<number>;
+  get(id: string): Promise<OutboxDelivery | undefined>;
+  /**
+   * Takes pending deliveries that are due and unclaimed (or whose claim ran out), oldest first.
+   * A delivery is skipped while an earlier pending delivery into the same chat is not due yet or is
+   * held by another owner, so each chat receives its messages in order from one process at a time.
+   */
+  claim(request: ClaimRequest): Promise<OutboxDelivery[]>;
+  /** Extends claims still held by `owner`; returns how many were. */
+  renew(ids: readonly string[], owner: string, leaseMs: number): Promise<number>;
+  /** Records the outcome of a claimed delivery; false (nothing written) when `owner` no longer holds it. */
+  settle(id: string, owner: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /** Marks every pending delivery of a subscription dead (its chat is gone); returns how many. */
+  killSubscription(subscriptionId: string, reason: string): Promise<number>;
+  /** Points every pending delivery of a subscription at its new chat; returns how many. */
+  retarget(fromSubscriptionId: string, to: { readonly subscriptionId: string; readonly chatId: string }): Promise<number>;
+  /** Totals and the `articles` (default 10) most recently queued articles, from counters. */
+  counts(options?: { readonly articles?: number }): Promise<DeliveryCounts>;
+  /** The same figures counted from the rows: slow, for checking the counters (tests, a doctor command). */
+  recount(options?: { readonly articles?: number }): Promise<DeliveryCounts>;
+  /** Deletes sent, failed and dead deliveries finished before `finishedBefore`, and messages nothing pending needs; never a pending one. */
+  prune(finishedBefore: number): Promise<number>;
+  /** Records that the article is to be fanned out (idempotent); see ArticleRepo.insert for the usual way. */
+  requestFanOut(articleId: string): Promise<void>;
+  /** Claims the fan-out of one article, when it is still to do and nobody (else) holds it. */
+  claimFanOut(articleId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Articles whose fan-out is still to do and not held by anyone: a crashed process's work, for the others to take. */
+  pendingFanOuts(limit: number): Promise<string[]>;
+  /** Whether the article's fan-out was requested and whether it is done. */
+  fanOutState(articleId: string): Promise<'none' | 'pending' | 'done'>;
+}
+
+/** Followed feeds, keyed by id, each URL once. */
+export interface FeedRepo {
+  get(id: string): Promise<FeedRecord | undefined>;
+  /** Adds a feed; false (nothing written) when its id or URL is already followed. */
+  insert(record: FeedRecord): Promise<boolean>;
+  /** Writes a polled feed back; false (nothing written) when it was removed meanwhile. */
+  update(record: FeedRecord): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+  /** Oldest first (`addedAt`, then id). */
+  list(): Promise<FeedRecord[]>;
+  /** Feeds whose next check is at or before `at` (ISO), soonest first. */
+  due(at: string): Promise<FeedRecord[]>;
+}
+
+/** Named, expiring, exclusive leases held in the database, so they bind every process sharing it. */
+export interface Leases {
+  /** Takes `key` for `ttlMs` unless anyone, this owner too, holds it unexpired. */
+  acquire(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends a lease `owner` still holds; false when it ran out or someone else took it. */
+  renew(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back, only if `owner` holds it. */
+  release(key: string, owner: string): Promise<void>;
+}
+
+/** The kinds of record whose changes other processes follow. */
+export type ChangeKind = 'article' | 'subscription' | 'feed';
+
+/** One change: a record created, changed or deleted. */
+export interface Change {
+  /** Strictly increasing in commit order over the whole database, never reused. */
+  readonly seq: number;
+  readonly kind: ChangeKind;
+  readonly id: string;
+  readonly op: 'new' | 'changed' | 'deleted';
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+/**
+ * The change sequence, written in the same transaction as the change itself: a process that
+ * remembers the last `seq` it applied catches up by polling `changesSince(seq)`.
+ */
+export interface ChangeFeed {
+  /** Changes after `seq`, in order, at most `limit` (default 1000). */
+  changesSince(seq: number, limit?: number): Promise<Change[]>;
+  /** The seq of the latest change (0 when none): where a process that just loaded everything starts. */
+  latestSeq(): Promise<number>;
+  /** The seq of the oldest change kept (0 when none); a reader behind it has missed changes and reloads. */
+  oldestSeq(): Promise<number>;
+  /** Forgets changes older than `before`, always keeping the latest one so `latestSeq` survives; returns how many went. */
+  prune(before: number): Promise<number>;
+}
+
+/** Every port over one database, and how to close it. */
+export interface Storage {
+  /** `memory` or `sqlite`: what the data survives depends on it. */
+  readonly kind: 'memory' | 'sqlite';
+  readonly articles: ArticleRepo;
+  readonly summaries: SummaryRepo;
+  readonly subscriptions: SubscriptionRepo;
+  readonly outbox: OutboxRepo;
+  readonly feeds: FeedRepo;
+  readonly leases: Leases;
+  readonly changes: ChangeFeed;
+  close(): Promise<void>;
+}
+
+/** What every backend is opened with. */
+export interface StorageOptions {
+  /** Epoch ms; Date.now by default. */
+  readonly clock?: () => number;
+}
