@@ -1,0 +1,61 @@
+/**
+ * What every storage backend shares: turning a database failure into the core's typed error, and
+ * putting a delivery's message back together from the messages stored once per article and language.
+ */
+import { AkhbarError, isAkhbarError } from '../core/errors.js';
+import type { DeliveredSummary, DeliveryMessage } from '../core/delivery/types.js';
+import type { OutboxItem, StatusCounts } from '../core/ports.js';
+import type { Language } from '../core/types.js';
+
+/** The typed outage error for a failed `operation`, keeping the driver's error as the cause. */
+export function storeUnavailable(operation: string, error: unknown): AkhbarError {
+  if (isAkhbarError(error, 'STORE_UNAVAILABLE')) return error;
+  const reason = error instanceof Error ? `${(error as { code?: unknown }).code ?? error.name}: ${error.message}` : String(error);
+  return new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `${operation} failed (${reason})` }, { cause: error });
+}
+
+/** The message a delivery carries, from the stored summaries; a summary gone with its deleted article is left out. */
+export function assembleMessage(
+  kind: 'article' | 'digest',
+  language: Language,
+  items: readonly OutboxItem[],
+  lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
+): DeliveryMessage {
+  const summaries = items.map((item) => lookup(item.articleId, item.language)).filter((s): s is DeliveredSummary => s !== undefined);
+  if (kind === 'article') {
+    const item = items[0];
+    // Only a delivery of a deleted article can lack its message, and deleting removes pending ones;
+    // a finished one read back still needs a shape.
+    const summary = summaries[0] ?? { articleId: item?.articleId ?? '', title: '', language: item?.language ?? language, sentences: [] };
+    return { kind: 'article', summary };
+  }
+  return { kind: 'digest', language, summaries };
+}
+
+/** Zero counts, to add to. */
+export function zeroCounts(): { -readonly [K in keyof StatusCounts]: number } {
+  return { pending: 0, sent: 0, failed: 0, dead: 0 };
+}
+
+/** True when every count is zero: such a per-article row says nothing and is not shown. */
+export function isEmptyCount(counts: StatusCounts): boolean {
+  return counts.pending === 0 && counts.sent === 0 && counts.failed === 0 && counts.dead === 0;
+}
+
+/** Clamps a page request the same way in every backend. */
+export function pageBounds(page: { offset?: number; limit?: number } = {}, maxLimit = 1_000): { offset: number; limit: number } {
+  const offset = Math.max(0, Math.floor(page.offset ?? 0));
+  const limit = Math.min(maxLimit, Math.max(0, Math.floor(page.limit ?? 10)));
+  return { offset, limit };
+}
+
+/** Checks what enqueue is given: a caller bug here would store a delivery that can never be sent. */
+export function checkNewDelivery(delivery: { id: string; kind: 'article' | 'digest'; language: Language; items: readonly OutboxItem[] }): void {
+  if (delivery.kind === 'article' && delivery.items.length !== 1) {
+    throw new RangeError(`article delivery ${delivery.id} must carry exactly one article, not ${delivery.items.length}`);
+  }
+  if (delivery.kind === 'article' && delivery.items[0]!.language !== delivery.language) {
+    throw new RangeError(`article delivery ${delivery.id} is in ${delivery.language} but its summary is in ${delivery.items[0]!.language}`);
+  }
+  if (delivery.kind === 'digest' && delivery.items.length === 0) throw new RangeError(`digest delivery ${delivery.id} carries no article`);
+}

@@ -1,0 +1,807 @@
+/**
+ * The SQLite backend: one file in WAL mode, real tables and indexes, numbered migrations. Several
+ * processes on one machine may open the same file (the CLI beside the bot): every write runs in an
+ * immediate transaction, so claims, leases and "insert unless present" are decided by SQLite's
+ * single writer, and a writer that cannot get the lock within the busy timeout fails loudly.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DeliveredSummary, DeliveryStatus } from '../../core/delivery/types.js';
+import type {
+  ArticleRepo,
+  Change,
+  ChangeFeed,
+  ChangeKind,
+  DeliveryCounts,
+  FeedRepo,
+  Leases,
+  OutboxDelivery,
+  OutboxItem,
+  OutboxRepo,
+  Storage,
+  StorageOptions,
+  SubscriptionRepo,
+  SummaryRepo,
+} from '../../core/ports.js';
+import type { ChatKind, Subscription, SubscriptionMode } from '../../core/subscriptions.js';
+import type { Article, ArticleListing, ArticleSource, FeedRecord, Language } from '../../core/types.js';
+import { assembleMessage, checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { migrate } from './schema.js';
+
+/** SQLite settings beyond the shared ones. */
+export interface SqliteOptions extends StorageOptions {
+  /** How long a writer waits for another process's write to finish before failing. Default 5 s. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** The SQLite handle: the ports, plus the connection for maintenance and tests. */
+export interface SqliteStorage extends Storage {
+  readonly kind: 'sqlite';
+  readonly path: string;
+  readonly database: Database.Database;
+}
+
+interface ArticleRow {
+  id: string;
+  url: string | null;
+  title: string;
+  language: string;
+  posted_at: string;
+  posted_by: string;
+  source: string | null;
+  byline: string | null;
+  published_at: string | null;
+  body: string;
+}
+
+interface ListingRow {
+  id: string;
+  title: string;
+  language: string;
+  posted_at: string;
+  url: string | null;
+}
+
+interface SubscriptionRow {
+  id: string;
+  platform: string;
+  chat_id: string;
+  chat_kind: string;
+  name: string | null;
+  mode: string;
+  digest_time: string | null;
+  time_zone: string | null;
+  language: string | null;
+  active: number;
+  inactive_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  digest_covered_until: string | null;
+}
+
+interface DeliveryRow {
+  seq: number;
+  id: string;
+  subscription_id: string;
+  platform: string;
+  chat_id: string;
+  chat_kind: string;
+  kind: string;
+  language: string;
+  article_id: string | null;
+  status: string;
+  attempts: number;
+  not_before: number;
+  claimed_by: string | null;
+  claimed_until: number;
+  created_at: number;
+  finished_at: number | null;
+  last_error: string | null;
+}
+
+interface CountRow {
+  article_id: string;
+  pending: number;
+  sent: number;
+  failed: number;
+  dead: number;
+}
+
+type Delta = Record<DeliveryStatus, number>;
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+const PRUNE_BATCH = 5_000;
+
+/** Opens (creating and migrating as needed) the SQLite store at `path`. */
+export function openSqliteStorage(path: string, options: SqliteOptions = {}): SqliteStorage {
+  const clock = options.clock ?? Date.now;
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    // WAL: readers never wait for the writer, and other processes' readers neither.
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL loses at most the last transactions on a power cut, never consistency.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    throw storeUnavailable(`opening SQLite store ${path}`, error);
+  }
+  return sqliteStorage(db, path, clock);
+}
+
+function sqliteStorage(db: Database.Database, path: string, clock: () => number): SqliteStorage {
+  let closed = false;
+
+  function run<T>(operation: string, body: () => T): Promise<T> {
+    try {
+      if (closed) throw new Error('storage handle is closed');
+      return Promise.resolve(body());
+    } catch (error) {
+      // A RangeError is a caller's mistake (see checkNewDelivery), not an outage.
+      if (error instanceof RangeError) return Promise.reject(error);
+      return Promise.reject(storeUnavailable(operation, error));
+    }
+  }
+
+  // Immediate: take the write lock at BEGIN, so a read-then-write never fails half-way with BUSY.
+  function write<T>(operation: string, body: () => T): Promise<T> {
+    return run(operation, () => db.transaction(body).immediate());
+  }
+
+  const q = {
+    articleById: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?'),
+    articleByUrl: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE url = ?'),
+    insertArticle: db.prepare(
+      `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body)
+       VALUES (@id, @url, @title, @language, @posted_at, @posted_by, @source, @byline, @published_at, @body)`,
+    ),
+    idsInRange: db.prepare<[string, string, number], { id: string }>('SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT ?'),
+    idsFrom: db.prepare<[string, number], { id: string }>('SELECT id FROM articles WHERE id >= ? ORDER BY id LIMIT ?'),
+    listArticles: db.prepare<[number, number], ListingRow>(
+      'SELECT id, title, language, posted_at, url FROM articles ORDER BY posted_at DESC, id LIMIT ? OFFSET ?',
+    ),
+    countArticles: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
+    postedBetween: db.prepare<[string, string, number], ListingRow>(
+      'SELECT id, title, language, posted_at, url FROM articles WHERE posted_at > ? AND posted_at <= ? ORDER BY posted_at DESC, id LIMIT ?',
+    ),
+    scanArticles: db.prepare<[string, number], ArticleRow>('SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?'),
+    deleteArticle: db.prepare<[string]>('DELETE FROM articles WHERE id = ?'),
+
+    summary: db.prepare<[string], { data: string }>('SELECT data FROM summaries WHERE key = ?'),
+    putSummary: db.prepare<[string, string, string]>(
+      'INSERT INTO summaries (key, article_id, data) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET article_id = excluded.article_id, data = excluded.data',
+    ),
+    deleteSummaries: db.prepare<[string]>('DELETE FROM summaries WHERE article_id = ?'),
+
+    subscription: db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?'),
+    putSubscription: db.prepare(
+      `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
+                                  inactive_reason, created_at, updated_at, digest_covered_until)
+       VALUES (@id, @platform, @chat_id, @chat_kind, @name, @mode, @digest_time, @time_zone, @language, @active,
+               @inactive_reason, @created_at, @updated_at, @digest_covered_until)
+       ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
+         name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
+         language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
+         created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until`,
+    ),
+    deleteSubscription: db.prepare<[string]>('DELETE FROM subscriptions WHERE id = ?'),
+    listSubscriptions: db.prepare<[number | null, number | null, string | null, string | null], SubscriptionRow>(
+      'SELECT * FROM subscriptions WHERE (? IS NULL OR active = ?) AND (? IS NULL OR mode = ?) ORDER BY created_at, id',
+    ),
+
+    message: db.prepare<[string, string], { data: string }>('SELECT data FROM delivery_messages WHERE article_id = ? AND language = ?'),
+    putMessage: db.prepare<[string, string, string, number]>(
+      `INSERT INTO delivery_messages (article_id, language, data, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (article_id, language) DO UPDATE SET data = excluded.data, created_at = excluded.created_at`,
+    ),
+    deleteMessages: db.prepare<[string]>('DELETE FROM delivery_messages WHERE article_id = ?'),
+    insertDelivery: db.prepare(
+      `INSERT INTO deliveries (id, subscription_id, platform, chat_id, chat_kind, kind, language, article_id, status, not_before, created_at)
+       VALUES (@id, @subscription_id, @platform, @chat_id, @chat_kind, @kind, @language, @article_id, 'pending', @not_before, @created_at)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
+    insertItem: db.prepare<[number | bigint, number, string, string]>(
+      'INSERT INTO delivery_items (delivery_seq, position, article_id, language) VALUES (?, ?, ?, ?)',
+    ),
+    items: db.prepare<[number], { article_id: string; language: string }>(
+      'SELECT article_id, language FROM delivery_items WHERE delivery_seq = ? ORDER BY position',
+    ),
+    delivery: db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
+    claim: db.prepare<{ owner: string; now: number; until: number; limit: number; platforms: string }, DeliveryRow>(
+      `UPDATE deliveries SET claimed_by = @owner, claimed_until = @until
+       WHERE seq IN (
+         SELECT d.seq FROM deliveries d
+         WHERE d.status = 'pending' AND d.not_before <= @now AND d.claimed_until <= @now
+           AND d.platform IN (SELECT value FROM json_each(@platforms))
+           AND NOT EXISTS (
+             SELECT 1 FROM deliveries e
+             WHERE e.status = 'pending' AND e.platform = d.platform AND e.chat_id = d.chat_id AND e.seq < d.seq
+               AND (e.not_before > @now OR (e.claimed_until > @now AND e.claimed_by <> @owner)))
+         ORDER BY d.seq LIMIT @limit)
+       RETURNING *`,
+    ),
+    renew: db.prepare<[number, string, string, number]>(
+      "UPDATE deliveries SET claimed_until = ? WHERE id = ? AND status = 'pending' AND claimed_by = ? AND claimed_until > ?",
+    ),
+    finish: db.prepare<[string, number, number | null, string | null, number]>(
+      `UPDATE deliveries SET status = ?, attempts = ?, finished_at = ?, last_error = coalesce(?, last_error),
+         claimed_by = NULL, claimed_until = 0 WHERE seq = ?`,
+    ),
+    retry: db.prepare<[number, number, string | null, number]>(
+      `UPDATE deliveries SET attempts = ?, not_before = ?, last_error = coalesce(?, last_error),
+         claimed_by = NULL, claimed_until = 0 WHERE seq = ?`,
+    ),
+    pendingOfSubscription: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE subscription_id = ? AND status = 'pending' ORDER BY seq"),
+    retarget: db.prepare<[string, string, string]>(
+      "UPDATE deliveries SET subscription_id = ?, chat_id = ? WHERE subscription_id = ? AND status = 'pending'",
+    ),
+    pendingArticleDeliveries: db.prepare<[string], { seq: number }>(
+      "SELECT seq FROM deliveries WHERE article_id = ? AND status = 'pending'",
+    ),
+    pendingDigestsWith: db.prepare<[string], { seq: number; others: number }>(
+      `SELECT d.seq AS seq, (SELECT count(*) FROM delivery_items j WHERE j.delivery_seq = d.seq AND j.article_id <> i.article_id) AS others
+       FROM delivery_items i JOIN deliveries d ON d.seq = i.delivery_seq
+       WHERE i.article_id = ? AND d.status = 'pending' GROUP BY d.seq`,
+    ),
+    deleteDelivery: db.prepare<[number]>('DELETE FROM deliveries WHERE seq = ?'),
+    deleteItemsOf: db.prepare<[number, string]>('DELETE FROM delivery_items WHERE delivery_seq = ? AND article_id = ?'),
+    bump: db.prepare<[string, number, number, number, number]>(
+      `INSERT INTO delivery_counts (article_id, pending, sent, failed, dead) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (article_id) DO UPDATE SET pending = pending + excluded.pending, sent = sent + excluded.sent,
+         failed = failed + excluded.failed, dead = dead + excluded.dead`,
+    ),
+    totals: db.prepare<[], CountRow>("SELECT * FROM delivery_counts WHERE article_id = ''"),
+    recentCounts: db.prepare<[number], CountRow>(
+      `SELECT * FROM (SELECT rowid AS r, * FROM delivery_counts
+         WHERE article_id <> '' AND (pending <> 0 OR sent <> 0 OR failed <> 0 OR dead <> 0) ORDER BY rowid DESC LIMIT ?)
+       ORDER BY r`,
+    ),
+    dropEmptyCounts: db.prepare(
+      "DELETE FROM delivery_counts WHERE article_id <> '' AND pending = 0 AND sent = 0 AND failed = 0 AND dead = 0",
+    ),
+    recountTotals: db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM deliveries GROUP BY status'),
+    recountArticles: db.prepare<[], { article_id: string; status: string; n: number }>(
+      `SELECT article_id, status, count(*) AS n FROM (
+         SELECT article_id, status FROM deliveries WHERE article_id IS NOT NULL
+         UNION ALL
+         SELECT i.article_id, d.status FROM (SELECT DISTINCT delivery_seq, article_id FROM delivery_items) i
+           JOIN deliveries d ON d.seq = i.delivery_seq
+       ) GROUP BY article_id, status ORDER BY article_id`,
+    ),
+    finishedBefore: db.prepare<[number, number], DeliveryRow>(
+      "SELECT * FROM deliveries WHERE status <> 'pending' AND finished_at < ? ORDER BY finished_at LIMIT ?",
+    ),
+    pruneMessages: db.prepare<[number]>(
+      `DELETE FROM delivery_messages WHERE created_at < ?
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'pending' AND d.article_id = delivery_messages.article_id
+                           AND d.language = delivery_messages.language)
+         AND NOT EXISTS (SELECT 1 FROM delivery_items i JOIN deliveries d ON d.seq = i.delivery_seq
+                         WHERE d.status = 'pending' AND i.article_id = delivery_messages.article_id AND i.language = delivery_messages.language)`,
+    ),
+
+    requestFanOut: db.prepare<[string, number]>(
+      "INSERT INTO fan_outs (article_id, state, requested_at) VALUES (?, 'pending', ?) ON CONFLICT (article_id) DO NOTHING",
+    ),
+    completeFanOut: db.prepare<[string, number]>(
+      `INSERT INTO fan_outs (article_id, state, requested_at) VALUES (?, 'done', ?)
+       ON CONFLICT (article_id) DO UPDATE SET state = 'done', claimed_by = NULL, claimed_until = 0`,
+    ),
+    claimFanOut: db.prepare<[string, number, string, number]>(
+      "UPDATE fan_outs SET claimed_by = ?, claimed_until = ? WHERE article_id = ? AND state = 'pending' AND claimed_until <= ?",
+    ),
+    pendingFanOuts: db.prepare<[number, number], { article_id: string }>(
+      "SELECT article_id FROM fan_outs WHERE state = 'pending' AND claimed_until <= ? ORDER BY requested_at, article_id LIMIT ?",
+    ),
+    fanOutState: db.prepare<[string], { state: string }>('SELECT state FROM fan_outs WHERE article_id = ?'),
+    deleteFanOut: db.prepare<[string]>('DELETE FROM fan_outs WHERE article_id = ?'),
+
+    feed: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE id = ?'),
+    insertFeed: db.prepare<[string, string, string, string, string]>(
+      'INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    updateFeed: db.prepare<[string, string, string, string]>('UPDATE feeds SET url = ?, next_check_at = ?, data = ? WHERE id = ?'),
+    deleteFeed: db.prepare<[string]>('DELETE FROM feeds WHERE id = ?'),
+    listFeeds: db.prepare<[], { data: string }>('SELECT data FROM feeds ORDER BY added_at, id'),
+    dueFeeds: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE next_check_at <= ? ORDER BY next_check_at, id'),
+
+    acquire: db.prepare<[string, string, number, number]>(
+      `INSERT INTO leases (key, owner, until) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.until <= ?`,
+    ),
+    renewLease: db.prepare<[number, string, string, number]>('UPDATE leases SET until = ? WHERE key = ? AND owner = ? AND until > ?'),
+    release: db.prepare<[string, string]>('DELETE FROM leases WHERE key = ? AND owner = ?'),
+    purgeLeases: db.prepare<[number]>('DELETE FROM leases WHERE until <= ?'),
+
+    logChange: db.prepare<[string, string, string, number]>('INSERT INTO changes (kind, id, op, at) VALUES (?, ?, ?, ?)'),
+    changesSince: db.prepare<[number, number], Change>('SELECT seq, kind, id, op, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?'),
+    latestSeq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'changes'"),
+    oldestSeq: db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
+    pruneChanges: db.prepare<[number]>('DELETE FROM changes WHERE at < ? AND seq < (SELECT max(seq) FROM changes)'),
+  };
+
+  const logChange = (kind: ChangeKind, id: string, op: Change['op']) => q.logChange.run(kind, id, op, clock());
+
+  function bump(articleIds: readonly string[], from: DeliveryStatus | undefined, to: DeliveryStatus | undefined, n = 1): void {
+    const delta = deltaOf(from, to, n);
+    for (const key of ['', ...new Set(articleIds)]) q.bump.run(key, delta.pending, delta.sent, delta.failed, delta.dead);
+  }
+
+  function itemsOf(row: DeliveryRow): OutboxItem[] {
+    if (row.kind === 'article') return [{ articleId: row.article_id!, language: row.language as Language }];
+    return q.items.all(row.seq).map((item) => ({ articleId: item.article_id, language: item.language as Language }));
+  }
+
+  function lookup(articleId: string, language: Language): DeliveredSummary | undefined {
+    const found = q.message.get(articleId, language);
+    return found ? (JSON.parse(found.data) as DeliveredSummary) : undefined;
+  }
+
+  function view(row: DeliveryRow): OutboxDelivery {
+    const items = itemsOf(row);
+    const kind = row.kind as 'article' | 'digest';
+    const language = row.language as Language;
+    return {
+      id: row.id,
+      subscriptionId: row.subscription_id,
+      target: { platform: row.platform, chatId: row.chat_id, kind: row.chat_kind as ChatKind },
+      kind,
+      language,
+      items,
+      message: assembleMessage(kind, language, items, lookup),
+      articleIds: items.map((item) => item.articleId),
+      status: row.status as DeliveryStatus,
+      attempts: row.attempts,
+      notBefore: row.not_before,
+      createdAt: new Date(row.created_at).toISOString(),
+      ...(row.claimed_by !== null ? { claimedBy: row.claimed_by } : {}),
+      claimedUntil: row.claimed_until,
+      ...(row.status === 'sent' && row.finished_at !== null ? { sentAt: new Date(row.finished_at).toISOString() } : {}),
+      ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
+      ...(row.last_error !== null ? { lastError: row.last_error } : {}),
+    };
+  }
+
+  function finish(row: DeliveryRow, status: DeliveryStatus, attempts: number, error: string | null): void {
+    q.finish.run(status, attempts, clock(), error, row.seq);
+    bump(itemsOf(row).map((item) => item.articleId), row.status as DeliveryStatus, status);
+  }
+
+  const articles: ArticleRepo = {
+    insert: (article, options = {}) =>
+      write('article insert', () => {
+        const existing = q.articleById.get(article.id) ?? (article.url === undefined ? undefined : q.articleByUrl.get(article.url));
+        if (existing) return { article: toArticle(existing), inserted: false };
+        q.insertArticle.run(fromArticle(article));
+        if (options.queueFanOut) q.requestFanOut.run(article.id, clock());
+        logChange('article', article.id, 'new');
+        return { article, inserted: true };
+      }),
+    get: (id) =>
+      run('article read', () => {
+        const row = q.articleById.get(id);
+        return row ? toArticle(row) : undefined;
+      }),
+    findByUrl: (url) =>
+      run('article read', () => {
+        const row = q.articleByUrl.get(url);
+        return row ? toArticle(row) : undefined;
+      }),
+    findIdsByPrefix: (prefix, limit) =>
+      run('article read', () => {
+        if (prefix === '') return q.idsFrom.all('', limit).map((r) => r.id);
+        const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+        return q.idsInRange.all(prefix, next, limit).map((r) => r.id);
+      }),
+    delete: (id) =>
+      write('article delete', () => {
+        if (!q.articleById.get(id)) return false;
+        const direct = q.pendingArticleDeliveries.all(id);
+        for (const { seq } of direct) q.deleteDelivery.run(seq);
+        if (direct.length > 0) bump([id], 'pending', undefined, direct.length);
+        for (const digest of q.pendingDigestsWith.all(id)) {
+          if (digest.others === 0) {
+            q.deleteDelivery.run(digest.seq);
+            bump([id], 'pending', undefined);
+          } else {
+            // The digest stays pending for its other articles; only this article's count drops.
+            q.deleteItemsOf.run(digest.seq, id);
+            q.bump.run(id, -1, 0, 0, 0);
+          }
+        }
+        q.deleteSummaries.run(id);
+        q.deleteMessages.run(id);
+        q.deleteFanOut.run(id);
+        q.deleteArticle.run(id);
+        logChange('article', id, 'deleted');
+        return true;
+      }),
+    list: (page) =>
+      run('article list', () => {
+        const { offset, limit } = pageBounds(page);
+        return q.listArticles.all(limit, offset).map(toListing);
+      }),
+    count: () => run('article count', () => q.countArticles.get()!.n),
+    postedBetween: (after, until, limit) => run('article list', () => q.postedBetween.all(after, until, limit).map(toListing)),
+    async *scan(batchSize = 500) {
+      let after = '';
+      for (;;) {
+        const batch = await run('article scan', () => q.scanArticles.all(after, batchSize).map(toArticle));
+        yield* batch;
+        if (batch.length < batchSize) return;
+        after = batch[batch.length - 1]!.id;
+      }
+    },
+  };
+
+  const summaries: SummaryRepo = {
+    get: (key) =>
+      run('summary read', () => {
+        const row = q.summary.get(key);
+        return row ? JSON.parse(row.data) : undefined;
+      }),
+    put: (key, summary) =>
+      write('summary write', () => {
+        q.putSummary.run(key, summary.articleId, JSON.stringify(summary));
+      }),
+  };
+
+  const subscriptions: SubscriptionRepo = {
+    get: (id) =>
+      run('subscription read', () => {
+        const row = q.subscription.get(id);
+        return row ? toSubscription(row) : undefined;
+      }),
+    put: (subscription) =>
+      write('subscription write', () => {
+        const existed = q.subscription.get(subscription.id) !== undefined;
+        q.putSubscription.run(fromSubscription(subscription));
+        logChange('subscription', subscription.id, existed ? 'changed' : 'new');
+      }),
+    update: (id, patch) =>
+      write('subscription write', () => {
+        const row = q.subscription.get(id);
+        if (!row) return undefined;
+        const next = { ...toSubscription(row), ...patch } as Subscription;
+        if (patch.active === true) delete (next as { inactiveReason?: string }).inactiveReason;
+        q.putSubscription.run(fromSubscription(next));
+        logChange('subscription', id, 'changed');
+        return next;
+      }),
+    delete: (id) =>
+      write('subscription delete', () => {
+        if (q.deleteSubscription.run(id).changes === 0) return false;
+        logChange('subscription', id, 'deleted');
+        return true;
+      }),
+    list: (filter = {}) =>
+      run('subscription list', () => {
+        const active = filter.active === undefined ? null : filter.active ? 1 : 0;
+        const mode = filter.mode ?? null;
+        return q.listSubscriptions.all(active, active, mode, mode).map(toSubscription);
+      }),
+    move: (fromId, to) =>
+      write('subscription move', () => {
+        if (q.deleteSubscription.run(fromId).changes === 0) return undefined;
+        const existed = q.subscription.get(to.id) !== undefined;
+        q.putSubscription.run(fromSubscription(to));
+        logChange('subscription', fromId, 'deleted');
+        logChange('subscription', to.id, existed ? 'changed' : 'new');
+        return to;
+      }),
+  };
+
+  const outbox: OutboxRepo = {
+    putMessage: (summary) =>
+      write('message write', () => {
+        q.putMessage.run(summary.articleId, summary.language, JSON.stringify(summary), clock());
+      }),
+    getMessage: (articleId, language) => run('message read', () => lookup(articleId, language)),
+    enqueue: (deliveries, options = {}) =>
+      write('delivery enqueue', () => {
+        const known = new Set<string>();
+        for (const d of deliveries) {
+          checkNewDelivery(d);
+          for (const item of d.items) {
+            const key = `${item.articleId}\u0000${item.language}`;
+            if (known.has(key)) continue;
+            if (!q.message.get(item.articleId, item.language)) throw new RangeError(`no message stored for ${item.articleId} in ${item.language}`);
+            known.add(key);
+          }
+        }
+        let added = 0;
+        const perArticle = new Map<string, number>();
+        for (const d of deliveries) {
+          const info = q.insertDelivery.run({
+            id: d.id,
+            subscription_id: d.subscriptionId,
+            platform: d.target.platform,
+            chat_id: d.target.chatId,
+            chat_kind: d.target.kind,
+            kind: d.kind,
+            language: d.language,
+            article_id: d.kind === 'article' ? d.items[0]!.articleId : null,
+            not_before: d.notBefore ?? 0,
+            created_at: Date.parse(d.createdAt) || clock(),
+          });
+          if (info.changes === 0) continue;
+          added++;
+          if (d.kind === 'digest') d.items.forEach((item, position) => q.insertItem.run(info.lastInsertRowid, position, item.articleId, item.language));
+          for (const articleId of new Set(d.items.map((i) => i.articleId))) perArticle.set(articleId, (perArticle.get(articleId) ?? 0) + 1);
+        }
+        // One counter write per article rather than per delivery: a fan-out to 10k chats is one row update.
+        if (added > 0) q.bump.run('', added, 0, 0, 0);
+        for (const [articleId, n] of perArticle) q.bump.run(articleId, n, 0, 0, 0);
+        if (options.completesFanOut !== undefined) q.completeFanOut.run(options.completesFanOut, clock());
+        return added;
+      }),
+    get: (id) =>
+      run('delivery read', () => {
+        const row = q.delivery.get(id);
+        return row ? view(row) : undefined;
+      }),
+    claim: (request) =>
+      write('delivery claim', () => {
+        const now = clock();
+        const rows = q.claim.all({
+          owner: request.owner,
+          now,
+          until: now + request.leaseMs,
+          limit: request.limit,
+          platforms: JSON.stringify(request.platforms),
+        });
+        // RETURNING comes in no promised order; the queue's order is seq.
+        return rows.sort((a, b) => a.seq - b.seq).map(view);
+      }),
+    renew: (ids, owner, leaseMs) =>
+      write('delivery renew', () => {
+        const now = clock();
+        let renewed = 0;
+        for (const id of ids) renewed += q.renew.run(now + leaseMs, id, owner, now).changes;
+        return renewed;
+      }),
+    settle: (id, owner, outcome) =>
+      write('delivery settle', () => {
+        const row = q.delivery.get(id);
+        if (!row || row.status !== 'pending' || row.claimed_by !== owner) return false;
+        switch (outcome.kind) {
+          case 'sent':
+            finish(row, 'sent', row.attempts + 1, null);
+            break;
+          case 'failed':
+            finish(row, 'failed', row.attempts + 1, outcome.error);
+            break;
+          case 'dead':
+            finish(row, 'dead', row.attempts, outcome.reason);
+            break;
+          case 'retry':
+            q.retry.run(row.attempts + (outcome.countAttempt ? 1 : 0), outcome.notBefore, outcome.error ?? null, row.seq);
+            break;
+        }
+        return true;
+      }),
+    killSubscription: (subscriptionId, reason) =>
+      write('delivery update', () => {
+        const rows = q.pendingOfSubscription.all(subscriptionId);
+        for (const row of rows) finish(row, 'dead', row.attempts, reason);
+        return rows.length;
+      }),
+    retarget: (fromSubscriptionId, to) =>
+      write('delivery update', () => q.retarget.run(to.subscriptionId, to.chatId, fromSubscriptionId).changes),
+    counts: (options = {}) =>
+      run('delivery counts', () => {
+        const totals = q.totals.get();
+        const byArticle = q.recentCounts.all(options.articles ?? 10).map((row) => ({ articleId: row.article_id, ...countsOf(row) }));
+        return { ...(totals ? countsOf(totals) : zeroCounts()), byArticle } satisfies DeliveryCounts;
+      }),
+    recount: () =>
+      run('delivery recount', () => {
+        const totals = zeroCounts();
+        for (const row of q.recountTotals.all()) totals[row.status as DeliveryStatus] += row.n;
+        const byArticle = new Map<string, ReturnType<typeof zeroCounts>>();
+        for (const row of q.recountArticles.all()) {
+          const counts = byArticle.get(row.article_id) ?? zeroCounts();
+          counts[row.status as DeliveryStatus] += row.n;
+          byArticle.set(row.article_id, counts);
+        }
+        return { ...totals, byArticle: [...byArticle].map(([articleId, counts]) => ({ articleId, ...counts })) };
+      }),
+    async prune(finishedBefore) {
+      let pruned = 0;
+      // Batches keep each write transaction short, so other processes' claims and sends are not held up.
+      for (;;) {
+        const n = await write('delivery prune', () => {
+          const rows = q.finishedBefore.all(finishedBefore, PRUNE_BATCH);
+          for (const row of rows) {
+            const articleIds = itemsOf(row).map((item) => item.articleId);
+            q.deleteDelivery.run(row.seq);
+            bump(articleIds, row.status as DeliveryStatus, undefined);
+          }
+          return rows.length;
+        });
+        pruned += n;
+        if (n < PRUNE_BATCH) break;
+      }
+      await write('delivery prune', () => {
+        q.dropEmptyCounts.run();
+        q.pruneMessages.run(finishedBefore);
+      });
+      return pruned;
+    },
+    requestFanOut: (articleId) =>
+      write('fan-out request', () => {
+        q.requestFanOut.run(articleId, clock());
+      }),
+    claimFanOut: (articleId, owner, leaseMs) =>
+      write('fan-out claim', () => {
+        const now = clock();
+        return q.claimFanOut.run(owner, now + leaseMs, articleId, now).changes === 1;
+      }),
+    pendingFanOuts: (limit) => run('fan-out read', () => q.pendingFanOuts.all(clock(), limit).map((r) => r.article_id)),
+    fanOutState: (articleId) => run('fan-out read', () => (q.fanOutState.get(articleId)?.state as 'pending' | 'done' | undefined) ?? 'none'),
+  };
+
+  const feeds: FeedRepo = {
+    get: (id) =>
+      run('feed read', () => {
+        const row = q.feed.get(id);
+        return row ? (JSON.parse(row.data) as FeedRecord) : undefined;
+      }),
+    insert: (record) =>
+      write('feed insert', () => {
+        if (q.insertFeed.run(record.id, record.url, record.addedAt, record.nextCheckAt, JSON.stringify(record)).changes === 0) return false;
+        logChange('feed', record.id, 'new');
+        return true;
+      }),
+    update: (record) =>
+      write('feed update', () => {
+        if (q.updateFeed.run(record.url, record.nextCheckAt, JSON.stringify(record), record.id).changes === 0) return false;
+        logChange('feed', record.id, 'changed');
+        return true;
+      }),
+    delete: (id) =>
+      write('feed delete', () => {
+        if (q.deleteFeed.run(id).changes === 0) return false;
+        logChange('feed', id, 'deleted');
+        return true;
+      }),
+    list: () => run('feed list', () => q.listFeeds.all().map((row) => JSON.parse(row.data) as FeedRecord)),
+    due: (at) => run('feed list', () => q.dueFeeds.all(at).map((row) => JSON.parse(row.data) as FeedRecord)),
+  };
+
+  let acquisitions = 0;
+  const leases: Leases = {
+    acquire: (key, owner, ttlMs) =>
+      write('lease acquire', () => {
+        const now = clock();
+        // Expired leases are only dead rows; sweep them now and then instead of on every call.
+        if (++acquisitions % 1_000 === 0) q.purgeLeases.run(now);
+        return q.acquire.run(key, owner, now + ttlMs, now).changes === 1;
+      }),
+    renew: (key, owner, ttlMs) =>
+      write('lease renew', () => {
+        const now = clock();
+        return q.renewLease.run(now + ttlMs, key, owner, now).changes === 1;
+      }),
+    release: (key, owner) =>
+      write('lease release', () => {
+        q.release.run(key, owner);
+      }),
+  };
+
+  const changes: ChangeFeed = {
+    changesSince: (seq, limit = 1_000) => run('change read', () => q.changesSince.all(seq, limit)),
+    latestSeq: () => run('change read', () => q.latestSeq.get()?.seq ?? 0),
+    oldestSeq: () => run('change read', () => q.oldestSeq.get()?.seq ?? 0),
+    prune: (before) => write('change prune', () => q.pruneChanges.run(before).changes),
+  };
+
+  return {
+    kind: 'sqlite',
+    path,
+    database: db,
+    articles,
+    summaries,
+    subscriptions,
+    outbox,
+    feeds,
+    leases,
+    changes,
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+function deltaOf(from: DeliveryStatus | undefined, to: DeliveryStatus | undefined, n: number): Delta {
+  const delta = zeroCounts();
+  if (from) delta[from] -= n;
+  if (to) delta[to] += n;
+  return delta;
+}
+
+function countsOf(row: CountRow): Delta {
+  return { pending: row.pending, sent: row.sent, failed: row.failed, dead: row.dead };
+}
+
+function fromArticle(a: Article): ArticleRow {
+  return {
+    id: a.id,
+    url: a.url ?? null,
+    title: a.title,
+    language: a.language,
+    posted_at: a.postedAt,
+    posted_by: a.postedBy,
+    source: a.source ?? null,
+    byline: a.byline ?? null,
+    published_at: a.publishedAt ?? null,
+    body: a.text,
+  };
+}
+
+function toArticle(row: ArticleRow): Article {
+  return {
+    id: row.id,
+    title: row.title,
+    text: row.body,
+    language: row.language as Language,
+    ...(row.url !== null ? { url: row.url } : {}),
+    postedAt: row.posted_at,
+    postedBy: row.posted_by,
+    ...(row.byline !== null ? { byline: row.byline } : {}),
+    ...(row.published_at !== null ? { publishedAt: row.published_at } : {}),
+    ...(row.source !== null ? { source: row.source as ArticleSource } : {}),
+  };
+}
+
+function toListing(row: ListingRow): ArticleListing {
+  return {
+    id: row.id,
+    title: row.title,
+    language: row.language as Language,
+    postedAt: row.posted_at,
+    ...(row.url !== null ? { url: row.url } : {}),
+  };
+}
+
+function fromSubscription(s: Subscription): SubscriptionRow {
+  return {
+    id: s.id,
+    platform: s.platform,
+    chat_id: s.chatId,
+    chat_kind: s.kind,
+    name: s.name ?? null,
+    mode: s.mode,
+    digest_time: s.digestTime ?? null,
+    time_zone: s.timeZone ?? null,
+    language: s.language ?? null,
+    active: s.active ? 1 : 0,
+    inactive_reason: s.inactiveReason ?? null,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+    digest_covered_until: s.digestCoveredUntil ?? null,
+  };
+}
+
+function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    id: row.id,
+    platform: row.platform,
+    chatId: row.chat_id,
+    kind: row.chat_kind as ChatKind,
+    ...(row.name !== null ? { name: row.name } : {}),
+    mode: row.mode as SubscriptionMode,
+    ...(row.digest_time !== null ? { digestTime: row.digest_time } : {}),
+    ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
+    ...(row.language !== null ? { language: row.language as Language } : {}),
+    active: row.active === 1,
+    ...(row.inactive_reason !== null ? { inactiveReason: row.inactive_reason } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.digest_covered_until !== null ? { digestCoveredUntil: row.digest_covered_until } : {}),
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The SQLite schema as numbered migrations. A migration is never edited once released: a change
+ * is a new entry, so every file, however old, reaches the same schema.
+ */
+import type Database from 'better-sqlite3';
+
+/** One step of the schema. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Every migration, in order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'articles, summaries, subscriptions, outbox, feeds, leases, changes',
+    sql: `
+      CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        url TEXT UNIQUE,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        posted_at TEXT NOT NULL,
+        posted_by TEXT NOT NULL,
+        source TEXT,
+        byline TEXT,
+        published_at TEXT,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX articles_newest ON articles (posted_at DESC, id);
+
+      CREATE TABLE summaries (
+        key TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX summaries_article ON summaries (article_id);
+
+      CREATE TABLE subscriptions (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        chat_kind TEXT NOT NULL,
+        name TEXT,
+        mode TEXT NOT NULL,
+        digest_time TEXT,
+        time_zone TEXT,
+        language TEXT,
+        active INTEGER NOT NULL,
+        inactive_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        digest_covered_until TEXT
+      );
+      CREATE INDEX subscriptions_active ON subscriptions (active, mode);
+
+      -- The summary a subscriber receives, once per article and language however many receive it.
+      CREATE TABLE delivery_messages (
+        article_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (article_id, language)
+      ) WITHOUT ROWID;
+
+      -- One small row per message to one chat. seq orders the queue; times are epoch ms.
+      CREATE TABLE deliveries (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        subscription_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        chat_kind TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        language TEXT NOT NULL,
+        article_id TEXT,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        claimed_until INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        last_error TEXT
+      );
+      -- Partial indexes hold pending rows only, so a million finished rows cost a claim nothing.
+      CREATE INDEX deliveries_queue ON deliveries (seq) WHERE status = 'pending';
+      CREATE INDEX deliveries_chat ON deliveries (platform, chat_id, seq) WHERE status = 'pending';
+      CREATE INDEX deliveries_article ON deliveries (article_id) WHERE status = 'pending';
+      CREATE INDEX deliveries_subscription ON deliveries (subscription_id) WHERE status = 'pending';
+      CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status <> 'pending';
+
+      -- A digest's articles; an article delivery names its one article in deliveries.article_id.
+      CREATE TABLE delivery_items (
+        delivery_seq INTEGER NOT NULL REFERENCES deliveries (seq) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        PRIMARY KEY (delivery_seq, position)
+      ) WITHOUT ROWID;
+      CREATE INDEX delivery_items_article ON delivery_items (article_id);
+
+      -- Counters kept beside the rows: '' is the totals; rowid order is the order articles were first queued.
+      CREATE TABLE delivery_counts (
+        article_id TEXT NOT NULL UNIQUE,
+        pending INTEGER NOT NULL DEFAULT 0,
+        sent INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        dead INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE fan_outs (
+        article_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        claimed_by TEXT,
+        claimed_until INTEGER NOT NULL DEFAULT 0,
+        requested_at INTEGER NOT NULL
+      );
+      CREATE INDEX fan_outs_pending ON fan_outs (requested_at) WHERE state = 'pending';
+
+      CREATE TABLE feeds (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL,
+        next_check_at TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX feeds_due ON feeds (next_check_at);
+
+      CREATE TABLE leases (
+        key TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      -- AUTOINCREMENT: a seq is never reused, even after the newest changes are pruned.
+      CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        op TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX changes_at ON changes (at);
+    `,
+  },
+];
+
+/**
+ * Brings the file up to the newest migration. Each step runs in an immediate transaction that
+ * re-reads the version inside it, so two processes starting at once apply each step once.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const current = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const newest = migrations[migrations.length - 1]?.version ?? 0;
+  const applied = current.get()?.v ?? 0;
+  if (applied > newest) {
+    throw new Error(`the store's schema is version ${applied}, newer than this program knows (${newest}); upgrade akhbar`);
+  }
+  for (const migration of migrations) {
+    db.transaction(() => {
+      if ((current.get()?.v ?? 0) >= migration.version) return;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }).immediate();
+  }
+  return current.get()?.v ?? 0;
+}

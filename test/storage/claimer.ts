@@ -1,0 +1,29 @@
+/**
+ * A separate process for the SQLite spec "several processes claiming from one file": claims a few
+ * deliveries at a time, marks them sent, and prints as JSON the ids it claimed and those whose claim
+ * it found taken by another process when it came to settle them.
+ */
+import { openStorage } from '../../src/storage/index.js';
+
+const [file, owner] = process.argv.slice(2);
+const storage = await openStorage(`sqlite://${file}`);
+const claimed: string[] = [];
+const lost: string[] = [];
+let idle = 0;
+while (idle < 3) {
+  const batch = await storage.outbox.claim({ owner: owner!, leaseMs: 60_000, limit: 5, platforms: ['telegram'] });
+  if (batch.length === 0) {
+    idle++;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    continue;
+  }
+  idle = 0;
+  for (const delivery of batch) {
+    claimed.push(delivery.id);
+    if (!(await storage.outbox.settle(delivery.id, owner!, { kind: 'sent' }))) lost.push(delivery.id);
+  }
+  // Give the other processes a turn at the lock, as real sends would.
+  await new Promise((resolve) => setImmediate(resolve));
+}
+await storage.close();
+process.stdout.write(JSON.stringify({ claimed, lost }));

@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAkhbarError } from '../../src/core/errors.js';
+import type { NewDelivery, Storage } from '../../src/core/ports.js';
+import { openStorage } from '../../src/storage/index.js';
+import { MIGRATIONS } from '../../src/storage/sqlite/schema.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
+import { article, storageContract } from './contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'akhbar-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const freshFile = () => join(dir, `store-${++files}.sqlite`);
+
+storageContract('sqlite', async (clock) => {
+  const file = freshFile();
+  // A short busy timeout: the failure spec holds the write lock from another connection.
+  const url = `sqlite://${file}?busy_timeout=50`;
+  const storage = await openStorage(url, { clock });
+  const handles: Storage[] = [storage];
+  return {
+    storage,
+    async another() {
+      const handle = await openStorage(url, { clock });
+      handles.push(handle);
+      return handle;
+    },
+    async breakWrites() {
+      // Another process in the middle of a long write: ours wait out the busy timeout and get SQLITE_BUSY.
+      const blocker = new Database(file);
+      blocker.exec('BEGIN IMMEDIATE');
+      return async () => {
+        blocker.exec('ROLLBACK');
+        blocker.close();
+      };
+    },
+    async cleanup() {
+      await Promise.all(handles.map((h) => h.close()));
+    },
+  };
+});
+
+describe('SQLite storage', () => {
+  it('opens in WAL mode with a busy timeout and records its schema version', async () => {
+    const s = openSqliteStorage(freshFile(), { busyTimeoutMs: 1_234 });
+    expect(s.database.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.database.pragma('busy_timeout', { simple: true })).toBe(1_234);
+    const versions = s.database.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
+    await s.close();
+  });
+
+  it('keeps what was stored across a reopen, applying no migration twice', async () => {
+    const file = freshFile();
+    const first = await openStorage(`sqlite://${file}`);
+    await first.articles.insert(article(1));
+    await first.close();
+    const second = openSqliteStorage(file);
+    expect(await second.articles.get(article(1).id)).toEqual(article(1));
+    expect(second.database.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
+    await second.close();
+  });
+
+  it('refuses a file whose schema is newer than this program', async () => {
+    const file = freshFile();
+    (await openStorage(`sqlite://${file}`)).close();
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')").run();
+    raw.close();
+    const error = await openStorage(`sqlite://${file}`).catch((e: unknown) => e);
+    expect(isAkhbarError(error, 'STORE_UNAVAILABLE')).toBe(true);
+    expect(String(error)).toMatch(/newer/);
+  });
+
+  it('surfaces a full disk (SQLITE_FULL) instead of confirming the write', async () => {
+    const s = openSqliteStorage(freshFile());
+    await s.articles.insert(article(1));
+    const pages = s.database.pragma('page_count', { simple: true }) as number;
+    s.database.pragma(`max_page_count = ${pages}`);
+    const error = await s.articles.insert(article(2, { text: 'x'.repeat(200_000) })).catch((e: unknown) => e);
+    expect(isAkhbarError(error, 'STORE_UNAVAILABLE')).toBe(true);
+    expect(String((error as Error).message)).toMatch(/FULL/);
+    expect(await s.articles.get(article(2).id)).toBeUndefined();
+    await s.close();
+  });
+
+  it('names a file that cannot be opened', async () => {
+    // A regular file where a directory should be.
+    const notADirectory = freshFile();
+    writeFileSync(notADirectory, 'not a directory');
+    const error = await openStorage(`sqlite://${join(notADirectory, 'x.sqlite')}`).catch((e: unknown) => e);
+    expect(isAkhbarError(error, 'STORE_UNAVAILABLE')).toBe(true);
+    expect(isAkhbarError(await openStorage('sqlite://x.sqlite?busy_timeout=soon').catch((e: unknown) => e), 'STORE_UNAVAILABLE')).toBe(true);
+    expect(isAkhbarError(await openStorage('postgres://localhost/x').catch((e: unknown) => e), 'STORE_UNAVAILABLE')).toBe(true);
+  });
+
+  it('several processes claiming from one file never claim the same delivery', async () => {
+    const file = freshFile();
+    const s = await openStorage(`sqlite://${file}`);
+    const chats = 400;
+    await s.outbox.putMessage({ articleId: 'art1', title: 'T', language: 'en', sentences: ['S.'] });
+    await s.outbox.putMessage({ articleId: 'art2', title: 'T', language: 'en', sentences: ['S.'] });
+    const deliveries: NewDelivery[] = [];
+    for (const articleId of ['art1', 'art2']) {
+      for (let chat = 0; chat < chats; chat++) {
+        deliveries.push({
+          id: `a:${articleId}:telegram:${chat}`,
+          subscriptionId: `telegram:${chat}`,
+          target: { platform: 'telegram', chatId: String(chat), kind: 'private' },
+          kind: 'article',
+          language: 'en',
+          items: [{ articleId, language: 'en' }],
+          createdAt: new Date().toISOString(),
+        });
+      }
+    }
+    expect(await s.outbox.enqueue(deliveries)).toBe(2 * chats);
+
+    const runs = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((owner) => runClaimer(file, owner)));
+    const claimedBy = new Map<string, string>();
+    for (const run of runs) {
+      expect(run.lost, `${run.owner} found its claims taken by another process`).toEqual([]);
+      for (const id of run.claimed) {
+        expect(claimedBy.get(id), `${id} claimed by ${claimedBy.get(id)} and ${run.owner}`).toBeUndefined();
+        claimedBy.set(id, run.owner);
+      }
+    }
+    expect(claimedBy.size).toBe(2 * chats);
+    // Every process got work, so the claims really raced.
+    expect(runs.filter((run) => run.claimed.length > 0).length).toBeGreaterThan(1);
+    const counts = await s.outbox.counts();
+    expect({ pending: counts.pending, sent: counts.sent }).toEqual({ pending: 0, sent: 2 * chats });
+    expect(await s.outbox.recount()).toEqual({ ...counts, byArticle: [...counts.byArticle] });
+    await s.close();
+  }, 60_000);
+});
+
+async function runClaimer(file: string, owner: string): Promise<{ owner: string; claimed: string[]; lost: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'claimer.ts'), file, owner], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`claimer ${owner} exited ${code}: ${err}`);
+  return { owner, ...(JSON.parse(out) as { claimed: string[]; lost: string[] }) };
+}
