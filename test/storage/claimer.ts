@@ -1,12 +1,14 @@
 /**
  * A separate process for the SQLite spec "several processes claiming from one file": claims a few
- * deliveries at a time, marks them sent, and prints as JSON the ids it claimed and those whose claim
- * it found taken by another process when it came to settle them.
+ * deliveries at a time, marks them sent, and prints as JSON whether it got the one shared lease, the
+ * ids it claimed, and those whose claim it found taken by another process when it came to settle them.
  */
 import { openStorage } from '../../src/storage/index.js';
 
 const [file, owner] = process.argv.slice(2);
 const storage = await openStorage(`sqlite://${file}`);
+// Every process asks for the same lease at once; the file must grant it to one.
+const leased = await storage.leases.acquire('singleton', owner!, 60_000);
 const claimed: string[] = [];
 const lost: string[] = [];
 let idle = 0;
@@ -26,4 +28,4 @@ while (idle < 3) {
   await new Promise((resolve) => setImmediate(resolve));
 }
 await storage.close();
-process.stdout.write(JSON.stringify({ claimed, lost }));
+process.stdout.write(JSON.stringify({ leased, claimed, lost }));

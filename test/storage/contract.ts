@@ -144,6 +144,14 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.articles.get('missing')).toBeUndefined();
       });
 
+      it('two handles posting the same article at once store it once', async () => {
+        const other = await db.another();
+        const results = await Promise.all([s.articles.insert(article(7)), other.articles.insert(article(7, { title: 'Second' }))]);
+        expect(results.filter((r) => r.inserted)).toHaveLength(1);
+        expect(results[0]!.article).toEqual(results[1]!.article);
+        expect(await other.articles.count()).toBe(1);
+      });
+
       it('keeps every field as given and leaves absent ones absent', async () => {
         const full = article(3, { byline: 'Sara Ali', publishedAt: '2026-02-28T10:00:00.000Z', source: 'link' });
         const bare: Article = { id: 'bare00000000', title: 'Bare', text: 'Body.', language: 'other', postedAt: new Date(T0).toISOString(), postedBy: 'telegram:1' };

@@ -98,7 +98,7 @@ describe('SQLite storage', () => {
     expect(isAkhbarError(await openStorage('postgres://localhost/x').catch((e: unknown) => e), 'STORE_UNAVAILABLE')).toBe(true);
   });
 
-  it('several processes claiming from one file never claim the same delivery', async () => {
+  it('several processes on one file never claim the same delivery, and one of them gets a lease they all ask for', async () => {
     const file = freshFile();
     const s = await openStorage(`sqlite://${file}`);
     const chats = 400;
@@ -130,6 +130,7 @@ describe('SQLite storage', () => {
       }
     }
     expect(claimedBy.size).toBe(2 * chats);
+    expect(runs.filter((run) => run.leased).length).toBe(1);
     // Every process got work, so the claims really raced.
     expect(runs.filter((run) => run.claimed.length > 0).length).toBeGreaterThan(1);
     const counts = await s.outbox.counts();
@@ -139,7 +140,7 @@ describe('SQLite storage', () => {
   }, 60_000);
 });
 
-async function runClaimer(file: string, owner: string): Promise<{ owner: string; claimed: string[]; lost: string[] }> {
+async function runClaimer(file: string, owner: string): Promise<{ owner: string; leased: boolean; claimed: string[]; lost: string[] }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'claimer.ts'), file, owner], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -149,5 +150,5 @@ async function runClaimer(file: string, owner: string): Promise<{ owner: string;
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`claimer ${owner} exited ${code}: ${err}`);
-  return { owner, ...(JSON.parse(out) as { claimed: string[]; lost: string[] }) };
+  return { owner, ...(JSON.parse(out) as { leased: boolean; claimed: string[]; lost: string[] }) };
 }

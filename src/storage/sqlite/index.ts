@@ -213,7 +213,9 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     claim: db.prepare<{ owner: string; now: number; until: number; limit: number; platforms: string }, DeliveryRow>(
       `UPDATE deliveries SET claimed_by = @owner, claimed_until = @until
        WHERE seq IN (
-         SELECT d.seq FROM deliveries d
+         -- Walk the pending queue in seq order; left to itself the planner may pick the chat index and
+         -- sort every pending row (100k pending: 140 ms instead of 0.3 ms).
+         SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
          WHERE d.status = 'pending' AND d.not_before <= @now AND d.claimed_until <= @now
            AND d.platform IN (SELECT value FROM json_each(@platforms))
            AND NOT EXISTS (
