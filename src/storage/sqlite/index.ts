@@ -616,11 +616,19 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       for (;;) {
         const n = await write('delivery prune', () => {
           const rows = q.finishedBefore.all(finishedBefore, PRUNE_BATCH);
+          // Summed per article first: one counter write per article and batch, not per row.
+          const deltas = new Map<string, Delta>();
+          const minus = (key: string, status: DeliveryStatus) => {
+            const delta = deltas.get(key) ?? zeroCounts();
+            delta[status]--;
+            deltas.set(key, delta);
+          };
           for (const row of rows) {
-            const articleIds = itemsOf(row).map((item) => item.articleId);
+            for (const articleId of new Set(itemsOf(row).map((item) => item.articleId))) minus(articleId, row.status as DeliveryStatus);
+            minus('', row.status as DeliveryStatus);
             q.deleteDelivery.run(row.seq);
-            bump(articleIds, row.status as DeliveryStatus, undefined);
           }
+          for (const [key, d] of deltas) q.bump.run(key, d.pending, d.sent, d.failed, d.dead);
           return rows.length;
         });
         pruned += n;
