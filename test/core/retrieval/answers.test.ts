@@ -34,15 +34,10 @@ beforeAll(async () => {
  * `it.fails`: each must still fail, so a fix turns it red here and it moves to the passing cases.
  */
 const KNOWN_GAPS = new Set([
-  'شحال كلفت محطة التحلية؟',
-  'امتى رح تفتح المحطة؟',
   'وين رح يبنوا محطة التحلية؟',
   'شكون مدير المشروع في الشركة الألمانية؟',
   'ليش قرروا يبنوا محطة تحلية في رأس الريح؟',
-  'ماذا قالت رئيسة البلدية عن هجرة الشباب؟',
   'هل سترتفع فاتورة المياه على العائلات بعد تشغيل المحطة؟',
-  'How many sensors are on the harbour bridge now?',
-  "who's the mayor of port ellery",
   'متى زار رئيس الوزراء محطة التحلية؟',
   'كم عدد سكان مدينة رأس الريح؟',
   'ماذا قال وزير الطاقة عن محطة التحلية؟',
