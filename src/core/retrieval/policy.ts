@@ -1,9 +1,9 @@
 /**
  * Every tuned constant of retrieval and answering, with where its value came from. Values were
  * chosen on the dev halves (articles split by a hash of their title, see `npm run bench -- articles`)
- * of the whole-article xquad-ar, arcd-train and xquad-en sets; the confidence model was fitted on the
- * xquad-ar and arcd-train dev halves only. The held-out halves, saudinewsnet and the example
- * articles were never used to choose them.
+ * of the whole-article xquad-ar, arcd-train and xquad-en sets (the confidence model also on the
+ * dev halves' questions asked of the other Arabic set). The held-out halves, saudinewsnet and the
+ * example articles were never used to choose them.
  */
 export const RETRIEVAL_POLICY = {
   /**
