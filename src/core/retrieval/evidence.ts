@@ -67,10 +67,15 @@ export interface SplitArticle {
   readonly termSet: ReadonlySet<string>;
 }
 
+// One to four words, none ending a sentence, then a spaced dash: "LONDON (Reuters) -", "الجزائر –".
+const DATELINE = /^(?:[^\s.!?؟—–-]+\s+){0,3}[^\s.!?؟—–-]+\s+[—–-]\s+/u;
+
 /** Splits an article into sentences, their terms and their candidate answers (the title is not a sentence of the body). */
 export function splitArticle(article: Article): SplitArticle {
   const sentences = splitSentences(article.text);
-  const sentenceTerms = sentences.map((sentence) => terms(sentence));
+  // A dateline ("PORT ELLERY —", "رأس الريح –") names where the story was filed, not a fact of the
+  // first sentence: left in, it makes the lead the answer to every question naming the place.
+  const sentenceTerms = sentences.map((sentence, i) => terms(i === 0 ? sentence.replace(DATELINE, '') : sentence));
   const marks: (KindMarks | undefined)[] = new Array(sentences.length);
   const sentenceRoots = sentenceTerms.map((list) => list.map(rootOfTerm));
   return {

@@ -21,7 +21,8 @@ const articleText = new Map(articleFiles.map((name) => [name, readFileSync(new U
 // Parts of the stored titles, to tell which article an answer cites.
 const WATER = 'تحلية مياه البحر';
 const BRIDGE = 'harbour bridge';
-const FILE_OF: Record<string, string> = { [WATER]: 'ar-water-desalination.txt', [BRIDGE]: 'en-harbour-bridge.txt' };
+const BARRIER = 'flood barrier';
+const FILE_OF: Record<string, string> = { [WATER]: 'ar-water-desalination.txt', [BRIDGE]: 'en-harbour-bridge.txt', [BARRIER]: 'en-flood-barrier.txt' };
 
 let desk: NewsDesk;
 beforeAll(async () => {
@@ -142,6 +143,8 @@ describe('a casually typed English question', () => {
   eachCase<Case>([
     ['whats the cost of the bridge', BRIDGE, '$86 million'],
     ["who's the mayor of port ellery", BRIDGE, 'Rafael Quinn'],
+    // The lead opens with the dateline "MARLOW BAY —" and names the city again: it must not win.
+    ['who is the mayor of marlow bay', BARRIER, 'Helen Okafor'],
     ['why was the bridge shut for so long', BRIDGE, 'corrosion'],
   ], 'answers «%s»', expectAnswered);
 });
