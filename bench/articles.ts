@@ -53,7 +53,7 @@ const DISTRACTORS = 10_000;
 const NEWS_QUESTIONS = 500;
 const ALL_SETS: readonly string[] = [...Object.keys(QA_FILES), NEWS];
 const TUNING_NOTE =
-  'parameters were chosen on: dev halves (the confidence model on xquad-ar and arcd-train dev only); held-out halves and saudinewsnet are never used to choose parameters';
+  'parameters were chosen on: dev halves (the confidence model on the dev halves of the three sets, their on-topic unanswerables and the cross-set questions); held-out halves and saudinewsnet are never used to choose parameters';
 
 type Half = 'dev' | 'held-out';
 type Kind = 'answerable' | 'unanswerable';

@@ -12,6 +12,8 @@ export interface PassageSentence {
   readonly index: number;
   readonly text: string;
   readonly role: 'answer' | 'complement' | 'context';
+  /** For a long answer sentence, the part of it that holds the answer (with an ellipsis where cut), quoted instead of the whole. */
+  readonly quote?: string;
 }
 
 /** A window of sentences from one article, handed to an engine as evidence. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTermIndex } from '../../src/core/termIndex.js';
+import { createTermIndex, restoreTermIndex } from '../../src/core/termIndex.js';
 import { terms } from '../../src/core/text/index.js';
 
 describe('BM25 term index', () => {
@@ -50,5 +50,78 @@ describe('spelling variants in the index', () => {
     expect(index.similarTerms(terms('مالي')[0]!, 2)).toEqual([]);
     expect(index.similarTerms(terms('الأيكوس')[0]!, 2)).toEqual([]);
     expect(index.similarTerms('زيكوس', 2)).toEqual([]);
+  });
+});
+
+describe('removing an article from the index', () => {
+  const docs = {
+    solar: 'افتتح وزير الطاقة محطة للطاقة الشمسية في الواحات',
+    water: 'محطة تحلية مياه البحر في رأس الريح تكلف 420 مليون دولار',
+    rail: 'Rail workers call off the strike after a pay deal',
+  };
+  const build = () => {
+    const index = createTermIndex();
+    for (const [key, text] of Object.entries(docs)) index.add(key, terms(text));
+    return index;
+  };
+
+  it('is never found again, and the others score as if it had never been added', () => {
+    const index = build();
+    expect(index.remove('solar', terms(docs.solar))).toBe(true);
+    const fresh = createTermIndex();
+    fresh.add('water', terms(docs.water));
+    fresh.add('rail', terms(docs.rail));
+    const query = terms('محطة الطاقة الشمسية');
+    expect(index.search(query, 5)).toEqual(fresh.search(query, 5));
+    expect(index.size).toBe(2);
+    expect(index.has('solar')).toBe(false);
+    expect(index.documentFrequency(terms('الشمسية')[0]!)).toBe(0);
+  });
+
+  it('says so when the article was not in', () => {
+    expect(build().remove('nowhere', terms('anything'))).toBe(false);
+  });
+
+  it('no longer offers its words as spellings of an unknown word', () => {
+    const index = createTermIndex();
+    index.add('ecowas', terms('منظمة الأيكوس تجتمع'));
+    expect(index.similarTerms(terms('الايكواس')[0]!, 2)).not.toEqual([]);
+    index.remove('ecowas', terms('منظمة الأيكوس تجتمع'));
+    expect(index.similarTerms(terms('الايكواس')[0]!, 2)).toEqual([]);
+  });
+});
+
+describe('a snapshot of the index', () => {
+  const texts = [
+    'افتتح وزير الطاقة محطة للطاقة الشمسية في الواحات',
+    'محطة تحلية مياه البحر في رأس الريح تكلف 420 مليون دولار',
+    'Rail workers call off the strike after a pay deal',
+    'The city opened its flood barrier; the gates close in 25 minutes',
+  ];
+  const queries = ['محطة الطاقة', 'مياه البحر 420', 'strike pay', 'flood gates close', 'الايكواس'].map((q) => terms(q));
+
+  it('restores an index that answers every search exactly as the original', () => {
+    const index = createTermIndex();
+    texts.forEach((text, i) => index.add(`a${i}`, terms(text)));
+    const restored = restoreTermIndex(index.snapshot());
+    expect(restored.size).toBe(index.size);
+    for (const q of queries) expect(restored.search(q, 5)).toEqual(index.search(q, 5));
+    expect(restored.weight(terms('محطة')[0]!)).toBe(index.weight(terms('محطة')[0]!));
+  });
+
+  it('leaves removed articles out, and the restored index still takes new ones', () => {
+    const index = createTermIndex();
+    texts.forEach((text, i) => index.add(`a${i}`, terms(text)));
+    index.remove('a1', terms(texts[1]!));
+    const restored = restoreTermIndex(index.snapshot());
+    expect(restored.has('a1')).toBe(false);
+    expect(restored.size).toBe(3);
+    for (const q of queries) expect(restored.search(q, 5)).toEqual(index.search(q, 5));
+    restored.add('a9', terms('محطة جديدة للطاقة'));
+    expect(restored.search(terms('محطة جديدة'), 1)[0]!.key).toBe('a9');
+  });
+
+  it('refuses bytes that are not a snapshot', () => {
+    expect(() => restoreTermIndex(new Uint8Array(64))).toThrow(/snapshot/);
   });
 });

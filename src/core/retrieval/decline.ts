@@ -28,6 +28,8 @@ export function answerConfidence(evidence: Evidence): number {
     w.sentenceCoverage * evidence.sentenceCoverage +
     w.specificCoverage * evidence.specificCoverage +
     w.articleCoverage * evidence.articleCoverage +
-    (evidence.kindFound ? w.kindFound : 0);
+    (evidence.kindFound ? w.kindFound : 0) +
+    w.questionTerms * Math.log(1 + evidence.questionTerms) +
+    w.runnerUp * evidence.runnerUp;
   return 1 / (1 + Math.exp(-z));
 }

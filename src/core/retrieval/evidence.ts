@@ -8,9 +8,10 @@
  */
 import type { Passage, PassageSentence } from '../engine.js';
 import type { TermIndex } from '../termIndex.js';
-import { splitSentences, terms } from '../text/index.js';
+import { arabicRoot, splitSentences, terms, tokenize } from '../text/index.js';
 import type { Article } from '../types.js';
 import { kindMarks, offersKind, type KindMarks } from './answerKinds.js';
+import { countWords, focusSentence, type FocusQuery } from './focus.js';
 import { RETRIEVAL_POLICY as POLICY } from './policy.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 
@@ -44,6 +45,11 @@ export interface Evidence {
   readonly specificCoverage: number;
   /** Whether the question names a number (a year, an amount) that the best article does not contain. */
   readonly numberAbsent: boolean;
+  /**
+   * BM25 of the best article from another story, relative to the best article's (0..1): near 1
+   * when no article stands out, which is how a question about something no article covers looks.
+   */
+  readonly runnerUp: number;
 }
 
 /** An article's sentences with their terms, cached because the same articles answer many questions. */
@@ -51,15 +57,36 @@ export interface SplitArticle {
   readonly article: Article;
   readonly sentences: readonly string[];
   readonly sentenceTerms: readonly (readonly string[])[];
-  readonly sentenceMarks: readonly KindMarks[];
+  /** The candidate answers of each kind in sentence `j`; found on first use, since most sentences never score. */
+  marksOf(j: number): KindMarks;
+  /** The Arabic root of each sentence term ('' for terms in other scripts), for partial matches. */
+  readonly sentenceRoots: readonly (readonly string[])[];
+  /** Terms of the headline: the story's topic, which a sentence repeating them does not single out. */
+  readonly titleTerms: ReadonlySet<string>;
+  /** The article's distinct terms, to tell another outlet's version of the same story from another story. */
+  readonly termSet: ReadonlySet<string>;
 }
+
+// One to four words, none ending a sentence, then a spaced dash: "LONDON (Reuters) -", "الجزائر –".
+const DATELINE = /^(?:[^\s.!?؟—–-]+\s+){0,3}[^\s.!?؟—–-]+\s+[—–-]\s+/u;
 
 /** Splits an article into sentences, their terms and their candidate answers (the title is not a sentence of the body). */
 export function splitArticle(article: Article): SplitArticle {
   const sentences = splitSentences(article.text);
-  const sentenceTerms = sentences.map((sentence) => terms(sentence));
-  const sentenceMarks = sentences.map((sentence, i) => kindMarks(sentence, sentenceTerms[i]!));
-  return { article, sentences, sentenceTerms, sentenceMarks };
+  // A dateline ("PORT ELLERY —", "رأس الريح –") names where the story was filed, not a fact of the
+  // first sentence: left in, it makes the lead the answer to every question naming the place.
+  const sentenceTerms = sentences.map((sentence, i) => terms(i === 0 ? sentence.replace(DATELINE, '') : sentence));
+  const marks: (KindMarks | undefined)[] = new Array(sentences.length);
+  const sentenceRoots = sentenceTerms.map((list) => list.map(rootOfTerm));
+  return {
+    article,
+    sentences,
+    sentenceTerms,
+    marksOf: (j) => (marks[j] ??= kindMarks(sentences[j]!, sentenceTerms[j]!)),
+    sentenceRoots,
+    titleTerms: new Set(terms(article.title)),
+    termSet: new Set(sentenceTerms.flat()),
+  };
 }
 
 /** The terms an article is indexed under: title terms count twice, since headlines name the story. */
@@ -70,9 +97,35 @@ export function articleTerms(article: Article): string[] {
 
 const HAS_DIGIT = /\d/;
 
+// Pronouns that open a sentence about someone or something the sentence before names.
+const OPENING_PRONOUNS = new Set(tokenize('he she it they his her its their هو هي هم هما وهو وهي وهم وهما فهو فهي'));
+
+function opensWithPronoun(sentence: string): boolean {
+  const first = tokenize(sentence.slice(0, 24))[0];
+  return first !== undefined && OPENING_PRONOUNS.has(first);
+}
+
+const ARABIC_TERM = /^[\u0621-\u064a]{3,}$/u;
+
+/** The root a term may match other forms of the same root by; '' when it has none (other scripts, short words). */
+function rootOfTerm(term: string): string {
+  let root = TERM_ROOTS.get(term);
+  if (root === undefined) {
+    root = ARABIC_TERM.test(term) ? arabicRoot(term) : '';
+    if (root.length < 3) root = '';
+    if (TERM_ROOTS.size >= 100_000) TERM_ROOTS.clear();
+    TERM_ROOTS.set(term, root);
+  }
+  return root;
+}
+// Articles are split when first asked about; the vocabulary is bounded, so roots are memoised.
+const TERM_ROOTS = new Map<string, string>();
+
 /** One question term and the spellings of it that the articles use. */
 interface QueryTerm {
   readonly spellings: readonly string[];
+  /** Its Arabic root, '' when it has none: another form of the root counts as a partial match. */
+  readonly root: string;
   /** Collection idf: how rare the term is among all articles. */
   readonly weight: number;
 }
@@ -90,6 +143,8 @@ interface ArticleAnswer {
   readonly specificCoverage: number;
   readonly numberAbsent: boolean;
   readonly bm25: number;
+  /** Each question term's weight inside this article (in-article idf). */
+  readonly localWeights: readonly number[];
 }
 
 /** Gathers the passages that best answer `question`, loading candidate articles through `load`. */
@@ -110,6 +165,7 @@ export async function retrieveEvidence(
     kindFound: false,
     specificCoverage: 0,
     numberAbsent: false,
+    runnerUp: 0,
   };
   if (query.length === 0 || index.size === 0) return empty;
 
@@ -140,7 +196,14 @@ export async function retrieveEvidence(
   // choose better on the dev halves of the whole-article benchmark.
   answers.sort((x, y) => y.bm25 - x.bm25);
 
-  const passages = answers.slice(0, options.passages).map((answer, i) => passageOf(answer, i, options.contextSentences));
+  const focus = (answer: ArticleAnswer): FocusQuery => ({
+    spellings: query.map((term) => term.spellings),
+    weights: answer.localWeights,
+    kind: analysis.kind !== 'other' && analysis.kind !== 'yesno' ? analysis.kind : undefined,
+    questionTokens: analysis.tokens,
+    kindBonus: POLICY.kindBonus,
+  });
+  const passages = answers.slice(0, options.passages).map((answer, i) => passageOf(answer, i, options.contextSentences, focus(answer)));
   const top = answers[0]!;
   return {
     passages,
@@ -151,13 +214,14 @@ export async function retrieveEvidence(
     kindFound: top.kindFound,
     specificCoverage: top.specificCoverage,
     numberAbsent: top.numberAbsent,
+    runnerUp: runnerUp(answers),
   };
 }
 
 function queryTerms(analysis: QuestionAnalysis, index: TermIndex): QueryTerm[] {
   return analysis.terms.slice(0, 24).map((term) => {
     const similar = index.documentFrequency(term) === 0 ? index.similarTerms(term, 2) : [];
-    return { spellings: [term, ...similar], weight: index.weight(term) };
+    return { spellings: [term, ...similar], root: rootOfTerm(term), weight: index.weight(term) };
   });
 }
 
@@ -166,52 +230,85 @@ function answerInArticle(
   split: SplitArticle,
   query: readonly QueryTerm[],
   analysis: QuestionAnalysis,
-  articleMask: number,
+  indexMask: number,
   bm25: number,
 ): ArticleAnswer {
+  let articleMask = indexMask;
   const n = split.sentences.length;
+  // Which question term a sentence term is, by spelling or by root: one lookup per sentence term.
+  const bySpelling = new Map<string, number>();
+  const byRoot = new Map<string, number[]>();
+  query.forEach((term, i) => {
+    for (const spelling of term.spellings) if (!bySpelling.has(spelling)) bySpelling.set(spelling, i);
+    if (term.root !== '') byRoot.set(term.root, [...(byRoot.get(term.root) ?? []), i]);
+  });
   const masks = new Int32Array(n);
+  // Question terms a sentence holds only as another form of their root (تكلفة for كلفت).
+  const rootMasks = new Int32Array(n);
   const frequencies: Int32Array[] = [];
   const df = new Int32Array(query.length);
   let totalLength = 0;
   for (let j = 0; j < n; j++) {
     const sentenceTerms = split.sentenceTerms[j]!;
+    const sentenceRoots = split.sentenceRoots[j]!;
     totalLength += sentenceTerms.length;
     const tf = new Int32Array(query.length);
-    for (const term of sentenceTerms) {
-      for (let i = 0; i < query.length; i++) if (query[i]!.spellings.includes(term)) tf[i]! += 1;
+    const rootTf = new Int32Array(query.length);
+    for (let k = 0; k < sentenceTerms.length; k++) {
+      const exact = bySpelling.get(sentenceTerms[k]!);
+      if (exact !== undefined) {
+        tf[exact]! += 1;
+        continue;
+      }
+      const root = sentenceRoots[k]!;
+      const owners = root === '' ? undefined : byRoot.get(root);
+      if (owners !== undefined) for (const i of owners) rootTf[i]! += 1;
     }
     for (let i = 0; i < query.length; i++) {
       if (tf[i]! > 0) {
         masks[j]! |= 1 << i;
         df[i]! += 1;
+      } else if (rootTf[i]! > 0) {
+        rootMasks[j]! |= 1 << i;
+        tf[i] = -rootTf[i]!;
+        df[i]! += 1;
       }
     }
     frequencies.push(tf);
   }
+  // A question term the article holds only in another form of its root still counts as held.
+  for (let j = 0; j < n; j++) articleMask |= rootMasks[j]!;
+  for (let j = 0; j < n; j++) masks[j]! |= rootMasks[j]!;
   const averageLength = totalLength / n || 1;
   const totalWeight = query.reduce((sum, term) => sum + term.weight, 0);
   const localIdf = Array.from(df, (d) => (d === 0 ? 0 : Math.log(1 + (n - d + 0.5) / (d + 0.5))));
-  const weightOf = (i: number): number => localIdf[i]! * Math.pow(query[i]!.weight, POLICY.globalIdfExponent);
+  const topical = query.map((term) => term.spellings.some((spelling) => split.titleTerms.has(spelling)));
+  const rootShare = POLICY.rootMatchShare;
+  // Headline words name the story every sentence is about; they do not single out the one that answers.
+  const weightOf = (i: number): number => localIdf[i]! * Math.pow(query[i]!.weight, POLICY.globalIdfExponent) * (topical[i] ? POLICY.titleTermShare : 1);
   const { k1, b, delta } = POLICY.sentenceBm25;
   const asksKind = analysis.kind !== 'other' && analysis.kind !== 'yesno';
 
   let best = 0;
   let bestScore = -1;
+
   for (let j = 0; j < n; j++) {
     const length = split.sentenceTerms[j]!.length;
     let score = 0;
     for (let i = 0; i < query.length; i++) {
-      const tf = frequencies[j]![i]!;
-      if (tf === 0) continue;
-      score += weightOf(i) * (delta + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength)));
+      const signed = frequencies[j]![i]!;
+      if (signed === 0) continue;
+      // A negative frequency counts matches by root only, which earn a share of the weight.
+      const tf = Math.abs(signed);
+      const share = signed < 0 ? rootShare : 1;
+      score += share * weightOf(i) * (delta + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength)));
     }
     // Question words the previous sentence holds: "Peyton Manning … He is also the oldest …".
     if (j > 0) {
       const carried = masks[j - 1]! & ~masks[j]!;
       for (let i = 0; i < query.length; i++) if (carried & (1 << i)) score += POLICY.previousSentenceShare * weightOf(i);
     }
-    if (score > 0 && asksKind && offersKind(split.sentenceMarks[j]!, analysis.kind, analysis.tokens)) score *= 1 + POLICY.kindBonus;
+    if (score > 0 && asksKind && offersKind(split.marksOf(j), analysis.kind, analysis.tokens)) score *= 1 + POLICY.kindBonus;
     if (score > bestScore) {
       bestScore = score;
       best = j;
@@ -237,6 +334,11 @@ function answerInArticle(
       complement = j;
     }
   }
+  // "He is also the oldest quarterback …" says nothing without the sentence that names him.
+  if (best > 0 && opensWithPronoun(split.sentences[best]!) && shortEnough(best - 1)) {
+    complement = best - 1;
+    complementAdds = Math.max(complementAdds, POLICY.complementMinShare);
+  }
 
   let matchedTerms = 0;
   for (let m = articleMask; m !== 0; m &= m - 1) matchedTerms++;
@@ -245,14 +347,31 @@ function answerInArticle(
     best,
     complement,
     complementAdds,
-    kindFound: !asksKind || offersKind(split.sentenceMarks[best]!, analysis.kind, analysis.tokens),
+    kindFound: !asksKind || offersKind(split.marksOf(best), analysis.kind, analysis.tokens),
     coverage: share(window),
     articleCoverage: share(articleMask),
     matchedTerms,
     specificCoverage: specificShare(window, localIdf, n),
     numberAbsent: query.some((term, i) => (articleMask & (1 << i)) === 0 && HAS_DIGIT.test(term.spellings[0]!)),
     bm25,
+    localWeights: query.map((_, i) => weightOf(i)),
   };
+}
+
+/** The relative BM25 of the best candidate that tells another story than the best one, 0 when there is none. */
+function runnerUp(answers: readonly ArticleAnswer[]): number {
+  const top = answers[0]!.split.termSet;
+  for (const answer of answers.slice(1)) {
+    if (jaccard(top, answer.split.termSet) < POLICY.sameStoryOverlap) return answer.bm25;
+  }
+  return 0;
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const term of a) if (b.has(term)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 0 : shared / union;
 }
 
 /** Share of the in-article idf of the question's terms held by `mask`; a term the article lacks weighs as much as the rarest. */
@@ -268,14 +387,20 @@ function specificShare(mask: number, localIdf: readonly number[], n: number): nu
   return total > 0 ? held / total : 0;
 }
 
-function passageOf(answer: ArticleAnswer, position: number, context: number): Passage {
+function passageOf(answer: ArticleAnswer, position: number, context: number, focus: FocusQuery): Passage {
   const { split, best, complement } = answer;
   const from = Math.max(0, best - context);
   const to = Math.min(split.sentences.length - 1, best + context);
+  const budget = POLICY.maxAnswerWords;
+  const quote = focusSentence(split.sentences[best]!, focus, budget);
+  // The neighbour joins only when it adds enough of the question and the two still fit the budget.
+  const joins = (i: number): boolean =>
+    i === complement && answer.complementAdds >= POLICY.complementMinShare && countWords(quote) + countWords(split.sentences[i]!) <= budget;
   const sentences: PassageSentence[] = [];
   for (let i = from; i <= to; i++) {
-    const role = i === best ? 'answer' : i === complement && answer.complementAdds >= POLICY.complementMinShare ? 'complement' : 'context';
-    sentences.push({ index: i, text: split.sentences[i]!, role });
+    const text = split.sentences[i]!;
+    if (i === best) sentences.push({ index: i, text, role: 'answer', ...(quote === text ? {} : { quote }) });
+    else sentences.push({ index: i, text, role: joins(i) ? 'complement' : 'context' });
   }
   const { article } = split;
   return {

@@ -10,3 +10,4 @@ export { stemArabic, stemEnglish, stemToken } from './stem.js';
 export { tokenize, terms, termSet } from './tokenize.js';
 export { questionWordKind, type AnswerKind } from './questionWords.js';
 export { REPORTING_CLASS, wordClassOf } from './wordClasses.js';
+export { arabicRoot } from './root.js';

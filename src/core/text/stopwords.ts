@@ -4,6 +4,9 @@
  * are looked up on folded tokens.
  *
  * Content verbs such as قال / said stay OUT on purpose: a user may ask who said something.
+ * The dialect line holds the particles readers type around a question in Levantine, Gulf, Egyptian
+ * and Maghrebi Arabic (رح "will", اللي "which", مش "not", ديال / تاع "of", بزاف "a lot"); forms
+ * that are also common MSA content words (بدو "Bedouins", عم "uncle") stay out.
  */
 import { foldArabic, foldForMatching } from './normalize.js';
 import { QUESTION_WORD_LIST } from './questionWords.js';
@@ -33,9 +36,12 @@ const ARABIC_SOURCE = `
 كان كانت كانوا كنت كنا يكون تكون يكونوا يكونون تكونوا أكون نكون ليس ليست ليسوا لست لسنا صار
 صارت أصبح أصبحت أضحى ظل ظلت مازال مازالت لازال لايزال يزال تزال زال بات باتت أمسى كاد يكاد
 تكاد أوشك يوشك
+تم تمت يتم تتم وتم وتمت ويتم وتتم
 ماذا متى أين كيف لماذا كم أي أية أيّ ماهو ماهي بماذا لمن عما عمن مما ممن فيم بم إلام علام أيان
 كل بعض جميع كافة عدة معظم أغلب نفس نفسه نفسها أنفسهم ذات ذاته ذاتها كلتا أكثر أقل الآن آنذاك
 حينئذ عندئذ
+رح راح هلق هلأ هيك هيدا هيدي هاد هادا هادي هاي ده دي دول اللي إللي مش مو مب ديال تاع متاع بزاف برشا
+شوية لسه لسا يعني باش غادي كتير
 `;
 
 // NLTK's English list, minus "won" (a content word in news: "won the election"), plus a few

@@ -17,7 +17,7 @@ export function answerFromPassages(request: AnswerRequest): EngineAnswer {
   const chosen = passage.sentences
     .filter((sentence) => sentence.role === 'answer' || (request.maxSentences > 1 && sentence.role === 'complement'))
     .sort((x, y) => x.index - y.index);
-  const text = chosen.map((sentence) => shorten(sentence.text)).join(' ');
+  const text = chosen.map((sentence) => shorten(sentence.quote ?? sentence.text)).join(' ');
   const citation: Citation = {
     articleId: passage.articleId,
     title: passage.title,

@@ -6,7 +6,7 @@ import { answerFromPassages } from './answer.js';
 import { summarizeArticle } from './summarize.js';
 
 /** Bumped whenever summaries or answers for the same input could change, so caches do not serve old ones. */
-export const EXTRACTIVE_ENGINE_VERSION = 'extractive-2';
+export const EXTRACTIVE_ENGINE_VERSION = 'extractive-3';
 
 /** Creates the embedded extractive engine. */
 export function createExtractiveEngine(): Engine {

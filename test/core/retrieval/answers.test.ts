@@ -21,7 +21,8 @@ const articleText = new Map(articleFiles.map((name) => [name, readFileSync(new U
 // Parts of the stored titles, to tell which article an answer cites.
 const WATER = 'تحلية مياه البحر';
 const BRIDGE = 'harbour bridge';
-const FILE_OF: Record<string, string> = { [WATER]: 'ar-water-desalination.txt', [BRIDGE]: 'en-harbour-bridge.txt' };
+const BARRIER = 'flood barrier';
+const FILE_OF: Record<string, string> = { [WATER]: 'ar-water-desalination.txt', [BRIDGE]: 'en-harbour-bridge.txt', [BARRIER]: 'en-flood-barrier.txt' };
 
 let desk: NewsDesk;
 beforeAll(async () => {
@@ -34,15 +35,10 @@ beforeAll(async () => {
  * `it.fails`: each must still fail, so a fix turns it red here and it moves to the passing cases.
  */
 const KNOWN_GAPS = new Set([
-  'شحال كلفت محطة التحلية؟',
-  'امتى رح تفتح المحطة؟',
   'وين رح يبنوا محطة التحلية؟',
   'شكون مدير المشروع في الشركة الألمانية؟',
   'ليش قرروا يبنوا محطة تحلية في رأس الريح؟',
-  'ماذا قالت رئيسة البلدية عن هجرة الشباب؟',
   'هل سترتفع فاتورة المياه على العائلات بعد تشغيل المحطة؟',
-  'How many sensors are on the harbour bridge now?',
-  "who's the mayor of port ellery",
   'متى زار رئيس الوزراء محطة التحلية؟',
   'كم عدد سكان مدينة رأس الريح؟',
   'ماذا قال وزير الطاقة عن محطة التحلية؟',
@@ -147,6 +143,8 @@ describe('a casually typed English question', () => {
   eachCase<Case>([
     ['whats the cost of the bridge', BRIDGE, '$86 million'],
     ["who's the mayor of port ellery", BRIDGE, 'Rafael Quinn'],
+    // The lead opens with the dateline "MARLOW BAY —" and names the city again: it must not win.
+    ['who is the mayor of marlow bay', BARRIER, 'Helen Okafor'],
     ['why was the bridge shut for so long', BRIDGE, 'corrosion'],
   ], 'answers «%s»', expectAnswered);
 });
