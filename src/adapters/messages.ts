@@ -92,6 +92,7 @@ const texts = {
     feedInvalid: (url: string) => `${url} is not a valid RSS or Atom feed.`,
     feedNotFound: (ref: string) => `No followed feed matches "${ref}".`,
     feedExists: (id: string) => `That feed is already followed (id ${id}).`,
+    badBackup: (line: number) => `That file is not a usable akhbar backup (line ${line}). What was read before it is stored.`,
   },
   ar: {
     help: [
@@ -167,6 +168,7 @@ const texts = {
     feedInvalid: (url: string) => `${url} ليس موجز RSS أو Atom صالحا.`,
     feedNotFound: (ref: string) => `لا يوجد موجز متابَع يطابق «${ref}».`,
     feedExists: (id: string) => `هذا الموجز متابَع من قبل (المعرف ${id}).`,
+    badBackup: (line: number) => `الملف ليس نسخة احتياطية صالحة من akhbar (السطر ${line}). ما قُرئ قبله محفوظ.`,
   },
 } as const;
 
@@ -224,6 +226,8 @@ export function errorText(error: unknown, language: UiLanguage): string {
       return m.feedNotFound(d.ref.slice(0, 100));
     case 'FEED_EXISTS':
       return m.feedExists(d.id);
+    case 'BAD_BACKUP':
+      return m.badBackup(d.line);
   }
 }
 

@@ -25,7 +25,8 @@ export type AkhbarErrorDetails =
   | { code: 'LINK_NO_ARTICLE'; url: string }
   | { code: 'FEED_INVALID'; url: string; cause: string }
   | { code: 'FEED_NOT_FOUND'; ref: string }
-  | { code: 'FEED_EXISTS'; url: string; id: string };
+  | { code: 'FEED_EXISTS'; url: string; id: string }
+  | { code: 'BAD_BACKUP'; line: number; reason: string };
 
 /** Why a link could not be fetched: no such host, nobody listening, too slow, an HTTP error status, or a broken connection. */
 export type LinkFailure = 'dns' | 'refused' | 'timeout' | 'http-status' | 'network';
@@ -99,5 +100,7 @@ function describe(details: AkhbarErrorDetails): string {
       return `no feed ${details.ref}`;
     case 'FEED_EXISTS':
       return `feed ${details.url} is already followed as ${details.id}`;
+    case 'BAD_BACKUP':
+      return `not a usable backup at line ${details.line}: ${details.reason}`;
   }
 }
