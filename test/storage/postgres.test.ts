@@ -277,6 +277,28 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await Promise.all([listening, writer, neighbour].map((s) => s.close()));
     });
 
+    it('listens again after its connection is cut, and wakes its listeners to catch up', async () => {
+      const schema = await freshSchema();
+      const listening = await open(schema);
+      const writer = await open(schema);
+      const heard: number[] = [];
+      await listening.onChange((seq) => heard.push(seq));
+      await writer.articles.insert(article(1));
+      // What the server does to a session when it restarts or an operator ends it.
+      const cut = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN akhbar_changes'`,
+      );
+      expect(cut.rowCount).toBe(1);
+      // Posted while nobody listens: its notification is lost, and the wake-up after reconnecting stands in for it.
+      await writer.articles.insert(article(2));
+      const missed = await writer.changes.latestSeq();
+      await until(() => heard.includes(missed));
+      await writer.articles.insert(article(3));
+      const next = await writer.changes.latestSeq();
+      await until(() => heard.includes(next));
+      await Promise.all([listening.close(), writer.close()]);
+    });
+
     it('hands out seqs in commit order, so a reader never skips a change that commits late', async () => {
       const schema = await freshSchema();
       const a = await open(schema);
@@ -303,3 +325,12 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
     });
   });
 });
+
+/** Resolves once `check` holds, polling; fails after 3 s. */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 3 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
