@@ -1,6 +1,6 @@
 /**
  * The storage ports: what the core needs from a database, in the core's own words. Every backend
- * (memory, SQLite, later PostgreSQL) implements all of them over one database, passes the one
+ * (memory, SQLite, PostgreSQL) implements all of them over one database, passes the one
  * contract suite in test/storage/contract.ts, and keeps these promises:
  *
  * - A write that did not happen rejects with an AkhbarError of code STORE_UNAVAILABLE; nothing is
@@ -271,8 +271,8 @@ export interface ChangeFeed {
 
 /** Every port over one database, and how to close it. */
 export interface Storage {
-  /** `memory` or `sqlite`: what the data survives depends on it. */
-  readonly kind: 'memory' | 'sqlite';
+  /** `memory`, `sqlite` or `postgres`: what the data survives, and who may share it, depends on it. */
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
   readonly articles: ArticleRepo;
   readonly summaries: SummaryRepo;
   readonly subscriptions: SubscriptionRepo;

@@ -1,15 +1,18 @@
 /**
  * Opening a storage backend by URL: `memory://` (private), `memory://name` (shared within the
  * process), `sqlite://relative/path.sqlite`, `sqlite:///absolute/path.sqlite`; a SQLite URL may
- * carry `?busy_timeout=MS`.
+ * carry `?busy_timeout=MS`; `postgres://user@host:port/database` (or `postgresql://`), whose
+ * parameters go to the pg client (`lock_timeout=MS`, `sslmode`, `options=-c search_path=...`).
  */
 import { AkhbarError } from '../core/errors.js';
 import type { Storage, StorageOptions } from '../core/ports.js';
 import { openMemoryStorage } from './memory/index.js';
+import { openPostgresStorage } from './postgres/index.js';
 import { openSqliteStorage } from './sqlite/index.js';
 
 export type { MemoryStorage } from './memory/index.js';
 export type { SqliteStorage } from './sqlite/index.js';
+export type { PostgresStorage } from './postgres/index.js';
 
 /** Opens the storage a URL names; a URL no backend speaks is a STORE_UNAVAILABLE error naming it. */
 export async function openStorage(url: string, options: StorageOptions = {}): Promise<Storage> {
@@ -26,6 +29,7 @@ export async function openStorage(url: string, options: StorageOptions = {}): Pr
     }
     return openSqliteStorage(path, { ...options, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
   }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresStorage(url, options);
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? url.slice(0, 20);
   throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `no storage backend for ${scheme}` });
 }

@@ -1,0 +1,217 @@
+/**
+ * The PostgreSQL schema as numbered migrations, recorded in `schema_migrations`. A migration is
+ * never edited once released: a change is a new entry, so every database, however old, reaches the
+ * same schema. Tables are created unqualified, in the first schema of the connection's search_path.
+ */
+import type pg from 'pg';
+
+/** One step of the schema. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Every migration, in order. Text that is sorted or compared by range (ids, ISO times) is
+ * `COLLATE "C"`: byte order, as the other backends compare, whatever the database's locale.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'articles, summaries, subscriptions, outbox, feeds, leases, changes',
+    sql: `
+      CREATE TABLE articles (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        url TEXT COLLATE "C" UNIQUE,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        posted_at TEXT COLLATE "C" NOT NULL,
+        posted_by TEXT NOT NULL,
+        source TEXT,
+        byline TEXT,
+        published_at TEXT,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX articles_newest ON articles (posted_at DESC, id);
+
+      CREATE TABLE summaries (
+        key TEXT COLLATE "C" PRIMARY KEY,
+        article_id TEXT COLLATE "C" NOT NULL,
+        data JSONB NOT NULL
+      );
+      CREATE INDEX summaries_article ON summaries (article_id);
+
+      CREATE TABLE subscriptions (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        chat_kind TEXT NOT NULL,
+        name TEXT,
+        mode TEXT NOT NULL,
+        digest_time TEXT,
+        time_zone TEXT,
+        language TEXT,
+        active BOOLEAN NOT NULL,
+        inactive_reason TEXT,
+        created_at TEXT COLLATE "C" NOT NULL,
+        updated_at TEXT NOT NULL,
+        digest_covered_until TEXT
+      );
+      CREATE INDEX subscriptions_active ON subscriptions (active, mode);
+
+      -- The summary a subscriber receives, once per article and language however many receive it.
+      CREATE TABLE delivery_messages (
+        article_id TEXT COLLATE "C" NOT NULL,
+        language TEXT COLLATE "C" NOT NULL,
+        data JSONB NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (article_id, language)
+      );
+
+      -- One row per chat ever delivered to: the row claimers lock (FOR NO KEY UPDATE SKIP LOCKED),
+      -- so two claims never work on one chat at once and its messages leave in order.
+      CREATE TABLE delivery_chats (
+        platform TEXT COLLATE "C" NOT NULL,
+        chat_id TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (platform, chat_id)
+      );
+
+      -- One small row per message to one chat. seq orders the queue; times are epoch ms.
+      CREATE TABLE deliveries (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT COLLATE "C" NOT NULL UNIQUE,
+        subscription_id TEXT COLLATE "C" NOT NULL,
+        platform TEXT COLLATE "C" NOT NULL,
+        chat_id TEXT COLLATE "C" NOT NULL,
+        chat_kind TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        language TEXT COLLATE "C" NOT NULL,
+        article_id TEXT COLLATE "C",
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before BIGINT NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        claimed_until BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        last_error TEXT,
+        FOREIGN KEY (platform, chat_id) REFERENCES delivery_chats (platform, chat_id)
+      );
+      -- Partial indexes hold pending rows only, so a million finished rows cost a claim nothing.
+      CREATE INDEX deliveries_queue ON deliveries (seq) WHERE status = 'pending';
+      CREATE INDEX deliveries_chat ON deliveries (platform, chat_id, seq) WHERE status = 'pending';
+      -- The only rows that can hold a chat back (claimed, or not due at once): a handful, whatever the
+      -- queue's length, so the claim's "nothing earlier is held" check reads this and not the queue.
+      CREATE INDEX deliveries_held ON deliveries (platform, chat_id, seq)
+        WHERE status = 'pending' AND (not_before > 0 OR claimed_until > 0);
+      CREATE INDEX deliveries_article ON deliveries (article_id) WHERE status = 'pending';
+      CREATE INDEX deliveries_subscription ON deliveries (subscription_id) WHERE status = 'pending';
+      CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status <> 'pending';
+
+      -- A digest's articles; an article delivery names its one article in deliveries.article_id.
+      CREATE TABLE delivery_items (
+        delivery_seq BIGINT NOT NULL REFERENCES deliveries (seq) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        article_id TEXT COLLATE "C" NOT NULL,
+        language TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (delivery_seq, position)
+      );
+      CREATE INDEX delivery_items_article ON delivery_items (article_id);
+
+      -- Counters kept beside the rows: '' is the totals; pos is the order articles were first queued.
+      CREATE TABLE delivery_counts (
+        pos BIGSERIAL NOT NULL,
+        article_id TEXT COLLATE "C" PRIMARY KEY,
+        pending BIGINT NOT NULL DEFAULT 0,
+        sent BIGINT NOT NULL DEFAULT 0,
+        failed BIGINT NOT NULL DEFAULT 0,
+        dead BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE INDEX delivery_counts_recent ON delivery_counts (pos);
+
+      CREATE TABLE fan_outs (
+        article_id TEXT COLLATE "C" PRIMARY KEY,
+        state TEXT NOT NULL,
+        claimed_by TEXT,
+        claimed_until BIGINT NOT NULL DEFAULT 0,
+        requested_at BIGINT NOT NULL
+      );
+      CREATE INDEX fan_outs_pending ON fan_outs (requested_at, article_id) WHERE state = 'pending';
+
+      CREATE TABLE feeds (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        url TEXT COLLATE "C" NOT NULL UNIQUE,
+        added_at TEXT COLLATE "C" NOT NULL,
+        next_check_at TEXT COLLATE "C" NOT NULL,
+        data JSONB NOT NULL
+      );
+      CREATE INDEX feeds_due ON feeds (next_check_at);
+
+      CREATE TABLE leases (
+        key TEXT COLLATE "C" PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until BIGINT NOT NULL
+      );
+
+      -- A sequence never hands out a number twice, even after the newest changes are pruned.
+      -- Writers take a lock on this table before taking a seq (see logChanges), so seq order is commit order.
+      CREATE TABLE changes (
+        seq BIGSERIAL PRIMARY KEY,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        op TEXT NOT NULL,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX changes_at ON changes (at);
+    `,
+  },
+];
+
+/**
+ * The advisory lock key migrations are applied under: one database-wide number, so two processes
+ * starting at once migrate one after the other. Chosen once; changing it lets old and new versions
+ * migrate side by side.
+ */
+export const MIGRATION_LOCK_KEY = 0x616b6862; // 'akhb'
+
+/**
+ * Brings the database up to the newest migration on `client` (a connection of its own: the lock is
+ * held by the session). Returns the schema version reached.
+ */
+export async function migrate(client: pg.ClientBase, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  // Waiting here is waiting for another process's migration to finish, however long that takes.
+  await client.query('SET lock_timeout = 0');
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  try {
+    // Inside the lock: two concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalogue.
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const newest = migrations[migrations.length - 1]?.version ?? 0;
+    const current = async () => Number((await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
+    const applied = await current();
+    if (applied > newest) {
+      throw new Error(`the store's schema is version ${applied}, newer than this program knows (${newest}); upgrade akhbar`);
+    }
+    for (const migration of migrations) {
+      if (migration.version <= applied) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        // The migration's own error is the one to report; a connection too broken to roll back is closed by the caller.
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    }
+    return await current();
+  } finally {
+    // If unlocking fails the connection is gone, and the session's lock with it.
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+  }
+}
