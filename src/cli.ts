@@ -129,7 +129,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         if (values.json) json({ id, title, language: articleLanguage, duplicate: result.duplicate });
         else out(renderPosted(result, uiLanguage(articleLanguage, language)));
       } else if (command === 'list') {
-        const page = desk.listArticles({ offset: toInt(values.offset, 0), limit: toInt(values.limit, 20) });
+        const page = await desk.listArticles({ offset: toInt(values.offset, 0), limit: toInt(values.limit, 20) });
         if (values.json) json(page);
         else out(renderArticleList(page, language));
       } else if (command === 'summary') {

@@ -106,10 +106,7 @@ export interface NewDelivery {
   readonly notBefore?: number;
 }
 
-/**
- * A delivery as stored, with its message put back together from the stored summaries. It is a
- * `Delivery` (the worker's type) plus what the outbox adds.
- */
+/** A delivery as stored, with its message put back together from the stored summaries: what the worker sends. */
 export interface OutboxDelivery {
   readonly id: string;
   readonly subscriptionId: string;

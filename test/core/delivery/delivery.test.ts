@@ -6,9 +6,10 @@ import { startDelivery, type DeliveryService } from '../../../src/core/delivery/
 import { scaleLimits, TELEGRAM_LIMITS, type RateLimits } from '../../../src/core/delivery/pacing.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { NewsDesk } from '../../../src/core/newsDesk.js';
-import { openStore, type Store } from '../../../src/core/store.js';
+import type { Storage } from '../../../src/core/ports.js';
 import { createSubscriptions, type ChatKind, type Subscriptions } from '../../../src/core/subscriptions.js';
 import type { Actor } from '../../../src/core/types.js';
+import { openStorage } from '../../../src/storage/index.js';
 import { openTestDesk } from '../../support/desk.js';
 import { fakeSender, type FakeSender } from '../../support/fakeSender.js';
 import { sampleArticle } from '../../support/fixtures.js';
@@ -22,21 +23,31 @@ const FAST = scaleLimits(TELEGRAM_LIMITS, 20);
 
 interface Rig {
   desk: NewsDesk;
-  store: Store;
+  storage: Storage;
   subscriptions: Subscriptions;
   sender: FakeSender;
   delivery: DeliveryService;
 }
 
-async function rig(
-  options: { store?: Store; limits?: RateLimits; sender?: FakeSender; senderPlatform?: string; clock?: () => number; concurrency?: number; owner?: string } = {},
-): Promise<Rig> {
-  const store = options.store ?? (await openStore('memory://', silentLogger));
-  const { desk } = await openTestDesk({ store, ...(options.clock ? { now: () => new Date(options.clock!()) } : {}) });
-  const subscriptions = createSubscriptions(store, 'UTC');
+interface RigOptions {
+  storeUrl?: string;
+  limits?: RateLimits;
+  sender?: FakeSender;
+  senderPlatform?: string;
+  clock?: () => number;
+  concurrency?: number;
+  owner?: string;
+  leaseMs?: number;
+}
+
+async function rig(options: RigOptions = {}): Promise<Rig> {
+  // One clock for the database and the core, so claims and retries agree on "now".
+  const storage = await openStorage(options.storeUrl ?? 'memory://', options.clock ? { clock: options.clock } : {});
+  const { desk } = await openTestDesk({ storage, changePollMs: 50, ...(options.clock ? { now: () => new Date(options.clock!()) } : {}) });
+  const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
   const sender = options.sender ?? fakeSender();
   const delivery = await startDelivery({
-    store,
+    storage,
     desk,
     subscriptions,
     senders: new Map([[options.senderPlatform ?? 'telegram', sender]]),
@@ -44,10 +55,11 @@ async function rig(
     logger: silentLogger,
     owner: options.owner ?? 'test',
     digestCheckMs: 0,
-    worker: { backoffBaseMs: 20, concurrency: options.concurrency ?? 16 },
+    fanOutSweepMs: 100,
+    worker: { backoffBaseMs: 20, concurrency: options.concurrency ?? 16, pollMs: 50, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) },
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  return { desk, store, subscriptions, sender, delivery };
+  return { desk, storage, subscriptions, sender, delivery };
 }
 
 async function subscribeChats(subscriptions: Subscriptions, ids: string[], kind: ChatKind = 'private') {
@@ -98,11 +110,11 @@ describe('delivery of new articles', () => {
     );
     const { article } = await r.desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
     await r.delivery.settled();
-    expect(r.delivery.worker.queued).toBeGreaterThan(1_000);
+    expect((await r.delivery.report()).pending).toBeGreaterThan(1_000);
     const answer = await r.desk.ask('How quickly can the gates be closed?');
     expect(answer.citations[0]!.articleId).toBe(article.id);
     // The answer came back long before the broadcast finished.
-    expect(r.delivery.worker.queued).toBeGreaterThan(500);
+    expect((await r.delivery.report()).pending).toBeGreaterThan(500);
     await r.delivery.stop();
   });
 
@@ -188,7 +200,7 @@ describe('delivery of new articles', () => {
       crashingSender.received.push({ chatId: target.chatId, at: Date.now(), message });
       return new Promise(() => {});
     };
-    const first = await rig({ store: await openStore(storeUrl, silentLogger), sender: crashingSender, concurrency: 4, owner: 'first' });
+    const first = await rig({ storeUrl, sender: crashingSender, concurrency: 4, owner: 'first', leaseMs: 400 });
     await subscribeChats(first.subscriptions, chats);
     const { article } = await first.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
     expect(article.id).toMatch(/^[0-9a-f]{12}$/);
@@ -196,9 +208,12 @@ describe('delivery of new articles', () => {
     await expect.poll(() => sends, { timeout: 5_000 }).toBeGreaterThanOrEqual(14);
     const inFlightAtCrash = first.delivery.worker.inFlight;
     expect(inFlightAtCrash).toBe(4);
+    // The process dies: its connection is gone, so its claims are no longer renewed and run out.
+    await first.storage.close();
 
-    // A new process on the same store, its own leases, a working platform.
-    const second = await rig({ store: await openStore(storeUrl, silentLogger), owner: 'second' });
+    // A new process on the same database, a working platform: it takes over once the claims run out.
+    const second = await rig({ storeUrl, owner: 'second' });
+    await expect.poll(() => second.sender.received.length, { timeout: 5_000 }).toBe(20);
     await second.delivery.worker.idle();
     const delivered = [...crashingSender.received, ...second.sender.received].map((m) => m.chatId);
     expect(new Set(delivered)).toEqual(new Set(chats));
@@ -206,6 +221,25 @@ describe('delivery of new articles', () => {
     expect(second.sender.received).toHaveLength(20);
     expect(delivered.length - chats.length).toBe(inFlightAtCrash);
     expect((await second.delivery.report()).sent).toBe(30);
+    await second.delivery.stop();
+  });
+
+  it('takes over a fan-out a crashed process had claimed but not finished', async () => {
+    const storeUrl = `sqlite://${join(dir, 'fan-out-crash.sqlite')}`;
+    const storage = await openStorage(storeUrl);
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['80', '81', '82']);
+    // The first process stored the article with its fan-out request, claimed the fan-out, and died.
+    const { desk } = await openTestDesk({ storage });
+    const { article } = await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
+    expect(await storage.outbox.claimFanOut(article.id, 'dead-process', 300)).toBe(true);
+    await desk.close();
+    await storage.close();
+
+    const survivor = await rig({ storeUrl, owner: 'survivor' });
+    await expect.poll(() => survivor.sender.received.map((m) => m.chatId).sort(), { timeout: 5_000 }).toEqual(['80', '81', '82']);
+    expect(await survivor.storage.outbox.fanOutState(article.id)).toBe('done');
+    await survivor.delivery.stop();
   });
 });
 
@@ -243,33 +277,29 @@ describe('digests', () => {
   });
 });
 
-describe('several processes sharing one Redis', async () => {
-  const { REDIS_URL, useRedis } = await import('../../support/redis.js');
-  const redis = await useRedis();
-  it.skipIf(!redis)('send each delivery once between them', async () => {
-    const prefix = `akhbar-test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const open = () => openStore(REDIS_URL, silentLogger, prefix);
+describe('several processes on one SQLite file', () => {
+  it('send each delivery once between them, and deliver what a third posted', async () => {
+    const storeUrl = `sqlite://${join(dir, 'shared.sqlite')}`;
     // One process posts with no sender: the deliveries wait in the shared outbox.
-    const poster = await rig({ store: await open(), senderPlatform: 'nobody', owner: 'poster' });
+    const poster = await rig({ storeUrl, senderPlatform: 'nobody', owner: 'poster' });
     const chats = Array.from({ length: 60 }, (_, i) => String(9000 + i));
     await subscribeChats(poster.subscriptions, chats);
     await poster.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
     await poster.delivery.settled();
-    // Two sending processes start on the same store and race for the same deliveries.
+    // Two sending processes start on the same file and race for the same deliveries.
     const platform = fakeSender();
     const [one, two] = await Promise.all([
-      rig({ store: await open(), sender: platform, owner: 'one', concurrency: 8 }),
-      rig({ store: await open(), sender: platform, owner: 'two', concurrency: 8 }),
+      rig({ storeUrl, sender: platform, owner: 'one', concurrency: 8 }),
+      rig({ storeUrl, sender: platform, owner: 'two', concurrency: 8 }),
     ]);
     await expect.poll(async () => (await one.delivery.report()).sent, { timeout: 10_000 }).toBe(60);
-    // Whatever the loser of a lease still holds is re-checked later and dropped as already sent.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(platform.received.map((m) => m.chatId).sort()).toEqual([...chats].sort());
     expect(one.delivery.worker.stats.sent + two.delivery.worker.stats.sent).toBe(60);
     for (const r of [poster, one, two]) {
       await r.delivery.stop();
-      for (const name of ['articles', 'summaries', 'answers', 'subscriptions', 'deliveries'] as const) await r.store.namespace(name).clear();
-      await r.store.close();
+      await r.desk.close();
+      await r.storage.close();
     }
   });
 });
