@@ -199,7 +199,8 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
-      await running.catch(() => undefined);
+      // Read what is new first (this process's own last posts among it), so the next start replays little.
+      await catchUp().catch((error: unknown) => logger.warn('changes not read before saving the search index', errorFields(error)));
       await saving;
       await save();
     },
