@@ -25,6 +25,17 @@ export interface ArticleIndexOptions {
   readonly pollMs: number;
   /** A snapshot is saved after this many applied changes; 0 only at close. */
   readonly snapshotEvery: number;
+  /**
+   * And not sooner than this after the last one: a snapshot of 100k articles is about 125 MB and
+   * a quarter of a second of serialising, which a bulk import should not pay every few seconds.
+   */
+  readonly snapshotMinIntervalMs: number;
+  /**
+   * At close a snapshot is saved when at least this many changes are not in the stored one; fewer
+   * replay at the next start in milliseconds, and a CLI command that posted one article should not
+   * write the whole index.
+   */
+  readonly snapshotAtCloseAfter: number;
   /** Told when an article leaves the index, so caches of it can go too. */
   readonly onRemoved?: (id: string) => void;
   /** Told when the whole index was built again: any article may have gone. */
@@ -41,7 +52,7 @@ export interface ArticleIndex {
   added(article: Article): void;
   /** Reads and applies the changes made since the last read; rejects when the database cannot be read. */
   catchUp(): Promise<void>;
-  /** Stops polling and saves a snapshot, so the next start is quick. */
+  /** Stops polling and saves a snapshot when enough is not in the stored one, so the next start is quick. */
   close(): Promise<void>;
 }
 
@@ -79,6 +90,7 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
   let index: TermIndex = createTermIndex();
   let lastSeq = 0;
   let sinceSnapshot = 0;
+  let savedAt = -Infinity;
   let closed = false;
   let saving: Promise<void> | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -131,7 +143,8 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
       }
       if (batch.length < CHANGE_PAGE) break;
     }
-    if (options.snapshotEvery > 0 && sinceSnapshot >= options.snapshotEvery && !closed) {
+    const due = options.snapshotEvery > 0 && sinceSnapshot >= options.snapshotEvery && Date.now() - savedAt >= options.snapshotMinIntervalMs;
+    if (due && !closed) {
       // After the reply that triggered the read, not in its way.
       setImmediate(() => void save());
     }
@@ -150,6 +163,7 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
     // Taken at once: the bytes are the index exactly as of `seq` (plus this process's own posts, which replay as no-ops).
     const bytes = index.snapshot();
     sinceSnapshot = 0;
+    savedAt = Date.now();
     saving = indexSnapshots
       .save(indexFormat(), { seq, bytes })
       .then((stored) => logger.debug('search index snapshot saved', { seq, bytes: bytes.byteLength, stored }))
@@ -202,7 +216,7 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
       // Read what is new first (this process's own last posts among it), so the next start replays little.
       await catchUp().catch((error: unknown) => logger.warn('changes not read before saving the search index', errorFields(error)));
       await saving;
-      await save();
+      if (sinceSnapshot >= Math.max(1, options.snapshotAtCloseAfter)) await save();
     },
   };
 }

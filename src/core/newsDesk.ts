@@ -45,6 +45,10 @@ export interface NewsDeskDeps {
   readonly changePollMs?: number;
   /** A search index snapshot is saved after this many applied changes (and at close); 0 only at close. Default 500. */
   readonly snapshotEvery?: number;
+  /** …but not sooner than this after the previous one. Default 60 s. */
+  readonly snapshotMinIntervalMs?: number;
+  /** At close, a snapshot is saved when at least this many changes are not in the stored one. Default 50. */
+  readonly snapshotAtCloseAfter?: number;
   /**
    * Whether a new article is queued for its subscribers in the same write (the default). Off only
    * where nothing will ever deliver (benchmarks that store articles by the thousand).
@@ -92,7 +96,7 @@ export interface NewsDesk {
   readonly articleCount: number;
   /** Reads the changes other processes made now, instead of at the next poll. */
   catchUp(): Promise<void>;
-  /** Stops following changes and saves the search index for the next start. The storage stays open. */
+  /** Stops following changes and saves the search index for the next start (when it moved on enough). The storage stays open. */
   close(): Promise<void>;
 }
 
@@ -120,6 +124,8 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     logger: deps.logger,
     pollMs: deps.changePollMs ?? 1_000,
     snapshotEvery: deps.snapshotEvery ?? 500,
+    snapshotMinIntervalMs: deps.snapshotMinIntervalMs ?? 60_000,
+    snapshotAtCloseAfter: deps.snapshotAtCloseAfter ?? 50,
     onRemoved: (id) => splitCache.delete(id),
     onReload: () => splitCache.clear(),
   });

@@ -122,7 +122,7 @@ describe('two processes on one SQLite file', () => {
 describe('the stored search index', () => {
   it('is saved at close and restored at the next start, with the changes made in between applied', async () => {
     const url = freshUrl();
-    const first = await openTestDesk({ storage: await openStorage(url) });
+    const first = await openTestDesk({ storage: await openStorage(url), snapshotAtCloseAfter: 2 });
     const { article: solar } = await first.desk.postArticle({ text: sampleArticle('ar-solar-plant.txt') }, operator);
     const { article: flood } = await first.desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
     await first.desk.close();
@@ -130,9 +130,11 @@ describe('the stored search index', () => {
     expect(saved?.seq).toBe(await first.storage.changes.latestSeq());
     await first.storage.close();
 
-    // Another process (the CLI) changes things while no bot runs.
-    const cli = await openTestDesk({ storage: await openStorage(url), changePollMs: 0 });
+    // Another process (the CLI) changes things while no bot runs; too little to be worth a snapshot at its close.
+    const cli = await openTestDesk({ storage: await openStorage(url), changePollMs: 0, snapshotAtCloseAfter: 2 });
     const { article: rail } = await cli.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await cli.desk.close();
+    expect((await cli.storage.indexSnapshots.load(indexFormat()))?.seq).toBe(saved!.seq);
     await cli.storage.articles.delete(flood.id);
     await cli.storage.close();
 
@@ -175,14 +177,21 @@ describe('the stored search index', () => {
     await storage.close();
   });
 
-  it('is saved again after every so many changes read, not only at close', async () => {
+  it('is saved again after every so many changes read, not only at close, but not more often than asked', async () => {
     const url = freshUrl();
     const writer = await openStorage(url);
-    const reader = await openTestDesk({ storage: await openStorage(url), changePollMs: 0, snapshotEvery: 3 });
+    const reader = await openTestDesk({ storage: await openStorage(url), changePollMs: 0, snapshotEvery: 3, snapshotMinIntervalMs: 300 });
+    const stored = async () => (await writer.indexSnapshots.load(indexFormat()))?.seq;
+    // The one saved after building the index at start.
+    await expect.poll(stored).toBe(0);
     for (let n = 1; n <= 3; n++) await writer.articles.insert(article(`p${n}`));
     await reader.desk.catchUp();
-    const latest = await writer.changes.latestSeq();
-    await expect.poll(async () => (await writer.indexSnapshots.load(indexFormat()))?.seq).toBe(latest);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await stored()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await writer.articles.insert(article('p4'));
+    await reader.desk.catchUp();
+    await expect.poll(stored).toBe(await writer.changes.latestSeq());
     await reader.desk.close();
     await reader.storage.close();
     await writer.close();

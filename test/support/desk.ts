@@ -26,6 +26,8 @@ export interface TestDeskOptions {
   now?: () => Date;
   changePollMs?: number;
   snapshotEvery?: number;
+  snapshotMinIntervalMs?: number;
+  snapshotAtCloseAfter?: number;
 }
 
 /** Opens a desk over the given or a new database. */
@@ -40,6 +42,8 @@ export async function openTestDesk(options: TestDeskOptions = {}): Promise<{ des
     ...(options.now ? { now: options.now } : {}),
     ...(options.changePollMs !== undefined ? { changePollMs: options.changePollMs } : {}),
     ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
+    ...(options.snapshotMinIntervalMs !== undefined ? { snapshotMinIntervalMs: options.snapshotMinIntervalMs } : {}),
+    ...(options.snapshotAtCloseAfter !== undefined ? { snapshotAtCloseAfter: options.snapshotAtCloseAfter } : {}),
   });
   return { desk, storage };
 }

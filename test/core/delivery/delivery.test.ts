@@ -278,7 +278,33 @@ describe('digests', () => {
 });
 
 describe('several processes on one SQLite file', () => {
-  it('send each delivery once between them, and deliver what a third posted', async () => {
+  it('put articles posted through either of them in one digest', async () => {
+    let now = Date.parse('2026-11-29T05:00:00Z');
+    const clock = () => now;
+    const storeUrl = `sqlite://${join(dir, 'digest.sqlite')}`;
+    const one = await rig({ storeUrl, clock, owner: 'one' });
+    const two = await rig({ storeUrl, clock, senderPlatform: 'nobody', owner: 'two' });
+    await one.subscriptions.subscribe({ platform: 'telegram', chatId: '-300', kind: 'channel' }, { mode: 'digest', digestTime: '07:00', timeZone: 'UTC' }, new Date(now));
+    now += 60_000;
+    const first = await one.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    now += 60_000;
+    const second = await two.desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
+    now = Date.parse('2026-11-29T07:00:30Z');
+    expect(await one.delivery.runDigests(now)).toBe(1);
+    // The other process finds the slot covered (and its lease taken): no second digest.
+    expect(await two.delivery.runDigests(now)).toBe(0);
+    await one.delivery.worker.idle();
+    const digest = one.sender.received[0]!.message;
+    expect(one.sender.received).toHaveLength(1);
+    expect(digest.kind === 'digest' ? digest.summaries.map((s) => s.articleId) : []).toEqual([first.article.id, second.article.id]);
+    for (const r of [one, two]) {
+      await r.delivery.stop();
+      await r.desk.close();
+      await r.storage.close();
+    }
+  });
+
+  it('send each delivery once between them', async () => {
     const storeUrl = `sqlite://${join(dir, 'shared.sqlite')}`;
     // One process posts with no sender: the deliveries wait in the shared outbox.
     const poster = await rig({ storeUrl, senderPlatform: 'nobody', owner: 'poster' });
