@@ -110,6 +110,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   const lanes = new Map<string, Lane>();
   // Everything claimed and not settled: what renewal keeps alive.
   const held = new Map<string, OutboxDelivery>();
+  // Until when each held claim is known to last; past it another process may be sending it.
+  const claimedUntil = new Map<string, number>();
   const stats: WorkerStats = { sent: 0, rateLimited: 0, retried: 0, failed: 0, dead: 0, migrated: 0, skipped: 0 };
   const platforms = [...options.senders.keys()].filter((platform) => options.limits.has(platform));
   let queued = 0;
@@ -128,6 +130,11 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   // Retries this worker put back: it expects to claim them again once due.
   let retriesDueBy = 0;
   let idleWaiters: { after: number; resolve: () => void }[] = [];
+
+  function forget(id: string): void {
+    held.delete(id);
+    claimedUntil.delete(id);
+  }
 
   for (const platform of platforms) {
     lanes.set(platform, { pacer: createPacer(options.limits.get(platform)!.perSecond), limits: options.limits.get(platform)!, heap: [] });
@@ -201,6 +208,15 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         top.scheduled = false;
         const delivery = top.items.shift()!;
         queued--;
+        if ((claimedUntil.get(delivery.id) ?? 0) <= now) {
+          // Its claim ran out unrenewed (the database was unreachable): it may be another process's
+          // now, so it is not sent from here; it is claimed again if it is still free.
+          forget(delivery.id);
+          stats.skipped++;
+          schedule(top);
+          wakeClaimer(now);
+          continue;
+        }
         l.pacer.take(now);
         top.busy = true;
         inFlight++;
@@ -249,6 +265,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
           // Already here: our own claim had run out and was taken again; it is queued once.
           if (held.has(delivery.id)) continue;
           held.set(delivery.id, delivery);
+          claimedUntil.set(delivery.id, delivery.claimedUntil);
           enqueue(delivery);
           found++;
         }
@@ -282,7 +299,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   async function renewClaims(): Promise<void> {
     if (held.size === 0) return;
     const ids = [...held.keys()];
+    const until = clock() + leaseMs;
     const renewed = await outbox.renew(ids, owner, leaseMs);
+    for (const id of ids) if (held.has(id)) claimedUntil.set(id, until);
     if (renewed === ids.length) return;
     // Some ran out (a long stall, a lost connection) and may be another process's now: look which.
     for (const id of ids) {
@@ -297,7 +316,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
 
   /** Takes a delivery out of this process: out of the held set, and out of its chat's queue if waiting. */
   function drop(delivery: OutboxDelivery): void {
-    held.delete(delivery.id);
+    forget(delivery.id);
     const chat = chats.get(chatKey(delivery.target));
     const at = chat ? chat.items.findIndex((d) => d.id === delivery.id) : -1;
     if (chat && at !== -1) {
@@ -308,7 +327,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
 
   /** Writes an outcome, trying again while the store is failing; false when the claim was lost or never recorded. */
   async function record(delivery: OutboxDelivery, outcome: DeliveryOutcome): Promise<boolean> {
-    held.delete(delivery.id);
+    forget(delivery.id);
     for (let attempt = 1; ; attempt++) {
       try {
         const settled = await outbox.settle(delivery.id, owner, outcome);
@@ -347,7 +366,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     } catch (error) {
       // Bookkeeping failed (the store, a chat event): the claim runs out and the delivery is tried again.
       logger.error('delivery bookkeeping failed', { delivery: delivery.id, ...errorFields(error) });
-      held.delete(delivery.id);
+      forget(delivery.id);
     }
   }
 
@@ -406,10 +425,10 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         // Everything still pending for this chat is dead too, wherever it is claimed.
         const killed = await outbox.killSubscription(delivery.subscriptionId, outcome.reason);
         stats.dead += killed;
-        held.delete(delivery.id);
+        forget(delivery.id);
         for (const d of chat.items.splice(0)) {
           queued--;
-          held.delete(d.id);
+          forget(d.id);
         }
         return;
       }

@@ -10,6 +10,7 @@ import type { Storage } from '../../../src/core/ports.js';
 import { createSubscriptions, type ChatKind, type Subscriptions } from '../../../src/core/subscriptions.js';
 import type { Actor } from '../../../src/core/types.js';
 import { openStorage } from '../../../src/storage/index.js';
+import { openMemoryStorage } from '../../../src/storage/memory/index.js';
 import { openTestDesk } from '../../support/desk.js';
 import { fakeSender, type FakeSender } from '../../support/fakeSender.js';
 import { sampleArticle } from '../../support/fixtures.js';
@@ -222,6 +223,49 @@ describe('delivery of new articles', () => {
     expect(delivered.length - chats.length).toBe(inFlightAtCrash);
     expect((await second.delivery.report()).sent).toBe(30);
     await second.delivery.stop();
+  });
+
+  it('does not send what it could no longer keep claimed while the database was away', async () => {
+    const name = `cut-off-${Date.now()}`;
+    const storage = openMemoryStorage(name);
+    const { desk } = await openTestDesk({ storage });
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['90', '91', '92', '93', '94']);
+    const sender = fakeSender();
+    let release: () => void = () => {};
+    const original = sender.send.bind(sender);
+    let started = 0;
+    // The first send hangs until the test lets it finish: the claims on the rest wait meanwhile.
+    sender.send = async (target, message) => {
+      if (++started === 1) await new Promise<void>((resolve) => (release = resolve));
+      return original(target, message);
+    };
+    const delivery = await startDelivery({
+      storage,
+      desk,
+      subscriptions,
+      senders: new Map([['telegram', sender]]),
+      limits: new Map([['telegram', { perSecond: 1_000, chatIntervalMs: { private: 0, group: 0, channel: 0 } }]]),
+      logger: silentLogger,
+      owner: 'cut-off',
+      digestCheckMs: 0,
+      worker: { concurrency: 1, leaseMs: 150, pollMs: 50 },
+    });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await expect.poll(() => started).toBe(1);
+    // The database goes away long enough for every claim to run out, and another process takes them.
+    storage.simulateOutage(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    storage.simulateOutage(false);
+    const other = openMemoryStorage(name);
+    const taken = await other.outbox.claim({ owner: 'other', leaseMs: 60_000, limit: 10, platforms: ['telegram'] });
+    expect(taken).toHaveLength(5);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only the send already under way went out from here; the other process has the rest.
+    expect(sender.received).toHaveLength(1);
+    expect(delivery.worker.stats.skipped).toBeGreaterThanOrEqual(4);
+    await delivery.stop();
   });
 
   it('takes over a fan-out a crashed process had claimed but not finished', async () => {
