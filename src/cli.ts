@@ -151,8 +151,10 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
   } catch (error) {
     if (isAkhbarError(error)) {
       const text = errorText(error, language);
-      if (values.json) json({ error: error.code, message: text });
-      else process.stderr.write(`akhbar: ${text}\n`);
+      // An operator at a terminal can act on the reason (a wrong STORE_URL, a locked file); a chat user could not.
+      const cause = isAkhbarError(error, 'STORE_UNAVAILABLE') ? error.details.cause : undefined;
+      if (values.json) json({ error: error.code, message: text, ...(cause ? { cause } : {}) });
+      else process.stderr.write(`akhbar: ${text}${cause ? `\n  (${cause})` : ''}\n`);
       return 1;
     }
     createLogger('error').error('command failed', errorFields(error));

@@ -105,6 +105,18 @@ describe('akhbar CLI', () => {
     expect(stderr).toMatch(/STORE_URL/);
   });
 
+  it('says why the database cannot be opened, and where Redis goes now', async () => {
+    const env = (STORE_URL: string) => ({ cwd: dir, env: { PATH: process.env.PATH, STORE_URL } });
+    const failed = (e: { code: number; stderr: string }) => e;
+    // Port 1: nothing listens there, whether or not this build has the PostgreSQL backend yet.
+    const postgres = await run(process.execPath, [bin, 'list'], env('postgres://akhbar@127.0.0.1:1/akhbar')).then(() => ({ code: 0, stderr: '' }), failed);
+    expect(postgres.code).toBe(1);
+    expect(postgres.stderr).toMatch(/not reachable[\s\S]*\(.+\)/);
+    const redis = await run(process.execPath, [bin, 'list'], env('redis://127.0.0.1:6379')).then(() => ({ code: 0, stderr: '' }), failed);
+    expect(redis.code).toBe(2);
+    expect(redis.stderr).toMatch(/STORE_URL.*CACHE_URL.*akhbar migrate/);
+  });
+
   it('evaluates question answering over a JSONL data set', async () => {
     const context = readFileSync(join(examples, 'en-flood-barrier.txt'), 'utf8');
     const data = join(dir, 'qa.jsonl');

@@ -61,7 +61,9 @@ export interface DeliveryService {
 // Short, so survivors take over a crashed process's fan-out quickly; a slow fan-out that outlives
 // it is finished by two processes at worst, and queuing is idempotent, so each chat still gets one.
 const FAN_OUT_LEASE_MS = 20_000;
-const DIGEST_LEASE_MS = 24 * 60 * 60_000;
+// Long enough to build one digest; a process that dies holding it leaves the slot to the others
+// after this, and the digest's deterministic id keeps it from being queued twice.
+const DIGEST_LEASE_MS = 10 * 60_000;
 const FAN_OUT_SWEEP_BATCH = 20;
 
 /** Starts delivery: takes up fan-outs left unfinished, then follows new articles and digests. */
