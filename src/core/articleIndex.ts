@@ -94,6 +94,7 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
   let closed = false;
   let saving: Promise<void> | undefined;
   let running: Promise<void> = Promise.resolve();
+  let reads = 0;
 
   async function rebuild(): Promise<void> {
     const started = Date.now();
@@ -152,7 +153,11 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
 
   function catchUp(): Promise<void> {
     // One read at a time, in order; a caller waits for the read that starts after its call.
-    const next = running.catch(() => undefined).then(readChanges);
+    reads++;
+    const next = running
+      .catch(() => undefined)
+      .then(readChanges)
+      .finally(() => reads--);
     running = next;
     return next;
   }
@@ -191,6 +196,8 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
   const timer =
     options.pollMs > 0
       ? setInterval(() => {
+          // A slow read (a reload) is not queued up behind by every tick that passes meanwhile.
+          if (reads > 0) return;
           catchUp().catch((error: unknown) => logger.warn('changes not read; trying again', errorFields(error)));
         }, options.pollMs)
       : undefined;

@@ -248,8 +248,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       claimTimer = undefined;
       claimTimerAt = Infinity;
       void claimPass();
+      // Not unref'd: work this process knows is coming (a retry falling due) keeps it alive, as a queued send does.
     }, Math.max(0, at - clock()));
-    claimTimer.unref?.();
   }
 
   async function claimPass(): Promise<void> {
