@@ -24,10 +24,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createOutbox } from '../src/core/delivery/outbox.js';
 import { TELEGRAM_LIMITS } from '../src/core/delivery/pacing.js';
-import { silentLogger } from '../src/core/logger.js';
-import { openStore } from '../src/core/store.js';
+import { openStorage } from '../src/storage/index.js';
 import { createSubscriptions, type ChatKind } from '../src/core/subscriptions.js';
 
 /** Platform time runs this many times faster than Telegram's: limits ×SCALE, waits ÷SCALE. */
@@ -402,11 +400,11 @@ interface Figures {
 }
 
 async function inactiveSubscriptions(storePath: string): Promise<string[]> {
-  const store = await openStore(`sqlite://${storePath}`, silentLogger);
+  const storage = await openStorage(`sqlite://${storePath}`);
   try {
-    return (await createSubscriptions(store, 'UTC').list()).filter((s) => !s.active).map((s) => s.chatId);
+    return (await createSubscriptions(storage.subscriptions, 'UTC').list({ active: false })).map((s) => s.chatId);
   } finally {
-    await store.close();
+    await storage.close();
   }
 }
 
@@ -545,17 +543,16 @@ export async function runDeliveryBenchmark(): Promise<void> {
     // Before the restart: what the platform got from the dead process that its outbox still calls pending.
     const fromKilled = new Map<string, string>();
     for (const r of fake.received) if (r.run === 'fresh') fromKilled.set(r.chatId, r.messageId);
-    const store = await openStore(`sqlite://${storePath}`, silentLogger);
+    const storage = await openStorage(`sqlite://${storePath}`);
     let inFlightAtKill = 0;
     let pendingAtKill = 0;
     try {
-      const outbox = createOutbox(store);
       for (const [chatId, articleId] of fromKilled) {
-        if ((await outbox.get(`a:${articleId}:telegram:${chatId}`))?.status === 'pending') inFlightAtKill++;
+        if ((await storage.outbox.get(`a:${articleId}:telegram:${chatId}`))?.status === 'pending') inFlightAtKill++;
       }
-      pendingAtKill = (await outbox.report()).pending;
+      pendingAtKill = (await storage.outbox.counts()).pending;
     } finally {
-      await store.close();
+      await storage.close();
     }
     alive();
 

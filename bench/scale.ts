@@ -23,7 +23,7 @@ import { loadConfig } from '../src/config.js';
 import { isAkhbarError } from '../src/core/errors.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openNewsDesk } from '../src/core/newsDesk.js';
-import { openStore } from '../src/core/store.js';
+import { openStorage } from '../src/storage/index.js';
 import { percentile, readJsonl } from '../src/eval/jsonl.js';
 import { createExtractiveEngine } from '../src/engines/extractive/index.js';
 
@@ -82,9 +82,11 @@ export async function runScaleBenchmark(): Promise<void> {
   const storeUrl = `sqlite://${join(dir, 'akhbar.sqlite')}`;
   try {
     const baseHeap = heapAfterGc();
-    const store = await openStore(storeUrl, silentLogger);
+    const storage = await openStorage(storeUrl);
     const desk = await openNewsDesk({
-      store,
+      storage,
+      // No subscribers here: a fan-out request per article would only be work for the start-up child.
+      queueFanOut: false,
       engine: createExtractiveEngine(),
       logger: silentLogger,
       settings: { ...loadConfig({}), maxArticleChars: 1_000_000, answerCacheTtlSeconds: 0 },
@@ -139,7 +141,8 @@ export async function runScaleBenchmark(): Promise<void> {
         console.log(`  ${'bot start-up (child process)'.padEnd(34)}${s(start.ms).padEnd(14)}${'—'.padEnd(14)}RSS ${mb(start.rss)}; target ≤ 10 s, ≤ 1 GB: ${verdict}`);
       }
     }
-    await store.close();
+    await desk.close();
+    await storage.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openNewsDesk, type NewsDesk } from '../src/core/newsDesk.js';
-import { openStore } from '../src/core/store.js';
+import { openStorage } from '../src/storage/index.js';
 import { foldForMatching } from '../src/core/text/index.js';
 import type { Actor } from '../src/core/types.js';
 import { readJsonl } from '../src/eval/jsonl.js';
@@ -68,11 +68,15 @@ export function wordCount(text: string): number {
   return t === '' ? 0 : t.split(/\s+/u).length;
 }
 
-/** A fresh news desk over an in-memory store with the extractive engine and default settings. */
+/** A fresh news desk over a private in-memory database with the extractive engine and default settings. */
 export async function openDesk(): Promise<NewsDesk> {
-  const store = await openStore('memory://', silentLogger);
+  const storage = await openStorage('memory://');
   return openNewsDesk({
-    store,
+    storage,
+    // Nothing else writes this database and nothing delivers from it.
+    changePollMs: 0,
+    snapshotEvery: 0,
+    queueFanOut: false,
     engine: createExtractiveEngine(),
     logger: silentLogger,
     // Benchmark documents are long and every question must be answered afresh, not from the cache.

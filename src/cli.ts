@@ -129,7 +129,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         if (values.json) json({ id, title, language: articleLanguage, duplicate: result.duplicate });
         else out(renderPosted(result, uiLanguage(articleLanguage, language)));
       } else if (command === 'list') {
-        const page = desk.listArticles({ offset: toInt(values.offset, 0), limit: toInt(values.limit, 20) });
+        const page = await desk.listArticles({ offset: toInt(values.offset, 0), limit: toInt(values.limit, 20) });
         if (values.json) json(page);
         else out(renderArticleList(page, language));
       } else if (command === 'summary') {
@@ -151,8 +151,10 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
   } catch (error) {
     if (isAkhbarError(error)) {
       const text = errorText(error, language);
-      if (values.json) json({ error: error.code, message: text });
-      else process.stderr.write(`akhbar: ${text}\n`);
+      // An operator at a terminal can act on the reason (a wrong STORE_URL, a locked file); a chat user could not.
+      const cause = isAkhbarError(error, 'STORE_UNAVAILABLE') ? error.details.cause : undefined;
+      if (values.json) json({ error: error.code, message: text, ...(cause ? { cause } : {}) });
+      else process.stderr.write(`akhbar: ${text}${cause ? `\n  (${cause})` : ''}\n`);
       return 1;
     }
     createLogger('error').error('command failed', errorFields(error));

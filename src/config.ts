@@ -8,8 +8,12 @@ import { parseAllowList } from './sources/web/addressGuard.js';
 
 /** The validated settings of one akhbar process. */
 export interface Config {
-  /** keyv connection string: sqlite://relative.sqlite, sqlite:///absolute.sqlite, redis://host:port, memory:// */
+  /** The database (see storage/index.ts openStorage): sqlite://relative.sqlite, sqlite:///absolute.sqlite, postgres://…, memory:// */
   readonly storeUrl: string;
+  /** Where cached answers are kept: memory:// (this process) or redis://… (shared by instances). */
+  readonly cacheUrl: string;
+  /** How often a process reads the changes other processes made (articles posted or deleted elsewhere). */
+  readonly changePollMs: number;
   /** Platform-qualified ids allowed to post, e.g. `telegram:123`. */
   readonly adminIds: ReadonlySet<string>;
   /** Language of system messages when a user's own language is unknown. */
@@ -102,7 +106,8 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const STORE_URL_FORMS = /^(sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+|memory:\/\/)$/;
+const STORE_URL_FORMS = /^(sqlite:\/\/.+|postgres(ql)?:\/\/.+|memory:\/\/.*)$/;
+const CACHE_URL_FORMS = /^(rediss?:\/\/.+|memory:\/\/)$/;
 const ADMIN_ID_FORM = /^(telegram|discord):-?\d+$/;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
@@ -120,6 +125,8 @@ export function loadConfig(env: Env = readEnvironment()): Config {
   }
   return {
     storeUrl: storeUrl(env),
+    cacheUrl: cacheUrl(env),
+    changePollMs: integer(env, 'CHANGE_POLL_MS', 1_000, 50, 60_000),
     adminIds: adminIds(env),
     defaultLanguage: oneOf(env, 'DEFAULT_LANGUAGE', ['ar', 'en'] as const, 'en'),
     summaryMinSentences,
@@ -164,12 +171,26 @@ function value(env: Env, name: string): string | undefined {
 
 function storeUrl(env: Env): string {
   const raw = value(env, 'STORE_URL') ?? 'sqlite://data/akhbar.sqlite';
+  // Older versions kept everything in Redis; starting on it now would look like an empty store.
+  if (/^rediss?:\/\//i.test(raw)) {
+    throw new ConfigError(
+      'STORE_URL',
+      'Redis no longer holds the store. Set STORE_URL to sqlite://path.sqlite (one machine) or postgres://… (several), ' +
+        'put the Redis URL in CACHE_URL to share cached answers, and run `akhbar migrate` to move what an older version stored in Redis',
+    );
+  }
   if (!STORE_URL_FORMS.test(raw)) {
     throw new ConfigError(
       'STORE_URL',
-      `"${raw}" is not one of sqlite://path.sqlite, sqlite:///absolute/path.sqlite, redis://host:port, memory://`,
+      `"${raw}" is not one of sqlite://path.sqlite, sqlite:///absolute/path.sqlite, postgres://user@host/database, memory://`,
     );
   }
+  return raw;
+}
+
+function cacheUrl(env: Env): string {
+  const raw = value(env, 'CACHE_URL') ?? 'memory://';
+  if (!CACHE_URL_FORMS.test(raw)) throw new ConfigError('CACHE_URL', `"${raw}" is not one of memory://, redis://host:port, rediss://host:port`);
   return raw;
 }
 

@@ -1,13 +1,15 @@
 /**
- * Wiring from config: the store, the engine, the news desk, subscriptions and delivery, and the
- * adapters that are switched on.
+ * Wiring from config: the database, the answer cache, the engine, the news desk, subscriptions and
+ * delivery, and the adapters that are switched on.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from './config.js';
 import { createLogger, errorFields, type Logger } from './core/logger.js';
 import { openNewsDesk, type NewsDesk } from './core/newsDesk.js';
-import { openStore, type Store } from './core/store.js';
+import type { Storage } from './core/ports.js';
+import { openStorage } from './storage/index.js';
+import { openAnswerCacheStore } from './storage/cache.js';
 import type { Engine } from './core/engine.js';
 import { startDelivery, type DeliveryService, type Sender } from './core/delivery/index.js';
 import type { RateLimits } from './core/delivery/pacing.js';
@@ -22,7 +24,7 @@ import { fetcherFromSettings, openSources, type Sources } from './sources/index.
 export interface Services {
   readonly config: Config;
   readonly logger: Logger;
-  readonly store: Store;
+  readonly storage: Storage;
   readonly engine: Engine;
   readonly desk: NewsDesk;
   readonly subscriptions: Subscriptions;
@@ -61,22 +63,30 @@ export function rateLimitsFromConfig(config: Config): Map<string, RateLimits> {
 }
 
 /**
- * Opens the store, the news desk and delivery described by `config`. Deliveries for platforms with
- * no sender here wait in the outbox for a process that has one.
+ * Opens the database, the news desk and delivery described by `config`. Deliveries for platforms
+ * with no sender here wait in the outbox for a process that has one.
  */
 export async function openServices(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
   senders: ReadonlyMap<string, Sender> = new Map(),
 ): Promise<Services> {
-  const store = await openStore(config.storeUrl, logger);
+  const storage = await openStorage(config.storeUrl);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const closers: (() => Promise<void>)[] = [() => storage.close()];
+  // Everything opened so far, last first: a failed start leaves nothing open behind it.
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch((error: unknown) => logger.warn('close failed', errorFields(error)));
+  };
   try {
+    const cache = await openAnswerCacheStore(config.cacheUrl, logger);
+    closers.push(() => cache.close());
     const engine = createEngine(config, logger);
-    const desk = await openNewsDesk({ store, engine, logger, settings: config });
-    const subscriptions = createSubscriptions(store, config.deliveryTimeZone);
+    const desk = await openNewsDesk({ storage, answerCache: cache.keyv, engine, logger, settings: config, changePollMs: config.changePollMs });
+    closers.push(() => desk.close());
+    const subscriptions = createSubscriptions(storage.subscriptions, config.deliveryTimeZone);
     const delivery = await startDelivery({
-      store,
+      storage,
       desk,
       subscriptions,
       senders,
@@ -85,25 +95,23 @@ export async function openServices(
       owner,
       worker: { concurrency: config.deliveryConcurrency, maxAttempts: config.deliveryMaxAttempts },
     });
-    const sources = openSources({ desk, store, logger, fetch: fetcherFromSettings(config), settings: config, owner });
+    closers.push(() => delivery.stop());
+    const sources = openSources({ desk, storage, logger, fetch: fetcherFromSettings(config), settings: config, owner });
+    // Feeds stop first: a poll in flight may still post articles for delivery to queue.
+    closers.push(() => sources.stop());
     return {
       config,
       logger,
-      store,
+      storage,
       engine,
       desk,
       subscriptions,
       delivery,
       sources,
-      async close() {
-        // Feeds first: a poll in flight may still post articles for delivery to queue.
-        await sources.stop();
-        await delivery.stop();
-        await store.close();
-      },
+      close: closeAll,
     };
   } catch (error) {
-    await store.close();
+    await closeAll();
     throw error;
   }
 }
@@ -151,7 +159,7 @@ export async function runBot(config: Config): Promise<void> {
     await services.close();
     throw error;
   }
-  // Stop taking updates, let sends in flight finish, close the store; a second signal forces exit.
+  // Stop taking updates, let sends in flight finish, save the search index, close the database; a second signal forces exit.
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info('shutting down', { signal });

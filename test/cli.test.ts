@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFixtureServer } from './support/fixtureServer.js';
+import { REDIS_URL, useRedis } from './support/redis.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/akhbar.mjs', import.meta.url));
@@ -27,6 +28,8 @@ async function akhbar(args: string[], storeName = 'cli.sqlite', env: Record<stri
 }
 
 describe('akhbar CLI', () => {
+  const redis = useRedis();
+
   it('posts, lists, summarises and answers with --json, across separate processes', async () => {
     const posted = await akhbar(['post', '--file', join(examples, 'ar-solar-plant.txt'), '--json']);
     expect(posted.code).toBe(0);
@@ -46,8 +49,15 @@ describe('akhbar CLI', () => {
     expect(first).toMatchObject({ found: true, cached: false, engine: 'embedded' });
     expect(first.text).toContain('90 ألف منزل');
     expect(first.citations[0]).toMatchObject({ articleId: article.id });
+    // Each process has its own in-memory answer cache; CACHE_URL=redis://… shares one between them.
     const second = JSON.parse((await akhbar(ask)).stdout);
-    expect(second).toMatchObject({ found: true, cached: true, text: first.text });
+    expect(second).toMatchObject({ found: true, cached: false, text: first.text });
+    if (await redis) {
+      // A short lifetime: the entries this leaves in the machine's Redis go by themselves.
+      const shared = { CACHE_URL: REDIS_URL, ANSWER_CACHE_TTL_SECONDS: '60' };
+      expect(JSON.parse((await akhbar(ask, 'cli.sqlite', shared)).stdout)).toMatchObject({ cached: false, text: first.text });
+      expect(JSON.parse((await akhbar(ask, 'cli.sqlite', shared)).stdout)).toMatchObject({ cached: true, text: first.text });
+    }
 
     const declined = JSON.parse((await akhbar(['ask', 'من فاز بكأس العالم لكرة القدم؟', '--json'])).stdout);
     expect(declined).toMatchObject({ found: false, citations: [] });
@@ -93,6 +103,18 @@ describe('akhbar CLI', () => {
     );
     expect(code).toBe(2);
     expect(stderr).toMatch(/STORE_URL/);
+  });
+
+  it('says why the database cannot be opened, and where Redis goes now', async () => {
+    const env = (STORE_URL: string) => ({ cwd: dir, env: { PATH: process.env.PATH, STORE_URL } });
+    const failed = (e: { code: number; stderr: string }) => e;
+    // Port 1: nothing listens there, whether or not this build has the PostgreSQL backend yet.
+    const postgres = await run(process.execPath, [bin, 'list'], env('postgres://akhbar@127.0.0.1:1/akhbar')).then(() => ({ code: 0, stderr: '' }), failed);
+    expect(postgres.code).toBe(1);
+    expect(postgres.stderr).toMatch(/not reachable[\s\S]*\(.+\)/);
+    const redis = await run(process.execPath, [bin, 'list'], env('redis://127.0.0.1:6379')).then(() => ({ code: 0, stderr: '' }), failed);
+    expect(redis.code).toBe(2);
+    expect(redis.stderr).toMatch(/STORE_URL.*CACHE_URL.*akhbar migrate/);
   });
 
   it('evaluates question answering over a JSONL data set', async () => {

@@ -17,7 +17,9 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['STORE_URL', 'postgres://db/akhbar'],
+    ['STORE_URL', 'mysql://db/akhbar'],
+    ['CACHE_URL', 'sqlite://cache.sqlite'],
+    ['CHANGE_POLL_MS', '0'],
     ['ADMIN_IDS', '123'],
     ['SUMMARY_MAX_SENTENCES', 'five'],
     ['MAX_ARTICLE_CHARS', '10'],
@@ -26,6 +28,31 @@ describe('loadConfig', () => {
   ])('fails at start naming %s when it is %j', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  it('takes a database in STORE_URL and keeps cached answers apart, in CACHE_URL', () => {
+    expect(loadConfig({})).toMatchObject({ cacheUrl: 'memory://', changePollMs: 1_000 });
+    for (const url of ['sqlite:///var/lib/akhbar.sqlite', 'postgres://akhbar@db/akhbar', 'postgresql://db/akhbar', 'memory://', 'memory://shared']) {
+      expect(loadConfig({ STORE_URL: url }).storeUrl).toBe(url);
+    }
+    expect(loadConfig({ CACHE_URL: 'redis://127.0.0.1:6379', CHANGE_POLL_MS: '250' })).toMatchObject({ cacheUrl: 'redis://127.0.0.1:6379', changePollMs: 250 });
+  });
+
+  it('refuses Redis as the store, saying where Redis goes now and how to bring old data over', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'rediss://cache.example:6380']) {
+      const error = (() => {
+        try {
+          loadConfig({ STORE_URL: url });
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toMatch(/^STORE_URL: /);
+      expect((error as ConfigError).message).toContain('CACHE_URL');
+      expect((error as ConfigError).message).toContain('akhbar migrate');
+    }
   });
 
   it('gives the fetch and feed defaults, and reads an allow-list', () => {

@@ -1,8 +1,9 @@
 /**
  * The answer cache. Its key holds the question, the engine and its version, and the evidence the
- * answer was built from (which sentences of which articles). A new article that becomes evidence for
- * a question changes the key, so a stale answer is never served; an unrelated article changes
- * nothing, so the cache survives it.
+ * answer was built from (which sentences of which postings of which articles). A new article that
+ * becomes evidence for a question changes the key, so a stale answer is never served; an unrelated
+ * article changes nothing, so the cache survives it. A deleted article is out of the search index,
+ * so it is never evidence again and no key that names it is ever asked for again.
  */
 import { createHash } from 'node:crypto';
 import type Keyv from 'keyv';
@@ -19,6 +20,11 @@ export interface AnswerKeyParts {
   readonly engineName: string;
   readonly engineVersion: string;
   readonly passages: readonly Passage[];
+  /**
+   * When each evidence article was posted. An article deleted and posted again (the same text has
+   * the same id) is a new posting, so answers cached from the deleted one never come back.
+   */
+  readonly postedAt?: Readonly<Record<string, string>>;
 }
 
 /** The cache key of an answer: equal exactly when question wording, engine and evidence are equal. */
@@ -28,7 +34,7 @@ export function answerCacheKey(parts: AnswerKeyParts): string {
   const question = foldForMatching(parts.question)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-  const evidence = parts.passages.map((p) => `${p.articleId}:${p.sentences.map((s) => s.index).join(',')}`);
+  const evidence = parts.passages.map((p) => `${p.articleId}@${parts.postedAt?.[p.articleId] ?? ''}:${p.sentences.map((s) => s.index).join(',')}`);
   const material = JSON.stringify([question, parts.engineName, parts.engineVersion, evidence]);
   return createHash('sha256').update(material).digest('hex');
 }

@@ -1,16 +1,18 @@
 /**
  * The news desk: the one entry point adapters call. Posting, listing, summarising and answering,
- * over the store, the search index and an engine. Knows nothing of chat platforms.
+ * over the database (through the storage ports), the search index and an engine. Knows nothing of
+ * chat platforms. Lists and look-ups read the database, so they show what any process stored; the
+ * search index follows the database's changes (see articleIndex.ts).
  */
-import type Keyv from 'keyv';
+import Keyv from 'keyv';
 import { actorId, prepareArticle } from './articles.js';
 import { answerCacheKey, createAnswerCache, type CachedAnswer } from './answerCache.js';
+import { openArticleIndex } from './articleIndex.js';
 import type { Engine, EngineUsage } from './engine.js';
 import { AkhbarError } from './errors.js';
 import { errorFields, type Logger } from './logger.js';
-import { articleTerms, isAnswerable, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval/index.js';
-import type { Store } from './store.js';
-import { createTermIndex } from './termIndex.js';
+import type { Storage } from './ports.js';
+import { isAnswerable, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval/index.js';
 import { detectLanguage } from './text/index.js';
 import type { Actor, Answer, Article, ArticleInput, ArticleListing, Language, Summary } from './types.js';
 import { normalizeUrl } from './urls.js';
@@ -32,11 +34,26 @@ export interface NewsDeskSettings {
 
 /** What the news desk is built from. */
 export interface NewsDeskDeps {
-  readonly store: Store;
+  readonly storage: Pick<Storage, 'articles' | 'summaries' | 'changes' | 'indexSnapshots'>;
+  /** Where answers are cached (memory or Redis, see storage/cache.ts); a private in-memory one by default. */
+  readonly answerCache?: Keyv<CachedAnswer>;
   readonly engine: Engine;
   readonly logger: Logger;
   readonly settings: NewsDeskSettings;
   readonly now?: () => Date;
+  /** How often other processes' changes are read (CHANGE_POLL_MS); 0 only on `catchUp`. Default 1000. */
+  readonly changePollMs?: number;
+  /** A search index snapshot is saved after this many applied changes (and at close); 0 only at close. Default 500. */
+  readonly snapshotEvery?: number;
+  /** …but not sooner than this after the previous one. Default 60 s. */
+  readonly snapshotMinIntervalMs?: number;
+  /** At close, a snapshot is saved when at least this many changes are not in the stored one. Default 50. */
+  readonly snapshotAtCloseAfter?: number;
+  /**
+   * Whether a new article is queued for its subscribers in the same write (the default). Off only
+   * where nothing will ever deliver (benchmarks that store articles by the thousand).
+   */
+  readonly queueFanOut?: boolean;
 }
 
 /** The outcome of posting: the stored article, and whether it was already there. */
@@ -60,24 +77,27 @@ export interface NewsDesk {
   /** Stores an article (admins only); posting the same text or the same URL again returns the stored one. */
   postArticle(input: ArticleInput, actor: Actor): Promise<PostResult>;
   /** The stored article at this URL (compared in normalised form), if any. */
-  findByUrl(url: string): ArticleListing | undefined;
+  findByUrl(url: string): Promise<ArticleListing | undefined>;
   /** Finds an article by its id or a unique prefix of at least 4 characters. */
   getArticle(ref: string): Promise<Article>;
   /** The most recently posted article. */
   latestArticle(): Promise<Article>;
   /** Articles newest first. */
-  listArticles(page?: { offset?: number; limit?: number }): ArticlePage;
+  listArticles(page?: { offset?: number; limit?: number }): Promise<ArticlePage>;
   /** The summary of an article (the latest when `ref` is omitted), made once and then kept. */
   summarize(ref?: string, options?: { language?: Language }): Promise<Summary>;
   /** Answers a question from the stored articles, citing them, or says it is not in them. */
   ask(question: string, actor?: Actor, options?: { onPartial?: (textSoFar: string) => void }): Promise<Answer>;
   /** Whether this actor may post articles. */
   isAdmin(actor: Actor): boolean;
-  /** Articles posted after `after` and at or before `until` (ISO times), newest first. */
-  postedBetween(after: string, until: string): ArticleListing[];
-  /** Calls `listener` after each new (not duplicate) article is stored; returns an unsubscribe function. */
+  /** Calls `listener` after each new (not duplicate) article this desk stores; returns an unsubscribe function. */
   onArticlePosted(listener: (article: Article) => void): () => void;
+  /** Articles the desk answers from: every stored one, as of the last change it read. */
   readonly articleCount: number;
+  /** Reads the changes other processes made now, instead of at the next poll. */
+  catchUp(): Promise<void>;
+  /** Stops following changes and saves the search index for the next start (when it moved on enough). The storage stays open. */
+  close(): Promise<void>;
 }
 
 const MIN_ID_PREFIX = 4;
@@ -89,43 +109,30 @@ const NOT_FOUND: Record<Language, string> = {
   other: 'That is not in the stored articles.',
 };
 
-/** Opens the news desk: loads the stored articles into the search index. */
+/** Opens the news desk: brings the search index up to date with the database, then follows it. */
 export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
-  const { store, engine, settings } = deps;
+  const { storage, engine, settings } = deps;
+  const { articles, summaries } = storage;
   const logger = deps.logger.child({ component: 'news-desk' });
   const now = deps.now ?? (() => new Date());
-  const articles = store.namespace<Article>('articles');
-  const summaries = store.namespace<Summary>('summaries');
-  const answers = createAnswerCache(store.namespace('answers') as Keyv<CachedAnswer>, settings.answerCacheTtlSeconds);
-  const index = createTermIndex();
-  // Newest first; the full text stays in the store and is loaded on demand.
-  const catalog: ArticleListing[] = [];
+  const answers = createAnswerCache(deps.answerCache ?? new Keyv<CachedAnswer>(), settings.answerCacheTtlSeconds);
+  const queueFanOut = deps.queueFanOut ?? true;
   const splitCache = new Map<string, SplitArticle>();
-  const posting = new Map<string, Promise<PostResult>>();
-  // Normalised URL → article id: the same page posted twice (by link, by feed, pasted with its URL) is one article.
-  const byUrl = new Map<string, string>();
   const postListeners = new Set<(article: Article) => void>();
-
-  const started = Date.now();
-  for await (const [, article] of store.entries<Article>('articles')) {
-    catalog.push(listing(article));
-    index.add(article.id, articleTerms(article));
-    if (article.url !== undefined) byUrl.set(article.url, article.id);
-  }
-  catalog.sort(newestFirst);
-  logger.info('articles loaded', { articles: catalog.length, ms: Date.now() - started, store: store.kind });
+  const index = await openArticleIndex({
+    storage,
+    logger: deps.logger,
+    pollMs: deps.changePollMs ?? 1_000,
+    snapshotEvery: deps.snapshotEvery ?? 500,
+    snapshotMinIntervalMs: deps.snapshotMinIntervalMs ?? 60_000,
+    snapshotAtCloseAfter: deps.snapshotAtCloseAfter ?? 50,
+    onRemoved: (id) => splitCache.delete(id),
+    onReload: () => splitCache.clear(),
+  });
 
   // A feed posts on behalf of the admin who added it.
   const isAdmin = (actor: Actor): boolean =>
     actor.kind !== 'user' || settings.adminIds.has(`${actor.platform}:${actor.userId}`);
-
-  async function loadArticle(id: string): Promise<Article | undefined> {
-    try {
-      return await articles.get(id);
-    } catch (error) {
-      throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: String(error) }, { cause: error });
-    }
-  }
 
   async function loadSplit(id: string): Promise<SplitArticle | undefined> {
     const cached = splitCache.get(id);
@@ -135,59 +142,33 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       splitCache.set(id, cached);
       return cached;
     }
-    const article = await loadArticle(id);
-    if (!article) return undefined;
+    const article = await articles.get(id);
+    // Deleted by another process since this one last read the changes: not evidence any more.
+    if (!article || !index.has(id)) return undefined;
     const split = splitArticle(article);
     splitCache.set(id, split);
     if (splitCache.size > SPLIT_CACHE_SIZE) splitCache.delete(splitCache.keys().next().value!);
     return split;
   }
 
-  function resolveId(ref: string): string {
+  async function getArticle(ref: string): Promise<Article> {
     const wanted = ref.trim().toLowerCase().replace(/^#/, '');
-    if (catalog.length === 0) throw new AkhbarError({ code: 'NO_ARTICLES' });
-    if (index.has(wanted)) return wanted;
-    if (wanted.length < MIN_ID_PREFIX || !/^[0-9a-f]+$/.test(wanted)) {
-      throw new AkhbarError({ code: 'ARTICLE_NOT_FOUND', id: ref.slice(0, 64) });
-    }
-    const matches = catalog.filter((entry) => entry.id.startsWith(wanted)).map((entry) => entry.id);
-    if (matches.length === 0) throw new AkhbarError({ code: 'ARTICLE_NOT_FOUND', id: ref.slice(0, 64) });
-    if (matches.length > 1) throw new AkhbarError({ code: 'AMBIGUOUS_ARTICLE_ID', id: ref, matches: matches.slice(0, 5) });
-    return matches[0]!;
-  }
-
-  async function storeNew(article: Article): Promise<PostResult> {
-    const existing = await loadArticle(article.id);
-    if (existing) return { article: existing, duplicate: true };
-    try {
-      await articles.set(article.id, article);
-    } catch (error) {
-      throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: String(error) }, { cause: error });
-    }
-    index.add(article.id, articleTerms(article));
-    catalog.unshift(listing(article));
-    if (article.url !== undefined) byUrl.set(article.url, article.id);
-    logger.info('article posted', { id: article.id, language: article.language, chars: article.text.length, by: article.postedBy });
-    for (const listener of postListeners) {
-      // A failing listener (delivery) must not turn a stored article into a failed post.
-      try {
-        listener(article);
-      } catch (error) {
-        logger.error('article listener failed', { id: article.id, ...errorFields(error) });
+    if (/^[0-9a-f]+$/.test(wanted)) {
+      const exact = await articles.get(wanted);
+      if (exact) return exact;
+      if (wanted.length >= MIN_ID_PREFIX) {
+        const matches = await articles.findIdsByPrefix(wanted, 6);
+        if (matches.length > 1) throw new AkhbarError({ code: 'AMBIGUOUS_ARTICLE_ID', id: ref, matches: matches.slice(0, 5) });
+        const found = matches.length === 1 ? await articles.get(matches[0]!) : undefined;
+        if (found) return found;
       }
     }
-    return { article, duplicate: false };
-  }
-
-  async function getArticle(ref: string): Promise<Article> {
-    const id = resolveId(ref);
-    const article = await loadArticle(id);
-    if (!article) throw new AkhbarError({ code: 'ARTICLE_NOT_FOUND', id: ref.slice(0, 64) });
-    return article;
+    if ((await articles.count()) === 0) throw new AkhbarError({ code: 'NO_ARTICLES' });
+    throw new AkhbarError({ code: 'ARTICLE_NOT_FOUND', id: ref.slice(0, 64) });
   }
 
   async function latestArticle(): Promise<Article> {
-    const latest = catalog[0];
+    const [latest] = await articles.list({ limit: 1 });
     if (!latest) throw new AkhbarError({ code: 'NO_ARTICLES' });
     return getArticle(latest.id);
   }
@@ -196,16 +177,15 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     engineName: engine.name,
     engineUsage: () => engine.usage?.(),
     get articleCount() {
-      return catalog.length;
+      return index.size;
     },
     isAdmin,
-    postedBetween(after, until) {
-      return catalog.filter((entry) => entry.postedAt > after && entry.postedAt <= until);
-    },
     onArticlePosted(listener) {
       postListeners.add(listener);
       return () => postListeners.delete(listener);
     },
+    catchUp: () => index.catchUp(),
+    close: () => index.close(),
 
     async postArticle(input, actor) {
       if (!isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
@@ -215,42 +195,44 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         actor,
         now(),
       );
-      const storedId = article.url === undefined ? undefined : byUrl.get(article.url);
-      const stored = storedId === undefined ? undefined : await loadArticle(storedId);
-      if (stored) return { article: stored, duplicate: true };
-      // Two posts of the same text, or of the same URL, at once must not both claim to be new.
-      const keys = article.url === undefined ? [article.id] : [article.id, `url:${article.url}`];
-      const inFlight = keys.map((key) => posting.get(key)).find((promise) => promise !== undefined);
-      if (inFlight) return { article: (await inFlight).article, duplicate: true };
-      const result = storeNew(article);
-      for (const key of keys) posting.set(key, result);
-      try {
-        return await result;
-      } finally {
-        for (const key of keys) posting.delete(key);
+      // The database decides, in one transaction, whether the text or the URL is already stored:
+      // two posts at once (here or in another process) store one article.
+      const stored = await articles.insert(article, { queueFanOut });
+      if (!stored.inserted) return { article: stored.article, duplicate: true };
+      index.added(article);
+      logger.info('article posted', { id: article.id, language: article.language, chars: article.text.length, by: article.postedBy });
+      for (const listener of postListeners) {
+        // A failing listener (delivery) must not turn a stored article into a failed post.
+        try {
+          listener(article);
+        } catch (error) {
+          logger.error('article listener failed', { id: article.id, ...errorFields(error) });
+        }
       }
+      return { article, duplicate: false };
     },
 
-    findByUrl(url) {
+    async findByUrl(url) {
       const normalized = normalizeUrl(url);
-      const id = normalized === undefined ? undefined : byUrl.get(normalized);
-      return id === undefined ? undefined : catalog.find((entry) => entry.id === id);
+      const article = normalized === undefined ? undefined : await articles.findByUrl(normalized);
+      return article ? listing(article) : undefined;
     },
 
     getArticle,
     latestArticle,
 
-    listArticles(page = {}) {
+    async listArticles(page = {}) {
       const offset = Math.max(0, page.offset ?? 0);
       const limit = Math.min(100, Math.max(1, page.limit ?? 10));
-      return { total: catalog.length, offset, items: catalog.slice(offset, offset + limit) };
+      const [items, total] = await Promise.all([articles.list({ offset, limit }), articles.count()]);
+      return { total, offset, items };
     },
 
     async summarize(ref, options = {}) {
       const article = ref === undefined || ref.trim() === '' ? await latestArticle() : await getArticle(ref);
       const language = options.language ?? article.language;
       const key = [article.id, engine.name, engine.version, language, settings.summaryMinSentences, settings.summaryMaxSentences].join('|');
-      const cached = await summaries.get(key).catch(() => undefined);
+      const cached = await summaries.get(key);
       if (cached) return cached;
       const made = await engine.summarize({
         article,
@@ -266,9 +248,10 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         text: made.sentences.join(' '),
         engine: made.fallbackEngine ?? engine.name,
       };
-      // A fallback summary is not kept: the engine should make the real one once it is back.
+      // A fallback summary is not kept: the engine should make the real one once it is back. A
+      // summary that could not be kept is still the right answer, and is made again next time.
       if (!made.fallbackEngine) {
-        await summaries.set(key, summary).catch((error: unknown) => logger.warn('summary not cached', errorFields(error)));
+        await summaries.put(key, summary).catch((error: unknown) => logger.warn('summary not kept', errorFields(error)));
       }
       return summary;
     },
@@ -279,12 +262,18 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       if (question.length > settings.maxQuestionChars) {
         throw new AkhbarError({ code: 'QUESTION_TOO_LONG', maxChars: settings.maxQuestionChars, actualChars: question.length });
       }
-      if (catalog.length === 0) throw new AkhbarError({ code: 'NO_ARTICLES' });
+      if (index.size === 0) throw new AkhbarError({ code: 'NO_ARTICLES' });
       const detected = detectLanguage(question);
       const language: Language =
         detected !== 'other' ? detected : actor?.kind === 'user' && actor.language ? actor.language : settings.defaultLanguage;
 
-      const evidence = await retrieveEvidence(question, index, loadSplit, {
+      const postedAt: Record<string, string> = {};
+      const load = async (id: string) => {
+        const split = await loadSplit(id);
+        if (split) postedAt[id] = split.article.postedAt;
+        return split;
+      };
+      const evidence = await retrieveEvidence(question, index.terms, load, {
         candidateArticles: 8,
         passages: 3,
         contextSentences: 1,
@@ -293,9 +282,14 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       // ("Japan" in an article about a book fair) is not evidence of an answer.
       const relevant = isAnswerable(evidence);
       const passages = relevant ? evidence.passages : [];
-      const key = answerCacheKey({ question, engineName: engine.name, engineVersion: engine.version, passages });
-      const hit = await answers.get(key).catch(() => undefined);
-      if (hit) return { ...withoutCreatedAt(hit), cached: true };
+      const key = answerCacheKey({ question, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
+      const hit = await answers.get(key).catch((error: unknown) => {
+        logger.warn('answer cache not read', errorFields(error));
+        return undefined;
+      });
+      // The key already names only articles in the index; this also covers a cache another
+      // instance filled from an index that had not yet lost a deleted article.
+      if (hit && hit.citations.every((citation) => index.has(citation.articleId))) return { ...withoutCreatedAt(hit), cached: true };
 
       let answer: Omit<Answer, 'cached'>;
       if (!relevant) {
@@ -340,10 +334,6 @@ function listing(article: Article): ArticleListing {
     postedAt: article.postedAt,
     ...(article.url === undefined ? {} : { url: article.url }),
   };
-}
-
-function newestFirst(a: ArticleListing, b: ArticleListing): number {
-  return a.postedAt < b.postedAt ? 1 : a.postedAt > b.postedAt ? -1 : a.id.localeCompare(b.id);
 }
 
 function withoutCreatedAt(entry: CachedAnswer): Omit<Answer, 'cached'> {

@@ -106,10 +106,7 @@ export interface NewDelivery {
   readonly notBefore?: number;
 }
 
-/**
- * A delivery as stored, with its message put back together from the stored summaries. It is a
- * `Delivery` (the worker's type) plus what the outbox adds.
- */
+/** A delivery as stored, with its message put back together from the stored summaries: what the worker sends. */
 export interface OutboxDelivery {
   readonly id: string;
   readonly subscriptionId: string;
@@ -269,6 +266,29 @@ export interface ChangeFeed {
   prune(before: number): Promise<number>;
 }
 
+/** A stored search-index snapshot: the index as bytes, and the last change it reflects. */
+export interface IndexSnapshot {
+  /** Every change up to and including this seq is in the bytes; a reader applies `changesSince(seq)` on top. */
+  readonly seq: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The search index saved in the database, so a process starts from it instead of re-reading every
+ * article. One snapshot per database. `format` names what made the bytes (the index layout and the
+ * term pipeline); a snapshot of another format is never handed out, because its terms would not
+ * match the ones the running code makes. Small on purpose: a backend needs one row with a BLOB.
+ */
+export interface IndexSnapshots {
+  /** The stored snapshot when it was made in `format`; undefined when there is none or it is of another format. */
+  load(format: string): Promise<IndexSnapshot | undefined>;
+  /**
+   * Stores the snapshot, replacing the stored one unless that one is of the same format and a
+   * later seq (another process saved a newer one meanwhile). Returns whether it was stored.
+   */
+  save(format: string, snapshot: IndexSnapshot): Promise<boolean>;
+}
+
 /** Every port over one database, and how to close it. */
 export interface Storage {
   /** `memory`, `sqlite` or `postgres`: what the data survives, and who may share it, depends on it. */
@@ -280,6 +300,7 @@ export interface Storage {
   readonly feeds: FeedRepo;
   readonly leases: Leases;
   readonly changes: ChangeFeed;
+  readonly indexSnapshots: IndexSnapshots;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,9 @@
 /**
  * Subscriptions: which chats and channels receive summaries, how (each article, or a daily
- * digest at a local time), and in which language. Durable in the store.
+ * digest at a local time), and in which language. Kept in the database and read from it every
+ * time, never cached, so a chat that subscribes through one process is served by all of them.
  */
-import type Keyv from 'keyv';
-import type { Store } from './store.js';
+import type { SubscriptionRepo } from './ports.js';
 import type { Language } from './types.js';
 
 /** `each`: a summary of every new article at once; `digest`: one message a day with what is new. */
@@ -56,8 +56,8 @@ export interface Subscriptions {
   /** Removes it; false when there was none. */
   unsubscribe(chat: Pick<ChatRef, 'platform' | 'chatId'>): Promise<boolean>;
   get(id: string): Promise<Subscription | undefined>;
-  /** Every subscription, active or not. */
-  list(): Promise<Subscription[]>;
+  /** Every subscription, active or not, oldest first; only those matching the filter when one is given. */
+  list(filter?: { readonly active?: boolean; readonly mode?: SubscriptionMode }): Promise<Subscription[]>;
   /** Stops delivery to a chat that is gone, keeping the record and the reason. */
   deactivate(id: string, reason: string, now: Date): Promise<void>;
   /** Moves a subscription to a new chat id (a Telegram group that became a supergroup). */
@@ -88,25 +88,15 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The subscription registry over the store's `subscriptions` namespace. */
-export function createSubscriptions(store: Store, defaultTimeZone: string): Subscriptions {
-  const keyv = store.namespace<Subscription>('subscriptions') as Keyv<Subscription>;
-
-  async function update(id: string, change: (s: Subscription) => Subscription): Promise<Subscription | undefined> {
-    const current = await keyv.get(id);
-    if (!current) return undefined;
-    const next = change(current);
-    await keyv.set(id, next);
-    return next;
-  }
-
+/** The subscription registry over the database's subscriptions. */
+export function createSubscriptions(repo: SubscriptionRepo, defaultTimeZone: string): Subscriptions {
   return {
     async subscribe(chat, options, now) {
       if (options.mode === 'digest' && (!options.digestTime || !isDigestTime(options.digestTime))) {
         throw new RangeError(`digest time must be HH:MM, got ${options.digestTime ?? 'nothing'}`);
       }
       const id = subscriptionId(chat);
-      const existing = await keyv.get(id);
+      const existing = await repo.get(id);
       const at = now.toISOString();
       const subscription: Subscription = {
         id,
@@ -125,29 +115,23 @@ export function createSubscriptions(store: Store, defaultTimeZone: string): Subs
         // A new digest starts with what is posted from now on, not the whole archive.
         digestCoveredUntil: existing?.digestCoveredUntil ?? at,
       };
-      await keyv.set(id, subscription);
+      await repo.put(subscription);
       return subscription;
     },
-    unsubscribe: (chat) => keyv.delete(subscriptionId(chat)),
-    get: (id) => keyv.get(id),
-    async list() {
-      const all: Subscription[] = [];
-      for await (const [, subscription] of store.entries<Subscription>('subscriptions')) all.push(subscription);
-      return all;
-    },
+    unsubscribe: (chat) => repo.delete(subscriptionId(chat)),
+    get: (id) => repo.get(id),
+    list: (filter) => repo.list(filter),
     async deactivate(id, reason, now) {
-      await update(id, (s) => ({ ...s, active: false, inactiveReason: reason, updatedAt: now.toISOString() }));
+      await repo.update(id, { active: false, inactiveReason: reason, updatedAt: now.toISOString() });
     },
     async migrate(id, newChatId, now) {
-      const current = await keyv.get(id);
+      const current = await repo.get(id);
       if (!current) return undefined;
       const moved: Subscription = { ...current, id: subscriptionId({ platform: current.platform, chatId: newChatId }), chatId: newChatId, updatedAt: now.toISOString() };
-      await keyv.set(moved.id, moved);
-      await keyv.delete(id);
-      return moved;
+      return repo.move(id, moved);
     },
     async markDigest(id, coveredUntil) {
-      await update(id, (s) => ({ ...s, digestCoveredUntil: coveredUntil }));
+      await repo.update(id, { digestCoveredUntil: coveredUntil });
     },
   };
 }

@@ -25,8 +25,12 @@ export interface TermIndex {
   has(key: string): boolean;
   /** Adds an article's terms (title terms may be repeated by the caller to weigh them more). */
   add(key: string, terms: readonly string[]): void;
-  /** Takes an article out; `terms` are the ones it was added with. False when it was not in. */
-  remove(key: string, terms: readonly string[]): boolean;
+  /**
+   * Takes an article out; `terms` are the ones it was added with. Without them (the article is
+   * already gone from the store, so its text is too) every posting list is searched, which costs a
+   * binary search per indexed term. False when it was not in.
+   */
+  remove(key: string, terms?: readonly string[]): boolean;
   /**
    * The whole index as bytes, to be stored and restored with `restoreTermIndex` instead of
    * re-reading every article at start-up (the term pipeline is most of a rebuild's time).
@@ -192,17 +196,24 @@ function buildIndex(state: IndexState): TermIndex {
     remove(key, terms) {
       const doc = numberOf.get(key);
       if (doc === undefined) return false;
-      for (const term of new Set(terms)) {
-        const id = termIds.get(term);
+      const ids = terms === undefined ? termsById.keys() : [...new Set(terms)].map((term) => termIds.get(term));
+      for (const id of ids) {
         if (id === undefined) continue;
         const list = postings[id]!;
         const used = postingLengths[id]!;
-        // Postings are in document order: find the pair and close the gap.
-        for (let i = 0; i < used; i += 2) {
-          if (list[i] !== doc) continue;
-          list.copyWithin(i, i + 2, used);
-          postingLengths[id] = used - 2;
-          break;
+        // Postings are in document order (removal closes gaps, adding appends higher numbers).
+        let low = 0;
+        let high = used / 2 - 1;
+        while (low <= high) {
+          const mid = (low + high) >> 1;
+          const at = list[mid * 2]!;
+          if (at < doc) low = mid + 1;
+          else if (at > doc) high = mid - 1;
+          else {
+            list.copyWithin(mid * 2, mid * 2 + 2, used);
+            postingLengths[id] = used - 2;
+            break;
+          }
         }
       }
       numberOf.delete(key);

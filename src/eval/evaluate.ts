@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { isAkhbarError } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
 import { openNewsDesk, type NewsDesk } from '../core/newsDesk.js';
-import { openStore } from '../core/store.js';
+import { openStorage } from '../storage/index.js';
 import type { Engine } from '../core/engine.js';
 import type { Actor } from '../core/types.js';
 import { percentile, readJsonl, writeJsonl } from './jsonl.js';
@@ -47,10 +47,11 @@ function sha256(text: string): string {
 }
 
 async function freshDesk(config: Config, engine: Engine): Promise<NewsDesk> {
-  const store = await openStore('memory://', silentLogger);
+  const storage = await openStorage('memory://');
   // Evaluation data holds long documents; the chat limit on paste size does not apply here.
   const settings = { ...config, maxArticleChars: Math.max(config.maxArticleChars, 1_000_000), answerCacheTtlSeconds: 0 };
-  return openNewsDesk({ store, engine, logger: silentLogger, settings });
+  // A private database nobody else writes and nothing delivers from: no changes to follow, no fan-outs.
+  return openNewsDesk({ storage, engine, logger: silentLogger, settings, changePollMs: 0, snapshotEvery: 0, queueFanOut: false });
 }
 
 /** Posts every distinct context (and distractors), asks every question, writes one line per question. */

@@ -6,7 +6,7 @@ import { actorId } from '../core/articles.js';
 import { AkhbarError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { NewsDesk, PostResult } from '../core/newsDesk.js';
-import type { Store } from '../core/store.js';
+import type { Storage } from '../core/ports.js';
 import type { Actor } from '../core/types.js';
 import { normalizeUrl } from '../core/urls.js';
 import { createFeedRegistry, type FeedRecord } from './feeds/feedRegistry.js';
@@ -59,7 +59,7 @@ export function fetcherFromSettings(settings: SourceSettings): Fetcher {
 /** What the sources are built from. */
 export interface SourcesDeps {
   readonly desk: NewsDesk;
-  readonly store: Store;
+  readonly storage: Pick<Storage, 'feeds' | 'leases'>;
   readonly logger: Logger;
   readonly fetch: Fetcher;
   readonly settings: Pick<SourceSettings, 'feedPollIntervalMinutes' | 'feedFirstPollItems'>;
@@ -76,11 +76,11 @@ export function openSources(deps: SourcesDeps): Sources {
   const mustBeAdmin = (actor: Actor): void => {
     if (!desk.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
   };
-  const registry = createFeedRegistry({ store: deps.store, isAdmin: desk.isAdmin });
+  const registry = createFeedRegistry({ feeds: deps.storage.feeds, isAdmin: desk.isAdmin });
   const poller = startFeedPoller({
     registry,
     desk,
-    store: deps.store,
+    leases: deps.storage.leases,
     fetch,
     logger: deps.logger,
     intervalMs: deps.settings.feedPollIntervalMinutes * 60_000,
@@ -99,7 +99,7 @@ export function openSources(deps: SourcesDeps): Sources {
     async postLink(url, actor) {
       mustBeAdmin(actor);
       // A link already stored (up to tracking parameters) is answered from the store, not fetched again.
-      const known = desk.findByUrl(normalizeUrl(url) ?? url);
+      const known = await desk.findByUrl(normalizeUrl(url) ?? url);
       if (known) return { article: await desk.getArticle(known.id), duplicate: true };
       const started = Date.now();
       const input = await fetchArticleFromLink(url, { fetch });

@@ -32,4 +32,10 @@ describe('answerCacheKey', () => {
     expect(answerCacheKey({ ...base, engineVersion: 'extractive-2' })).not.toBe(key);
     expect(answerCacheKey({ ...base, engineName: 'openai:gpt-4o-mini' })).not.toBe(key);
   });
+
+  it('differs when the evidence article was deleted and posted again', () => {
+    const first = answerCacheKey({ ...base, postedAt: { a1: '2026-03-01T08:00:00.000Z' } });
+    expect(answerCacheKey({ ...base, postedAt: { a1: '2026-03-01T08:00:00.000Z' } })).toBe(first);
+    expect(answerCacheKey({ ...base, postedAt: { a1: '2026-03-02T09:00:00.000Z' } })).not.toBe(first);
+  });
 });

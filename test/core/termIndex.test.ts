@@ -78,6 +78,33 @@ describe('removing an article from the index', () => {
     expect(index.documentFrequency(terms('الشمسية')[0]!)).toBe(0);
   });
 
+  it('comes out as cleanly when its terms are no longer known (its text already deleted)', () => {
+    const index = build();
+    const known = build();
+    expect(index.remove('water')).toBe(true);
+    known.remove('water', terms(docs.water));
+    for (const query of ['محطة تحلية مياه البحر', 'محطة الطاقة الشمسية', 'rail strike']) {
+      expect(index.search(terms(query), 5)).toEqual(known.search(terms(query), 5));
+    }
+    expect(index.documentFrequency(terms('محطة')[0]!)).toBe(1);
+    expect(index.documentFrequency(terms('تحلية')[0]!)).toBe(0);
+    expect([...index.snapshot()]).toEqual([...known.snapshot()]);
+    expect(index.remove('water')).toBe(false);
+  });
+
+  it('finds each article among many when removing without its terms', () => {
+    const index = createTermIndex();
+    for (let i = 0; i < 300; i++) index.add(`d${i}`, [`common`, `t${i % 7}`, `u${i}`]);
+    for (let i = 0; i < 300; i += 3) index.remove(`d${i}`);
+    expect(index.size).toBe(200);
+    expect(index.documentFrequency('common')).toBe(200);
+    // Multiples of 7 below 300 (43) less those of 21 (15), which were removed.
+    expect(index.documentFrequency('t0')).toBe(28);
+    expect(index.search(['t0'], 300)).toHaveLength(28);
+    expect(index.search(['u3'], 5)).toEqual([]);
+    expect(index.search(['u4'], 5).map((h) => h.key)).toEqual(['d4']);
+  });
+
   it('says so when the article was not in', () => {
     expect(build().remove('nowhere', terms('anything'))).toBe(false);
   });

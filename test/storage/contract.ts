@@ -615,6 +615,37 @@ export function storageContract(name: string, backend: ContractBackend): void {
       });
     });
 
+    describe('index snapshots', () => {
+      const bytes = (...values: number[]) => new Uint8Array(values);
+
+      it('keeps one snapshot, hands it only to readers of its format, and never replaces a newer one with an older', async () => {
+        const other = await db.another();
+        expect(await s.indexSnapshots.load('terms-v1')).toBeUndefined();
+        expect(await s.indexSnapshots.save('terms-v1', { seq: 5, bytes: bytes(1, 2, 3) })).toBe(true);
+        const loaded = await other.indexSnapshots.load('terms-v1');
+        expect(loaded?.seq).toBe(5);
+        expect([...loaded!.bytes]).toEqual([1, 2, 3]);
+        expect(await other.indexSnapshots.load('terms-v2')).toBeUndefined();
+        // Another process saved a later one meanwhile: the older is not written over it.
+        expect(await other.indexSnapshots.save('terms-v1', { seq: 9, bytes: bytes(9) })).toBe(true);
+        expect(await s.indexSnapshots.save('terms-v1', { seq: 7, bytes: bytes(7) })).toBe(false);
+        expect((await s.indexSnapshots.load('terms-v1'))?.seq).toBe(9);
+        // Saving again at the same seq (nothing applied since) is fine.
+        expect(await s.indexSnapshots.save('terms-v1', { seq: 9, bytes: bytes(9, 9) })).toBe(true);
+        // A snapshot of a new format replaces the old whatever its seq: the old one is useless to the new code.
+        expect(await s.indexSnapshots.save('terms-v2', { seq: 1, bytes: bytes(4) })).toBe(true);
+        expect(await s.indexSnapshots.load('terms-v1')).toBeUndefined();
+        expect([...(await s.indexSnapshots.load('terms-v2'))!.bytes]).toEqual([4]);
+      });
+
+      it('stores the bytes of a view into a larger buffer, not the whole buffer', async () => {
+        const backing = bytes(0, 1, 2, 3, 4, 5, 6, 7);
+        await s.indexSnapshots.save('f', { seq: 1, bytes: backing.subarray(3, 6) });
+        backing.fill(0);
+        expect([...(await s.indexSnapshots.load('f'))!.bytes]).toEqual([3, 4, 5]);
+      });
+    });
+
     describe('failures', () => {
       it('a write that fails surfaces as STORE_UNAVAILABLE, and nothing it was to write is there afterwards', async () => {
         await s.articles.insert(article(1));
@@ -635,6 +666,7 @@ export function storageContract(name: string, backend: ContractBackend): void {
           ['feed insert', () => s.feeds.insert(feed(2))],
           ['feed update', () => s.feeds.update({ ...feed(1), failures: 3 })],
           ['lease', () => s.leases.acquire('k', 'p1', 1_000)],
+          ['index snapshot save', () => s.indexSnapshots.save('f', { seq: 1, bytes: new Uint8Array([1]) })],
         ];
         for (const [what, write] of writes) {
           const error = await write().then(
@@ -654,6 +686,7 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.feeds.get(feed(2).id)).toBeUndefined();
         expect((await s.feeds.get(feed(1).id))?.failures).toBe(0);
         expect(await s.leases.acquire('k', 'p2', 1_000)).toBe(true);
+        expect(await s.indexSnapshots.load('f')).toBeUndefined();
         // Back to normal: the same writes now succeed.
         expect((await s.articles.insert(article(2))).inserted).toBe(true);
       });

@@ -1,11 +1,14 @@
 /**
- * A news desk over a fresh store with the default settings, for tests.
+ * A news desk over a fresh database with the default settings, for tests.
  */
+import type Keyv from 'keyv';
 import { loadConfig } from '../../src/config.js';
+import type { CachedAnswer } from '../../src/core/answerCache.js';
 import type { Engine } from '../../src/core/engine.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { openNewsDesk, type NewsDesk, type NewsDeskSettings } from '../../src/core/newsDesk.js';
-import { openStore, type Store } from '../../src/core/store.js';
+import type { Storage } from '../../src/core/ports.js';
+import { openStorage } from '../../src/storage/index.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 
 /** Default settings with one Telegram admin, `telegram:1`. */
@@ -13,17 +16,34 @@ export function testSettings(overrides: Partial<NewsDeskSettings> = {}): NewsDes
   return { ...loadConfig({ ADMIN_IDS: 'telegram:1' }), ...overrides };
 }
 
-/** Opens a desk; the store is in memory unless a URL is given. */
-export async function openTestDesk(
-  options: { storeUrl?: string; store?: Store; engine?: Engine; settings?: Partial<NewsDeskSettings>; now?: () => Date } = {},
-): Promise<{ desk: NewsDesk; store: Store }> {
-  const store = options.store ?? (await openStore(options.storeUrl ?? 'memory://', silentLogger));
+/** What a test desk may be opened with; the database is a private memory one unless a URL or a handle is given. */
+export interface TestDeskOptions {
+  storeUrl?: string;
+  storage?: Storage;
+  answerCache?: Keyv<CachedAnswer>;
+  engine?: Engine;
+  settings?: Partial<NewsDeskSettings>;
+  now?: () => Date;
+  changePollMs?: number;
+  snapshotEvery?: number;
+  snapshotMinIntervalMs?: number;
+  snapshotAtCloseAfter?: number;
+}
+
+/** Opens a desk over the given or a new database. */
+export async function openTestDesk(options: TestDeskOptions = {}): Promise<{ desk: NewsDesk; storage: Storage }> {
+  const storage = options.storage ?? (await openStorage(options.storeUrl ?? 'memory://'));
   const desk = await openNewsDesk({
-    store,
+    storage,
     engine: options.engine ?? createExtractiveEngine(),
     logger: silentLogger,
     settings: testSettings(options.settings),
+    ...(options.answerCache ? { answerCache: options.answerCache } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.changePollMs !== undefined ? { changePollMs: options.changePollMs } : {}),
+    ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
+    ...(options.snapshotMinIntervalMs !== undefined ? { snapshotMinIntervalMs: options.snapshotMinIntervalMs } : {}),
+    ...(options.snapshotAtCloseAfter !== undefined ? { snapshotAtCloseAfter: options.snapshotAtCloseAfter } : {}),
   });
-  return { desk, store };
+  return { desk, storage };
 }

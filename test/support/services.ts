@@ -1,5 +1,5 @@
 /**
- * The core services an adapter runs on, over a memory store, for end-to-end adapter tests.
+ * The core services an adapter runs on, over a memory database, for end-to-end adapter tests.
  */
 import { loadConfig } from '../../src/config.js';
 import { startDelivery, type DeliveryService, type Sender } from '../../src/core/delivery/index.js';
@@ -7,8 +7,9 @@ import type { RateLimits } from '../../src/core/delivery/pacing.js';
 import type { Engine } from '../../src/core/engine.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { openNewsDesk, type NewsDesk } from '../../src/core/newsDesk.js';
-import { openStore, type Store } from '../../src/core/store.js';
+import type { Storage } from '../../src/core/ports.js';
 import { createSubscriptions, type Subscriptions } from '../../src/core/subscriptions.js';
+import { openStorage } from '../../src/storage/index.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 import { fetcherFromSettings, openSources, type Sources } from '../../src/sources/index.js';
 
@@ -17,16 +18,16 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
   desk: NewsDesk;
   subscriptions: Subscriptions;
   delivery: DeliveryService;
-  store: Store;
+  storage: Storage;
   sources: Sources;
   maxArticleChars: number;
 }> {
   const config = loadConfig({ ADMIN_IDS: options.adminId });
-  const store = await openStore('memory://', silentLogger);
-  const desk = await openNewsDesk({ store, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
-  const subscriptions = createSubscriptions(store, 'UTC');
+  const storage = await openStorage('memory://');
+  const desk = await openNewsDesk({ storage, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
+  const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
   const delivery = await startDelivery({
-    store,
+    storage,
     desk,
     subscriptions,
     senders: new Map([[options.sender.platform, options.sender]]),
@@ -38,12 +39,12 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
   // Fixture pages are served on 127.0.0.1, which the SSRF guard refuses unless allow-listed.
   const sources = openSources({
     desk,
-    store,
+    storage,
     logger: silentLogger,
     fetch: fetcherFromSettings({ ...config, fetchAllowHosts: ['127.0.0.1'], fetchTimeoutMs: 5_000 }),
     settings: config,
     owner: 'e2e',
     checkEveryMs: 0,
   });
-  return { desk, subscriptions, delivery, store, sources, maxArticleChars: config.maxArticleChars };
+  return { desk, subscriptions, delivery, storage, sources, maxArticleChars: config.maxArticleChars };
 }

@@ -99,7 +99,7 @@ export function createConsoleSession(
         return guarded(language, async () => renderSummary(await desk.summarize()));
       case '/articles': {
         const page = Math.max(1, Number.parseInt(rest, 10) || 1);
-        return renderArticleList(desk.listArticles({ offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }), language);
+        return guarded(language, async () => renderArticleList(await desk.listArticles({ offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }), language));
       }
       case '/ask':
         return ask(rest);

@@ -155,7 +155,7 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
       }
       case 'articles': {
         const page = interaction.options.getInteger('page') ?? 1;
-        const listing = desk.listArticles({ offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+        const listing = await desk.listArticles({ offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
         if (listing.total === 0) return void (await interaction.editReply(plain(m.noArticlesYet)));
         const rows = listing.items.map((item) => `\`${item.id}\` ${escapeText(item.title)}`);
         const header = m.articlesHeader(listing.offset + 1, listing.offset + listing.items.length, listing.total);
@@ -208,9 +208,8 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
 
   async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const typed = interaction.options.getFocused().toLowerCase();
-    const choices = desk
-      .listArticles({ limit: 100 })
-      .items.filter((item) => item.id.startsWith(typed) || item.title.toLowerCase().includes(typed))
+    const choices = (await desk.listArticles({ limit: 100 })).items
+      .filter((item) => item.id.startsWith(typed) || item.title.toLowerCase().includes(typed))
       .slice(0, 25)
       .map((item) => ({ name: `${item.id} · ${item.title}`.slice(0, 100), value: item.id }));
     await interaction.respond(choices);

@@ -230,9 +230,9 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     });
   });
 
-  function articlePage(page: number, language: UiLanguage): { html: string; keyboard?: InlineKeyboard } {
+  async function articlePage(page: number, language: UiLanguage): Promise<{ html: string; keyboard?: InlineKeyboard }> {
     const m = messages(language);
-    const listing = desk.listArticles({ offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    const listing = await desk.listArticles({ offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
     if (listing.total === 0) return { html: escapeHtml(m.noArticlesYet) };
     const from = listing.offset + 1;
     const to = listing.offset + listing.items.length;
@@ -247,7 +247,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     const language = languageOf(ctx);
     await guarded(ctx, language, async () => {
       const page = Math.max(1, Number.parseInt(ctx.match, 10) || 1);
-      const { html, keyboard } = articlePage(page, language);
+      const { html, keyboard } = await articlePage(page, language);
       await ctx.reply(html, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
     });
   });
@@ -255,7 +255,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   bot.callbackQuery(/^articles:(\d+)$/, async (ctx) => {
     const language = languageOf(ctx);
     await guarded(ctx, language, async () => {
-      const { html, keyboard } = articlePage(Number(ctx.match[1]), language);
+      const { html, keyboard } = await articlePage(Number(ctx.match[1]), language);
       await ctx.answerCallbackQuery();
       await ctx.editMessageText(html, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
     });

@@ -1,25 +1,32 @@
 /**
- * Delivery to subscribers: each new article is summarised once per language wanted, one delivery
- * per subscriber is written to the outbox, and the worker sends them; digests are queued on their
- * schedule. Platform senders plug in through the `Sender` interface.
+ * Delivery to subscribers. A new article is stored with a fan-out request in the same write; the
+ * process that claims the fan-out summarises the article once per language wanted, stores each
+ * message once, and queues one small delivery row per subscriber, marking the fan-out done in the
+ * same transaction. Workers in any process claim, send and settle the deliveries. Digests are
+ * queued on their schedule from the articles in the database. Platform senders plug in through
+ * the `Sender` interface.
+ *
+ * Nothing here lives only in one process: a fan-out a crashed process was doing is claimed again
+ * once its short claim runs out, and its deliveries once theirs do.
  */
 import { errorFields, type Logger } from '../logger.js';
 import type { NewsDesk } from '../newsDesk.js';
-import type { Store } from '../store.js';
+import type { DeliveryCounts, NewDelivery, OutboxItem, Storage } from '../ports.js';
 import type { Subscription, Subscriptions } from '../subscriptions.js';
 import type { Article, Language } from '../types.js';
-import { createOutbox, type DeliveryReport, type Outbox } from './outbox.js';
 import type { RateLimits } from './pacing.js';
 import { latestDailySlot } from './schedule.js';
-import type { DeliveredSummary, Delivery, DeliveryMessage, Sender } from './types.js';
+import type { DeliveredSummary, Sender } from './types.js';
 import { startDeliveryWorker, type DeliveryWorker, type WorkerOptions, type WorkerStats } from './worker.js';
 
-export type { DeliveryReport } from './outbox.js';
-export type { Delivery, DeliveryMessage, DeliveredSummary, DeliveryTarget, SendOutcome, Sender } from './types.js';
+export type { DeliveryMessage, DeliveredSummary, DeliveryTarget, SendOutcome, Sender } from './types.js';
+
+/** Outbox counts, overall and for the articles queued most recently. */
+export type DeliveryReport = DeliveryCounts;
 
 /** What the delivery service is built from. */
 export interface DeliveryOptions {
-  readonly store: Store;
+  readonly storage: Pick<Storage, 'articles' | 'outbox' | 'leases'>;
   readonly desk: NewsDesk;
   readonly subscriptions: Subscriptions;
   readonly senders: ReadonlyMap<string, Sender>;
@@ -31,42 +38,46 @@ export interface DeliveryOptions {
   readonly digestCheckMs?: number;
   /** Most articles in one digest (the newest). */
   readonly digestMaxArticles?: number;
+  /** How often fan-outs nobody holds (a crashed or a delivery-less process's) are looked for; 0 only at start. */
+  readonly fanOutSweepMs?: number;
   readonly clock?: () => number;
-  readonly worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs' | 'leaseMs'>>;
+  readonly worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs' | 'leaseMs' | 'pollMs' | 'maxHeld'>>;
 }
 
 /** The running delivery service. */
 export interface DeliveryService {
-  /** Queues the article for every `each` subscriber (done automatically for posted articles). */
+  /** Queues the article for every `each` subscriber, unless its fan-out is done or another process holds it; returns how many were queued. */
   fanOut(article: Article): Promise<number>;
   /** Queues the digests that are due at `now`; returns how many were queued. */
   runDigests(now?: number): Promise<number>;
-  /** Resolves when the fan-outs started so far have written their deliveries. */
+  /** Resolves when the fan-outs started so far have queued their deliveries (or failed). */
   settled(): Promise<void>;
-  /** Outbox counts, overall and per article. */
+  /** Outbox counts from the database's counters, and this process's worker figures. */
   report(): Promise<DeliveryReport & { readonly worker: Readonly<WorkerStats> }>;
   readonly worker: DeliveryWorker;
-  readonly outbox: Outbox;
   stop(): Promise<void>;
 }
 
-// Long enough for a fan-out to 100k subscribers; released as soon as it is done.
-const FAN_OUT_LEASE_MS = 5 * 60_000;
-const DIGEST_LEASE_MS = 24 * 60 * 60_000;
+// Short, so survivors take over a crashed process's fan-out quickly; a slow fan-out that outlives
+// it is finished by two processes at worst, and queuing is idempotent, so each chat still gets one.
+const FAN_OUT_LEASE_MS = 20_000;
+// Long enough to build one digest; a process that dies holding it leaves the slot to the others
+// after this, and the digest's deterministic id keeps it from being queued twice.
+const DIGEST_LEASE_MS = 10 * 60_000;
+const FAN_OUT_SWEEP_BATCH = 20;
 
-/** Starts delivery: resumes what a previous process left, then follows new articles and digests. */
+/** Starts delivery: takes up fan-outs left unfinished, then follows new articles and digests. */
 export async function startDelivery(options: DeliveryOptions): Promise<DeliveryService> {
-  const { store, desk, subscriptions } = options;
+  const { storage, desk, subscriptions, owner } = options;
+  const { outbox } = storage;
   const clock = options.clock ?? Date.now;
   const logger = options.logger.child({ component: 'delivery' });
-  const outbox = createOutbox(store);
   const worker = startDeliveryWorker({
-    store,
     outbox,
     senders: options.senders,
     limits: options.limits,
     logger: options.logger,
-    owner: options.owner,
+    owner,
     clock,
     ...options.worker,
     events: {
@@ -75,92 +86,79 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     },
   });
 
-  async function summaryFor(article: Article, language: Language): Promise<DeliveredSummary> {
+  /** The summary a subscriber gets, stored once per article and language for every delivery that carries it. */
+  async function message(article: Article, language: Language, stored: Map<string, DeliveredSummary>): Promise<DeliveredSummary> {
+    const known = stored.get(`${article.id}:${language}`);
+    if (known) return known;
     const summary = await desk.summarize(article.id, { language });
-    return {
+    const delivered: DeliveredSummary = {
       articleId: article.id,
       title: article.title,
       ...(article.url ? { url: article.url } : {}),
       language: summary.language,
       sentences: summary.sentences,
     };
+    await outbox.putMessage(delivered);
+    stored.set(`${article.id}:${language}`, delivered);
+    return delivered;
   }
 
-  function delivery(id: string, subscription: Subscription, message: DeliveryMessage, articleIds: string[]): Delivery {
+  function delivery(id: string, subscription: Subscription, kind: 'article' | 'digest', language: Language, items: OutboxItem[]): NewDelivery {
     return {
       id,
       subscriptionId: subscription.id,
       target: { platform: subscription.platform, chatId: subscription.chatId, kind: subscription.kind },
-      message,
-      articleIds,
-      status: 'pending',
-      attempts: 0,
-      notBefore: 0,
+      kind,
+      language,
+      items,
       createdAt: new Date(clock()).toISOString(),
     };
   }
 
-  /**
-   * Writes the deliveries not yet in the outbox and hands them to the worker. Only work that may
-   * have been started before (a resumed fan-out, a digest) looks for existing records first.
-   */
-  async function queue(deliveries: Delivery[], mayExist: boolean): Promise<number> {
-    const fresh: Delivery[] = [];
-    for (const d of deliveries) {
-      // Ids are deterministic, so a resumed fan-out skips what the interrupted one already wrote.
-      if (mayExist && (await outbox.get(d.id))) continue;
-      await outbox.put(d);
-      fresh.push(d);
-    }
-    worker.add(fresh);
-    return fresh.length;
-  }
-
   async function fanOut(article: Article): Promise<number> {
-    if (!(await store.lease(`fanout:${article.id}`, options.owner, FAN_OUT_LEASE_MS))) return 0;
-    const previous = await outbox.fanOut(article.id);
-    if (previous?.state === 'done') return 0;
-    await outbox.setFanOut({ articleId: article.id, state: 'started', at: new Date(clock()).toISOString() });
-    const subscribers = (await subscriptions.list()).filter((s) => s.active && s.mode === 'each');
-    const summaries = new Map<Language, DeliveredSummary>();
-    const deliveries: Delivery[] = [];
+    // An article stored without a fan-out request (by a tool, or before delivery existed) gets one now.
+    if ((await outbox.fanOutState(article.id)) === 'none') await outbox.requestFanOut(article.id);
+    if (!(await outbox.claimFanOut(article.id, owner, FAN_OUT_LEASE_MS))) return 0;
+    const subscribers = await subscriptions.list({ active: true, mode: 'each' });
+    const stored = new Map<string, DeliveredSummary>();
+    const deliveries: NewDelivery[] = [];
     for (const subscriber of subscribers) {
-      const language = subscriber.language ?? article.language;
-      let summary = summaries.get(language);
-      if (!summary) {
-        summary = await summaryFor(article, language);
-        summaries.set(language, summary);
-      }
-      deliveries.push(delivery(`a:${article.id}:${subscriber.id}`, subscriber, { kind: 'article', summary }, [article.id]));
+      const summary = await message(article, subscriber.language ?? article.language, stored);
+      const item = { articleId: article.id, language: summary.language };
+      deliveries.push(delivery(`a:${article.id}:${subscriber.id}`, subscriber, 'article', summary.language, [item]));
     }
-    const queued = await queue(deliveries, previous !== undefined);
-    await outbox.setFanOut({ articleId: article.id, state: 'done', at: new Date(clock()).toISOString() });
-    await store.release(`fanout:${article.id}`, options.owner);
+    // Ids are deterministic, so a fan-out taken over from a crashed process queues only what is missing.
+    const queued = await outbox.enqueue(deliveries, { completesFanOut: article.id });
+    worker.poke();
     logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, queued });
     return queued;
   }
 
   async function runDigests(now = clock()): Promise<number> {
     let queued = 0;
-    for (const subscription of await subscriptions.list()) {
-      if (!subscription.active || subscription.mode !== 'digest' || !subscription.digestTime) continue;
+    for (const subscription of await subscriptions.list({ active: true, mode: 'digest' })) {
+      if (!subscription.digestTime) continue;
       const slot = latestDailySlot(now, subscription.digestTime, subscription.timeZone ?? 'UTC');
       const slotIso = new Date(slot).toISOString();
       const covered = subscription.digestCoveredUntil ?? subscription.createdAt;
       if (slotIso <= covered) continue;
-      if (!(await store.lease(`digest:${subscription.id}:${slotIso}`, options.owner, DIGEST_LEASE_MS))) continue;
-      const listings = desk.postedBetween(covered, slotIso).slice(0, options.digestMaxArticles ?? 10);
-      if (listings.length > 0) {
-        const summaries: DeliveredSummary[] = [];
-        // Oldest first reads like a day's news.
-        for (const listing of [...listings].reverse()) {
-          const article = await desk.getArticle(listing.id);
-          summaries.push(await summaryFor(article, subscription.language ?? article.language));
-        }
-        const language = subscription.language ?? summaries[0]!.language;
-        queued += await queue([
-          delivery(`d:${subscription.id}:${slotIso}`, subscription, { kind: 'digest', language, summaries }, listings.map((l) => l.id)),
-        ], true);
+      if (!(await storage.leases.acquire(`digest:${subscription.id}:${slotIso}`, owner, DIGEST_LEASE_MS))) continue;
+      // From the database, so articles posted through any process are in it.
+      const listings = await storage.articles.postedBetween(covered, slotIso, options.digestMaxArticles ?? 10);
+      const stored = new Map<string, DeliveredSummary>();
+      const items: OutboxItem[] = [];
+      // Oldest first reads like a day's news.
+      for (const listing of [...listings].reverse()) {
+        const article = await storage.articles.get(listing.id);
+        // Deleted since it was listed: not in the digest.
+        if (!article) continue;
+        const summary = await message(article, subscription.language ?? article.language, stored);
+        items.push({ articleId: article.id, language: summary.language });
+      }
+      if (items.length > 0) {
+        const language = subscription.language ?? items[0]!.language;
+        queued += await outbox.enqueue([delivery(`d:${subscription.id}:${slotIso}`, subscription, 'digest', language, items)]);
+        worker.poke();
       }
       // An empty day is covered too: nothing is sent, and the next digest starts from here.
       await subscriptions.markDigest(subscription.id, slotIso);
@@ -169,23 +167,39 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   }
 
   const running = new Set<Promise<unknown>>();
-  const fanOutLogged = (article: Article) => {
-    const job = fanOut(article)
-      .catch((error: unknown) => logger.error('fan-out failed; it resumes at the next start', { article: article.id, ...errorFields(error) }))
-      .finally(() => running.delete(job));
-    running.add(job);
-  };
-
-  // Resume: fan-outs a crash interrupted, then every delivery still pending (one scan for both).
-  const { pending, unfinishedFanOuts } = await outbox.resumable();
-  for (const record of unfinishedFanOuts) {
-    const article = await desk.getArticle(record.articleId).catch(() => undefined);
-    if (article) await fanOut(article);
+  function track(job: Promise<unknown>): void {
+    const tracked = job.finally(() => running.delete(tracked));
+    running.add(tracked);
   }
-  worker.add(pending);
-  if (pending.length > 0) logger.info('resuming deliveries', { pending: pending.length });
 
+  const fanOutLogged = (article: Article) =>
+    track(
+      fanOut(article).catch((error: unknown) =>
+        logger.error('fan-out failed; another try follows once its claim runs out', { article: article.id, ...errorFields(error) }),
+      ),
+    );
+
+  let sweeping = false;
+  async function sweep(): Promise<void> {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const id of await outbox.pendingFanOuts(FAN_OUT_SWEEP_BATCH)) {
+        const article = await storage.articles.get(id);
+        if (article) await fanOut(article);
+      }
+    } finally {
+      sweeping = false;
+    }
+  }
+  const sweepLogged = () => track(sweep().catch((error: unknown) => logger.error('unfinished fan-outs not taken up', errorFields(error))));
+
+  // Fan-outs a crash interrupted, or stored by a process without delivery; in the background, so start-up does not wait.
+  sweepLogged();
   const unsubscribe = desk.onArticlePosted(fanOutLogged);
+  const sweepMs = options.fanOutSweepMs ?? 5_000;
+  const sweepTimer = sweepMs > 0 ? setInterval(sweepLogged, sweepMs) : undefined;
+  sweepTimer?.unref();
   const digestTimer =
     (options.digestCheckMs ?? 30_000) > 0
       ? setInterval(() => {
@@ -198,17 +212,17 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     fanOut,
     runDigests,
     async settled() {
-      await Promise.allSettled([...running]);
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
     async report() {
-      return { ...(await outbox.report()), worker: worker.stats };
+      return { ...(await outbox.counts()), worker: worker.stats };
     },
     worker,
-    outbox,
     async stop() {
       unsubscribe();
+      if (sweepTimer) clearInterval(sweepTimer);
       if (digestTimer) clearInterval(digestTimer);
-      // Fan-outs finish writing the outbox; sends in flight finish; queued ones wait for the next start.
+      // Fan-outs finish queuing; sends in flight finish; claims not yet sent are handed back.
       await Promise.allSettled([...running]);
       await worker.stop();
     },

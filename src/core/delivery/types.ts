@@ -47,21 +47,3 @@ export interface Sender {
 
 /** The life of one delivery. `dead`: the chat is gone. */
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'dead';
-
-/** One message to one subscriber, kept in the outbox until it is sent or given up. */
-export interface Delivery {
-  /** Deterministic (`a:<article>:<subscription>` or `d:<subscription>:<slot>`), so queuing twice is harmless. */
-  readonly id: string;
-  readonly subscriptionId: string;
-  readonly target: DeliveryTarget;
-  readonly message: DeliveryMessage;
-  /** The articles it carries, for per-article status. */
-  readonly articleIds: readonly string[];
-  readonly status: DeliveryStatus;
-  readonly attempts: number;
-  /** Epoch ms before which it must not be tried again. */
-  readonly notBefore: number;
-  readonly createdAt: string;
-  readonly sentAt?: string;
-  readonly lastError?: string;
-}

@@ -1,13 +1,18 @@
 /**
- * The delivery worker: sends pending deliveries through the platforms' senders at the platforms'
- * pace. One message at a time per chat (in order), many chats at once, an even overall rate per
+ * The delivery worker: claims pending deliveries from the outbox in the database, sends them
+ * through the platforms' senders at the platforms' pace, and settles each claim with its outcome.
+ * One message at a time per chat (in order), many chats at once, an even overall rate per
  * platform; 429s pause the chat (or the platform), errors back off, dead chats stop.
+ *
+ * Claims are what keep several processes from sending the same delivery: a claim is taken in the
+ * database, renewed while the delivery waits here, and runs out when its process dies, so another
+ * process takes the delivery over. A process holds a bounded batch, so a broadcast to 100k chats
+ * is spread over whoever is running rather than claimed whole by the first.
  */
 import { errorFields, type Logger } from '../logger.js';
-import type { Store } from '../store.js';
-import type { Outbox } from './outbox.js';
+import type { DeliveryOutcome, OutboxDelivery, OutboxRepo } from '../ports.js';
 import { createPacer, type Pacer, type RateLimits } from './pacing.js';
-import type { Delivery, DeliveryTarget, SendOutcome, Sender } from './types.js';
+import type { DeliveryTarget, SendOutcome, Sender } from './types.js';
 
 /** What the worker reports back so subscriptions can follow a chat's fate. */
 export interface ChatEvents {
@@ -18,13 +23,12 @@ export interface ChatEvents {
 
 /** Worker settings. */
 export interface WorkerOptions {
-  readonly store: Store;
-  readonly outbox: Outbox;
+  readonly outbox: OutboxRepo;
   readonly senders: ReadonlyMap<string, Sender>;
   readonly limits: ReadonlyMap<string, RateLimits>;
   readonly events: ChatEvents;
   readonly logger: Logger;
-  /** Unique per process; leases carry it. */
+  /** Unique per process; claims carry it. */
   readonly owner: string;
   /** Sends in flight at once, over all platforms. */
   readonly concurrency?: number;
@@ -32,7 +36,12 @@ export interface WorkerOptions {
   readonly maxAttempts?: number;
   readonly backoffBaseMs?: number;
   readonly backoffCapMs?: number;
+  /** How long a claim lasts unless renewed: how soon another process takes over a dead one's work. */
   readonly leaseMs?: number;
+  /** How often the outbox is looked at for work queued by other processes or left by dead ones. */
+  readonly pollMs?: number;
+  /** Most deliveries held (claimed and not yet settled) at once. */
+  readonly maxHeld?: number;
   readonly clock?: () => number;
 }
 
@@ -44,26 +53,31 @@ export interface WorkerStats {
   failed: number;
   dead: number;
   migrated: number;
+  /** Deliveries whose claim was lost to another process before they were settled here. */
   skipped: number;
 }
 
 /** The running worker. */
 export interface DeliveryWorker {
-  /** Queues pending deliveries (already written to the outbox). */
-  add(deliveries: readonly Delivery[]): void;
+  /** Looks for work at once (deliveries were just queued). */
+  poke(): void;
+  /** Deliveries claimed and waiting here for their turn. */
   readonly queued: number;
   readonly inFlight: number;
   readonly stats: Readonly<WorkerStats>;
-  /** Resolves when nothing is queued or in flight. */
+  /**
+   * Resolves once nothing this process could send is left: nothing held here, no retry it put
+   * back still to come due, and a look at the outbox made after the call found nothing to claim.
+   */
   idle(): Promise<void>;
-  /** Stops starting sends; resolves when those in flight have finished. */
+  /** Stops claiming and sending; waits for sends in flight, then hands back the claims not yet sent. */
   stop(): Promise<void>;
 }
 
 interface ChatQueue {
   readonly key: string;
   readonly platform: string;
-  readonly items: Delivery[];
+  readonly items: OutboxDelivery[];
   /** Earliest time the next message may go into this chat. */
   readyAt: number;
   busy: boolean;
@@ -77,35 +91,53 @@ interface Lane {
   readonly heap: ChatQueue[];
 }
 
-/** Starts a worker; it sends whatever is added until stopped. */
+// Tries to record an outcome before giving the claim up to run out (and the delivery to be tried again).
+const RECORD_TRIES = 5;
+
+/** Starts a worker; it claims and sends until stopped. */
 export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
+  const { outbox, owner } = options;
   const clock = options.clock ?? Date.now;
   const concurrency = options.concurrency ?? 64;
   const maxAttempts = options.maxAttempts ?? 8;
   const backoffBase = options.backoffBaseMs ?? 2_000;
   const backoffCap = options.backoffCapMs ?? 5 * 60_000;
   const leaseMs = options.leaseMs ?? 60_000;
+  const pollMs = options.pollMs ?? 1_000;
+  const maxHeld = options.maxHeld ?? Math.max(1_000, concurrency * 8);
   const logger = options.logger.child({ component: 'delivery' });
   const chats = new Map<string, ChatQueue>();
   const lanes = new Map<string, Lane>();
-  const known = new Set<string>();
+  // Everything claimed and not settled: what renewal keeps alive.
+  const held = new Map<string, OutboxDelivery>();
+  // Until when each held claim is known to last; past it another process may be sending it.
+  const claimedUntil = new Map<string, number>();
   const stats: WorkerStats = { sent: 0, rateLimited: 0, retried: 0, failed: 0, dead: 0, migrated: 0, skipped: 0 };
+  const platforms = [...options.senders.keys()].filter((platform) => options.limits.has(platform));
   let queued = 0;
   let inFlight = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let timerAt = Infinity;
-  let idleWaiters: (() => void)[] = [];
-  const warnedPlatforms = new Set<string>();
+  let sendTimer: NodeJS.Timeout | undefined;
+  let sendTimerAt = Infinity;
+  let claimTimer: NodeJS.Timeout | undefined;
+  let claimTimerAt = Infinity;
+  let claiming = false;
+  let claimAgain = false;
+  let claimFailures = 0;
+  let lastClaimFull = false;
+  // Claim passes are numbered, so idle() can wait for one that started after it was called.
+  let passes = 0;
+  // Retries this worker put back: it expects to claim them again once due.
+  let retriesDueBy = 0;
+  let idleWaiters: { after: number; resolve: () => void }[] = [];
 
-  function lane(platform: string): Lane | undefined {
-    let found = lanes.get(platform);
-    if (found) return found;
-    const limits = options.limits.get(platform);
-    if (!limits || !options.senders.has(platform)) return undefined;
-    found = { pacer: createPacer(limits.perSecond), limits, heap: [] };
-    lanes.set(platform, found);
-    return found;
+  function forget(id: string): void {
+    held.delete(id);
+    claimedUntil.delete(id);
+  }
+
+  for (const platform of platforms) {
+    lanes.set(platform, { pacer: createPacer(options.limits.get(platform)!.perSecond), limits: options.limits.get(platform)!, heap: [] });
   }
 
   function chatKey(target: DeliveryTarget): string {
@@ -114,37 +146,38 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
 
   function schedule(chat: ChatQueue): void {
     if (chat.busy || chat.scheduled || chat.items.length === 0) return;
-    const l = lane(chat.platform);
+    const l = lanes.get(chat.platform);
     if (!l) return;
     chat.readyAt = Math.max(chat.readyAt, chat.items[0]!.notBefore);
     chat.scheduled = true;
     heapPush(l.heap, chat);
   }
 
-  function enqueue(delivery: Delivery, front = false): void {
+  function chatOf(delivery: OutboxDelivery): ChatQueue {
     const key = chatKey(delivery.target);
     let chat = chats.get(key);
     if (!chat) {
       chat = { key, platform: delivery.target.platform, items: [], readyAt: 0, busy: false, scheduled: false };
       chats.set(key, chat);
     }
+    return chat;
+  }
+
+  function enqueue(delivery: OutboxDelivery, front = false): void {
+    const chat = chatOf(delivery);
     if (front) chat.items.unshift(delivery);
     else chat.items.push(delivery);
     queued++;
-    if (!lane(delivery.target.platform) && !warnedPlatforms.has(delivery.target.platform)) {
-      warnedPlatforms.add(delivery.target.platform);
-      logger.warn('no sender for platform; its deliveries wait in the outbox', { platform: delivery.target.platform });
-    }
     schedule(chat);
   }
 
-  function wake(at: number): void {
-    if (stopped || at >= timerAt) return;
-    if (timer) clearTimeout(timer);
-    timerAt = at;
-    timer = setTimeout(() => {
-      timer = undefined;
-      timerAt = Infinity;
+  function wakeSender(at: number): void {
+    if (stopped || at >= sendTimerAt) return;
+    if (sendTimer) clearTimeout(sendTimer);
+    sendTimerAt = at;
+    sendTimer = setTimeout(() => {
+      sendTimer = undefined;
+      sendTimerAt = Infinity;
       pump();
     }, Math.max(0, at - clock()));
   }
@@ -156,6 +189,12 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     for (const l of lanes.values()) {
       while (inFlight < concurrency && l.heap.length > 0) {
         const top = l.heap[0]!;
+        if (top.items.length === 0) {
+          // Its deliveries were dropped (claims lost) while it waited for its turn.
+          heapPop(l.heap);
+          top.scheduled = false;
+          continue;
+        }
         if (top.readyAt > now) {
           nextWake = Math.min(nextWake, top.readyAt);
           break;
@@ -169,6 +208,15 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         top.scheduled = false;
         const delivery = top.items.shift()!;
         queued--;
+        if ((claimedUntil.get(delivery.id) ?? 0) <= now) {
+          // Its claim ran out unrenewed (the database was unreachable): it may be another process's
+          // now, so it is not sent from here; it is claimed again if it is still free.
+          forget(delivery.id);
+          stats.skipped++;
+          schedule(top);
+          wakeClaimer(now);
+          continue;
+        }
         l.pacer.take(now);
         top.busy = true;
         inFlight++;
@@ -176,50 +224,153 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
           inFlight--;
           top.busy = false;
           schedule(top);
-          if (queued === 0 && inFlight === 0) {
-            const waiters = idleWaiters;
-            idleWaiters = [];
-            for (const resolve of waiters) resolve();
-          }
+          // Refill before the batch runs dry, so sending never waits for a claim.
+          if (lastClaimFull && held.size <= maxHeld / 2) wakeClaimer(clock());
+          if (queued === 0 && inFlight === 0) wakeClaimer(clock());
           // A burst of completions needs one pump, not one each.
-          wake(clock());
+          wakeSender(clock());
         });
       }
     }
-    if (nextWake < Infinity) wake(nextWake);
+    if (nextWake < Infinity) wakeSender(nextWake);
   }
 
-  async function attempt(chat: ChatQueue, l: Lane, delivery: Delivery): Promise<void> {
-    const leaseKey = `delivery:${delivery.id}`;
+  function wakeClaimer(at: number): void {
+    if (stopped) return;
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    if (at >= claimTimerAt) return;
+    if (claimTimer) clearTimeout(claimTimer);
+    claimTimerAt = at;
+    claimTimer = setTimeout(() => {
+      claimTimer = undefined;
+      claimTimerAt = Infinity;
+      void claimPass();
+      // Not unref'd: work this process knows is coming (a retry falling due) keeps it alive, as a queued send does.
+    }, Math.max(0, at - clock()));
+  }
+
+  async function claimPass(): Promise<void> {
+    if (stopped || claiming) return;
+    claiming = true;
+    const pass = ++passes;
+    let found = 0;
     try {
-      if (!(await options.store.lease(leaseKey, options.owner, leaseMs))) {
-        // Another process is sending it; look again once its lease could have run out.
-        stats.skipped++;
-        enqueue({ ...delivery, notBefore: clock() + leaseMs }, true);
-        return;
-      }
-      try {
-        // In a shared store another process may have sent it since it was queued here; a store only
-        // this process writes (SQLite, memory) cannot have changed under it.
-        const current = options.store.kind === 'redis' ? await options.outbox.get(delivery.id) : delivery;
-        if (!current || current.status !== 'pending') {
-          stats.skipped++;
-          known.delete(delivery.id);
-          return;
+      const room = maxHeld - held.size;
+      if (room > 0 && platforms.length > 0) {
+        const claimed = await outbox.claim({ owner, leaseMs, limit: room, platforms });
+        for (const delivery of claimed) {
+          // Already here: our own claim had run out and was taken again; it is queued once.
+          if (held.has(delivery.id)) continue;
+          held.set(delivery.id, delivery);
+          claimedUntil.set(delivery.id, delivery.claimedUntil);
+          enqueue(delivery);
+          found++;
         }
-        const outcome = await send(current);
-        await settle(chat, l, current, outcome);
-      } finally {
-        await options.store.release(leaseKey, options.owner).catch(() => undefined);
+        lastClaimFull = claimed.length >= room;
       }
+      claimFailures = 0;
     } catch (error) {
-      // The store failed (not the platform): keep the delivery and try again later.
-      logger.error('delivery bookkeeping failed', { delivery: delivery.id, ...errorFields(error) });
-      enqueue({ ...delivery, notBefore: clock() + backoffBase }, true);
+      claimFailures++;
+      const retryMs = Math.min(backoffCap, backoffBase * 2 ** (claimFailures - 1));
+      logger.error('deliveries not claimed; trying again', { retryMs, ...errorFields(error) });
+      claiming = false;
+      wakeClaimer(clock() + retryMs);
+      return;
+    }
+    claiming = false;
+    if (found > 0) pump();
+    if (claimAgain || lastClaimFull) {
+      claimAgain = false;
+      if (held.size < maxHeld) wakeClaimer(clock());
+    }
+    const now = clock();
+    if (retriesDueBy > now) wakeClaimer(retriesDueBy);
+    if (found === 0 && queued === 0 && inFlight === 0 && retriesDueBy <= now) {
+      const ready = idleWaiters.filter((w) => w.after < pass);
+      idleWaiters = idleWaiters.filter((w) => w.after >= pass);
+      for (const waiter of ready) waiter.resolve();
+    }
+    if (idleWaiters.length > 0 && found === 0 && queued === 0 && inFlight === 0) wakeClaimer(Math.max(now, retriesDueBy));
+  }
+
+  async function renewClaims(): Promise<void> {
+    if (held.size === 0) return;
+    const ids = [...held.keys()];
+    const until = clock() + leaseMs;
+    const renewed = await outbox.renew(ids, owner, leaseMs);
+    for (const id of ids) if (held.has(id)) claimedUntil.set(id, until);
+    if (renewed === ids.length) return;
+    // Some ran out (a long stall, a lost connection) and may be another process's now: look which.
+    for (const id of ids) {
+      const delivery = held.get(id);
+      if (!delivery) continue;
+      const current = await outbox.get(id);
+      if (current?.status === 'pending' && current.claimedBy === owner) continue;
+      drop(delivery);
+      stats.skipped++;
     }
   }
 
-  async function send(delivery: Delivery): Promise<SendOutcome> {
+  /** Takes a delivery out of this process: out of the held set, and out of its chat's queue if waiting. */
+  function drop(delivery: OutboxDelivery): void {
+    forget(delivery.id);
+    const chat = chats.get(chatKey(delivery.target));
+    const at = chat ? chat.items.findIndex((d) => d.id === delivery.id) : -1;
+    if (chat && at !== -1) {
+      chat.items.splice(at, 1);
+      queued--;
+    }
+  }
+
+  /** Writes an outcome, trying again while the store is failing; false when the claim was lost or never recorded. */
+  async function record(delivery: OutboxDelivery, outcome: DeliveryOutcome): Promise<boolean> {
+    forget(delivery.id);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const settled = await outbox.settle(delivery.id, owner, outcome);
+        if (!settled) {
+          stats.skipped++;
+          logger.warn('delivery claim lost before its outcome was recorded', { delivery: delivery.id, outcome: outcome.kind });
+        }
+        return settled;
+      } catch (error) {
+        if (attempt >= RECORD_TRIES) {
+          // The claim runs out and the delivery is tried again: a possible duplicate, never a loss.
+          logger.error('delivery outcome not recorded; it will be tried again', { delivery: delivery.id, outcome: outcome.kind, ...errorFields(error) });
+          return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(backoffCap, backoffBase * 2 ** (attempt - 1))));
+      }
+    }
+  }
+
+  /** Hands back this chat's other waiting deliveries, so they go after `first` in order, from whoever claims them. */
+  async function releaseChat(chat: ChatQueue, notBefore: number): Promise<void> {
+    const rest = chat.items.splice(0);
+    queued -= rest.length;
+    for (const delivery of rest) await record(delivery, { kind: 'retry', notBefore, countAttempt: false });
+  }
+
+  function expectRetry(notBefore: number): void {
+    retriesDueBy = Math.max(retriesDueBy, notBefore);
+    wakeClaimer(notBefore);
+  }
+
+  async function attempt(chat: ChatQueue, l: Lane, delivery: OutboxDelivery): Promise<void> {
+    try {
+      const outcome = await send(delivery);
+      await settle(chat, l, delivery, outcome);
+    } catch (error) {
+      // Bookkeeping failed (the store, a chat event): the claim runs out and the delivery is tried again.
+      logger.error('delivery bookkeeping failed', { delivery: delivery.id, ...errorFields(error) });
+      forget(delivery.id);
+    }
+  }
+
+  async function send(delivery: OutboxDelivery): Promise<SendOutcome> {
     const sender = options.senders.get(delivery.target.platform)!;
     try {
       return await sender.send(delivery.target, delivery.message);
@@ -228,16 +379,16 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     }
   }
 
-  async function settle(chat: ChatQueue, l: Lane, delivery: Delivery, outcome: SendOutcome): Promise<void> {
+  async function settle(chat: ChatQueue, l: Lane, delivery: OutboxDelivery, outcome: SendOutcome): Promise<void> {
     const now = clock();
     switch (outcome.kind) {
       case 'sent':
         stats.sent++;
-        known.delete(delivery.id);
         chat.readyAt = now + l.limits.chatIntervalMs[delivery.target.kind];
-        await options.outbox.put({ ...delivery, status: 'sent', attempts: delivery.attempts + 1, sentAt: new Date(now).toISOString() });
+        await record(delivery, { kind: 'sent' });
         return;
       case 'rate-limited': {
+        // Says nothing about the message: it stays claimed here, first in its chat, and waits.
         stats.rateLimited++;
         const until = now + Math.max(outcome.retryAfterMs, 1);
         chat.readyAt = until;
@@ -249,61 +400,61 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         const attempts = delivery.attempts + 1;
         if (attempts >= maxAttempts) {
           stats.failed++;
-          known.delete(delivery.id);
           logger.warn('delivery given up', { delivery: delivery.id, attempts, error: outcome.error });
-          await options.outbox.put({ ...delivery, status: 'failed', attempts, lastError: outcome.error });
+          await record(delivery, { kind: 'failed', error: outcome.error });
           return;
         }
         stats.retried++;
         const delay = Math.min(backoffCap, backoffBase * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
-        const retry: Delivery = { ...delivery, attempts, notBefore: now + delay, lastError: outcome.error };
-        await options.outbox.put(retry);
-        enqueue(retry, true);
+        const notBefore = now + delay;
+        // Back to the outbox with the attempt counted, so a restart does not reset it; the chat's
+        // later messages go back too, since they must not overtake it.
+        await record(delivery, { kind: 'retry', notBefore, countAttempt: true, error: outcome.error });
+        await releaseChat(chat, 0);
+        expectRetry(notBefore);
         return;
       }
       case 'rejected':
         stats.failed++;
-        known.delete(delivery.id);
         logger.warn('delivery rejected by the platform', { delivery: delivery.id, error: outcome.error });
-        await options.outbox.put({ ...delivery, status: 'failed', attempts: delivery.attempts + 1, lastError: outcome.error });
+        await record(delivery, { kind: 'failed', error: outcome.error });
         return;
       case 'chat-gone': {
         logger.info('chat is gone; subscription deactivated', { subscription: delivery.subscriptionId, reason: outcome.reason });
         await options.events.chatGone(delivery.subscriptionId, outcome.reason);
-        // Everything else queued for this chat is dead too.
-        const doomed = [delivery, ...chat.items.splice(0)];
-        queued -= doomed.length - 1;
-        for (const d of doomed) {
-          stats.dead++;
-          known.delete(d.id);
-          await options.outbox.put({ ...d, status: 'dead', lastError: outcome.reason });
+        // Everything still pending for this chat is dead too, wherever it is claimed.
+        const killed = await outbox.killSubscription(delivery.subscriptionId, outcome.reason);
+        stats.dead += killed;
+        forget(delivery.id);
+        for (const d of chat.items.splice(0)) {
+          queued--;
+          forget(d.id);
         }
         return;
       }
       case 'migrated': {
         stats.migrated++;
         const subscriptionId = (await options.events.chatMigrated(delivery.subscriptionId, outcome.newChatId)) ?? delivery.subscriptionId;
-        const moved = [delivery, ...chat.items.splice(0)];
-        queued -= moved.length - 1;
-        for (const d of moved) {
-          const next: Delivery = { ...d, subscriptionId, target: { ...d.target, chatId: outcome.newChatId } };
-          await options.outbox.put(next);
-          enqueue(next);
-        }
+        await outbox.retarget(delivery.subscriptionId, { subscriptionId, chatId: outcome.newChatId });
+        // Claimed again with the new chat as their target, in their order.
+        await record(delivery, { kind: 'retry', notBefore: 0, countAttempt: false });
+        await releaseChat(chat, 0);
+        wakeClaimer(clock());
         return;
       }
     }
   }
 
+  const poll = setInterval(() => wakeClaimer(clock()), pollMs);
+  poll.unref();
+  const renewal = setInterval(() => {
+    renewClaims().catch((error: unknown) => logger.warn('delivery claims not renewed', errorFields(error)));
+  }, Math.max(10, Math.floor(leaseMs / 3)));
+  renewal.unref();
+  wakeClaimer(clock());
+
   return {
-    add(deliveries) {
-      for (const delivery of deliveries) {
-        if (delivery.status !== 'pending' || known.has(delivery.id)) continue;
-        known.add(delivery.id);
-        enqueue(delivery);
-      }
-      wake(clock());
-    },
+    poke: () => wakeClaimer(clock()),
     get queued() {
       return queued;
     },
@@ -312,13 +463,23 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     },
     stats,
     idle() {
-      if (queued === 0 && inFlight === 0) return Promise.resolve();
-      return new Promise((resolve) => idleWaiters.push(resolve));
+      if (stopped) return Promise.resolve();
+      return new Promise((resolve) => {
+        // A pass numbered above the latest started one begins after this call.
+        idleWaiters.push({ after: passes, resolve });
+        wakeClaimer(clock());
+      });
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      clearInterval(poll);
+      clearInterval(renewal);
+      if (sendTimer) clearTimeout(sendTimer);
+      if (claimTimer) clearTimeout(claimTimer);
+      for (const waiter of idleWaiters.splice(0)) waiter.resolve();
       while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Handed back at once rather than left to run out, so another process sends them without waiting.
+      for (const chat of chats.values()) await releaseChat(chat, 0).catch(() => undefined);
     },
   };
 }

@@ -1,13 +1,12 @@
 /**
- * The feeds admins follow, kept durably in the store's `feeds` namespace with what polling needs
- * between runs: validators for conditional requests, the failure count behind the backoff, and
- * the ids of the items already seen. Read from the store every time, never cached, so several
- * processes sharing one store see one list.
+ * The feeds admins follow, kept in the database with what polling needs between runs: validators
+ * for conditional requests, the failure count behind the backoff, and the ids of the items already
+ * seen. Read from the database every time, never cached, so several processes see one list.
  */
 import { createHash } from 'node:crypto';
 import { actorId } from '../../core/articles.js';
 import { AkhbarError } from '../../core/errors.js';
-import type { Store } from '../../core/store.js';
+import type { FeedRepo } from '../../core/ports.js';
 import type { Actor, FeedRecord } from '../../core/types.js';
 import { normalizeUrl } from '../../core/urls.js';
 
@@ -50,28 +49,10 @@ export function rememberSeen(previous: readonly string[], current: readonly stri
   return merged.slice(0, Math.max(MAX_SEEN, new Set(current).size));
 }
 
-/** The registry over `store`; `isAdmin` is the news desk's rule. */
-export function createFeedRegistry(options: { store: Store; isAdmin: (actor: Actor) => boolean; now?: () => Date }): FeedRegistry {
-  const feeds = options.store.namespace<FeedRecord>('feeds');
+/** The registry over the database's feeds; `isAdmin` is the news desk's rule. */
+export function createFeedRegistry(options: { feeds: FeedRepo; isAdmin: (actor: Actor) => boolean; now?: () => Date }): FeedRegistry {
+  const { feeds } = options;
   const now = options.now ?? (() => new Date());
-
-  async function all(): Promise<FeedRecord[]> {
-    const records: FeedRecord[] = [];
-    try {
-      for await (const [, record] of options.store.entries<FeedRecord>('feeds')) records.push(record);
-    } catch (error) {
-      throw unavailable(error);
-    }
-    return records.sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.id.localeCompare(b.id));
-  }
-
-  async function get(id: string): Promise<FeedRecord | undefined> {
-    try {
-      return await feeds.get(id);
-    } catch (error) {
-      throw unavailable(error);
-    }
-  }
 
   function requireAdmin(actor: Actor): void {
     if (!options.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
@@ -79,7 +60,7 @@ export function createFeedRegistry(options: { store: Store; isAdmin: (actor: Act
 
   async function findByUrl(url: string): Promise<FeedRecord | undefined> {
     const normalized = normalizeUrl(url);
-    return normalized === undefined ? undefined : get(feedId(normalized));
+    return normalized === undefined ? undefined : feeds.get(feedId(normalized));
   }
 
   async function find(ref: string): Promise<FeedRecord> {
@@ -88,7 +69,7 @@ export function createFeedRegistry(options: { store: Store; isAdmin: (actor: Act
     if (byUrl) return byUrl;
     const prefix = wanted.toLowerCase().replace(/^#/, '');
     if (prefix.length >= MIN_REF_LENGTH && /^[0-9a-f]+$/.test(prefix)) {
-      const matches = (await all()).filter((record) => record.id.startsWith(prefix));
+      const matches = (await feeds.list()).filter((record) => record.id.startsWith(prefix));
       if (matches.length === 1) return matches[0]!;
     }
     throw new AkhbarError({ code: 'FEED_NOT_FOUND', ref: wanted.slice(0, 200) });
@@ -100,7 +81,6 @@ export function createFeedRegistry(options: { store: Store; isAdmin: (actor: Act
       const normalized = normalizeUrl(url);
       if (normalized === undefined) throw new AkhbarError({ code: 'INVALID_URL', url: url.slice(0, 200) });
       const id = feedId(normalized);
-      if (await get(id)) throw new AkhbarError({ code: 'FEED_EXISTS', url: normalized, id });
       const at = now().toISOString();
       const title = init.title?.trim();
       const record: FeedRecord = {
@@ -113,46 +93,23 @@ export function createFeedRegistry(options: { store: Store; isAdmin: (actor: Act
         failures: 0,
         seen: [],
       };
-      await write(record);
+      // Decided in the database: two admins adding one feed at once follow it once.
+      if (!(await feeds.insert(record))) throw new AkhbarError({ code: 'FEED_EXISTS', url: normalized, id });
       return record;
     },
 
-    list: all,
+    list: () => feeds.list(),
     find,
     findByUrl,
 
     async remove(ref, actor) {
       requireAdmin(actor);
       const record = await find(ref);
-      try {
-        await feeds.delete(record.id);
-      } catch (error) {
-        throw unavailable(error);
-      }
+      await feeds.delete(record.id);
       return record;
     },
 
-    async save(record) {
-      if (!(await get(record.id))) return false;
-      await write(record);
-      return true;
-    },
-
-    async due(at) {
-      const iso = at.toISOString();
-      return (await all()).filter((record) => record.nextCheckAt <= iso);
-    },
+    save: (record) => feeds.update(record),
+    due: (at) => feeds.due(at.toISOString()),
   };
-
-  async function write(record: FeedRecord): Promise<void> {
-    try {
-      await feeds.set(record.id, record);
-    } catch (error) {
-      throw unavailable(error);
-    }
-  }
-}
-
-function unavailable(error: unknown): AkhbarError {
-  return new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: String(error) }, { cause: error });
 }

@@ -1,14 +1,14 @@
 /**
  * Following feeds: each feed is checked at its interval with a conditional request, backs off
  * exponentially while it fails, and hands its new items to the news desk like any posted article
- * (the desk's post listeners then deliver them). A lease per feed keeps several processes on one
- * store from polling the same feed at once.
+ * (the desk's post listeners then deliver them). A lease per feed, held in the database, keeps
+ * several processes from polling the same feed at once.
  */
 import { actorId } from '../../core/articles.js';
 import { AkhbarError, isAkhbarError, type AkhbarErrorDetails } from '../../core/errors.js';
 import { errorFields, type Logger } from '../../core/logger.js';
 import type { NewsDesk } from '../../core/newsDesk.js';
-import type { Store } from '../../core/store.js';
+import type { Leases } from '../../core/ports.js';
 import type { Actor } from '../../core/types.js';
 import { normalizeUrl } from '../../core/urls.js';
 import type { Fetcher } from '../web/fetchResource.js';
@@ -21,7 +21,7 @@ export interface FeedPollerOptions {
   readonly registry: FeedRegistry;
   readonly desk: NewsDesk;
   /** For the per-feed lease. */
-  readonly store: Pick<Store, 'lease' | 'release'>;
+  readonly leases: Pick<Leases, 'acquire' | 'release'>;
   readonly fetch: Fetcher;
   readonly logger: Logger;
   /** Time between checks of a healthy feed. */
@@ -83,7 +83,7 @@ const LEASE_MS = 10 * 60_000;
 
 /** Starts polling the registry's feeds. */
 export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
-  const { registry, desk, store, fetch } = options;
+  const { registry, desk, leases, fetch } = options;
   const logger = options.logger.child({ component: 'feeds' });
   const now = options.now ?? (() => new Date());
   const timers = options.timers ?? { setTimeout, clearTimeout };
@@ -105,11 +105,11 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
   const backoffMs = (failures: number) => Math.min(backoffCapMs, Math.max(options.intervalMs, options.intervalMs * 2 ** failures));
 
   async function withLease<T>(id: string, busy: () => T, work: () => Promise<T>): Promise<T> {
-    if (!(await store.lease(leaseKey(id), options.owner, LEASE_MS))) return busy();
+    if (!(await leases.acquire(leaseKey(id), options.owner, LEASE_MS))) return busy();
     try {
       return await work();
     } finally {
-      await store.release(leaseKey(id), options.owner).catch((error: unknown) => logger.warn('feed lease not released', { feed: id, ...errorFields(error) }));
+      await leases.release(leaseKey(id), options.owner).catch((error: unknown) => logger.warn('feed lease not released', { feed: id, ...errorFields(error) }));
     }
   }
 
@@ -123,7 +123,7 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
     let failedItems = 0;
     for (const item of post) {
       // A page already stored (posted by link, or by another feed) costs no fetch.
-      if (item.link && desk.findByUrl(item.link)) {
+      if (item.link && (await desk.findByUrl(item.link))) {
         duplicates++;
         continue;
       }

@@ -61,6 +61,7 @@ interface MemoryDatabase {
   readonly leases: Map<string, { owner: string; until: number }>;
   readonly changes: Change[];
   nextChangeSeq: number;
+  snapshot: { format: string; seq: number; bytes: Uint8Array } | undefined;
 }
 
 /** The memory backend's handle: the ports, plus a switch that plays an outage. */
@@ -88,6 +89,7 @@ function newDatabase(): MemoryDatabase {
     leases: new Map(),
     changes: [],
     nextChangeSeq: 1,
+    snapshot: undefined,
   };
 }
 
@@ -556,6 +558,19 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           const removed = db.changes.length - keep.length;
           db.changes.splice(0, db.changes.length, ...keep);
           return removed;
+        }),
+    },
+
+    indexSnapshots: {
+      load: (format) =>
+        op('index snapshot read', () =>
+          db.snapshot?.format === format ? { seq: db.snapshot.seq, bytes: db.snapshot.bytes.slice() } : undefined,
+        ),
+      save: (format, snapshot) =>
+        op('index snapshot write', () => {
+          if (db.snapshot && db.snapshot.format === format && db.snapshot.seq > snapshot.seq) return false;
+          db.snapshot = { format, seq: snapshot.seq, bytes: snapshot.bytes.slice() };
+          return true;
         }),
     },
 

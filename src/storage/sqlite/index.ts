@@ -15,6 +15,7 @@ import type {
   ChangeKind,
   DeliveryCounts,
   FeedRepo,
+  IndexSnapshots,
   Leases,
   OutboxDelivery,
   OutboxItem,
@@ -322,6 +323,13 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     latestSeq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'changes'"),
     oldestSeq: db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
     pruneChanges: db.prepare<[number]>('DELETE FROM changes WHERE at < ? AND seq < (SELECT max(seq) FROM changes)'),
+
+    loadSnapshot: db.prepare<[string], { seq: number; bytes: Buffer }>('SELECT seq, bytes FROM index_snapshots WHERE slot = 1 AND format = ?'),
+    saveSnapshot: db.prepare<[string, number, Buffer, number]>(
+      `INSERT INTO index_snapshots (slot, format, seq, bytes, saved_at) VALUES (1, ?, ?, ?, ?)
+       ON CONFLICT (slot) DO UPDATE SET format = excluded.format, seq = excluded.seq, bytes = excluded.bytes, saved_at = excluded.saved_at
+       WHERE index_snapshots.format <> excluded.format OR index_snapshots.seq <= excluded.seq`,
+    ),
   };
 
   const logChange = (kind: ChangeKind, id: string, op: Change['op']) => q.logChange.run(kind, id, op, clock());
@@ -708,6 +716,19 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     prune: (before) => write('change prune', () => q.pruneChanges.run(before).changes),
   };
 
+  const indexSnapshots: IndexSnapshots = {
+    load: (format) =>
+      run('index snapshot read', () => {
+        const row = q.loadSnapshot.get(format);
+        return row ? { seq: row.seq, bytes: new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength) } : undefined;
+      }),
+    save: (format, snapshot) =>
+      write('index snapshot write', () => {
+        const bytes = Buffer.from(snapshot.bytes.buffer, snapshot.bytes.byteOffset, snapshot.bytes.byteLength);
+        return q.saveSnapshot.run(format, snapshot.seq, bytes, clock()).changes === 1;
+      }),
+  };
+
   return {
     kind: 'sqlite',
     path,
@@ -719,6 +740,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     feeds,
     leases,
     changes,
+    indexSnapshots,
     async close() {
       if (closed) return;
       closed = true;

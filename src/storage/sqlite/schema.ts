@@ -146,6 +146,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX changes_at ON changes (at);
     `,
   },
+  {
+    version: 2,
+    name: 'search index snapshot',
+    sql: `
+      -- At most one row: the latest snapshot; format names what made the bytes.
+      CREATE TABLE index_snapshots (
+        slot INTEGER PRIMARY KEY CHECK (slot = 1),
+        format TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        saved_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -6,9 +6,11 @@ import { startDelivery, type DeliveryService } from '../../../src/core/delivery/
 import { scaleLimits, TELEGRAM_LIMITS, type RateLimits } from '../../../src/core/delivery/pacing.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { NewsDesk } from '../../../src/core/newsDesk.js';
-import { openStore, type Store } from '../../../src/core/store.js';
+import type { Storage } from '../../../src/core/ports.js';
 import { createSubscriptions, type ChatKind, type Subscriptions } from '../../../src/core/subscriptions.js';
 import type { Actor } from '../../../src/core/types.js';
+import { openStorage } from '../../../src/storage/index.js';
+import { openMemoryStorage } from '../../../src/storage/memory/index.js';
 import { openTestDesk } from '../../support/desk.js';
 import { fakeSender, type FakeSender } from '../../support/fakeSender.js';
 import { sampleArticle } from '../../support/fixtures.js';
@@ -22,21 +24,31 @@ const FAST = scaleLimits(TELEGRAM_LIMITS, 20);
 
 interface Rig {
   desk: NewsDesk;
-  store: Store;
+  storage: Storage;
   subscriptions: Subscriptions;
   sender: FakeSender;
   delivery: DeliveryService;
 }
 
-async function rig(
-  options: { store?: Store; limits?: RateLimits; sender?: FakeSender; senderPlatform?: string; clock?: () => number; concurrency?: number; owner?: string } = {},
-): Promise<Rig> {
-  const store = options.store ?? (await openStore('memory://', silentLogger));
-  const { desk } = await openTestDesk({ store, ...(options.clock ? { now: () => new Date(options.clock!()) } : {}) });
-  const subscriptions = createSubscriptions(store, 'UTC');
+interface RigOptions {
+  storeUrl?: string;
+  limits?: RateLimits;
+  sender?: FakeSender;
+  senderPlatform?: string;
+  clock?: () => number;
+  concurrency?: number;
+  owner?: string;
+  leaseMs?: number;
+}
+
+async function rig(options: RigOptions = {}): Promise<Rig> {
+  // One clock for the database and the core, so claims and retries agree on "now".
+  const storage = await openStorage(options.storeUrl ?? 'memory://', options.clock ? { clock: options.clock } : {});
+  const { desk } = await openTestDesk({ storage, changePollMs: 50, ...(options.clock ? { now: () => new Date(options.clock!()) } : {}) });
+  const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
   const sender = options.sender ?? fakeSender();
   const delivery = await startDelivery({
-    store,
+    storage,
     desk,
     subscriptions,
     senders: new Map([[options.senderPlatform ?? 'telegram', sender]]),
@@ -44,10 +56,11 @@ async function rig(
     logger: silentLogger,
     owner: options.owner ?? 'test',
     digestCheckMs: 0,
-    worker: { backoffBaseMs: 20, concurrency: options.concurrency ?? 16 },
+    fanOutSweepMs: 100,
+    worker: { backoffBaseMs: 20, concurrency: options.concurrency ?? 16, pollMs: 50, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) },
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  return { desk, store, subscriptions, sender, delivery };
+  return { desk, storage, subscriptions, sender, delivery };
 }
 
 async function subscribeChats(subscriptions: Subscriptions, ids: string[], kind: ChatKind = 'private') {
@@ -98,11 +111,11 @@ describe('delivery of new articles', () => {
     );
     const { article } = await r.desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
     await r.delivery.settled();
-    expect(r.delivery.worker.queued).toBeGreaterThan(1_000);
+    expect((await r.delivery.report()).pending).toBeGreaterThan(1_000);
     const answer = await r.desk.ask('How quickly can the gates be closed?');
     expect(answer.citations[0]!.articleId).toBe(article.id);
     // The answer came back long before the broadcast finished.
-    expect(r.delivery.worker.queued).toBeGreaterThan(500);
+    expect((await r.delivery.report()).pending).toBeGreaterThan(500);
     await r.delivery.stop();
   });
 
@@ -188,7 +201,7 @@ describe('delivery of new articles', () => {
       crashingSender.received.push({ chatId: target.chatId, at: Date.now(), message });
       return new Promise(() => {});
     };
-    const first = await rig({ store: await openStore(storeUrl, silentLogger), sender: crashingSender, concurrency: 4, owner: 'first' });
+    const first = await rig({ storeUrl, sender: crashingSender, concurrency: 4, owner: 'first', leaseMs: 400 });
     await subscribeChats(first.subscriptions, chats);
     const { article } = await first.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
     expect(article.id).toMatch(/^[0-9a-f]{12}$/);
@@ -196,9 +209,12 @@ describe('delivery of new articles', () => {
     await expect.poll(() => sends, { timeout: 5_000 }).toBeGreaterThanOrEqual(14);
     const inFlightAtCrash = first.delivery.worker.inFlight;
     expect(inFlightAtCrash).toBe(4);
+    // The process dies: its connection is gone, so its claims are no longer renewed and run out.
+    await first.storage.close();
 
-    // A new process on the same store, its own leases, a working platform.
-    const second = await rig({ store: await openStore(storeUrl, silentLogger), owner: 'second' });
+    // A new process on the same database, a working platform: it takes over once the claims run out.
+    const second = await rig({ storeUrl, owner: 'second' });
+    await expect.poll(() => second.sender.received.length, { timeout: 5_000 }).toBe(20);
     await second.delivery.worker.idle();
     const delivered = [...crashingSender.received, ...second.sender.received].map((m) => m.chatId);
     expect(new Set(delivered)).toEqual(new Set(chats));
@@ -206,6 +222,68 @@ describe('delivery of new articles', () => {
     expect(second.sender.received).toHaveLength(20);
     expect(delivered.length - chats.length).toBe(inFlightAtCrash);
     expect((await second.delivery.report()).sent).toBe(30);
+    await second.delivery.stop();
+  });
+
+  it('does not send what it could no longer keep claimed while the database was away', async () => {
+    const name = `cut-off-${Date.now()}`;
+    const storage = openMemoryStorage(name);
+    const { desk } = await openTestDesk({ storage });
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['90', '91', '92', '93', '94']);
+    const sender = fakeSender();
+    let release: () => void = () => {};
+    const original = sender.send.bind(sender);
+    let started = 0;
+    // The first send hangs until the test lets it finish: the claims on the rest wait meanwhile.
+    sender.send = async (target, message) => {
+      if (++started === 1) await new Promise<void>((resolve) => (release = resolve));
+      return original(target, message);
+    };
+    const delivery = await startDelivery({
+      storage,
+      desk,
+      subscriptions,
+      senders: new Map([['telegram', sender]]),
+      limits: new Map([['telegram', { perSecond: 1_000, chatIntervalMs: { private: 0, group: 0, channel: 0 } }]]),
+      logger: silentLogger,
+      owner: 'cut-off',
+      digestCheckMs: 0,
+      worker: { concurrency: 1, leaseMs: 150, pollMs: 50 },
+    });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await expect.poll(() => started).toBe(1);
+    // The database goes away long enough for every claim to run out, and another process takes them.
+    storage.simulateOutage(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    storage.simulateOutage(false);
+    const other = openMemoryStorage(name);
+    const taken = await other.outbox.claim({ owner: 'other', leaseMs: 60_000, limit: 10, platforms: ['telegram'] });
+    expect(taken).toHaveLength(5);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only the send already under way went out from here; the other process has the rest.
+    expect(sender.received).toHaveLength(1);
+    expect(delivery.worker.stats.skipped).toBeGreaterThanOrEqual(4);
+    await delivery.stop();
+  });
+
+  it('takes over a fan-out a crashed process had claimed but not finished', async () => {
+    const storeUrl = `sqlite://${join(dir, 'fan-out-crash.sqlite')}`;
+    const storage = await openStorage(storeUrl);
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['80', '81', '82']);
+    // The first process stored the article with its fan-out request, claimed the fan-out, and died.
+    const { desk } = await openTestDesk({ storage });
+    const { article } = await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
+    expect(await storage.outbox.claimFanOut(article.id, 'dead-process', 300)).toBe(true);
+    await desk.close();
+    await storage.close();
+
+    const survivor = await rig({ storeUrl, owner: 'survivor' });
+    await expect.poll(() => survivor.sender.received.map((m) => m.chatId).sort(), { timeout: 5_000 }).toEqual(['80', '81', '82']);
+    expect(await survivor.storage.outbox.fanOutState(article.id)).toBe('done');
+    await survivor.delivery.stop();
   });
 });
 
@@ -243,33 +321,55 @@ describe('digests', () => {
   });
 });
 
-describe('several processes sharing one Redis', async () => {
-  const { REDIS_URL, useRedis } = await import('../../support/redis.js');
-  const redis = await useRedis();
-  it.skipIf(!redis)('send each delivery once between them', async () => {
-    const prefix = `akhbar-test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const open = () => openStore(REDIS_URL, silentLogger, prefix);
+describe('several processes on one SQLite file', () => {
+  it('put articles posted through either of them in one digest', async () => {
+    let now = Date.parse('2026-11-29T05:00:00Z');
+    const clock = () => now;
+    const storeUrl = `sqlite://${join(dir, 'digest.sqlite')}`;
+    const one = await rig({ storeUrl, clock, owner: 'one' });
+    const two = await rig({ storeUrl, clock, senderPlatform: 'nobody', owner: 'two' });
+    await one.subscriptions.subscribe({ platform: 'telegram', chatId: '-300', kind: 'channel' }, { mode: 'digest', digestTime: '07:00', timeZone: 'UTC' }, new Date(now));
+    now += 60_000;
+    const first = await one.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    now += 60_000;
+    const second = await two.desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
+    now = Date.parse('2026-11-29T07:00:30Z');
+    expect(await one.delivery.runDigests(now)).toBe(1);
+    // The other process finds the slot covered (and its lease taken): no second digest.
+    expect(await two.delivery.runDigests(now)).toBe(0);
+    await one.delivery.worker.idle();
+    const digest = one.sender.received[0]!.message;
+    expect(one.sender.received).toHaveLength(1);
+    expect(digest.kind === 'digest' ? digest.summaries.map((s) => s.articleId) : []).toEqual([first.article.id, second.article.id]);
+    for (const r of [one, two]) {
+      await r.delivery.stop();
+      await r.desk.close();
+      await r.storage.close();
+    }
+  });
+
+  it('send each delivery once between them', async () => {
+    const storeUrl = `sqlite://${join(dir, 'shared.sqlite')}`;
     // One process posts with no sender: the deliveries wait in the shared outbox.
-    const poster = await rig({ store: await open(), senderPlatform: 'nobody', owner: 'poster' });
+    const poster = await rig({ storeUrl, senderPlatform: 'nobody', owner: 'poster' });
     const chats = Array.from({ length: 60 }, (_, i) => String(9000 + i));
     await subscribeChats(poster.subscriptions, chats);
     await poster.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
     await poster.delivery.settled();
-    // Two sending processes start on the same store and race for the same deliveries.
+    // Two sending processes start on the same file and race for the same deliveries.
     const platform = fakeSender();
     const [one, two] = await Promise.all([
-      rig({ store: await open(), sender: platform, owner: 'one', concurrency: 8 }),
-      rig({ store: await open(), sender: platform, owner: 'two', concurrency: 8 }),
+      rig({ storeUrl, sender: platform, owner: 'one', concurrency: 8 }),
+      rig({ storeUrl, sender: platform, owner: 'two', concurrency: 8 }),
     ]);
     await expect.poll(async () => (await one.delivery.report()).sent, { timeout: 10_000 }).toBe(60);
-    // Whatever the loser of a lease still holds is re-checked later and dropped as already sent.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(platform.received.map((m) => m.chatId).sort()).toEqual([...chats].sort());
     expect(one.delivery.worker.stats.sent + two.delivery.worker.stats.sent).toBe(60);
     for (const r of [poster, one, two]) {
       await r.delivery.stop();
-      for (const name of ['articles', 'summaries', 'answers', 'subscriptions', 'deliveries'] as const) await r.store.namespace(name).clear();
-      await r.store.close();
+      await r.desk.close();
+      await r.storage.close();
     }
   });
 });

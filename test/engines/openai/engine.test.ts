@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { openStore, type Store } from '../../../src/core/store.js';
+import type { Storage } from '../../../src/core/ports.js';
+import { openStorage } from '../../../src/storage/index.js';
 import { loadPrompts, type Prompts } from '../../../src/engines/openai/prompts.js';
 import { openTestDesk } from '../../support/desk.js';
 import { sampleArticle } from '../../support/fixtures.js';
@@ -26,8 +27,8 @@ function llmEngine(server: FakeOpenAI, options: { prompts?: Prompts; timeout?: n
   return fakeLlmEngine(server, { ...options, fallback: true });
 }
 
-async function deskWith(engine: Engine, store?: Store) {
-  const { desk } = await openTestDesk({ engine, ...(store ? { store } : {}) });
+async function deskWith(engine: Engine, storage?: Storage) {
+  const { desk } = await openTestDesk({ engine, ...(storage ? { storage } : {}) });
   if (desk.articleCount === 0) await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
   return desk;
 }
@@ -86,7 +87,7 @@ describe('LLM engine answers', () => {
 
   it('puts the prompt version in the cache key: an edited prompt never serves the old answer', async () => {
     fake = await startFakeOpenAI();
-    const store = await openStore('memory://', silentLogger);
+    const storage = await openStorage('memory://');
     const original = loadPrompts(promptsDir);
     writeFileSync(join(tmp, 'answer.md'), `${readFileSync(join(promptsDir, 'answer.md'), 'utf8')}\nBe brief.\n`);
     writeFileSync(join(tmp, 'summary.md'), readFileSync(join(promptsDir, 'summary.md'), 'utf8'));
@@ -94,10 +95,10 @@ describe('LLM engine answers', () => {
     expect(edited.version).not.toBe(original.version);
 
     fake.enqueue(reply({ found: true, answer: 'Old prompt answer.', citations: ['P1'] }));
-    const first = await deskWith(llmEngine(fake, { prompts: original }), store);
+    const first = await deskWith(llmEngine(fake, { prompts: original }), storage);
     expect((await first.ask('How quickly can the gates be closed?')).text).toBe('Old prompt answer.');
     fake.enqueue(reply({ found: true, answer: 'New prompt answer.', citations: ['P1'] }));
-    const second = await deskWith(llmEngine(fake, { prompts: edited }), store);
+    const second = await deskWith(llmEngine(fake, { prompts: edited }), storage);
     expect(await second.ask('How quickly can the gates be closed?')).toMatchObject({ text: 'New prompt answer.', cached: false });
   });
 
@@ -139,7 +140,7 @@ describe('LLM engine summaries', () => {
     fake = await startFakeOpenAI();
     const desk = await deskWith(llmEngine(fake));
     fake.enqueue(reply({ bullets: ['افتتحت مدينة مارلو باي حاجزا للفيضانات.', 'يحمي 40 ألف ساكن.', 'تغلق البوابات في 25 دقيقة.'] }));
-    const id = desk.listArticles().items[0]!.id;
+    const id = (await desk.listArticles()).items[0]!.id;
     const summary = await desk.summarize(id, { language: 'ar' });
     expect(summary).toMatchObject({ language: 'ar', engine: 'openai:test-model' });
     expect(summary.sentences).toHaveLength(3);

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AkhbarError } from '../../../src/core/errors.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { openStore } from '../../../src/core/store.js';
+import { openStorage } from '../../../src/storage/index.js';
 import type { Actor } from '../../../src/core/types.js';
 import { createFeedRegistry, MAX_SEEN, rememberSeen } from '../../../src/sources/feeds/feedRegistry.js';
 
@@ -15,13 +14,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function registry(start = Date.parse('2026-03-17T08:00:00Z')) {
   let clock = start;
-  const store = await openStore('memory://', silentLogger);
+  const storage = await openStorage('memory://');
   const feeds = createFeedRegistry({
-    store,
+    feeds: storage.feeds,
     isAdmin: (actor) => actor.kind === 'operator' || (actor.kind === 'user' && actor.userId === '1'),
     now: () => new Date((clock += 1_000)),
   });
-  return { feeds, store };
+  return { feeds, storage };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -73,11 +72,11 @@ describe('the feed registry', () => {
 
   it('survives a restart of a SQLite store', async () => {
     const url = `sqlite://${join(dir, 'feeds.sqlite')}`;
-    const first = await openStore(url, silentLogger);
-    const added = await createFeedRegistry({ store: first, isAdmin: () => true }).add('https://gazette.example/atom.xml', admin);
+    const first = await openStorage(url);
+    const added = await createFeedRegistry({ feeds: first.feeds, isAdmin: () => true }).add('https://gazette.example/atom.xml', admin);
     await first.close();
-    const second = await openStore(url, silentLogger);
-    expect((await createFeedRegistry({ store: second, isAdmin: () => true }).list()).map((f) => f.id)).toEqual([added.id]);
+    const second = await openStorage(url);
+    expect((await createFeedRegistry({ feeds: second.feeds, isAdmin: () => true }).list()).map((f) => f.id)).toEqual([added.id]);
     await second.close();
   });
 });

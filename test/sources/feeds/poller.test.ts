@@ -31,11 +31,11 @@ async function rig(options: Partial<FeedPollerOptions> = {}) {
   await core.subscriptions.subscribe({ platform: 'telegram', chatId: '10', kind: 'private' }, { mode: 'each' }, new Date());
   const clock = { now: Date.parse('2026-03-17T08:00:00Z') };
   const now = () => new Date(clock.now);
-  const registry = createFeedRegistry({ store: core.store, isAdmin: core.desk.isAdmin, now });
+  const registry = createFeedRegistry({ feeds: core.storage.feeds, isAdmin: core.desk.isAdmin, now });
   const poller = startFeedPoller({
     registry,
     desk: core.desk,
-    store: core.store,
+    leases: core.storage.leases,
     fetch,
     logger: silentLogger,
     intervalMs: INTERVAL_MS,
@@ -75,7 +75,7 @@ describe('following an Arabic RSS feed', () => {
     expect(r.desk.articleCount).toBe(3);
     // The bridge item is a one-line teaser: its page was fetched and read instead.
     expect(server.hits('/ar-news.html')).toBe(pageHits + 1);
-    const bridge = r.desk.listArticles().items.find((a) => a.title.includes('جسر'))!;
+    const bridge = (await r.desk.listArticles()).items.find((a) => a.title.includes('جسر'))!;
     const bridgeArticle = await r.desk.getArticle(bridge.id);
     expect(bridgeArticle).toMatchObject({ url: 'https://akhbar-alwaha.example/news/2026/03/bridge', source: 'feed', byline: 'ليلى حداد', postedBy: `feed:127.0.0.1:${server.port}` });
     expect(bridgeArticle.text).toContain('ويبلغ طول الجسر ستمئة وأربعين مترا');
@@ -161,7 +161,7 @@ describe('following an English Atom feed', () => {
     const r = await rig({ firstPollItems: 10 });
     const { result } = await r.poller.addFeed(server.url('/en-atom.xml'), admin);
     expect(result).toMatchObject({ posted: 3, passedOver: 0 });
-    const articles = await Promise.all(r.desk.listArticles().items.map((item) => r.desk.getArticle(item.id)));
+    const articles = await Promise.all((await r.desk.listArticles()).items.map((item) => r.desk.getArticle(item.id)));
     expect(articles.map((a) => a.language)).toEqual(['en', 'en', 'en']);
     expect(articles.find((a) => a.title === 'Ferry timetable changes from next week')).toMatchObject({
       url: server.url('/news/ferry-timetable'),
@@ -215,7 +215,7 @@ describe('polling', () => {
   it('skips a feed another process is polling', async () => {
     const r = await rig();
     const feed = await r.registry.add(server.url('/en-atom.xml'), admin);
-    expect(await r.store.lease(`feed-poll:${feed.id}`, 'other-process', 60_000)).toBe(true);
+    expect(await r.storage.leases.acquire(`feed-poll:${feed.id}`, 'other-process', 60_000)).toBe(true);
     const hits = server.hits('/en-atom.xml');
     expect(await r.poller.pollOnce(feed.id)).toMatchObject({ status: 'busy', posted: 0 });
     expect(server.hits('/en-atom.xml')).toBe(hits);

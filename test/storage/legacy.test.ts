@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAkhbarError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { openStore, type Store } from '../../src/core/store.js';
+import { openStore, type Store } from '../../src/storage/legacy/keyvStore.js';
 import { REDIS_URL, useRedis } from '../support/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'akhbar-store-'));

@@ -1,14 +1,16 @@
 /**
- * Durable storage on keyv: one namespace per kind of record, in a SQLite file by default,
- * in Redis when several processes share one store, or in memory for tests and evaluation.
+ * The store of versions before the storage ports: keyv namespaces used as a database, in a SQLite
+ * file (tables akhbar_<namespace>), in Redis, or in memory. Nothing runs on it any more; it stays so
+ * that `akhbar migrate` can read what those versions stored and nothing is lost on upgrade.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
-import KeyvRedis, { createClient } from '@keyv/redis';
-import { AkhbarError } from './errors.js';
-import type { Logger } from './logger.js';
+import KeyvRedis from '@keyv/redis';
+import { AkhbarError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { closeRedis, connectRedis } from '../redis.js';
 
 /** The record kinds the core keeps, each in its own keyv namespace. */
 export type Namespace = 'articles' | 'summaries' | 'answers' | 'subscriptions' | 'deliveries' | 'feeds';
@@ -122,25 +124,7 @@ async function sqliteStore(url: string, logger: Logger): Promise<Store> {
 }
 
 async function redisStore(url: string, logger: Logger, prefix: string): Promise<Store> {
-  let connectedOnce = false;
-  const client = createClient({
-    url,
-    socket: {
-      connectTimeout: 5_000,
-      // Keep reconnecting after a Redis restart, but fail at once when the first connect fails:
-      // a wrong STORE_URL should stop the start, not hang it.
-      reconnectStrategy: (retries: number, cause: Error) =>
-        connectedOnce ? Math.min(100 * 2 ** retries, 5_000) : cause,
-    },
-  });
-  client.on('error', (error: unknown) => logger.warn('redis connection error', { error: String(error) }));
-  try {
-    await withTimeout(client.connect(), 10_000, 'connecting to Redis');
-    connectedOnce = true;
-  } catch (error) {
-    if (client.isOpen) client.destroy();
-    throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `cannot reach Redis at ${redactUrl(url)}: ${String(error)}` }, { cause: error });
-  }
+  const client = await connectRedis(url, logger, 'Redis');
   const spaces = new Map<Namespace, Keyv>();
   for (const name of NAMESPACES) {
     const adapter = new KeyvRedis(client as never, { namespace: `${prefix}:${name}`, keyPrefixSeparator: ':' });
@@ -157,25 +141,7 @@ async function redisStore(url: string, logger: Logger, prefix: string): Promise<
   return makeStore(
     'redis',
     spaces,
-    async () => {
-      if (client.isOpen) await client.quit().catch(() => client.destroy());
-    },
+    () => closeRedis(client),
     leases,
   );
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
