@@ -3,10 +3,14 @@
  * deliveries at a time, marks them sent, and prints as JSON whether it got the one shared lease, the
  * ids it claimed, and those whose claim it found taken by another process when it came to settle them.
  */
+import { existsSync } from 'node:fs';
 import { openStorage } from '../../src/storage/index.js';
 
-const [file, owner] = process.argv.slice(2);
+const [file, owner, go] = process.argv.slice(2);
 const storage = await openStorage(`sqlite://${file}`);
+// Start together with the others: a process that started first would otherwise claim everything.
+process.stdout.write('ready\n');
+while (!existsSync(go!)) await new Promise((resolve) => setTimeout(resolve, 5));
 // Every process asks for the same lease at once; the file must grant it to one.
 const leased = await storage.leases.acquire('singleton', owner!, 60_000);
 const claimed: string[] = [];

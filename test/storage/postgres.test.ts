@@ -28,6 +28,7 @@ const TABLES = [
   'feeds',
   'leases',
   'changes',
+  'index_snapshots',
 ];
 
 async function reachable(): Promise<string | undefined> {

@@ -120,7 +120,12 @@ describe('SQLite storage', () => {
     }
     expect(await s.outbox.enqueue(deliveries)).toBe(2 * chats);
 
-    const runs = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((owner) => runClaimer(file, owner)));
+    // The claimers start together: each waits, once its database is open, for the go file.
+    const go = `${file}.go`;
+    const started = ['w1', 'w2', 'w3', 'w4'].map((owner) => runClaimer(file, owner, go));
+    await Promise.all(started.map((run) => run.ready));
+    writeFileSync(go, '');
+    const runs = await Promise.all(started.map((run) => run.done));
     const claimedBy = new Map<string, string>();
     for (const run of runs) {
       expect(run.lost, `${run.owner} found its claims taken by another process`).toEqual([]);
@@ -140,15 +145,30 @@ describe('SQLite storage', () => {
   }, 60_000);
 });
 
-async function runClaimer(file: string, owner: string): Promise<{ owner: string; leased: boolean; claimed: string[]; lost: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'claimer.ts'), file, owner], {
+interface ClaimerRun {
+  readonly owner: string;
+  readonly leased: boolean;
+  readonly claimed: string[];
+  readonly lost: string[];
+}
+
+function runClaimer(file: string, owner: string, go: string): { ready: Promise<void>; done: Promise<ClaimerRun> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'claimer.ts'), file, owner, go], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  let signalReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.startsWith('ready\n')) signalReady();
+  });
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`claimer ${owner} exited ${code}: ${err}`);
-  return { owner, ...(JSON.parse(out) as { leased: boolean; claimed: string[]; lost: string[] }) };
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve)).then((code) => {
+    signalReady();
+    if (code !== 0) throw new Error(`claimer ${owner} exited ${code}: ${err}`);
+    return { owner, ...(JSON.parse(out.slice('ready\n'.length)) as Omit<ClaimerRun, 'owner'>) };
+  });
+  return { ready, done };
 }

@@ -4,10 +4,9 @@
  * It only reads the old store, and it can be run again: articles, feeds and deliveries already
  * moved are recognised by their ids and not written twice.
  */
-import type { Store } from '../../core/store.js';
-import type { Delivery, DeliveredSummary } from '../../core/delivery/types.js';
-import type { FanOutRecord } from '../../core/delivery/outbox.js';
+import type { DeliveredSummary, DeliveryMessage, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
 import type { NewDelivery, OutboxItem, Storage } from '../../core/ports.js';
+import type { Store } from './keyvStore.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { Article, FeedRecord, Summary } from '../../core/types.js';
 
@@ -21,6 +20,28 @@ export interface MigrationReport {
   readonly deliveries: { read: number; pending: number; queued: number };
   /** Fan-outs a crash had interrupted, requested again so the subscribers still get those articles. */
   readonly fanOuts: { resumed: number };
+}
+
+/** A delivery as the keyv outbox stored it under `d:<id>`: a full copy of its message in every row. */
+export interface LegacyDelivery {
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly target: DeliveryTarget;
+  readonly message: DeliveryMessage;
+  readonly articleIds: readonly string[];
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly notBefore: number;
+  readonly createdAt: string;
+  readonly sentAt?: string;
+  readonly lastError?: string;
+}
+
+/** A fan-out's progress as the keyv outbox stored it under `f:<article id>`. */
+export interface LegacyFanOut {
+  readonly articleId: string;
+  readonly state: 'started' | 'done';
+  readonly at: string;
 }
 
 const DELIVERY = 'd:';
@@ -60,9 +81,9 @@ export async function migrateLegacyStore(legacy: Store, storage: Storage): Promi
 
   const deliveries = { read: 0, pending: 0, queued: 0 };
   const fanOuts = { resumed: 0 };
-  for await (const [key, value] of legacy.entries<Delivery | FanOutRecord>('deliveries')) {
+  for await (const [key, value] of legacy.entries<LegacyDelivery | LegacyFanOut>('deliveries')) {
     if (key.startsWith(FAN_OUT)) {
-      const record = value as FanOutRecord;
+      const record = value as LegacyFanOut;
       if (record.state === 'started' && (await storage.articles.get(record.articleId))) {
         await storage.outbox.requestFanOut(record.articleId);
         fanOuts.resumed++;
@@ -70,7 +91,7 @@ export async function migrateLegacyStore(legacy: Store, storage: Storage): Promi
       continue;
     }
     if (!key.startsWith(DELIVERY)) continue;
-    const delivery = value as Delivery;
+    const delivery = value as LegacyDelivery;
     deliveries.read++;
     if (delivery.status !== 'pending') continue;
     deliveries.pending++;
@@ -85,7 +106,7 @@ export async function migrateLegacyStore(legacy: Store, storage: Storage): Promi
   return { articles, summaries, subscriptions, feeds, deliveries, fanOuts };
 }
 
-function newDelivery(delivery: Delivery, carried: readonly DeliveredSummary[]): NewDelivery {
+function newDelivery(delivery: LegacyDelivery, carried: readonly DeliveredSummary[]): NewDelivery {
   const items: OutboxItem[] = carried.map((summary) => ({ articleId: summary.articleId, language: summary.language }));
   return {
     id: delivery.id,

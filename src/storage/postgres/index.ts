@@ -28,6 +28,7 @@ import type {
   ChangeKind,
   DeliveryCounts,
   FeedRepo,
+  IndexSnapshots,
   Leases,
   OutboxDelivery,
   OutboxItem,
@@ -954,10 +955,31 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
       run('change prune', async (q) => (await q('DELETE FROM changes WHERE at < $1 AND seq < (SELECT max(seq) FROM changes)', [before])).rowCount ?? 0),
   };
 
+  const indexSnapshots: IndexSnapshots = {
+    load: (format) =>
+      run('index snapshot read', async (q) => {
+        const row = (await q<{ seq: number; bytes: Buffer }>('SELECT seq, bytes FROM index_snapshots WHERE slot = 1 AND format = $1', [format])).rows[0];
+        return row ? { seq: Number(row.seq), bytes: new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength) } : undefined;
+      }),
+    save: (format, snapshot) =>
+      write('index snapshot write', async (q) => {
+        const bytes = Buffer.from(snapshot.bytes.buffer, snapshot.bytes.byteOffset, snapshot.bytes.byteLength);
+        // Never replace a later snapshot of the same format that another instance saved meanwhile.
+        const result = await q(
+          `INSERT INTO index_snapshots (slot, format, seq, bytes, saved_at) VALUES (1, $1, $2, $3, $4)
+           ON CONFLICT (slot) DO UPDATE SET format = excluded.format, seq = excluded.seq, bytes = excluded.bytes, saved_at = excluded.saved_at
+           WHERE index_snapshots.format <> excluded.format OR index_snapshots.seq <= excluded.seq`,
+          [format, snapshot.seq, bytes, clock()],
+        );
+        return result.rowCount === 1;
+      }),
+  };
+
   const notifications = changeNotifications(config, () => closed, changes);
 
   return {
     kind: 'postgres',
+    indexSnapshots,
     pool,
     articles,
     summaries,

@@ -166,6 +166,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX changes_at ON changes (at);
     `,
   },
+  {
+    version: 2,
+    name: 'index snapshot',
+    sql: `
+      -- One row: the search index as bytes, so an instance starts from it instead of a full scan.
+      CREATE TABLE index_snapshots (
+        slot INTEGER PRIMARY KEY CHECK (slot = 1),
+        format TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        bytes BYTEA NOT NULL,
+        saved_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -7,13 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Delivery } from '../../../src/core/delivery/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { openStore, type Store } from '../../../src/core/store.js';
+import { openStore, type Store } from '../../../src/storage/legacy/keyvStore.js';
 import type { Subscription } from '../../../src/core/subscriptions.js';
 import type { FeedRecord } from '../../../src/core/types.js';
 import { openStorage } from '../../../src/storage/index.js';
-import { migrateLegacyStore } from '../../../src/storage/legacy/migrate.js';
+import { migrateLegacyStore, type LegacyDelivery } from '../../../src/storage/legacy/migrate.js';
 import { article } from '../contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'akhbar-migrate-'));
@@ -40,7 +39,7 @@ const feed: FeedRecord = {
   seen: ['item-1'],
 };
 
-function delivery(articleN: number, chatId: string, status: Delivery['status']): Delivery {
+function delivery(articleN: number, chatId: string, status: LegacyDelivery['status']): LegacyDelivery {
   const a = article(articleN);
   return {
     id: `a:${a.id}:telegram:${chatId}`,
