@@ -75,6 +75,7 @@ const texts = {
     articleNotFound: (id: string) => `There is no article with the id "${id}". Send /articles to see the ids.`,
     ambiguousId: (id: string, matches: string[]) => `"${id}" matches several articles: ${matches.join(', ')}. Use more characters.`,
     notAdmin: 'Only admins can post articles.',
+    notAdminDelete: 'Only admins can delete articles.',
     emptyQuestion: 'Ask a question after /ask, for example: /ask who met the president?',
     questionTooLong: (max: number) => `The question is too long; keep it under ${max} characters.`,
     storeUnavailable: 'Could not save or read that: the article store is not reachable right now, and nothing was saved. Please try again shortly.',
@@ -151,6 +152,7 @@ const texts = {
     articleNotFound: (id: string) => `لا يوجد مقال بالمعرف «${id}». أرسل ‎/articles‎ لرؤية المعرفات.`,
     ambiguousId: (id: string, matches: string[]) => `«${id}» يطابق أكثر من مقال: ${matches.join('، ')}. اكتب أحرفا أكثر.`,
     notAdmin: 'نشر المقالات للمشرفين فقط.',
+    notAdminDelete: 'حذف المقالات للمشرفين فقط.',
     emptyQuestion: 'اكتب سؤالك بعد ‎/ask‎، مثلا: ‎/ask‎ من التقى الرئيس؟',
     questionTooLong: (max: number) => `السؤال طويل جدا؛ اجعله أقل من ${max} حرفا.`,
     storeUnavailable: 'تعذر الحفظ أو القراءة: مخزن المقالات غير متاح الآن، ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.',
@@ -201,7 +203,7 @@ export function errorText(error: unknown, language: UiLanguage): string {
     case 'NO_ARTICLES':
       return m.noArticlesYet;
     case 'NOT_ADMIN':
-      return m.notAdmin;
+      return d.action === 'delete' ? m.notAdminDelete : m.notAdmin;
     case 'EMPTY_QUESTION':
       return m.emptyQuestion;
     case 'QUESTION_TOO_LONG':

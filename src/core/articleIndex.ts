@@ -50,6 +50,8 @@ export interface ArticleIndex {
   has(id: string): boolean;
   /** Indexes an article this process has just stored, without waiting for its change to come round. */
   added(article: Article): void;
+  /** Takes out an article this process has just deleted, without waiting for its change to come round. */
+  removed(id: string): void;
   /** Reads and applies the changes made since the last read; rejects when the database cannot be read. */
   catchUp(): Promise<void>;
   /** Stops polling and saves a snapshot when enough is not in the stored one, so the next start is quick. */
@@ -214,6 +216,9 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
     has: (id) => index.has(id),
     added(article) {
       index.add(article.id, articleTerms(article));
+    },
+    removed(id) {
+      if (index.remove(id)) options.onRemoved?.(id);
     },
     catchUp,
     async close() {

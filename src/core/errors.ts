@@ -12,7 +12,8 @@ export type AkhbarErrorDetails =
   | { code: 'ARTICLE_NOT_FOUND'; id: string }
   | { code: 'AMBIGUOUS_ARTICLE_ID'; id: string; matches: string[] }
   | { code: 'NO_ARTICLES' }
-  | { code: 'NOT_ADMIN'; actor: string }
+  // `action` lets the refusal name what was refused; posting (and following feeds) when absent.
+  | { code: 'NOT_ADMIN'; actor: string; action?: 'delete' }
   | { code: 'EMPTY_QUESTION' }
   | { code: 'QUESTION_TOO_LONG'; maxChars: number; actualChars: number }
   | { code: 'STORE_UNAVAILABLE'; cause: string }

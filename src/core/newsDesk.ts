@@ -76,6 +76,12 @@ export interface NewsDesk {
   engineUsage(): EngineUsage | undefined;
   /** Stores an article (admins only); posting the same text or the same URL again returns the stored one. */
   postArticle(input: ArticleInput, actor: Actor): Promise<PostResult>;
+  /**
+   * Deletes an article (admins only), found like `getArticle`: with its summaries, messages and
+   * pending deliveries, out of this process's index at once (other processes follow the change
+   * feed), so no answer cites it again. Resolves to the article as it was.
+   */
+  deleteArticle(ref: string, actor: Actor): Promise<Article>;
   /** The stored article at this URL (compared in normalised form), if any. */
   findByUrl(url: string): Promise<ArticleListing | undefined>;
   /** Finds an article by its id or a unique prefix of at least 4 characters. */
@@ -210,6 +216,17 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         }
       }
       return { article, duplicate: false };
+    },
+
+    async deleteArticle(ref, actor) {
+      if (!isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor), action: 'delete' });
+      const article = await getArticle(ref);
+      // Another process may have deleted it since it was found; that is still "no such article" here.
+      if (!(await articles.delete(article.id))) throw new AkhbarError({ code: 'ARTICLE_NOT_FOUND', id: ref.slice(0, 64) });
+      // Its change comes round at the next poll; until then this process must not answer from it.
+      index.removed(article.id);
+      logger.info('article deleted', { id: article.id, by: actorId(actor) });
+      return article;
     },
 
     async findByUrl(url) {
