@@ -1,15 +1,18 @@
 /**
  * The `akhbar` command line: `start` (the bot, or the console without platform tokens), and
- * scriptable `post`, `list`, `summary`, `ask`, `eval`, each with `--json` where it prints results.
+ * scriptable `post`, `list`, `summary`, `ask`, `delete`, `export`, `import`, `migrate`, `eval`,
+ * each with `--json` where it prints results.
  */
-import { readFile } from 'node:fs/promises';
+import { constants, createReadStream, existsSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, errorFields } from './core/logger.js';
 import { isAkhbarError } from './core/errors.js';
 import type { Actor } from './core/types.js';
 import { detectLanguage } from './core/text/index.js';
-import { errorText, uiLanguage } from './adapters/messages.js';
+import { errorText, messages, uiLanguage } from './adapters/messages.js';
 import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './adapters/console/render.js';
 import { evaluateQa, evaluateSummaries } from './eval/evaluate.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
@@ -18,6 +21,10 @@ import { openServices, runBot } from './main.js';
 import { registerDiscordCommands } from './adapters/discord/index.js';
 import { runFeedCommand } from './adapters/feedCommand.js';
 import { linkToPost } from './sources/index.js';
+import { openStorage } from './storage/index.js';
+import { exportStorage, importStorage } from './storage/backup.js';
+import { openStore } from './storage/legacy/keyvStore.js';
+import { migrateLegacyStore } from './storage/legacy/migrate.js';
 
 const USAGE = `Usage: akhbar <command> [options]
 
@@ -29,6 +36,10 @@ Commands:
   list [--offset N] [--limit N]           list stored articles, newest first
   summary [ID]                            summarise an article (the latest without ID)
   ask "QUESTION"                          answer from the stored articles, with citations
+  delete ID                               delete an article, its summaries and its pending deliveries
+  export                                  write a backup (JSON lines) to standard output: akhbar export > backup.jsonl
+  import FILE                             read a backup into STORE_URL (FILE may be - for standard input)
+  migrate --from URL                      copy what an older version stored (sqlite://… or redis://…) into STORE_URL
   eval qa --data F.jsonl [--distractors C.jsonl --limit N] --out P.jsonl [--engine embedded|openai]
   eval summary --data F.jsonl --out P.jsonl [--engine embedded|openai]
   discord-register                        register the Discord slash commands (in DISCORD_GUILD_ID, or globally)
@@ -55,6 +66,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         out: { type: 'string' },
         distractors: { type: 'string' },
         engine: { type: 'string' },
+        from: { type: 'string' },
       },
     });
   } catch (error) {
@@ -95,11 +107,18 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         out(`registered ${count} commands ${guildId ? `in server ${guildId}` : 'globally (they can take up to an hour to appear)'}`);
         return 0;
       }
+      case 'export':
+      case 'import':
+      case 'migrate':
+        return await runStorageCommand(config, command, rest, values, out);
       case 'post':
       case 'feed':
       case 'list':
       case 'summary':
       case 'ask':
+        break;
+      case 'delete':
+        if (!rest[0]) return usageError('delete needs the article id (akhbar list shows them)');
         break;
       default:
         process.stderr.write(`akhbar: unknown command "${command}"\n\n${USAGE}\n`);
@@ -132,6 +151,10 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         const page = await desk.listArticles({ offset: toInt(values.offset, 0), limit: toInt(values.limit, 20) });
         if (values.json) json(page);
         else out(renderArticleList(page, language));
+      } else if (command === 'delete') {
+        const article = await desk.deleteArticle(rest[0]!, operator);
+        if (values.json) json({ id: article.id, title: article.title, deleted: true });
+        else out(messages(language).deleted(article.id, article.title));
       } else if (command === 'summary') {
         const summary = await desk.summarize(rest[0]);
         if (values.json) {
@@ -160,6 +183,70 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
     createLogger('error').error('command failed', errorFields(error));
     process.stderr.write(`akhbar: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
+  }
+}
+
+// The old keyv store lived in a SQLite file or in Redis (a memory one was gone with its process).
+const LEGACY_STORE_FORMS = /^(sqlite:\/\/.+|rediss?:\/\/.+)$/;
+
+/**
+ * `export`, `import FILE` and `migrate --from URL`: they move records in and out of the database
+ * without a news desk, so no search index is loaded or saved for them; running processes take up
+ * what they wrote from the change feed.
+ */
+async function runStorageCommand(
+  config: Config,
+  command: 'export' | 'import' | 'migrate',
+  rest: readonly string[],
+  values: { json?: boolean; from?: string },
+  out: (text: string) => void,
+): Promise<number> {
+  const m = messages(config.defaultLanguage);
+  const refuse = (text: string) => {
+    process.stderr.write(`akhbar: ${text}\n`);
+    return 1;
+  };
+  let lines: AsyncIterable<string> | undefined;
+  let legacyUrl: string | undefined;
+  if (command === 'import') {
+    const file = rest[0];
+    if (!file) return usageError('import needs the backup file (or - for standard input)');
+    if (file !== '-' && !(await access(file, constants.R_OK).then(() => true, () => false))) return refuse(m.cannotReadFile(file));
+    lines = createInterface({ input: file === '-' ? process.stdin : createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  } else if (command === 'migrate') {
+    legacyUrl = values.from;
+    if (!legacyUrl || !LEGACY_STORE_FORMS.test(legacyUrl)) return usageError('migrate needs --from URL, the old store: sqlite://path.sqlite or redis://host:port');
+    const path = legacyUrl.startsWith('sqlite://') ? legacyUrl.slice('sqlite://'.length) : undefined;
+    // Opening a mistyped path would create an empty SQLite file there and "migrate" nothing.
+    if (path !== undefined && !existsSync(path)) return refuse(m.cannotReadFile(path));
+  }
+
+  const storage = await openStorage(config.storeUrl);
+  try {
+    if (command === 'export') {
+      for await (const line of exportStorage(storage)) out(line);
+      return 0;
+    }
+    if (command === 'import') {
+      const report = await importStorage(storage, lines!);
+      if (values.json) out(JSON.stringify(report));
+      else out(m.importReport(report.articles.read, report.articles.added, report.subscriptions, report.feeds.read, report.feeds.added));
+      return 0;
+    }
+    const legacy = await openStore(legacyUrl!, createLogger('warn'));
+    try {
+      const report = await migrateLegacyStore(legacy, storage);
+      if (values.json) out(JSON.stringify(report));
+      else {
+        const { articles, summaries, subscriptions, feeds, deliveries, fanOuts } = report;
+        out(m.migrateReport(articles.read, articles.added, summaries.read, subscriptions.read, feeds.read, feeds.added, deliveries.pending, deliveries.queued, fanOuts.resumed));
+      }
+      return 0;
+    } finally {
+      await legacy.close();
+    }
+  } finally {
+    await storage.close();
   }
 }
 

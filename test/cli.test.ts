@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prepareArticle } from '../src/core/articles.js';
+import { silentLogger } from '../src/core/logger.js';
+import type { Subscription } from '../src/core/subscriptions.js';
+import { openStore } from '../src/storage/legacy/keyvStore.js';
 import { startFixtureServer } from './support/fixtureServer.js';
 import { REDIS_URL, useRedis } from './support/redis.js';
 
@@ -142,6 +146,109 @@ describe('akhbar CLI', () => {
     expect(lines[1]).toMatchObject({ id: 'q2', found: false, citations: [] });
   }, 30_000);
 });
+
+describe('akhbar delete, export, import and migrate', () => {
+  it('deletes an article by a short id: it is no longer listed or cited, and a second delete is refused', async () => {
+    const store = 'delete.sqlite';
+    const flood = JSON.parse((await akhbar(['post', '--file', join(examples, 'en-flood-barrier.txt'), '--json'], store)).stdout);
+    const solar = JSON.parse((await akhbar(['post', '--file', join(examples, 'ar-solar-plant.txt'), '--json'], store)).stdout);
+    const ask = ['ask', 'كم منزلا ستزود المحطة بالكهرباء؟', '--json'];
+    expect(JSON.parse((await akhbar(ask, store)).stdout).citations[0]).toMatchObject({ articleId: solar.id });
+
+    const deleted = await akhbar(['delete', solar.id.slice(0, 6)], store);
+    expect(deleted).toMatchObject({ code: 0, stdout: `Deleted article ${solar.id}: ${solar.title}. It will not be delivered or cited again.\n` });
+    const after = JSON.parse((await akhbar(ask, store)).stdout);
+    expect(after.citations.map((c: { articleId: string }) => c.articleId)).not.toContain(solar.id);
+    const list = JSON.parse((await akhbar(['list', '--json'], store)).stdout);
+    expect(list.items.map((i: { id: string }) => i.id)).toEqual([flood.id]);
+
+    const again = await akhbar(['delete', solar.id, '--json'], store);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ error: 'ARTICLE_NOT_FOUND' });
+    const arabic = await akhbar(['delete', solar.id], store, { DEFAULT_LANGUAGE: 'ar' });
+    expect(arabic).toMatchObject({ code: 1 });
+    expect(arabic.stderr).toContain(`لا يوجد مقال بالمعرف «${solar.id}»`);
+    const usage = await akhbar(['delete'], store);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/delete needs the article id/);
+  }, 60_000);
+
+  it('exports a store as JSON lines and imports it into another, adding nothing the second time', async () => {
+    const from = 'export-from.sqlite';
+    const posted = JSON.parse((await akhbar(['post', '--file', join(examples, 'en-rail-strike.txt'), '--json'], from)).stdout);
+    const exported = await akhbar(['export'], from);
+    expect(exported.code).toBe(0);
+    const lines = exported.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines[0]).toEqual({ type: 'akhbar-backup', version: 1 });
+    expect(lines.slice(1)).toEqual([expect.objectContaining({ type: 'article', article: expect.objectContaining({ id: posted.id }) })]);
+    const backup = join(dir, 'backup.jsonl');
+    writeFileSync(backup, exported.stdout);
+
+    const imported = await akhbar(['import', backup], 'export-to.sqlite');
+    expect(imported).toMatchObject({ code: 0, stdout: 'Imported 1 article(s) (1 new), 0 subscription(s), 0 feed(s) (0 new).\n' });
+    expect(JSON.parse((await akhbar(['list', '--json'], 'export-to.sqlite')).stdout).items[0]).toMatchObject({ id: posted.id });
+    const answer = JSON.parse((await akhbar(['ask', 'Who is the union leader?', '--json'], 'export-to.sqlite')).stdout);
+    expect(answer.citations[0]).toMatchObject({ articleId: posted.id });
+    const twice = JSON.parse((await akhbar(['import', backup, '--json'], 'export-to.sqlite')).stdout);
+    expect(twice).toMatchObject({ articles: { read: 1, added: 0 } });
+
+    const notBackup = join(dir, 'not-a-backup.jsonl');
+    writeFileSync(notBackup, '{"hello": "world"}\n');
+    const refused = await akhbar(['import', notBackup], 'export-to.sqlite');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not a usable akhbar backup \(line 1\)/);
+    const missing = await akhbar(['import', join(dir, 'no-such-backup.jsonl')], 'export-to.sqlite');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/Cannot read the file .*no-such-backup\.jsonl/);
+    expect((await akhbar(['import'], 'export-to.sqlite')).code).toBe(2);
+  }, 60_000);
+
+  it('migrates an old keyv SQLite store into STORE_URL, prints the report, and adds nothing when run again', async () => {
+    const oldPath = join(dir, 'old-keyv.sqlite');
+    const old = await openStore(`sqlite://${oldPath}`, silentLogger);
+    const article = prepareArticle(
+      { text: sampleArticleText('en-flood-barrier.txt') },
+      { minChars: 80, maxChars: 100_000 },
+      { kind: 'operator' },
+      new Date('2025-06-01T00:00:00Z'),
+    );
+    const subscriber: Subscription = {
+      id: 'telegram:10',
+      platform: 'telegram',
+      chatId: '10',
+      kind: 'private',
+      mode: 'each',
+      active: true,
+      createdAt: '2025-06-01T00:00:00.000Z',
+      updatedAt: '2025-06-01T00:00:00.000Z',
+    };
+    await old.namespace('articles').set(article.id, article);
+    await old.namespace('subscriptions').set(subscriber.id, subscriber);
+    await old.close();
+
+    const first = await akhbar(['migrate', '--from', `sqlite://${oldPath}`], 'migrated.sqlite');
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stdout).toMatch(/^Migrated 1 article\(s\) \(1 new\), 0 summary\(ies\), 1 subscription\(s\), 0 feed\(s\) \(0 new\)/);
+    const answer = JSON.parse((await akhbar(['ask', 'How quickly can the gates be closed?', '--json'], 'migrated.sqlite')).stdout);
+    expect(answer.citations[0]).toMatchObject({ articleId: article.id });
+    const second = JSON.parse((await akhbar(['migrate', '--from', `sqlite://${oldPath}`, '--json'], 'migrated.sqlite')).stdout);
+    expect(second).toMatchObject({ articles: { read: 1, added: 0 }, subscriptions: { read: 1 } });
+    expect(JSON.parse((await akhbar(['list', '--json'], 'migrated.sqlite')).stdout).total).toBe(1);
+
+    const noFrom = await akhbar(['migrate'], 'migrated.sqlite');
+    expect(noFrom.code).toBe(2);
+    expect(noFrom.stderr).toMatch(/--from URL.*sqlite:\/\/.*redis:\/\//);
+    const typo = await akhbar(['migrate', '--from', `sqlite://${join(dir, 'no-such-old.sqlite')}`], 'migrated.sqlite');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/Cannot read the file .*no-such-old\.sqlite/);
+    // Nothing was created at the mistyped path.
+    expect(() => readFileSync(join(dir, 'no-such-old.sqlite'))).toThrow();
+  }, 60_000);
+});
+
+function sampleArticleText(name: string): string {
+  return readFileSync(join(examples, name), 'utf8');
+}
 
 describe('akhbar eval with the LLM engine', () => {
   it('evaluates through an OpenAI-compatible server when asked to', async () => {

@@ -42,6 +42,13 @@ const texts = {
     feedNotCheckedYet: 'not checked yet',
     feedRemoved: (id: string, url: string) => `Stopped following feed ${id}: ${url}`,
     duplicate: (id: string, title: string) => `Already stored as article ${id}: ${title}`,
+    deleted: (id: string, title: string) => `Deleted article ${id}: ${title}. It will not be delivered or cited again.`,
+    deleteUsage: 'Usage: /delete <id> (send /articles to see the ids)',
+    importReport: (read: number, added: number, subscriptions: number, feeds: number, feedsAdded: number) =>
+      `Imported ${read} article(s) (${added} new), ${subscriptions} subscription(s), ${feeds} feed(s) (${feedsAdded} new).`,
+    migrateReport: (read: number, added: number, summaries: number, subscriptions: number, feeds: number, feedsAdded: number, pending: number, queued: number, resumed: number) =>
+      `Migrated ${read} article(s) (${added} new), ${summaries} summary(ies), ${subscriptions} subscription(s), ${feeds} feed(s) (${feedsAdded} new), ` +
+      `${pending} pending delivery(ies) (${queued} queued now), ${resumed} interrupted fan-out(s) resumed.`,
     noArticlesYet: 'No articles are stored yet. An admin can add one with /post.',
     articlesHeader: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}:`,
     sources: 'Sources',
@@ -120,6 +127,13 @@ const texts = {
     feedNotCheckedYet: 'لم تُفحص بعد',
     feedRemoved: (id: string, url: string) => `توقفت متابعة الخلاصة ${id}: ${url}`,
     duplicate: (id: string, title: string) => `هذا المقال محفوظ من قبل برقم ${id}: ${title}`,
+    deleted: (id: string, title: string) => `حُذف المقال ${id}: ${title}. لن يُرسل ولن يُستشهد به بعد الآن.`,
+    deleteUsage: 'الاستخدام: ‎/delete <المعرف>‎ (أرسل ‎/articles‎ لرؤية المعرفات)',
+    importReport: (read: number, added: number, subscriptions: number, feeds: number, feedsAdded: number) =>
+      `استُورد ${read} من المقالات (${added} جديدة)، و${subscriptions} من الاشتراكات، و${feeds} من الخلاصات (${feedsAdded} جديدة).`,
+    migrateReport: (read: number, added: number, summaries: number, subscriptions: number, feeds: number, feedsAdded: number, pending: number, queued: number, resumed: number) =>
+      `نُقل ${read} من المقالات (${added} جديدة)، و${summaries} من الملخصات، و${subscriptions} من الاشتراكات، و${feeds} من الخلاصات (${feedsAdded} جديدة)، ` +
+      `و${pending} من الرسائل المنتظرة (${queued} أُدرجت الآن)، واستُؤنف ${resumed} من التوزيعات المقطوعة.`,
     noArticlesYet: 'لا توجد مقالات مخزنة بعد. يمكن للمشرف إضافة مقال بالأمر ‎/post‎.',
     articlesHeader: (from: number, to: number, total: number) => `المقالات ${from}–${to} من ${total}:`,
     sources: 'المصادر',
