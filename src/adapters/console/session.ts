@@ -90,6 +90,12 @@ export function createConsoleSession(
         if (link && sources) return guarded(language, async () => renderPosted(await sources.postLink(link, actor), language));
         return post(rest);
       }
+      case '/delete':
+        if (rest === '') return m.deleteUsage;
+        return guarded(language, async () => {
+          const article = await desk.deleteArticle(rest, actor);
+          return m.deleted(article.id, article.title);
+        });
       case '/feed':
         if (!sources) return messages(language).unknownCommand(name);
         return guarded(language, () => runFeedCommand(sources, rest, actor, language));

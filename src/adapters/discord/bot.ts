@@ -133,6 +133,17 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
       await interaction.editReply(plain(await runFeedCommand(options.sources, `${sub} ${target}`, actorOf(interaction), language)));
       return;
     }
+    if (name === 'delete') {
+      if (!desk.isAdmin(actorOf(interaction))) {
+        await interaction.reply({ ...plain(m.notAdminDelete), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      // Ephemeral, like /post: the admin's housekeeping is not the channel's news.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const article = await desk.deleteArticle(interaction.options.getString('id', true), actorOf(interaction));
+      await interaction.editReply(plain(m.deleted(article.id, article.title)));
+      return;
+    }
     if (name === 'status' && !desk.isAdmin(actorOf(interaction))) {
       await interaction.reply({ ...plain(m.notAdmin), flags: MessageFlags.Ephemeral });
       return;

@@ -16,6 +16,10 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
       .addAttachmentOption((o) => o.setName('file').setDescription('A .txt or .md file'))
       .addStringOption((o) => o.setName('url').setDescription('Where the article comes from')),
     new SlashCommandBuilder()
+      .setName('delete')
+      .setDescription('Delete an article, its summaries and its pending deliveries (admins)')
+      .addStringOption((o) => o.setName('id').setDescription('Article id').setRequired(true).setAutocomplete(true)),
+    new SlashCommandBuilder()
       .setName('summary')
       .setDescription('Summary of an article (the latest without an id)')
       

@@ -44,6 +44,7 @@ export function commandList(language: UiLanguage): { command: string; descriptio
     { command: 'subscribe', description: ar ? 'الاشتراك في الملخصات' : 'Receive summaries here' },
     { command: 'unsubscribe', description: ar ? 'إيقاف الملخصات' : 'Stop receiving summaries' },
     { command: 'post', description: ar ? 'نشر مقال (للمشرفين)' : 'Post an article (admins)' },
+    { command: 'delete', description: ar ? 'حذف مقال بمعرفه (للمشرفين)' : 'Delete an article by id (admins)' },
     { command: 'status', description: ar ? 'أرقام التوصيل (للمشرفين)' : 'Delivery figures (admins)' },
     { command: 'feed', description: ar ? 'متابعة خلاصات RSS/Atom (للمشرفين)' : 'Follow RSS/Atom feeds (admins)' },
   ];
@@ -200,6 +201,19 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   }
 
   bot.command('post', post);
+
+  bot.command('delete', async (ctx) => {
+    const language = languageOf(ctx);
+    await guarded(ctx, language, async () => {
+      const m = messages(language);
+      const ref = ctx.match.trim();
+      // The desk refuses a non-admin too; checked first so a stranger is not told the usage either.
+      if (!desk.isAdmin(actorOf(ctx))) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actorOf(ctx)), action: 'delete' });
+      if (ref === '') return void (await reply(ctx, escapeHtml(m.deleteUsage)));
+      const article = await desk.deleteArticle(ref, actorOf(ctx));
+      await reply(ctx, escapeHtml(m.deleted(article.id, article.title)));
+    });
+  });
 
   bot.command('feed', async (ctx) => {
     const language = languageOf(ctx);

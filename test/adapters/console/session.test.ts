@@ -39,6 +39,24 @@ describe('console session', () => {
   });
 });
 
+describe('console /delete', () => {
+  it('deletes an article by a short id, after which it is not cited; asks for the id when none is given', async () => {
+    const { desk } = await openTestDesk();
+    const session = createConsoleSession(desk, 'en', silentLogger);
+    await session.handle(`/post ${sampleArticle('en-flood-barrier.txt')}`);
+    await session.handle(`/post ${sampleArticle('en-rail-strike.txt')}`);
+    const { items } = await desk.listArticles();
+    const flood = items.find((item) => item.title.startsWith('Marlow Bay'))!;
+    expect(await session.handle('How quickly can the gates be closed?')).toContain(flood.id);
+
+    expect(await session.handle('/delete')).toBe('Usage: /delete <id> (send /articles to see the ids)');
+    expect(await session.handle(`/delete ${flood.id.slice(0, 5)}`)).toBe(`Deleted article ${flood.id}: ${flood.title}. It will not be delivered or cited again.`);
+    expect(await session.handle('How quickly can the gates be closed?')).not.toContain(flood.id);
+    expect(await session.handle(`/delete ${flood.id}`)).toBe(`There is no article with the id "${flood.id}". Send /articles to see the ids.`);
+    expect(await session.handle('/help')).toContain('/delete <id>');
+  });
+});
+
 describe('console terminal', () => {
   it('reads commands line by line until the input ends', async () => {
     const { desk } = await openTestDesk();

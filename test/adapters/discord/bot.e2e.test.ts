@@ -77,6 +77,25 @@ describe('Discord bot end to end', () => {
     expect(desk.articleCount).toBe(0);
   });
 
+  it('lets an admin /delete an article, privately, and refuses a member', async () => {
+    const { fake, desk } = await startBot();
+    const { article } = await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
+    const refused = fake.sendCommand({ name: 'delete', userId: MEMBER, options: [string('id', article.id)] });
+    await fake.waitFor(() => fake.interaction(refused.id).callbacks.length > 0);
+    expect(fake.interaction(refused.id).callbacks[0]).toMatchObject({ type: 4, data: { content: 'Only admins can delete articles.', flags: 64 } });
+    expect(desk.articleCount).toBe(1);
+
+    const deleted = fake.sendCommand({ name: 'delete', userId: ADMIN, options: [string('id', article.id.slice(0, 6))] });
+    await fake.waitFor(() => fake.interaction(deleted.id).edits.length > 0);
+    expect(fake.interaction(deleted.id).callbacks[0]).toMatchObject({ type: 5, data: { flags: 64 } });
+    expect(fake.interaction(deleted.id).edits[0].content).toMatch(new RegExp(`^Deleted article ${article.id}: Marlow Bay opens`));
+    expect(desk.articleCount).toBe(0);
+    const unknown = fake.sendCommand({ name: 'delete', userId: ADMIN, options: [string('id', article.id)] });
+    await fake.waitFor(() => fake.interaction(unknown.id).edits.length > 0);
+    expect(fake.interaction(unknown.id).edits[0].content).toMatch(/No articles are stored yet/);
+    expect(slashCommands().find((c) => c.name === 'delete')!.options![0]).toMatchObject({ name: 'id', required: true, autocomplete: true });
+  });
+
   it('defers /ask, then answers with citations', async () => {
     const { fake, desk } = await startBot();
     await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });

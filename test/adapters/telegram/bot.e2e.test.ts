@@ -158,6 +158,24 @@ describe('Telegram bot end to end', () => {
     expect(fake.calls.some((c) => c.method === 'sendChatAction' && c.payload.action === 'typing')).toBe(true);
   });
 
+  it('lets an admin /delete an article by a short id, in Arabic too, and refuses anyone else', async () => {
+    const { fake, desk } = await startBot();
+    const { article } = await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
+    fake.pushMessage({ text: `/delete ${article.id}`, fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && m.text === 'Only admins can delete articles.'));
+    expect(desk.articleCount).toBe(1);
+
+    fake.pushMessage({ text: '/delete', fromId: ADMIN, chatId: ADMIN });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /^Usage: \/delete &lt;id&gt;/.test(m.text ?? '')));
+    fake.pushMessage({ text: `/delete ${article.id.slice(0, 6)}`, fromId: ADMIN, chatId: ADMIN, languageCode: 'ar' });
+    await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && (m.text ?? '').startsWith(`حُذف المقال ${article.id}: Marlow Bay opens`)));
+    expect(desk.articleCount).toBe(0);
+    fake.pushMessage({ text: '/ask How quickly can the gates be closed?', fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && /No articles are stored yet/.test(m.text ?? '')));
+    const registered = fake.calls.find((c) => c.method === 'setMyCommands' && c.payload.language_code === undefined)!;
+    expect((registered.payload.commands as { command: string }[]).map((c) => c.command)).toContain('delete');
+  });
+
   it('answers /summary of an unknown id with a clear message', async () => {
     const { fake } = await startBot();
     fake.pushMessage({ text: `/post ${sampleArticle('en-rail-strike.txt')}`, fromId: ADMIN, chatId: ADMIN });
