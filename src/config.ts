@@ -35,6 +35,10 @@ export interface Config {
   readonly deliveryConcurrency: number;
   /** Tries for a failing delivery (429s do not count) before it is given up. */
   readonly deliveryMaxAttempts: number;
+  /** Sent, failed and dead deliveries are pruned this many days after they finished (pending ones never). */
+  readonly deliveryRetentionDays: number;
+  /** Articles posted more than this many days ago are deleted; 0 keeps every article. */
+  readonly articleRetentionDays: number;
   readonly telegramMessagesPerSecond: number;
   readonly telegramPrivateChatIntervalMs: number;
   readonly telegramGroupChatIntervalMs: number;
@@ -141,6 +145,8 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     deliveryTimeZone: timeZone(env, 'DELIVERY_TIME_ZONE', 'UTC'),
     deliveryConcurrency: integer(env, 'DELIVERY_CONCURRENCY', 64, 1, 10_000),
     deliveryMaxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 8, 1, 100),
+    deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', 30, 1, 3_650),
+    articleRetentionDays: integer(env, 'ARTICLE_RETENTION_DAYS', 0, 0, 36_500),
     telegramMessagesPerSecond: integer(env, 'TELEGRAM_MESSAGES_PER_SECOND', 29, 1, 10_000),
     telegramPrivateChatIntervalMs: integer(env, 'TELEGRAM_PRIVATE_CHAT_INTERVAL_MS', 1_050, 0, 3_600_000),
     telegramGroupChatIntervalMs: integer(env, 'TELEGRAM_GROUP_CHAT_INTERVAL_MS', 3_100, 0, 3_600_000),

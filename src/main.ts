@@ -14,6 +14,7 @@ import type { Engine } from './core/engine.js';
 import { startDelivery, type DeliveryService, type Sender } from './core/delivery/index.js';
 import type { RateLimits } from './core/delivery/pacing.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
+import { startRetention } from './core/retention.js';
 import { createEngine } from './engines/index.js';
 import { createConsoleSender, runConsole } from './adapters/console/index.js';
 import { startTelegram, telegramSender } from './adapters/telegram/index.js';
@@ -62,6 +63,15 @@ export function rateLimitsFromConfig(config: Config): Map<string, RateLimits> {
   ]);
 }
 
+/** What a process runs beside the core. */
+export interface ServiceOptions {
+  /**
+   * The hourly retention job (DELIVERY_RETENTION_DAYS, ARTICLE_RETENTION_DAYS): on in the bot and
+   * the console, off in a one-shot CLI command, which should not delete anything it was not asked to.
+   */
+  readonly retention?: boolean;
+}
+
 /**
  * Opens the database, the news desk and delivery described by `config`. Deliveries for platforms
  * with no sender here wait in the outbox for a process that has one.
@@ -70,6 +80,7 @@ export async function openServices(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
   senders: ReadonlyMap<string, Sender> = new Map(),
+  options: ServiceOptions = {},
 ): Promise<Services> {
   const storage = await openStorage(config.storeUrl);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -99,6 +110,18 @@ export async function openServices(
     const sources = openSources({ desk, storage, logger, fetch: fetcherFromSettings(config), settings: config, owner });
     // Feeds stop first: a poll in flight may still post articles for delivery to queue.
     closers.push(() => sources.stop());
+    if (options.retention) {
+      const retention = startRetention({
+        storage,
+        desk,
+        logger,
+        owner,
+        deliveryRetentionDays: config.deliveryRetentionDays,
+        articleRetentionDays: config.articleRetentionDays,
+      });
+      // Stopped before the desk closes: a run in flight may still be deleting articles through it.
+      closers.push(() => retention.stop());
+    }
     return {
       config,
       logger,
@@ -128,7 +151,7 @@ export async function runBot(config: Config): Promise<void> {
   if (discord) {
     senders.set('discord', discordSender({ token: discord.token, defaultLanguage: config.defaultLanguage, ...(discord.restApi ? { restApi: discord.restApi } : {}) }));
   }
-  const services = await openServices(config, logger, senders);
+  const services = await openServices(config, logger, senders, { retention: true });
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
   const common = {
     desk: services.desk,
@@ -177,7 +200,7 @@ async function runConsoleBot(config: Config): Promise<void> {
   // In the console, routine log lines would interleave with the conversation.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const consoleSender = createConsoleSender(config.defaultLanguage);
-  const services = await openServices(config, logger, new Map([['console', consoleSender]]));
+  const services = await openServices(config, logger, new Map([['console', consoleSender]]), { retention: true });
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
   try {
     await runConsole({

@@ -20,6 +20,8 @@ describe('loadConfig', () => {
     ['STORE_URL', 'mysql://db/akhbar'],
     ['CACHE_URL', 'sqlite://cache.sqlite'],
     ['CHANGE_POLL_MS', '0'],
+    ['DELIVERY_RETENTION_DAYS', '0'],
+    ['ARTICLE_RETENTION_DAYS', '-1'],
     ['ADMIN_IDS', '123'],
     ['SUMMARY_MAX_SENTENCES', 'five'],
     ['MAX_ARTICLE_CHARS', '10'],
@@ -36,6 +38,12 @@ describe('loadConfig', () => {
       expect(loadConfig({ STORE_URL: url }).storeUrl).toBe(url);
     }
     expect(loadConfig({ CACHE_URL: 'redis://127.0.0.1:6379', CHANGE_POLL_MS: '250' })).toMatchObject({ cacheUrl: 'redis://127.0.0.1:6379', changePollMs: 250 });
+  });
+
+  it('keeps finished deliveries 30 days and every article by default; 0 or empty keeps articles', () => {
+    expect(loadConfig({})).toMatchObject({ deliveryRetentionDays: 30, articleRetentionDays: 0 });
+    expect(loadConfig({ DELIVERY_RETENTION_DAYS: '7', ARTICLE_RETENTION_DAYS: '365' })).toMatchObject({ deliveryRetentionDays: 7, articleRetentionDays: 365 });
+    expect(loadConfig({ ARTICLE_RETENTION_DAYS: '' }).articleRetentionDays).toBe(0);
   });
 
   it('refuses Redis as the store, saying where Redis goes now and how to bring old data over', () => {
