@@ -206,13 +206,11 @@ async function runStorageCommand(
     process.stderr.write(`akhbar: ${text}\n`);
     return 1;
   };
-  let lines: AsyncIterable<string> | undefined;
+  const file = rest[0];
   let legacyUrl: string | undefined;
   if (command === 'import') {
-    const file = rest[0];
     if (!file) return usageError('import needs the backup file (or - for standard input)');
     if (file !== '-' && !(await access(file, constants.R_OK).then(() => true, () => false))) return refuse(m.cannotReadFile(file));
-    lines = createInterface({ input: file === '-' ? process.stdin : createReadStream(file, 'utf8'), crlfDelay: Infinity });
   } else if (command === 'migrate') {
     legacyUrl = values.from;
     if (!legacyUrl || !LEGACY_STORE_FORMS.test(legacyUrl)) return usageError('migrate needs --from URL, the old store: sqlite://path.sqlite or redis://host:port');
@@ -228,7 +226,10 @@ async function runStorageCommand(
       return 0;
     }
     if (command === 'import') {
-      const report = await importStorage(storage, lines!);
+      // Read only now that the database is open: readline drops the lines (and the end) it reads
+      // before anyone iterates, and opening PostgreSQL takes long enough for a file to be read whole.
+      const lines = createInterface({ input: file === '-' ? process.stdin : createReadStream(file!, 'utf8'), crlfDelay: Infinity });
+      const report = await importStorage(storage, lines);
       if (values.json) out(JSON.stringify(report));
       else out(m.importReport(report.articles.read, report.articles.added, report.subscriptions, report.feeds.read, report.feeds.added));
       return 0;

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareArticle } from '../src/core/articles.js';
 import { silentLogger } from '../src/core/logger.js';
@@ -243,6 +245,48 @@ describe('akhbar delete, export, import and migrate', () => {
     expect(typo.stderr).toMatch(/Cannot read the file .*no-such-old\.sqlite/);
     // Nothing was created at the mistyped path.
     expect(() => readFileSync(join(dir, 'no-such-old.sqlite'))).toThrow();
+  }, 60_000);
+});
+
+const POSTGRES = process.env.AKHBAR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function postgresServer(): Promise<pg.Client | undefined> {
+  const client = new pg.Client({ connectionString: POSTGRES, connectionTimeoutMillis: 3_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    // Under CI=true a missing server fails the run, as the storage specs do; otherwise the spec is skipped with a notice.
+    if (process.env.CI === 'true') throw error;
+    console.warn(`CLI SQLite-to-PostgreSQL spec skipped: no server at ${POSTGRES} (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
+
+describe('akhbar export and import between backends', () => {
+  it('moves a SQLite store to PostgreSQL: export from one, import into the other, and list it there', async (context) => {
+    const admin = await postgresServer();
+    if (!admin) return context.skip();
+    const database = `akhbar_cli_${randomBytes(6).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${database}`);
+    try {
+      const url = new URL(POSTGRES);
+      url.pathname = `/${database}`;
+      const postgres = { STORE_URL: url.toString() };
+      const posted = JSON.parse((await akhbar(['post', '--file', join(examples, 'ar-book-fair.txt'), '--json'], 'to-postgres.sqlite')).stdout);
+      const backup = join(dir, 'to-postgres.jsonl');
+      writeFileSync(backup, (await akhbar(['export'], 'to-postgres.sqlite')).stdout);
+      const imported = await akhbar(['import', backup, '--json'], 'unused.sqlite', postgres);
+      expect(imported.code).toBe(0);
+      expect(JSON.parse(imported.stdout)).toMatchObject({ articles: { read: 1, added: 1 } });
+      const list = JSON.parse((await akhbar(['list', '--json'], 'unused.sqlite', postgres)).stdout);
+      expect(list).toMatchObject({ total: 1, items: [{ id: posted.id }] });
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+    }
   }, 60_000);
 });
 

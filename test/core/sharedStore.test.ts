@@ -68,8 +68,8 @@ describe('two processes on one SQLite file', () => {
     expect(before.citations[0]!.articleId).toBe(solar.id);
     expect(await two.desk.ask(SOLAR_QUESTION)).toMatchObject({ cached: true, text: before.text });
 
-    // Deleted through the first process's database handle (the /delete command is not built yet).
-    expect(await one.storage.articles.delete(solar.id)).toBe(true);
+    // Deleted through the first process's desk, as /delete does; the second learns of it from the change feed.
+    expect((await one.desk.deleteArticle(solar.id, operator)).id).toBe(solar.id);
     expect((await two.desk.listArticles()).items.map((i) => i.id)).not.toContain(solar.id);
     await expect.poll(() => two.desk.articleCount, { timeout: 2_000, interval: 50 }).toBe(1);
     const after = await two.desk.ask(SOLAR_QUESTION);
