@@ -732,6 +732,14 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
         switch (outcome.kind) {
           case 'sent':
             await finish('sent', row.attempts + 1, null);
+            if ((outcome.chatGapMs ?? 0) > 0) {
+              // Only the next one: it blocks those after it in the chat until it is due.
+              await q(
+                `UPDATE deliveries SET not_before = greatest(not_before, $1)
+                 WHERE seq = (SELECT seq FROM deliveries WHERE platform = $2 AND chat_id = $3 AND status = 'pending' ORDER BY seq LIMIT 1)`,
+                [clock() + outcome.chatGapMs!, row.platform, row.chat_id],
+              );
+            }
             break;
           case 'failed':
             await finish('failed', row.attempts + 1, outcome.error);
@@ -943,6 +951,15 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
     release: (key, owner) =>
       run('lease release', async (q) => {
         await q('DELETE FROM leases WHERE key = $1 AND owner = $2', [key, owner]);
+      }),
+    holders: (prefix) =>
+      run('lease read', async (q) => {
+        // left() rather than LIKE: a prefix may hold % or _, and the table is a few rows.
+        const { rows } = await q<{ key: string; owner: string; until: number }>(
+          'SELECT key, owner, until FROM leases WHERE left(key, length($1)) = $1 AND until > $2 ORDER BY key',
+          [prefix, clock()],
+        );
+        return rows.map((row) => ({ key: row.key, owner: row.owner, until: Number(row.until) }));
       }),
   };
 
