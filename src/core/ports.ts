@@ -130,7 +130,7 @@ export interface OutboxDelivery {
   readonly lastError?: string;
 }
 
-/** What became of one claimed delivery. */
+/** What became of one claimed delivery. Fractional times (scaled limits make them) are rounded up, never earlier. */
 export type DeliveryOutcome =
   /**
    * With `chatGapMs`, the chat's next pending delivery is not due before that long from now, so the

@@ -410,6 +410,16 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect((await s.outbox.get('after'))!.notBefore).toBe(0);
       });
 
+      it('takes fractional times (from scaled limits) and rounds them up', async () => {
+        for (const id of ['art1', 'art2']) await s.outbox.putMessage(message(id));
+        await s.outbox.enqueue([articleDelivery('art1', '1'), articleDelivery('art2', '1'), articleDelivery('art1', '2')]);
+        await s.outbox.claim(claimAll);
+        expect(await s.outbox.settle('a:art1:telegram:1', 'p1', { kind: 'sent', chatGapMs: 52.5 })).toBe(true);
+        expect(await s.outbox.settle('a:art1:telegram:2', 'p1', { kind: 'retry', notBefore: T0 + 0.25, countAttempt: false })).toBe(true);
+        expect((await s.outbox.get('a:art2:telegram:1'))!.notBefore).toBe(T0 + 53);
+        expect((await s.outbox.get('a:art1:telegram:2'))!.notBefore).toBe(T0 + 1);
+      });
+
       it('records outcomes, and an owner whose claim was taken over cannot settle it', async () => {
         await queued(['art1'], ['1', '2', '3', '4']);
         const claimed = await s.outbox.claim({ ...claimAll, leaseMs: 1_000 });

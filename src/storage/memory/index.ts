@@ -397,7 +397,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
               if (gap > 0) {
                 // Only the next one: it blocks those after it in the chat until it is due.
                 const next = pendingOf((r) => r.target.platform === row.target.platform && r.target.chatId === row.target.chatId)[0];
-                if (next) next.notBefore = Math.max(next.notBefore, clock() + gap);
+                if (next) next.notBefore = Math.max(next.notBefore, Math.ceil(clock() + gap));
               }
               break;
             }
@@ -410,7 +410,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
               break;
             case 'retry':
               if (outcome.countAttempt) row.attempts++;
-              row.notBefore = outcome.notBefore;
+              row.notBefore = Math.ceil(outcome.notBefore);
               row.claimedBy = undefined;
               row.claimedUntil = 0;
               if (outcome.error !== undefined) row.lastError = outcome.error;

@@ -737,7 +737,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
               await q(
                 `UPDATE deliveries SET not_before = greatest(not_before, $1)
                  WHERE seq = (SELECT seq FROM deliveries WHERE platform = $2 AND chat_id = $3 AND status = 'pending' ORDER BY seq LIMIT 1)`,
-                [clock() + outcome.chatGapMs!, row.platform, row.chat_id],
+                [Math.ceil(clock() + outcome.chatGapMs!), row.platform, row.chat_id],
               );
             }
             break;
@@ -751,7 +751,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
             await q(
               `UPDATE deliveries SET attempts = $1, not_before = $2, last_error = coalesce($3, last_error),
                  claimed_by = NULL, claimed_until = 0 WHERE seq = $4`,
-              [row.attempts + (outcome.countAttempt ? 1 : 0), outcome.notBefore, outcome.error ?? null, row.seq],
+              [row.attempts + (outcome.countAttempt ? 1 : 0), Math.ceil(outcome.notBefore), outcome.error ?? null, row.seq],
             );
             break;
         }

@@ -588,7 +588,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
           case 'sent':
             finish(row, 'sent', row.attempts + 1, null);
             // Only the next one: it blocks those after it in the chat until it is due.
-            if ((outcome.chatGapMs ?? 0) > 0) q.pushChatNext.run(clock() + outcome.chatGapMs!, row.platform, row.chat_id);
+            if ((outcome.chatGapMs ?? 0) > 0) q.pushChatNext.run(Math.ceil(clock() + outcome.chatGapMs!), row.platform, row.chat_id);
             break;
           case 'failed':
             finish(row, 'failed', row.attempts + 1, outcome.error);
@@ -597,7 +597,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
             finish(row, 'dead', row.attempts, outcome.reason);
             break;
           case 'retry':
-            q.retry.run(row.attempts + (outcome.countAttempt ? 1 : 0), outcome.notBefore, outcome.error ?? null, row.seq);
+            q.retry.run(row.attempts + (outcome.countAttempt ? 1 : 0), Math.ceil(outcome.notBefore), outcome.error ?? null, row.seq);
             break;
         }
         return true;
