@@ -15,6 +15,10 @@
 import { errorFields, type Logger } from '../logger.js';
 import type { Leases } from '../ports.js';
 
+// Heartbeats idle before a sender gives its share back: more than the gap between two claimed
+// batches, since every give-back and rejoin is a moment the others' counts lag behind.
+const IDLE_BEATS = 5;
+
 /** What the registry needs from the database. */
 export type SenderLeases = Pick<Leases, 'acquire' | 'renew' | 'release' | 'holders'>;
 
@@ -75,8 +79,8 @@ export function startSenderRegistry(options: SenderRegistryOptions): SenderRegis
     const key = senderPrefix(platform) + owner;
     if (!options.busy(platform)) {
       if (!st.registered) return;
-      // Idle for a whole heartbeat: the share goes back to the others. Marked first, so nothing is sent meanwhile.
-      if (++st.idleBeats >= 2) {
+      // Idle for a few heartbeats: the share goes back to the others. Marked first, so nothing is sent meanwhile.
+      if (++st.idleBeats > IDLE_BEATS) {
         st.registered = false;
         st.ready = false;
         await leases.release(key, owner);

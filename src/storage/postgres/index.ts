@@ -731,15 +731,16 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
         };
         switch (outcome.kind) {
           case 'sent':
-            await finish('sent', row.attempts + 1, null);
             if ((outcome.chatGapMs ?? 0) > 0) {
-              // Only the next one: it blocks those after it in the chat until it is due.
+              // Only the next one: it blocks those after it in the chat until it is due. Before the
+              // counters, so the hot counter row is locked for as short a time as before.
               await q(
                 `UPDATE deliveries SET not_before = greatest(not_before, $1)
-                 WHERE seq = (SELECT seq FROM deliveries WHERE platform = $2 AND chat_id = $3 AND status = 'pending' ORDER BY seq LIMIT 1)`,
-                [Math.ceil(clock() + outcome.chatGapMs!), row.platform, row.chat_id],
+                 WHERE seq = (SELECT seq FROM deliveries WHERE platform = $2 AND chat_id = $3 AND status = 'pending' AND seq <> $4 ORDER BY seq LIMIT 1)`,
+                [Math.ceil(clock() + outcome.chatGapMs!), row.platform, row.chat_id, row.seq],
               );
             }
+            await finish('sent', row.attempts + 1, null);
             break;
           case 'failed':
             await finish('failed', row.attempts + 1, outcome.error);

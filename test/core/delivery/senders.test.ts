@@ -43,9 +43,11 @@ describe('senders sharing one rate', () => {
     await sleep(HEARTBEAT * 1.5);
     expect(a.r.senders('telegram')).toBe(2);
     expect(a.changes.at(-1)!.at).toBeLessThanOrEqual(b.changes[0]!.notBefore);
-    // B runs out of work: after a heartbeat idle its share goes back to A.
+    // B runs out of work: after a few heartbeats idle its share goes back to A.
     b.state.busy = false;
-    await sleep(HEARTBEAT * 4);
+    await sleep(HEARTBEAT * 3);
+    expect(a.r.senders('telegram')).toBe(2);
+    await sleep(HEARTBEAT * 6);
     expect(a.r.senders('telegram')).toBe(1);
     expect(b.r.ready('telegram')).toBe(false);
     // Work again: it joins as a newcomer and waits a heartbeat.
