@@ -37,28 +37,28 @@ export const ARTICLE_PATH = fileURLToPath(new URL('../examples/articles/en-rail-
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./deliveryWorker.ts', import.meta.url));
 
-const CHATS = 10_000;
+export const CHATS = 10_000;
 const MIX: Readonly<Record<ChatKind, number>> = { private: 0.6, group: 0.25, channel: 0.15 };
 const BLOCKED_SHARE = 0.02;
 const SERVER_ERROR_SHARE = 0.03;
 const SEED = 0x5eed_a4b;
-const KILL_AFTER = 5_000;
+export const KILL_AFTER = 5_000;
 const TIME_LIMIT_MS = 5 * 60_000;
 const TARGET_RATIO = 0.9;
 
-interface SlidingLimit {
+export interface SlidingLimit {
   readonly count: number;
   readonly windowMs: number;
 }
 /** Telegram: 30 messages/s overall. */
-const OVERALL: SlidingLimit = { count: 30 * SCALE, windowMs: 1_000 };
+export const OVERALL: SlidingLimit = { count: 30 * SCALE, windowMs: 1_000 };
 /** Telegram: 1 message/s into a private chat, 20/min into a group or channel; windows scaled down. */
 const PER_CHAT: Readonly<Record<ChatKind, SlidingLimit>> = {
   private: { count: 1, windowMs: 1_000 / SCALE },
   group: { count: 20, windowMs: 60_000 / SCALE },
   channel: { count: 20, windowMs: 60_000 / SCALE },
 };
-const LIMIT_PER_SECOND = (OVERALL.count * 1_000) / OVERALL.windowMs;
+export const LIMIT_PER_SECOND = (OVERALL.count * 1_000) / OVERALL.windowMs;
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
@@ -89,13 +89,13 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   return items;
 }
 
-interface Chat {
+export interface Chat {
   readonly chatId: string;
   readonly kind: ChatKind;
 }
 
 /** CHATS chats in the MIX, in a seeded order, and the seeded BLOCKED_SHARE of them that blocked the bot. */
-function makeChats(): { chats: Chat[]; blocked: Set<string> } {
+export function makeChats(): { chats: Chat[]; blocked: Set<string> } {
   const random = mulberry32(SEED);
   const kinds: ChatKind[] = [];
   const privateCount = Math.round(CHATS * MIX.private);
@@ -114,7 +114,7 @@ function makeChats(): { chats: Chat[]; blocked: Set<string> } {
 // ---------------------------------------------------------------------------------------------
 // The fake Telegram platform
 
-interface Received {
+export interface Received {
   readonly chatId: string;
   readonly messageId: string;
   /** performance.now() when accepted. */
@@ -123,10 +123,12 @@ interface Received {
   readonly run: string;
 }
 
-interface RunCounters {
+export interface RunCounters {
   requests: number;
   accepted: number;
   tooMany: number;
+  /** The 429s answered because the overall (per-token) limit was reached, not a chat's. */
+  tooManyOverall: number;
   serverErrors: number;
   forbidden: number;
   badRequests: number;
@@ -134,10 +136,13 @@ interface RunCounters {
   last: number;
 }
 
-interface FakeTelegram {
+/** The fake platform as the benchmarks drive it. */
+export interface FakeTelegram {
   readonly url: string;
   readonly received: readonly Received[];
   readonly runs: ReadonlyMap<string, RunCounters>;
+  /** performance.now() of every request that reached the platform, accepted or not. */
+  readonly requestTimes: readonly number[];
   /** Called after each accepted message with the total accepted since the last reset. */
   onAccepted: ((accepted: number, run: string) => void) | undefined;
   /** Forgets everything recorded (a new run). */
@@ -165,19 +170,21 @@ class Times {
   }
 }
 
-async function startFakeTelegram(chats: readonly Chat[], blocked: ReadonlySet<string>): Promise<FakeTelegram> {
+/** Starts the fake Bot API on 127.0.0.1 for these chats, refusing the blocked ones with 403. */
+export async function startFakeTelegram(chats: readonly Chat[], blocked: ReadonlySet<string>): Promise<FakeTelegram> {
   const kinds = new Map(chats.map((c) => [c.chatId, c.kind]));
   let received: Received[] = [];
   let runs = new Map<string, RunCounters>();
   let overall = new Times();
   let perChat = new Map<string, Times>();
   let requestsPerChat = new Map<string, number>();
+  let requestTimes: number[] = [];
   const sockets = new Set<Socket>();
 
   function counters(run: string): RunCounters {
     let found = runs.get(run);
     if (!found) {
-      found = { requests: 0, accepted: 0, tooMany: 0, serverErrors: 0, forbidden: 0, badRequests: 0, first: Infinity, last: -Infinity };
+      found = { requests: 0, accepted: 0, tooMany: 0, tooManyOverall: 0, serverErrors: 0, forbidden: 0, badRequests: 0, first: Infinity, last: -Infinity };
       runs.set(run, found);
     }
     return found;
@@ -193,6 +200,7 @@ async function startFakeTelegram(chats: readonly Chat[], blocked: ReadonlySet<st
     const now = performance.now();
     const run = counters(typeof body.run === 'string' ? body.run : '?');
     run.requests++;
+    requestTimes.push(now);
     const chatId = typeof body.chatId === 'string' ? body.chatId : '';
     const kind = kinds.get(chatId);
     if (!kind || body.kind !== kind || typeof body.messageId !== 'string') {
@@ -218,9 +226,11 @@ async function startFakeTelegram(chats: readonly Chat[], blocked: ReadonlySet<st
       chatTimes = new Times();
       perChat.set(chatId, chatTimes);
     }
-    const wait = Math.max(overall.wait(OVERALL, now), chatTimes.wait(PER_CHAT[kind], now));
+    const overallWait = overall.wait(OVERALL, now);
+    const wait = Math.max(overallWait, chatTimes.wait(PER_CHAT[kind], now));
     if (wait > 0) {
       run.tooMany++;
+      if (overallWait > 0) run.tooManyOverall++;
       const retryAfterMs = Math.max(1, Math.ceil(wait));
       reply(res, 429, {
         ok: false,
@@ -278,6 +288,9 @@ async function startFakeTelegram(chats: readonly Chat[], blocked: ReadonlySet<st
     get runs() {
       return runs;
     },
+    get requestTimes() {
+      return requestTimes;
+    },
     onAccepted: undefined,
     reset() {
       received = [];
@@ -285,6 +298,7 @@ async function startFakeTelegram(chats: readonly Chat[], blocked: ReadonlySet<st
       overall = new Times();
       perChat = new Map();
       requestsPerChat = new Map();
+      requestTimes = [];
       fake.onAccepted = undefined;
     },
     get openSockets() {

@@ -4,6 +4,9 @@
  *
  *   node --import tsx bench/deliveryWorker.ts STORE_PATH PLATFORM_URL fresh|resume [CHATS_JSON]
  *
+ * STORE_PATH is a SQLite file, or a store URL (postgres://…) when several children share a database
+ * (bench/cluster.ts); BENCH_RUN names the child in what it sends (its mode by default).
+ *
  * `fresh` subscribes the chats listed in CHATS_JSON, posts the article and fans it out; `resume` only
  * starts delivery, which picks up what a killed predecessor left pending. Either way it waits until
  * the worker is idle, then prints one JSON line `{"type":"done",...}` on stdout and exits 0. While it
@@ -61,7 +64,7 @@ const httpSender: Sender = {
       const response = await fetch(sendUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chatId: target.chatId, kind: target.kind, messageId, run: mode }),
+        body: JSON.stringify({ chatId: target.chatId, kind: target.kind, messageId, run: runLabel }),
         signal: AbortSignal.timeout(10_000),
       });
       status = response.status;
@@ -81,7 +84,8 @@ const httpSender: Sender = {
 
 // Warnings and errors (deliveries given up, store failures) go to stderr, which the parent shows.
 const logger = createLogger('warn', { process: `bench-${mode}` });
-const storage = await openStorage(`sqlite://${storePath}`);
+const storage = await openStorage(storePath.includes('://') ? storePath : `sqlite://${storePath}`);
+const runLabel = process.env['BENCH_RUN'] ?? mode;
 // No fan-out request with the post: the explicit fanOut below is the one measured.
 const desk = await openNewsDesk({ storage, engine: createExtractiveEngine(), logger, settings: loadConfig({}), queueFanOut: false });
 const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
@@ -122,7 +126,15 @@ const delivery = await startDelivery({
   owner: `bench-${mode}-${process.pid}-${Date.now()}`,
   digestCheckMs: 0,
   // Claims run out on the platform's scaled clock too, so a killed predecessor's are taken over in scaled time.
-  worker: { concurrency: CONCURRENCY, backoffBaseMs: 2_000 / SCALE, backoffCapMs: 60_000 / SCALE, leaseMs: Math.max(1_000, 60_000 / SCALE) },
+  // Sender leases too: processes sharing the database share the rate in scaled time.
+  worker: {
+    concurrency: CONCURRENCY,
+    backoffBaseMs: 2_000 / SCALE,
+    backoffCapMs: 60_000 / SCALE,
+    leaseMs: Math.max(1_000, 60_000 / SCALE),
+    senderLeaseMs: 15_000 / SCALE,
+    senderHeartbeatMs: 3_000 / SCALE,
+  },
 });
 phase('startMs');
 
@@ -137,6 +149,11 @@ const loopAtSendStart = performance.eventLoopUtilization();
 const cpuAtSendStart = process.cpuUsage();
 
 await delivery.worker.idle();
+// Beside other processes, "nothing to claim" may only mean a dead one's claims have not run out yet.
+while ((await storage.outbox.counts()).pending > 0) {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await delivery.worker.idle();
+}
 phase('sendMs');
 const busy = performance.eventLoopUtilization(loopAtSendStart);
 const cpu = process.cpuUsage(cpuAtSendStart);

@@ -4,12 +4,14 @@
  * runs in turn. Words after the name go to that benchmark (e.g. `npm run bench -- articles --quick`).
  */
 import { runArticlesBenchmark } from './articles.js';
+import { runClusterBenchmark } from './cluster.js';
 import { runDeliveryBenchmark } from './delivery.js';
 import { runEngineBenchmark } from './engine.js';
 import { runScaleBenchmark } from './scale.js';
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   articles: runArticlesBenchmark,
+  cluster: runClusterBenchmark,
   delivery: runDeliveryBenchmark,
   engine: runEngineBenchmark,
   scale: runScaleBenchmark,

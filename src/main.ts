@@ -31,6 +31,8 @@ export interface Services {
   readonly subscriptions: Subscriptions;
   readonly delivery: DeliveryService;
   readonly sources: Sources;
+  /** This process among those sharing the database: what its claims and leases carry. */
+  readonly owner: string;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function openServices(
       subscriptions,
       delivery,
       sources,
+      owner,
       close: closeAll,
     };
   } catch (error) {
@@ -172,11 +175,22 @@ export async function runBot(config: Config): Promise<void> {
           ...common,
           token: telegram.token,
           ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
-          ...(telegram.webhook ? { webhook: telegram.webhook } : {}),
+          // Webhook mode serves any number of instances; long polling only one, held by a lease.
+          ...(telegram.webhook ? { webhook: telegram.webhook } : { poller: { leases: services.storage.leases, owner: services.owner } }),
         }),
       );
     }
-    if (discord) adapters.push(await startDiscord({ ...common, token: discord.token, ...(discord.restApi ? { restApi: discord.restApi } : {}) }));
+    if (discord) {
+      adapters.push(
+        await startDiscord({
+          ...common,
+          token: discord.token,
+          ...(discord.restApi ? { restApi: discord.restApi } : {}),
+          // One gateway connection among the instances; every one of them sends over REST.
+          gateway: { leases: services.storage.leases, owner: services.owner },
+        }),
+      );
+    }
   } catch (error) {
     await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
     await services.close();

@@ -130,9 +130,13 @@ export interface OutboxDelivery {
   readonly lastError?: string;
 }
 
-/** What became of one claimed delivery. */
+/** What became of one claimed delivery. Fractional times (scaled limits make them) are rounded up, never earlier. */
 export type DeliveryOutcome =
-  | { readonly kind: 'sent' }
+  /**
+   * With `chatGapMs`, the chat's next pending delivery is not due before that long from now, so the
+   * per-chat gap holds when the next message into the chat is sent by another process.
+   */
+  | { readonly kind: 'sent'; readonly chatGapMs?: number }
   /** Given up: tried too often, or refused by the platform. */
   | { readonly kind: 'failed'; readonly error: string }
   /** The chat is gone. */
@@ -235,6 +239,19 @@ export interface Leases {
   renew(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease back, only if `owner` holds it. */
   release(key: string, owner: string): Promise<void>;
+  /**
+   * The unexpired leases whose key starts with `prefix`, in key order: how processes that each
+   * hold a lease of their own under one prefix (a heartbeat) learn how many of them are alive.
+   */
+  holders(prefix: string): Promise<LeaseHolder[]>;
+}
+
+/** One unexpired lease. */
+export interface LeaseHolder {
+  readonly key: string;
+  readonly owner: string;
+  /** Epoch ms it runs out unless renewed. */
+  readonly until: number;
 }
 
 /** The kinds of record whose changes other processes follow. */

@@ -386,6 +386,40 @@ export function storageContract(name: string, backend: ContractBackend): void {
         ]);
       });
 
+      it("a sent delivery with a chat gap keeps the chat's next message from every owner until the gap has passed", async () => {
+        const other = await db.another();
+        for (const id of ['art1', 'art2', 'art3']) await s.outbox.putMessage(message(id));
+        await s.outbox.enqueue([articleDelivery('art1', '1'), articleDelivery('art2', '1'), articleDelivery('art3', '1'), articleDelivery('art1', '2')]);
+        await s.outbox.enqueue([{ ...articleDelivery('art3', '3'), id: 'late' }]);
+        const [first] = await s.outbox.claim({ ...claimAll, owner: 'p1', limit: 1 });
+        expect(first!.id).toBe('a:art1:telegram:1');
+        expect(await s.outbox.settle(first!.id, 'p1', { kind: 'sent', chatGapMs: 1_000 })).toBe(true);
+        // Another process sending into chat 1 now would break the gap the first one kept.
+        expect((await other.outbox.claim({ ...claimAll, owner: 'p2' })).map((d) => d.id)).toEqual(['a:art1:telegram:2', 'late']);
+        now = T0 + 999;
+        expect(await other.outbox.claim({ ...claimAll, owner: 'p3' })).toEqual([]);
+        now = T0 + 1_000;
+        expect((await other.outbox.claim({ ...claimAll, owner: 'p3' })).map((d) => d.id)).toEqual(['a:art2:telegram:1', 'a:art3:telegram:1']);
+        // A gap never brings a later time forward, and a send without one pushes nothing.
+        await other.outbox.settle('a:art2:telegram:1', 'p3', { kind: 'sent', chatGapMs: 10 });
+        expect((await s.outbox.get('a:art3:telegram:1'))!.notBefore).toBe(T0 + 1_010);
+        await other.outbox.settle('a:art3:telegram:1', 'p3', { kind: 'retry', notBefore: T0 + 5_000, countAttempt: true });
+        await s.outbox.enqueue([{ ...articleDelivery('art1', '1'), id: 'after' }]);
+        await s.outbox.settle('a:art1:telegram:2', 'p2', { kind: 'sent' });
+        expect((await s.outbox.get('a:art3:telegram:1'))!.notBefore).toBe(T0 + 5_000);
+        expect((await s.outbox.get('after'))!.notBefore).toBe(0);
+      });
+
+      it('takes fractional times (from scaled limits) and rounds them up', async () => {
+        for (const id of ['art1', 'art2']) await s.outbox.putMessage(message(id));
+        await s.outbox.enqueue([articleDelivery('art1', '1'), articleDelivery('art2', '1'), articleDelivery('art1', '2')]);
+        await s.outbox.claim(claimAll);
+        expect(await s.outbox.settle('a:art1:telegram:1', 'p1', { kind: 'sent', chatGapMs: 52.5 })).toBe(true);
+        expect(await s.outbox.settle('a:art1:telegram:2', 'p1', { kind: 'retry', notBefore: T0 + 0.25, countAttempt: false })).toBe(true);
+        expect((await s.outbox.get('a:art2:telegram:1'))!.notBefore).toBe(T0 + 53);
+        expect((await s.outbox.get('a:art1:telegram:2'))!.notBefore).toBe(T0 + 1);
+      });
+
       it('records outcomes, and an owner whose claim was taken over cannot settle it', async () => {
         await queued(['art1'], ['1', '2', '3', '4']);
         const claimed = await s.outbox.claim({ ...claimAll, leaseMs: 1_000 });
@@ -553,6 +587,26 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.leases.acquire('k', 'p2', 1_000)).toBe(false);
         await s.leases.release('k', 'p1');
         expect(await s.leases.acquire('k', 'p2', 1_000)).toBe(true);
+      });
+
+      it('lists the unexpired holders under a prefix, from any handle, in key order', async () => {
+        const other = await db.another();
+        expect(await s.leases.acquire('sender:telegram:p2', 'p2', 2_000)).toBe(true);
+        expect(await other.leases.acquire('sender:telegram:p1', 'p1', 1_000)).toBe(true);
+        expect(await s.leases.acquire('sender:discord:p1', 'p1', 5_000)).toBe(true);
+        // A prefix is literal: % and _ match only themselves.
+        expect(await s.leases.acquire('sender%telegram:p3', 'p3', 5_000)).toBe(true);
+        expect(await s.leases.acquire('sender_telegram:p4', 'p4', 5_000)).toBe(true);
+        expect(await other.leases.holders('sender:telegram:')).toEqual([
+          { key: 'sender:telegram:p1', owner: 'p1', until: T0 + 1_000 },
+          { key: 'sender:telegram:p2', owner: 'p2', until: T0 + 2_000 },
+        ]);
+        now = T0 + 1_000;
+        expect((await s.leases.holders('sender:telegram:')).map((h) => h.owner)).toEqual(['p2']);
+        await s.leases.renew('sender:telegram:p2', 'p2', 2_000);
+        await s.leases.release('sender:discord:p1', 'p1');
+        expect(await s.leases.holders('sender:')).toEqual([{ key: 'sender:telegram:p2', owner: 'p2', until: T0 + 3_000 }]);
+        expect(await s.leases.holders('nothing:')).toEqual([]);
       });
     });
 

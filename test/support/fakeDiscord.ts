@@ -69,6 +69,10 @@ export interface FakeDiscord {
   ): void;
   /** Resolves once `predicate()` holds, polling every 10 ms; rejects after timeoutMs (default 5000). */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Gateway connections open and identified now: how many clients receive each dispatch. */
+  readonly gatewayConnections: number;
+  /** The most gateway connections that were ever identified at once. */
+  readonly mostGatewayConnections: number;
   close(): Promise<void>;
 }
 
@@ -168,6 +172,8 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const byToken = new Map<string, InteractionRecord>();
   const commandIds = new Map<string, string>();
   const sessions = new Set<Session>();
+  let mostGatewayConnections = 0;
+  const openIdentified = () => [...sessions].filter((session) => session.identified && session.socket.readyState === WebSocket.OPEN).length;
 
   const botUser = {
     id: applicationId,
@@ -328,6 +334,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
           return;
         }
         session.identified = true;
+        mostGatewayConnections = Math.max(mostGatewayConnections, openIdentified());
         session.seq = 0;
         dispatch(session, 'READY', {
           v: 10,
@@ -688,6 +695,12 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
         };
       }
       scripts.push({ route: routeRe, status, body: full, headers: { ...headers, ...options.headers }, remaining: options.times ?? 1 });
+    },
+    get gatewayConnections() {
+      return openIdentified();
+    },
+    get mostGatewayConnections() {
+      return mostGatewayConnections;
     },
     async waitFor(predicate, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;

@@ -37,6 +37,8 @@ export interface FakeTelegram {
     can_read_all_group_messages: false;
     supports_inline_queries: false;
   };
+  /** getUpdates calls ended with 409 because another one came: how often two pollers overlapped. */
+  readonly conflicts: number;
   /** Every call received, in order: { method, payload, at }. */
   readonly calls: { method: string; payload: Record<string, unknown>; at: number }[];
   /** Messages the bot sent (sendMessage, editMessageText, sendDocument…), in order. Refused calls are not here. */
@@ -280,6 +282,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
   /** The last allowed_updates a getUpdates call gave; [] means Telegram's default. */
   let allowedUpdates: string[] = [];
   let polled = false;
+  let conflicts = 0;
   let waiters: Waiter[] = [];
   let closed = false;
   const sockets = new Set<Socket>();
@@ -528,12 +531,14 @@ export async function startFakeTelegram(options: { token?: string; username?: st
     const waiter: Waiter = {
       timer: undefined,
       respond: (updates) => send(res, { ok: true, result: updates.slice(0, limit) }),
-      conflict: () =>
+      conflict: () => {
+        conflicts++;
         send(res, {
           ok: false,
           error_code: 409,
           description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
-        }),
+        });
+      },
     };
     waiter.timer = setTimeout(() => {
       waiters = waiters.filter((w) => w !== waiter);
@@ -650,6 +655,9 @@ export async function startFakeTelegram(options: { token?: string; username?: st
     token,
     botInfo,
     calls,
+    get conflicts() {
+      return conflicts;
+    },
     sent,
     pushUpdate,
     pushMessage(o) {

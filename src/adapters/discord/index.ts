@@ -2,9 +2,11 @@
  * Starting and stopping the Discord adapter, its delivery sender, and command registration.
  */
 import { once } from 'node:events';
-import { Events, REST, Routes } from 'discord.js';
+import { Events, REST, Routes, type Client } from 'discord.js';
 import type { Sender } from '../../core/delivery/index.js';
+import { holdExclusiveRole } from '../../core/exclusive.js';
 import { redactSecret } from '../../core/logger.js';
+import type { Leases } from '../../core/ports.js';
 import type { UiLanguage } from '../messages.js';
 import { createDiscordClient, type DiscordBotOptions } from './bot.js';
 import { slashCommands } from './commands.js';
@@ -28,19 +30,65 @@ export function discordSender(options: { token: string; restApi?: string; defaul
   return createDiscordSender(rest(options.token, options.restApi), options.defaultLanguage);
 }
 
-/** Logs in and resolves once the client is ready. */
-export async function startDiscord(options: DiscordBotOptions & { readonly token: string }): Promise<DiscordAdapter> {
+/** Several processes on one database: only the holder of the `discord-gateway` lease connects. */
+export interface DiscordGatewayLease {
+  readonly leases: Pick<Leases, 'acquire' | 'renew' | 'release'>;
+  readonly owner: string;
+  readonly leaseMs?: number;
+  readonly renewMs?: number;
+}
+
+/** The lease that one process at a time holds to keep the gateway connection. */
+export const DISCORD_GATEWAY_LEASE = 'discord-gateway';
+
+/**
+ * Logs in and resolves once the client is ready. With `gateway`, only while this process holds the
+ * gateway lease (Discord would deliver every interaction to each connection, answered twice);
+ * otherwise it resolves at once and stands by, taking over if the holder goes.
+ */
+export async function startDiscord(options: DiscordBotOptions & { readonly token: string; readonly gateway?: DiscordGatewayLease }): Promise<DiscordAdapter> {
   redactSecret(options.token);
-  const client = createDiscordClient(options);
-  const ready = once(client, Events.ClientReady);
-  await client.login(options.token);
-  await ready;
-  options.logger.info('discord client ready', { user: client.user?.tag });
-  return {
-    async stop() {
-      await client.destroy();
-    },
+  let client: Client | undefined;
+  const connect = async () => {
+    const connecting = createDiscordClient(options);
+    client = connecting;
+    const ready = once(connecting, Events.ClientReady);
+    await connecting.login(options.token);
+    await ready;
+    options.logger.info('discord client ready', { user: connecting.user?.tag });
   };
+  const disconnect = async () => {
+    const current = client;
+    client = undefined;
+    await current?.destroy();
+  };
+  const { gateway } = options;
+  if (!gateway) {
+    await connect();
+    return { stop: disconnect };
+  }
+  const role = holdExclusiveRole({
+    leases: gateway.leases,
+    key: DISCORD_GATEWAY_LEASE,
+    owner: gateway.owner,
+    logger: options.logger,
+    ...(gateway.leaseMs !== undefined ? { leaseMs: gateway.leaseMs } : {}),
+    ...(gateway.renewMs !== undefined ? { renewMs: gateway.renewMs } : {}),
+    start: async () => {
+      try {
+        await connect();
+      } catch (error) {
+        await disconnect();
+        throw error;
+      }
+    },
+    stop: disconnect,
+    onRefused: (first) => {
+      if (first) options.logger.info('discord gateway held by another instance; this one sends deliveries only and takes over if that one stops');
+    },
+  });
+  await role.ready;
+  return { stop: () => role.stop() };
 }
 
 /** Registers the slash commands: in one guild when `guildId` is given (instant), else globally. */

@@ -8,7 +8,9 @@ import { Api, webhookCallback } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Sender } from '../../core/delivery/index.js';
+import { holdExclusiveRole } from '../../core/exclusive.js';
 import { errorFields, redactSecret } from '../../core/logger.js';
+import type { Leases } from '../../core/ports.js';
 import { commandList, createTelegramBot, type TelegramBotOptions } from './bot.js';
 import { createTelegramSender } from './sender.js';
 
@@ -28,9 +30,28 @@ export function telegramSender(options: Pick<TelegramBotOptions, 'token' | 'apiR
   return createTelegramSender(api, options.defaultLanguage);
 }
 
-/** Starts the bot: registers its commands, then long-polls, or serves the webhook when one is given. */
+/** Several processes on one database: only the holder of the `telegram-poller` lease long-polls. */
+export interface TelegramPollerLease {
+  readonly leases: Pick<Leases, 'acquire' | 'renew' | 'release'>;
+  readonly owner: string;
+  readonly leaseMs?: number;
+  readonly renewMs?: number;
+}
+
+/** The lease that one process at a time holds to long-poll; Telegram answers a second poller 409. */
+export const TELEGRAM_POLLER_LEASE = 'telegram-poller';
+
+/**
+ * Starts the bot: registers its commands, then long-polls, or serves the webhook when one is given.
+ * With `poller`, long polling runs only while this process holds the poller lease; another process
+ * that polls already is told apart with a message to use webhook mode, and this one only delivers
+ * (it polls if the other stops, so a restart does not leave the bot deaf).
+ */
 export async function startTelegram(
-  options: TelegramBotOptions & { readonly webhook?: { readonly url: string; readonly secret: string; readonly port: number } },
+  options: TelegramBotOptions & {
+    readonly webhook?: { readonly url: string; readonly secret: string; readonly port: number };
+    readonly poller?: TelegramPollerLease;
+  },
 ): Promise<TelegramAdapter> {
   redactSecret(options.token);
   const logger = options.logger.child({ adapter: 'telegram' });
@@ -68,12 +89,39 @@ export async function startTelegram(
     };
   }
 
-  await bot.api.deleteWebhook();
-  const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ['message', 'channel_post', 'callback_query'] } } });
-  logger.info('telegram long polling started', { username: bot.botInfo.username });
-  return {
-    async stop() {
-      if (runner.isRunning()) await runner.stop();
-    },
+  let runner: RunnerHandle | undefined;
+  const startPolling = async () => {
+    await bot.api.deleteWebhook();
+    runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'channel_post', 'callback_query'] } } });
+    logger.info('telegram long polling started', { username: bot.botInfo.username });
   };
+  const stopPolling = async () => {
+    const current = runner;
+    runner = undefined;
+    if (current?.isRunning()) await current.stop();
+  };
+  const { poller } = options;
+  if (!poller) {
+    await startPolling();
+    return { stop: stopPolling };
+  }
+  const role = holdExclusiveRole({
+    leases: poller.leases,
+    key: TELEGRAM_POLLER_LEASE,
+    owner: poller.owner,
+    logger,
+    ...(poller.leaseMs !== undefined ? { leaseMs: poller.leaseMs } : {}),
+    ...(poller.renewMs !== undefined ? { renewMs: poller.renewMs } : {}),
+    start: startPolling,
+    stop: stopPolling,
+    onRefused: (first) => {
+      if (!first) return;
+      logger.error(
+        'another instance on this database already long-polls Telegram, and a bot can have only one poller: this instance does not poll ' +
+          '(it still delivers). To run several instances, use webhook mode: set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET on each, behind one load balancer',
+      );
+    },
+  });
+  await role.ready;
+  return { stop: () => role.stop() };
 }

@@ -41,7 +41,9 @@ export interface DeliveryOptions {
   /** How often fan-outs nobody holds (a crashed or a delivery-less process's) are looked for; 0 only at start. */
   readonly fanOutSweepMs?: number;
   readonly clock?: () => number;
-  readonly worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs' | 'leaseMs' | 'pollMs' | 'maxHeld'>>;
+  readonly worker?: Partial<
+    Pick<WorkerOptions, 'concurrency' | 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs' | 'leaseMs' | 'pollMs' | 'maxHeld' | 'senderLeaseMs' | 'senderHeartbeatMs'>
+  >;
 }
 
 /** The running delivery service. */
@@ -79,6 +81,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     logger: options.logger,
     owner,
     clock,
+    // Every process on this database sends with the same tokens, so they share each platform's rate.
+    senderLeases: storage.leases,
     ...options.worker,
     events: {
       chatGone: (id, reason) => subscriptions.deactivate(id, reason, new Date(clock())),

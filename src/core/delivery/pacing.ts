@@ -45,6 +45,8 @@ export interface Pacer {
   take(now: number): void;
   /** Nothing may be sent before `until` (a platform-wide 429). */
   pauseUntil(until: number): void;
+  /** From the next slot on, `perSecond` sends per second (this process's share changed). */
+  setRate(perSecond: number): void;
 }
 
 // Timers fire a millisecond or more late; letting the schedule lag this far behind the clock
@@ -53,7 +55,7 @@ const CATCH_UP_MS = 25;
 
 /** A pacer for `perSecond` sends per second. */
 export function createPacer(perSecond: number): Pacer {
-  const interval = 1000 / perSecond;
+  let interval = 1000 / perSecond;
   let next = 0;
   return {
     wait: (now) => Math.max(0, next - now),
@@ -62,6 +64,9 @@ export function createPacer(perSecond: number): Pacer {
     },
     pauseUntil(until) {
       next = Math.max(next, until);
+    },
+    setRate(rate) {
+      interval = 1000 / rate;
     },
   };
 }

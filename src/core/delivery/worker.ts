@@ -12,6 +12,7 @@
 import { errorFields, type Logger } from '../logger.js';
 import type { DeliveryOutcome, OutboxDelivery, OutboxRepo } from '../ports.js';
 import { createPacer, type Pacer, type RateLimits } from './pacing.js';
+import { startSenderRegistry, type SenderLeases, type SenderRegistry } from './senders.js';
 import type { DeliveryTarget, SendOutcome, Sender } from './types.js';
 
 /** What the worker reports back so subscriptions can follow a chat's fate. */
@@ -42,6 +43,15 @@ export interface WorkerOptions {
   readonly pollMs?: number;
   /** Most deliveries held (claimed and not yet settled) at once. */
   readonly maxHeld?: number;
+  /**
+   * The database's leases, when other processes may send with the same bot tokens: the platform's
+   * rate is then shared among the live senders (see senders.ts). Without them this process paces
+   * at the full rate.
+   */
+  readonly senderLeases?: SenderLeases;
+  /** How long a sender lease outlives its last heartbeat. */
+  readonly senderLeaseMs?: number;
+  readonly senderHeartbeatMs?: number;
   readonly clock?: () => number;
 }
 
@@ -131,7 +141,18 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   let retriesDueBy = 0;
   let idleWaiters: { after: number; resolve: () => void }[] = [];
 
+  // Held deliveries per platform: a process with none there gives its share of the rate back.
+  const heldOn = new Map<string, number>();
+
+  function hold(delivery: OutboxDelivery): void {
+    held.set(delivery.id, delivery);
+    claimedUntil.set(delivery.id, delivery.claimedUntil);
+    heldOn.set(delivery.target.platform, (heldOn.get(delivery.target.platform) ?? 0) + 1);
+  }
+
   function forget(id: string): void {
+    const delivery = held.get(id);
+    if (delivery) heldOn.set(delivery.target.platform, (heldOn.get(delivery.target.platform) ?? 1) - 1);
     held.delete(id);
     claimedUntil.delete(id);
   }
@@ -139,6 +160,26 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   for (const platform of platforms) {
     lanes.set(platform, { pacer: createPacer(options.limits.get(platform)!.perSecond), limits: options.limits.get(platform)!, heap: [] });
   }
+  const registry: SenderRegistry | undefined =
+    options.senderLeases && platforms.length > 0
+      ? startSenderRegistry({
+          leases: options.senderLeases,
+          owner,
+          platforms,
+          logger,
+          clock,
+          ...(options.senderLeaseMs !== undefined ? { leaseMs: options.senderLeaseMs } : {}),
+          ...(options.senderHeartbeatMs !== undefined ? { heartbeatMs: options.senderHeartbeatMs } : {}),
+          busy: (platform) => (heldOn.get(platform) ?? 0) > 0,
+          onChange(platform, senders, notBefore) {
+            const lane = lanes.get(platform);
+            if (!lane) return;
+            lane.pacer.setRate(lane.limits.perSecond / senders);
+            if (notBefore > 0) lane.pacer.pauseUntil(notBefore);
+            wakeSender(clock());
+          },
+        })
+      : undefined;
 
   function chatKey(target: DeliveryTarget): string {
     return `${target.platform}:${target.chatId}`;
@@ -186,7 +227,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     if (stopped) return;
     const now = clock();
     let nextWake = Infinity;
-    for (const l of lanes.values()) {
+    for (const [platform, l] of lanes) {
+      // Not registered and counted as a sender yet: at the full rate it could overrun the others' shares.
+      if (registry && l.heap.length > 0 && !registry.ready(platform)) continue;
       while (inFlight < concurrency && l.heap.length > 0) {
         const top = l.heap[0]!;
         if (top.items.length === 0) {
@@ -264,8 +307,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         for (const delivery of claimed) {
           // Already here: our own claim had run out and was taken again; it is queued once.
           if (held.has(delivery.id)) continue;
-          held.set(delivery.id, delivery);
-          claimedUntil.set(delivery.id, delivery.claimedUntil);
+          hold(delivery);
           enqueue(delivery);
           found++;
         }
@@ -351,7 +393,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   async function releaseChat(chat: ChatQueue, notBefore: number): Promise<void> {
     const rest = chat.items.splice(0);
     queued -= rest.length;
-    for (const delivery of rest) await record(delivery, { kind: 'retry', notBefore, countAttempt: false });
+    // Not before the chat's own next turn (its gap, a 429), which whoever claims them next must keep too.
+    const due = Math.max(notBefore, chat.readyAt);
+    for (const delivery of rest) await record(delivery, { kind: 'retry', notBefore: due, countAttempt: false });
   }
 
   function expectRetry(notBefore: number): void {
@@ -385,7 +429,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       case 'sent':
         stats.sent++;
         chat.readyAt = now + l.limits.chatIntervalMs[delivery.target.kind];
-        await record(delivery, { kind: 'sent' });
+        // The gap goes into the database too: the chat's next message may be claimed by another process.
+        await record(delivery, { kind: 'sent', chatGapMs: l.limits.chatIntervalMs[delivery.target.kind] });
         return;
       case 'rate-limited': {
         // Says nothing about the message: it stays claimed here, first in its chat, and waits.
@@ -480,6 +525,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
       // Handed back at once rather than left to run out, so another process sends them without waiting.
       for (const chat of chats.values()) await releaseChat(chat, 0).catch(() => undefined);
+      // Only now: our share of the rate is free once nothing more goes out from here.
+      await registry?.stop();
     },
   };
 }

@@ -390,10 +390,17 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           const row = db.deliveries.get(id);
           if (!row || row.status !== 'pending' || row.claimedBy !== owner) return false;
           switch (outcome.kind) {
-            case 'sent':
+            case 'sent': {
               row.attempts++;
               finish(row, 'sent', undefined);
+              const gap = outcome.chatGapMs ?? 0;
+              if (gap > 0) {
+                // Only the next one: it blocks those after it in the chat until it is due.
+                const next = pendingOf((r) => r.target.platform === row.target.platform && r.target.chatId === row.target.chatId)[0];
+                if (next) next.notBefore = Math.max(next.notBefore, Math.ceil(clock() + gap));
+              }
               break;
+            }
             case 'failed':
               row.attempts++;
               finish(row, 'failed', outcome.error);
@@ -403,7 +410,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
               break;
             case 'retry':
               if (outcome.countAttempt) row.attempts++;
-              row.notBefore = outcome.notBefore;
+              row.notBefore = Math.ceil(outcome.notBefore);
               row.claimedBy = undefined;
               row.claimedUntil = 0;
               if (outcome.error !== undefined) row.lastError = outcome.error;
@@ -543,6 +550,14 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       release: (key, owner) =>
         op('lease release', () => {
           if (db.leases.get(key)?.owner === owner) db.leases.delete(key);
+        }),
+      holders: (prefix) =>
+        op('lease read', () => {
+          const now = clock();
+          return [...db.leases.entries()]
+            .filter(([key, lease]) => key.startsWith(prefix) && lease.until > now)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([key, lease]) => ({ key, owner: lease.owner, until: lease.until }));
         }),
     },
 

@@ -731,6 +731,15 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
         };
         switch (outcome.kind) {
           case 'sent':
+            if ((outcome.chatGapMs ?? 0) > 0) {
+              // Only the next one: it blocks those after it in the chat until it is due. Before the
+              // counters, so the hot counter row is locked for as short a time as before.
+              await q(
+                `UPDATE deliveries SET not_before = greatest(not_before, $1)
+                 WHERE seq = (SELECT seq FROM deliveries WHERE platform = $2 AND chat_id = $3 AND status = 'pending' AND seq <> $4 ORDER BY seq LIMIT 1)`,
+                [Math.ceil(clock() + outcome.chatGapMs!), row.platform, row.chat_id, row.seq],
+              );
+            }
             await finish('sent', row.attempts + 1, null);
             break;
           case 'failed':
@@ -743,7 +752,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
             await q(
               `UPDATE deliveries SET attempts = $1, not_before = $2, last_error = coalesce($3, last_error),
                  claimed_by = NULL, claimed_until = 0 WHERE seq = $4`,
-              [row.attempts + (outcome.countAttempt ? 1 : 0), outcome.notBefore, outcome.error ?? null, row.seq],
+              [row.attempts + (outcome.countAttempt ? 1 : 0), Math.ceil(outcome.notBefore), outcome.error ?? null, row.seq],
             );
             break;
         }
@@ -943,6 +952,15 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
     release: (key, owner) =>
       run('lease release', async (q) => {
         await q('DELETE FROM leases WHERE key = $1 AND owner = $2', [key, owner]);
+      }),
+    holders: (prefix) =>
+      run('lease read', async (q) => {
+        // left() rather than LIKE: a prefix may hold % or _, and the table is a few rows.
+        const { rows } = await q<{ key: string; owner: string; until: number }>(
+          'SELECT key, owner, until FROM leases WHERE left(key, length($1)) = $1 AND until > $2 ORDER BY key',
+          [prefix, clock()],
+        );
+        return rows.map((row) => ({ key: row.key, owner: row.owner, until: Number(row.until) }));
       }),
   };
 

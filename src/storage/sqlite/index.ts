@@ -317,6 +317,14 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     renewLease: db.prepare<[number, string, string, number]>('UPDATE leases SET until = ? WHERE key = ? AND owner = ? AND until > ?'),
     release: db.prepare<[string, string]>('DELETE FROM leases WHERE key = ? AND owner = ?'),
     purgeLeases: db.prepare<[number]>('DELETE FROM leases WHERE until <= ?'),
+    pushChatNext: db.prepare<[number, string, string]>(
+      `UPDATE deliveries SET not_before = max(not_before, ?)
+       WHERE seq = (SELECT seq FROM deliveries WHERE platform = ? AND chat_id = ? AND status = 'pending' ORDER BY seq LIMIT 1)`,
+    ),
+    // substr rather than LIKE: a prefix may hold % or _, and the table is a few rows.
+    leaseHolders: db.prepare<[string, string, number], { key: string; owner: string; until: number }>(
+      'SELECT key, owner, until FROM leases WHERE substr(key, 1, length(?)) = ? AND until > ? ORDER BY key',
+    ),
 
     logChange: db.prepare<[string, string, string, number]>('INSERT INTO changes (kind, id, op, at) VALUES (?, ?, ?, ?)'),
     changesSince: db.prepare<[number, number], Change>('SELECT seq, kind, id, op, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?'),
@@ -579,6 +587,8 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         switch (outcome.kind) {
           case 'sent':
             finish(row, 'sent', row.attempts + 1, null);
+            // Only the next one: it blocks those after it in the chat until it is due.
+            if ((outcome.chatGapMs ?? 0) > 0) q.pushChatNext.run(Math.ceil(clock() + outcome.chatGapMs!), row.platform, row.chat_id);
             break;
           case 'failed':
             finish(row, 'failed', row.attempts + 1, outcome.error);
@@ -587,7 +597,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
             finish(row, 'dead', row.attempts, outcome.reason);
             break;
           case 'retry':
-            q.retry.run(row.attempts + (outcome.countAttempt ? 1 : 0), outcome.notBefore, outcome.error ?? null, row.seq);
+            q.retry.run(row.attempts + (outcome.countAttempt ? 1 : 0), Math.ceil(outcome.notBefore), outcome.error ?? null, row.seq);
             break;
         }
         return true;
@@ -707,6 +717,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       write('lease release', () => {
         q.release.run(key, owner);
       }),
+    holders: (prefix) => run('lease read', () => q.leaseHolders.all(prefix, prefix, clock())),
   };
 
   const changes: ChangeFeed = {

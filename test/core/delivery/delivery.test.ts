@@ -39,6 +39,8 @@ interface RigOptions {
   concurrency?: number;
   owner?: string;
   leaseMs?: number;
+  senderHeartbeatMs?: number;
+  maxHeld?: number;
 }
 
 async function rig(options: RigOptions = {}): Promise<Rig> {
@@ -57,7 +59,10 @@ async function rig(options: RigOptions = {}): Promise<Rig> {
     owner: options.owner ?? 'test',
     digestCheckMs: 0,
     fanOutSweepMs: 100,
-    worker: { backoffBaseMs: 20, concurrency: options.concurrency ?? 16, pollMs: 50, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) },
+    worker: { backoffBaseMs: 20, concurrency: options.concurrency ?? 16, pollMs: 50, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      ...(options.maxHeld ? { maxHeld: options.maxHeld } : {}),
+      ...(options.senderHeartbeatMs ? { senderHeartbeatMs: options.senderHeartbeatMs, senderLeaseMs: options.senderHeartbeatMs * 5 } : {}),
+    },
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return { desk, storage, subscriptions, sender, delivery };
@@ -368,6 +373,58 @@ describe('several processes on one SQLite file', () => {
     expect(one.delivery.worker.stats.sent + two.delivery.worker.stats.sent).toBe(60);
     for (const r of [poster, one, two]) {
       await r.delivery.stop();
+      await r.desk.close();
+      await r.storage.close();
+    }
+  });
+
+  it('share one rate budget between them instead of each sending at the full rate', async () => {
+    const storeUrl = `sqlite://${join(dir, 'budget.sqlite')}`;
+    const limits: RateLimits = { perSecond: 100, chatIntervalMs: { private: 0, group: 0, channel: 0 } };
+    const poster = await rig({ storeUrl, senderPlatform: 'nobody', owner: 'poster' });
+    const chats = Array.from({ length: 80 }, (_, i) => String(7000 + i));
+    await subscribeChats(poster.subscriptions, chats);
+    await poster.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await poster.delivery.settled();
+    const platform = fakeSender();
+    const [one, two] = await Promise.all([
+      // Small batches, so both have work to the end and both count as senders.
+      rig({ storeUrl, sender: platform, limits, owner: 'one', concurrency: 8, senderHeartbeatMs: 40, maxHeld: 8 }),
+      rig({ storeUrl, sender: platform, limits, owner: 'two', concurrency: 8, senderHeartbeatMs: 40, maxHeld: 8 }),
+    ]);
+    await expect.poll(async () => (await one.delivery.report()).sent, { timeout: 10_000 }).toBe(80);
+    expect(one.delivery.worker.stats.sent).toBeGreaterThan(0);
+    expect(two.delivery.worker.stats.sent).toBeGreaterThan(0);
+    const times = platform.received.map((m) => m.at).sort((a, b) => a - b);
+    // 100/s between both: no 200 ms window holds more than 20, give or take the pacers' catch-up.
+    for (let i = 0; i < times.length; i++) {
+      expect(times.filter((t) => t >= times[i]! && t < times[i]! + 200).length).toBeLessThanOrEqual(20 + 4);
+    }
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(650);
+    for (const r of [poster, one, two]) {
+      await r.delivery.stop();
+      await r.desk.close();
+      await r.storage.close();
+    }
+  });
+
+  it('keep the gap between two messages into one chat when another process sends the second', async () => {
+    const storeUrl = `sqlite://${join(dir, 'gap.sqlite')}`;
+    const limits: RateLimits = { perSecond: 100, chatIntervalMs: { private: 400, group: 400, channel: 400 } };
+    const poster = await rig({ storeUrl, senderPlatform: 'nobody', owner: 'poster' });
+    await subscribeChats(poster.subscriptions, ['42']);
+    await poster.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await poster.desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
+    await poster.delivery.settled();
+    const first = await rig({ storeUrl, limits, owner: 'first' });
+    await expect.poll(() => first.sender.received.length, { timeout: 5_000 }).toBe(1);
+    // It stops with the chat's second message claimed and its gap not yet over: the next process must wait it out.
+    await first.delivery.stop();
+    const second = await rig({ storeUrl, limits, owner: 'second' });
+    await expect.poll(() => second.sender.received.length, { timeout: 5_000 }).toBe(1);
+    expect(second.sender.received[0]!.at - first.sender.received[0]!.at).toBeGreaterThanOrEqual(399);
+    for (const r of [poster, first, second]) {
+      if (r !== first) await r.delivery.stop();
       await r.desk.close();
       await r.storage.close();
     }

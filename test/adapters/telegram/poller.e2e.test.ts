@@ -1,0 +1,89 @@
+/**
+ * Several instances on one database, one Telegram bot in long-polling mode: the real grammY bot
+ * against the fake Bot API (which answers 409 to a second poller, as Telegram does), with the
+ * poller lease on a shared SQLite file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startTelegram, telegramSender } from '../../../src/adapters/telegram/index.js';
+import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
+import { createLogger } from '../../../src/core/logger.js';
+import type { Storage } from '../../../src/core/ports.js';
+import { openStorage } from '../../../src/storage/index.js';
+import { sampleArticle } from '../../support/fixtures.js';
+import { startCore } from '../../support/services.js';
+import { startFakeTelegram, type FakeTelegram } from '../../support/fakeTelegram.js';
+
+const USER = 7;
+const dir = mkdtempSync(join(tmpdir(), 'akhbar-poller-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function instance(fake: FakeTelegram, db: Storage, owner: string) {
+  const lines: { level: string; msg: string }[] = [];
+  const logger = createLogger('info', {}, (line) => lines.push(JSON.parse(line) as { level: string; msg: string }));
+  const core = await startCore({
+    adminId: 'telegram:1',
+    sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
+    limits: scaleLimits(TELEGRAM_LIMITS, 20),
+  });
+  cleanup.push(() => core.delivery.stop());
+  cleanup.push(() => core.sources.stop());
+  const adapter = await startTelegram({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    desk: core.desk,
+    subscriptions: core.subscriptions,
+    delivery: core.delivery,
+    sources: core.sources,
+    defaultLanguage: 'en',
+    timeZone: 'UTC',
+    maxArticleChars: core.maxArticleChars,
+    logger,
+    poller: { leases: db.leases, owner, leaseMs: 800, renewMs: 100 },
+  });
+  cleanup.push(() => adapter.stop());
+  return { ...core, adapter, lines };
+}
+
+const polls = (fake: FakeTelegram) => fake.calls.filter((c) => c.method === 'getUpdates').length;
+
+describe('Telegram long polling across instances', () => {
+  it('a second instance refuses to poll, says to use webhook mode, still delivers, and polls once the first stops', async () => {
+    const fake = await startFakeTelegram();
+    cleanup.push(() => fake.close());
+    const file = `sqlite://${join(dir, 'poller.sqlite')}`;
+    const dbA = await openStorage(file);
+    const dbB = await openStorage(file);
+    cleanup.push(() => dbA.close());
+    cleanup.push(() => dbB.close());
+
+    const a = await instance(fake, dbA, 'a');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(polls(fake)).toBeGreaterThan(0);
+    const b = await instance(fake, dbB, 'b');
+    const refusal = b.lines.find((line) => line.level === 'error' && /does not poll/.test(line.msg));
+    expect(refusal?.msg).toMatch(/webhook mode.*TELEGRAM_WEBHOOK_URL/);
+    expect(a.lines.some((line) => /does not poll/.test(line.msg))).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(fake.conflicts).toBe(0);
+    // Said once, not at every try.
+    expect(b.lines.filter((line) => /does not poll/.test(line.msg))).toHaveLength(1);
+
+    // The instance that does not poll sends its deliveries all the same.
+    await b.subscriptions.subscribe({ platform: 'telegram', chatId: String(USER), kind: 'private' }, { mode: 'each' }, new Date());
+    await b.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, { kind: 'operator' });
+    await fake.waitFor((sent) => sent.some((m) => m.chatId === String(USER) && /New article/.test(m.text ?? '')));
+
+    // The poller stops (a restart, a scale-down): the other takes polling over, and users are answered.
+    await a.adapter.stop();
+    fake.pushMessage({ text: '/help', fromId: USER, chatId: USER });
+    await fake.waitFor((sent) => sent.filter((m) => m.chatId === String(USER)).length >= 2, 3_000);
+    expect(fake.conflicts).toBe(0);
+  });
+});
