@@ -144,6 +144,8 @@ type Delta = Record<DeliveryStatus, number>;
 /** One connection's query function: the pool's (one statement, autocommit) or a transaction's client. */
 type Query = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
 
+// Counter rows per key; chosen so that a few instances' concurrent settles seldom meet on one row.
+const COUNTER_SHARDS = 16;
 const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const PRUNE_BATCH = 5_000;
@@ -274,18 +276,22 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
     );
   }
 
-  /** Adds status deltas to the counters, one row per key, in one key order (see the header). */
+  /**
+   * Adds status deltas to the counters, one row per key, in one key order (see the header), on one
+   * shard picked at random: concurrent settles then rarely wait for the same counter row.
+   */
   async function bump(q: Query, deltas: ReadonlyMap<string, Delta>): Promise<void> {
     const keys = [...deltas.keys()].filter((key) => Object.values(deltas.get(key)!).some((n) => n !== 0)).sort();
     if (keys.length === 0) return;
     const column = (status: DeliveryStatus) => keys.map((key) => deltas.get(key)![status]);
+    const shard = Math.floor(Math.random() * COUNTER_SHARDS);
     await q(
-      `INSERT INTO delivery_counts (article_id, pending, sent, failed, dead)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
-       ON CONFLICT (article_id) DO UPDATE SET pending = delivery_counts.pending + excluded.pending,
+      `INSERT INTO delivery_counts (article_id, shard, pending, sent, failed, dead)
+       SELECT a, $6, p, s, f, d FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS t(a, p, s, f, d)
+       ON CONFLICT (article_id, shard) DO UPDATE SET pending = delivery_counts.pending + excluded.pending,
          sent = delivery_counts.sent + excluded.sent, failed = delivery_counts.failed + excluded.failed,
          dead = delivery_counts.dead + excluded.dead`,
-      [keys, column('pending'), column('sent'), column('failed'), column('dead')],
+      [keys, column('pending'), column('sent'), column('failed'), column('dead'), shard],
     );
   }
 
@@ -785,12 +791,20 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
     counts: (options = {}) =>
       run('delivery counts', async (q) => {
         // One statement, one snapshot: the totals and the per-article rows agree.
+        // The most recently queued articles are found by their newest shard rows (the pos index),
+        // then each article's shards are summed; it is first queued at its oldest row.
         const { rows } = await q<CountRow & { part: number; pos: number }>(
-          `(SELECT 0 AS part, pos, article_id, pending, sent, failed, dead FROM delivery_counts WHERE article_id = '')
+          `WITH recent AS (
+             SELECT DISTINCT article_id FROM (
+               SELECT article_id FROM delivery_counts WHERE article_id <> '' ORDER BY pos DESC LIMIT $2) newest),
+           sums AS (
+             SELECT article_id, min(pos) AS pos, sum(pending)::bigint AS pending, sum(sent)::bigint AS sent, sum(failed)::bigint AS failed, sum(dead)::bigint AS dead
+             FROM delivery_counts WHERE article_id = '' OR article_id IN (SELECT article_id FROM recent) GROUP BY article_id)
+           (SELECT 0 AS part, pos, article_id, pending, sent, failed, dead FROM sums WHERE article_id = '')
            UNION ALL
-           (SELECT 1, pos, article_id, pending, sent, failed, dead FROM delivery_counts
+           (SELECT 1, pos, article_id, pending, sent, failed, dead FROM sums
             WHERE article_id <> '' AND (pending <> 0 OR sent <> 0 OR failed <> 0 OR dead <> 0) ORDER BY pos DESC LIMIT $1)`,
-          [options.articles ?? 10],
+          [options.articles ?? 10, (options.articles ?? 10) * COUNTER_SHARDS * 2],
         );
         const totals = rows.find((r) => r.part === 0);
         const byArticle = rows
@@ -843,6 +857,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
         if (n < PRUNE_BATCH) break;
       }
       await write('delivery prune', async (q) => {
+        // A shard row at zero adds nothing to its article's sums.
         await q("DELETE FROM delivery_counts WHERE article_id <> '' AND pending = 0 AND sent = 0 AND failed = 0 AND dead = 0");
         const unneeded = `NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'pending' AND d.article_id = m.article_id AND d.language = m.language)
           AND NOT EXISTS (SELECT 1 FROM delivery_items i JOIN deliveries d ON d.seq = i.delivery_seq

@@ -180,6 +180,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'sharded delivery counters',
+    sql: `
+      -- Every settle bumps the totals and its article's counters; one row each made every instance's
+      -- settles wait for one another. Spread over shards, they are summed when read.
+      ALTER TABLE delivery_counts DROP CONSTRAINT delivery_counts_pkey;
+      ALTER TABLE delivery_counts ADD COLUMN shard SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE delivery_counts ADD PRIMARY KEY (article_id, shard);
+    `,
+  },
 ];
 
 /**
