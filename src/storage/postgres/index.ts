@@ -39,9 +39,10 @@ import type {
   SummaryRepo,
 } from '../../core/ports.js';
 import type { ChatKind, Subscription, SubscriptionMode } from '../../core/subscriptions.js';
-import type { Article, ArticleListing, ArticleSource, FeedRecord, Language, Summary } from '../../core/types.js';
+import type { FeedRecord, Language, Summary } from '../../core/types.js';
 import { assembleMessage, checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { migrate } from './schema.js';
+import { countsOf, fromArticle, toArticle, toListing, type ArticleRow, type CountRow, type Delta, type ListingRow } from '../rows.js';
 
 /** PostgreSQL settings beyond the shared ones; the URL's own parameters take precedence. */
 export interface PostgresOptions extends StorageOptions {
@@ -72,27 +73,6 @@ export interface PostgresStorage extends Storage {
 
 /** The channel every instance listens on; the payload is `<schema>:<seq>`. */
 export const CHANGE_CHANNEL = 'akhbar_changes';
-
-interface ArticleRow {
-  id: string;
-  url: string | null;
-  title: string;
-  language: string;
-  posted_at: string;
-  posted_by: string;
-  source: string | null;
-  byline: string | null;
-  published_at: string | null;
-  body: string;
-}
-
-interface ListingRow {
-  id: string;
-  title: string;
-  language: string;
-  posted_at: string;
-  url: string | null;
-}
 
 interface SubscriptionRow {
   id: string;
@@ -130,16 +110,6 @@ interface DeliveryRow {
   finished_at: number | null;
   last_error: string | null;
 }
-
-interface CountRow {
-  article_id: string;
-  pending: number;
-  sent: number;
-  failed: number;
-  dead: number;
-}
-
-type Delta = Record<DeliveryStatus, number>;
 
 /** One connection's query function: the pool's (one statement, autocommit) or a transaction's client. */
 type Query = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -1132,50 +1102,6 @@ function changeNotifications(config: pg.ClientConfig, isClosed: () => boolean, c
 /** The URL without its password, for messages. */
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-}
-
-function countsOf(row: CountRow): Delta {
-  return { pending: row.pending, sent: row.sent, failed: row.failed, dead: row.dead };
-}
-
-function fromArticle(a: Article): ArticleRow {
-  return {
-    id: a.id,
-    url: a.url ?? null,
-    title: a.title,
-    language: a.language,
-    posted_at: a.postedAt,
-    posted_by: a.postedBy,
-    source: a.source ?? null,
-    byline: a.byline ?? null,
-    published_at: a.publishedAt ?? null,
-    body: a.text,
-  };
-}
-
-function toArticle(row: ArticleRow): Article {
-  return {
-    id: row.id,
-    title: row.title,
-    text: row.body,
-    language: row.language as Language,
-    ...(row.url !== null ? { url: row.url } : {}),
-    postedAt: row.posted_at,
-    postedBy: row.posted_by,
-    ...(row.byline !== null ? { byline: row.byline } : {}),
-    ...(row.published_at !== null ? { publishedAt: row.published_at } : {}),
-    ...(row.source !== null ? { source: row.source as ArticleSource } : {}),
-  };
-}
-
-function toListing(row: ListingRow): ArticleListing {
-  return {
-    id: row.id,
-    title: row.title,
-    language: row.language as Language,
-    postedAt: row.posted_at,
-    ...(row.url !== null ? { url: row.url } : {}),
-  };
 }
 
 function subscriptionValues(s: Subscription): unknown[] {

@@ -26,9 +26,10 @@ import type {
   SummaryRepo,
 } from '../../core/ports.js';
 import type { ChatKind, Subscription, SubscriptionMode } from '../../core/subscriptions.js';
-import type { Article, ArticleListing, ArticleSource, FeedRecord, Language } from '../../core/types.js';
+import type { FeedRecord, Language } from '../../core/types.js';
 import { assembleMessage, checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { migrate } from './schema.js';
+import { countsOf, fromArticle, toArticle, toListing, type ArticleRow, type CountRow, type Delta, type ListingRow } from '../rows.js';
 
 /** SQLite settings beyond the shared ones. */
 export interface SqliteOptions extends StorageOptions {
@@ -41,27 +42,6 @@ export interface SqliteStorage extends Storage {
   readonly kind: 'sqlite';
   readonly path: string;
   readonly database: Database.Database;
-}
-
-interface ArticleRow {
-  id: string;
-  url: string | null;
-  title: string;
-  language: string;
-  posted_at: string;
-  posted_by: string;
-  source: string | null;
-  byline: string | null;
-  published_at: string | null;
-  body: string;
-}
-
-interface ListingRow {
-  id: string;
-  title: string;
-  language: string;
-  posted_at: string;
-  url: string | null;
 }
 
 interface SubscriptionRow {
@@ -100,16 +80,6 @@ interface DeliveryRow {
   finished_at: number | null;
   last_error: string | null;
 }
-
-interface CountRow {
-  article_id: string;
-  pending: number;
-  sent: number;
-  failed: number;
-  dead: number;
-}
-
-type Delta = Record<DeliveryStatus, number>;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 const PRUNE_BATCH = 5_000;
@@ -765,50 +735,6 @@ function deltaOf(from: DeliveryStatus | undefined, to: DeliveryStatus | undefine
   if (from) delta[from] -= n;
   if (to) delta[to] += n;
   return delta;
-}
-
-function countsOf(row: CountRow): Delta {
-  return { pending: row.pending, sent: row.sent, failed: row.failed, dead: row.dead };
-}
-
-function fromArticle(a: Article): ArticleRow {
-  return {
-    id: a.id,
-    url: a.url ?? null,
-    title: a.title,
-    language: a.language,
-    posted_at: a.postedAt,
-    posted_by: a.postedBy,
-    source: a.source ?? null,
-    byline: a.byline ?? null,
-    published_at: a.publishedAt ?? null,
-    body: a.text,
-  };
-}
-
-function toArticle(row: ArticleRow): Article {
-  return {
-    id: row.id,
-    title: row.title,
-    text: row.body,
-    language: row.language as Language,
-    ...(row.url !== null ? { url: row.url } : {}),
-    postedAt: row.posted_at,
-    postedBy: row.posted_by,
-    ...(row.byline !== null ? { byline: row.byline } : {}),
-    ...(row.published_at !== null ? { publishedAt: row.published_at } : {}),
-    ...(row.source !== null ? { source: row.source as ArticleSource } : {}),
-  };
-}
-
-function toListing(row: ListingRow): ArticleListing {
-  return {
-    id: row.id,
-    title: row.title,
-    language: row.language as Language,
-    postedAt: row.posted_at,
-    ...(row.url !== null ? { url: row.url } : {}),
-  };
 }
 
 function fromSubscription(s: Subscription): SubscriptionRow {
