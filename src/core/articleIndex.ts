@@ -205,6 +205,17 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
       : undefined;
   // The poll alone must not keep a process (a CLI command) alive.
   timer?.unref();
+  // Woken by the database, a change is read at once; the poll stays as the safety net. A read
+  // already queued starts after this wake-up, so it sees the change: no need for another.
+  const unwatch = await changes
+    .watch?.(() => {
+      if (closed || reads > 1) return;
+      catchUp().catch((error: unknown) => logger.warn('changes not read; trying again', errorFields(error)));
+    })
+    .catch((error: unknown) => {
+      logger.warn('change notifications unavailable; polling only', errorFields(error));
+      return undefined;
+    });
 
   return {
     get terms() {
@@ -225,6 +236,7 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
+      unwatch?.();
       // Read what is new first (this process's own last posts among it), so the next start replays little.
       await catchUp().catch((error: unknown) => logger.warn('changes not read before saving the search index', errorFields(error)));
       await saving;

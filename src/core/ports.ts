@@ -279,8 +279,17 @@ export interface ChangeFeed {
   latestSeq(): Promise<number>;
   /** The seq of the oldest change kept (0 when none); a reader behind it has missed changes and reloads. */
   oldestSeq(): Promise<number>;
-  /** Forgets changes older than `before`, always keeping the latest one so `latestSeq` survives; returns how many went. */
+  /**
+   * Forgets changes older than `before`, always keeping the latest one so `latestSeq` survives and
+   * those after the stored index snapshot, so a start from it never has to rebuild; returns how many went.
+   */
   prune(before: number): Promise<number>;
+  /**
+   * Where the backend can push (PostgreSQL's LISTEN/NOTIFY): calls `wake` soon after any process
+   * commits a change, so readers need not wait for their next poll. A wake-up only, never the
+   * record. Resolves once listening, to a function that stops it. Absent: readers poll.
+   */
+  watch?(wake: () => void): Promise<() => void>;
 }
 
 /** A stored search-index snapshot: the index as bytes, and the last change it reflects. */

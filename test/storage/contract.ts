@@ -667,6 +667,19 @@ export function storageContract(name: string, backend: ContractBackend): void {
         await s.articles.insert(article(3));
         expect((await s.changes.changesSince(latest)).map((c) => c.seq)).toEqual([latest + 1]);
       });
+
+      it('keeps the changes after the stored search-index snapshot however old they are', async () => {
+        await s.articles.insert(article(1));
+        const covered = await s.changes.latestSeq();
+        await s.indexSnapshots.save('terms-v1', { seq: covered, bytes: new Uint8Array([1]) });
+        now = T0 + 10;
+        await s.articles.insert(article(2));
+        await s.articles.insert(article(3));
+        now = T0 + 100;
+        // Only the change the snapshot holds goes; the two after it are what a start replays onto it.
+        expect(await s.changes.prune(T0 + 50)).toBe(1);
+        expect((await s.changes.changesSince(covered)).map((c) => c.id)).toEqual([article(2).id, article(3).id]);
+      });
     });
 
     describe('index snapshots', () => {

@@ -12,6 +12,8 @@ import type { NewDelivery, Storage } from '../../src/core/ports.js';
 import { openStorage } from '../../src/storage/index.js';
 import { openPostgresStorage, type PostgresStorage } from '../../src/storage/postgres/index.js';
 import { MIGRATIONS } from '../../src/storage/postgres/schema.js';
+import { openTestDesk } from '../support/desk.js';
+import { sampleArticle } from '../support/fixtures.js';
 import { article, storageContract } from './contract.js';
 
 const SERVER = process.env.AKHBAR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -276,6 +278,24 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(heard).toEqual([]);
       await Promise.all([listening, writer, neighbour].map((s) => s.close()));
+    });
+
+    it("answers at once from another instance's post, woken by the database rather than its next poll", async () => {
+      const schema = await freshSchema();
+      // A poll a minute apart: an answer within 2 s can only come from the notification.
+      const reader = await openTestDesk({ storage: await open(schema), changePollMs: 60_000 });
+      const writer = await openTestDesk({ storage: await open(schema), changePollMs: 0 });
+      const { article: posted } = await writer.desk.postArticle({ text: sampleArticle('ar-solar-plant.txt') }, { kind: 'operator' });
+      await expect
+        .poll(async () => (await reader.desk.ask('ما هي قدرة محطة الطاقة الشمسية الجديدة؟')).citations.map((c) => c.articleId), {
+          timeout: 2_000,
+          interval: 50,
+        })
+        .toContain(posted.id);
+      for (const side of [reader, writer]) {
+        await side.desk.close();
+        await side.storage.close();
+      }
     });
 
     it('listens again after its connection is cut, and wakes its listeners to catch up', async () => {

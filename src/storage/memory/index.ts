@@ -569,7 +569,9 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       prune: (before) =>
         op('change prune', () => {
           const latest = db.changes[db.changes.length - 1];
-          const keep = db.changes.filter((c) => c.at >= before || c === latest);
+          // The changes after the stored search-index snapshot stay: a starting process replays them onto it.
+          const snapshotSeq = db.snapshot?.seq ?? Infinity;
+          const keep = db.changes.filter((c) => c.at >= before || c === latest || c.seq > snapshotSeq);
           const removed = db.changes.length - keep.length;
           db.changes.splice(0, db.changes.length, ...keep);
           return removed;

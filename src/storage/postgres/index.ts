@@ -955,7 +955,17 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
     latestSeq: () => run('change read', async (q) => Number((await q<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM changes')).rows[0]!.seq)),
     oldestSeq: () => run('change read', async (q) => Number((await q<{ seq: number }>('SELECT coalesce(min(seq), 0) AS seq FROM changes')).rows[0]!.seq)),
     prune: (before) =>
-      run('change prune', async (q) => (await q('DELETE FROM changes WHERE at < $1 AND seq < (SELECT max(seq) FROM changes)', [before])).rowCount ?? 0),
+      run(
+        'change prune',
+        // The changes after the stored search-index snapshot stay: a starting process replays them onto it.
+        async (q) =>
+          (
+            await q(
+              'DELETE FROM changes WHERE at < $1 AND seq < (SELECT max(seq) FROM changes) AND seq <= coalesce((SELECT max(seq) FROM index_snapshots), seq)',
+              [before],
+            )
+          ).rowCount ?? 0,
+      ),
   };
 
   const indexSnapshots: IndexSnapshots = {
@@ -979,6 +989,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
   };
 
   const notifications = changeNotifications(config, () => closed, changes);
+  const watchedChanges: ChangeFeed = { ...changes, watch: (wake) => notifications.add(() => wake()) };
 
   return {
     kind: 'postgres',
@@ -990,7 +1001,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
     outbox,
     feeds,
     leases,
-    changes,
+    changes: watchedChanges,
     onChange: notifications.add,
     async close() {
       if (closed) return;

@@ -300,7 +300,10 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     changesSince: db.prepare<[number, number], Change>('SELECT seq, kind, id, op, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?'),
     latestSeq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'changes'"),
     oldestSeq: db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
-    pruneChanges: db.prepare<[number]>('DELETE FROM changes WHERE at < ? AND seq < (SELECT max(seq) FROM changes)'),
+    // The changes after the stored search-index snapshot stay: a starting process replays them onto it.
+    pruneChanges: db.prepare<[number]>(
+      'DELETE FROM changes WHERE at < ? AND seq < (SELECT max(seq) FROM changes) AND seq <= coalesce((SELECT max(seq) FROM index_snapshots), seq)',
+    ),
 
     loadSnapshot: db.prepare<[string], { seq: number; bytes: Buffer }>('SELECT seq, bytes FROM index_snapshots WHERE slot = 1 AND format = ?'),
     saveSnapshot: db.prepare<[string, number, Buffer, number]>(
