@@ -54,22 +54,78 @@ export async function importStorage(storage: Storage, lines: AsyncIterable<strin
       sawHeader = true;
       continue;
     }
-    if (record.type === 'article' && isObject(record.article)) {
+    if (record.type === 'article') {
       articles.read++;
       // Imported articles were fanned out by the store they came from: no new fan-out here.
-      if ((await storage.articles.insert(record.article as unknown as Article)).inserted) articles.added++;
-    } else if (record.type === 'subscription' && isObject(record.subscription)) {
-      await storage.subscriptions.put(record.subscription as unknown as Subscription);
+      if ((await storage.articles.insert(checked<Article>(record.article, ARTICLE_FIELDS, lineNumber, 'article'))).inserted) articles.added++;
+    } else if (record.type === 'subscription') {
+      await storage.subscriptions.put(checked<Subscription>(record.subscription, SUBSCRIPTION_FIELDS, lineNumber, 'subscription'));
       subscriptions++;
-    } else if (record.type === 'feed' && isObject(record.feed)) {
+    } else if (record.type === 'feed') {
       feeds.read++;
-      if (await storage.feeds.insert(record.feed as unknown as FeedRecord)) feeds.added++;
+      if (await storage.feeds.insert(checked<FeedRecord>(record.feed, FEED_FIELDS, lineNumber, 'feed'))) feeds.added++;
     } else {
       throw badBackup(lineNumber, `unknown record type ${JSON.stringify(record.type)}`);
     }
   }
   if (!sawHeader) throw badBackup(lineNumber, 'the file is empty');
   return { articles, subscriptions, feeds };
+}
+
+// What each record must hold, checked before anything is written: a hand-edited or truncated
+// backup is refused with the line and the field, instead of storing a record the bot cannot show.
+type FieldCheck = (value: unknown) => boolean;
+const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+const time = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+const oneOf =
+  (...allowed: readonly string[]): FieldCheck =>
+  (value) =>
+    typeof value === 'string' && allowed.includes(value);
+const optional =
+  (check: FieldCheck): FieldCheck =>
+  (value) =>
+    value === undefined || value === null || check(value);
+
+const ARTICLE_FIELDS: Record<string, FieldCheck> = {
+  id: (value) => typeof value === 'string' && /^[0-9a-f]{8,64}$/u.test(value),
+  title: (value) => typeof value === 'string',
+  text,
+  language: oneOf('ar', 'en', 'other'),
+  postedAt: time,
+  postedBy: text,
+  url: optional(text),
+  byline: optional((value) => typeof value === 'string'),
+  publishedAt: optional(time),
+  source: optional(oneOf('paste', 'link', 'feed')),
+};
+const SUBSCRIPTION_FIELDS: Record<string, FieldCheck> = {
+  id: text,
+  platform: text,
+  chatId: text,
+  kind: oneOf('private', 'group', 'channel'),
+  mode: oneOf('each', 'digest'),
+  active: (value) => typeof value === 'boolean',
+  createdAt: time,
+  updatedAt: time,
+  digestTime: optional((value) => typeof value === 'string' && /^\d{2}:\d{2}$/u.test(value)),
+  language: optional(oneOf('ar', 'en', 'other')),
+};
+const FEED_FIELDS: Record<string, FieldCheck> = {
+  id: text,
+  url: (value) => typeof value === 'string' && /^https?:\/\//u.test(value),
+  addedBy: text,
+  addedAt: time,
+  nextCheckAt: time,
+  failures: (value) => Number.isInteger(value) && (value as number) >= 0,
+  seen: (value) => Array.isArray(value) && value.every((id) => typeof id === 'string'),
+};
+
+function checked<T>(value: unknown, fields: Record<string, FieldCheck>, lineNumber: number, kind: string): T {
+  if (!isObject(value)) throw badBackup(lineNumber, `no ${kind} in the record`);
+  for (const [field, check] of Object.entries(fields)) {
+    if (!check(value[field])) throw badBackup(lineNumber, `${kind} field ${JSON.stringify(field)} is missing or not valid`);
+  }
+  return value as unknown as T;
 }
 
 function parse(line: string, lineNumber: number): Record<string, unknown> {

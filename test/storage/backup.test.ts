@@ -70,4 +70,30 @@ describe('backups', () => {
     expect(isAkhbarError(notOurs, 'BAD_BACKUP') && notOurs.details).toMatchObject({ line: 1 });
     await to.close();
   });
+
+  it('refuse a record with a field missing or of the wrong kind, naming the line and the field, and store nothing of it', async () => {
+    const to = await openStorage('memory://');
+    const header = JSON.stringify({ type: 'akhbar-backup', version: 1 });
+    const { text: _text, ...noText } = article(2);
+    const broken = [
+      JSON.stringify({ type: 'article', article: noText }),
+      JSON.stringify({ type: 'article', article: { ...article(3), language: 'klingon' } }),
+      JSON.stringify({ type: 'subscription', subscription: { ...subscriber, mode: 'hourly' } }),
+      JSON.stringify({ type: 'feed', feed: { id: 'f1', url: 'file:///etc/passwd', addedBy: 'x', addedAt: '2026-01-01T00:00:00.000Z', nextCheckAt: '2026-01-01T00:00:00.000Z', failures: 0, seen: [] } }),
+    ];
+    const reasons: string[] = [];
+    for (const line of broken) {
+      const failure = await importStorage(to, [header, line]).catch((error: unknown) => error);
+      expect(isAkhbarError(failure, 'BAD_BACKUP') && failure.details).toMatchObject({ line: 2 });
+      reasons.push(isAkhbarError(failure) ? String((failure.details as { reason?: string }).reason) : '');
+    }
+    expect(reasons).toEqual([
+      'article field "text" is missing or not valid',
+      'article field "language" is missing or not valid',
+      'subscription field "mode" is missing or not valid',
+      'feed field "url" is missing or not valid',
+    ]);
+    expect([await to.articles.count(), (await to.subscriptions.list()).length, (await to.feeds.list()).length]).toEqual([0, 0, 0]);
+    await to.close();
+  });
 });
