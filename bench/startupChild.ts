@@ -1,6 +1,6 @@
 /**
  * A child of the scale benchmark: opens the bot's services (store, news desk, delivery) over an
- * existing SQLite store, as `npm start` does, and reports how long that took and the memory it holds.
+ * existing store (SQLite or PostgreSQL), as `npm start` does, and reports how long that took and the memory it holds.
  * Run as a separate process so neither the parent's heap nor its warm caches count.
  */
 import { loadConfig } from '../src/config.js';
