@@ -191,7 +191,6 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
         for (let chat = 0; chat < chats; chat++) {
           deliveries.push({
             id: `a:art${n}:telegram:${chat}`,
-            subscriptionId: `telegram:${chat}`,
             target: { platform: 'telegram', chatId: String(chat), kind: 'private' },
             kind: 'article',
             language: 'en',

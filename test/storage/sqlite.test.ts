@@ -109,7 +109,6 @@ describe('SQLite storage', () => {
       for (let chat = 0; chat < chats; chat++) {
         deliveries.push({
           id: `a:${articleId}:telegram:${chat}`,
-          subscriptionId: `telegram:${chat}`,
           target: { platform: 'telegram', chatId: String(chat), kind: 'private' },
           kind: 'article',
           language: 'en',

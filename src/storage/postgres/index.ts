@@ -330,7 +330,6 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
       const language = row.language as Language;
       return {
         id: row.id,
-        subscriptionId: row.subscription_id,
         target: { platform: row.platform, chatId: row.chat_id, kind: row.chat_kind as ChatKind },
         kind,
         language,
@@ -581,7 +580,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
            RETURNING seq, id`,
           [
             deliveries.map((d) => d.id),
-            deliveries.map((d) => d.subscriptionId),
+            deliveries.map((d) => `${d.target.platform}:${d.target.chatId}`),
             deliveries.map((d) => d.target.platform),
             deliveries.map((d) => d.target.chatId),
             deliveries.map((d) => d.target.kind),
@@ -734,28 +733,23 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
         }
         return true;
       }),
-    killSubscription: (subscriptionId, reason) =>
+    killChat: (chat, reason) =>
       write('delivery update', async (q) => {
         const { rows } = await q<{ seq: number; kind: string; article_id: string | null }>(
           `UPDATE deliveries SET status = 'dead', finished_at = $1, last_error = $2, claimed_by = NULL, claimed_until = 0
-           WHERE subscription_id = $3 AND status = 'pending' RETURNING seq, kind, article_id`,
-          [clock(), reason, subscriptionId],
+           WHERE platform = $3 AND chat_id = $4 AND status = 'pending' RETURNING seq, kind, article_id`,
+          [clock(), reason, chat.platform, chat.chatId],
         );
         await bump(q, deltasOf(rows, await itemsOf(q, digestSeqs(rows)), () => 'pending', 'dead'));
         return rows.length;
       }),
-    retarget: (fromSubscriptionId, to) =>
+    retarget: (from, toChatId) =>
       write('delivery update', async (q) => {
-        await q(
-          `INSERT INTO delivery_chats (platform, chat_id)
-           SELECT DISTINCT platform, $2 FROM deliveries WHERE subscription_id = $1 AND status = 'pending' ON CONFLICT DO NOTHING`,
-          [fromSubscriptionId, to.chatId],
+        await q('INSERT INTO delivery_chats (platform, chat_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [from.platform, toChatId]);
+        const result = await q(
+          "UPDATE deliveries SET subscription_id = platform || ':' || $1, chat_id = $1 WHERE platform = $2 AND chat_id = $3 AND status = 'pending'",
+          [toChatId, from.platform, from.chatId],
         );
-        const result = await q("UPDATE deliveries SET subscription_id = $1, chat_id = $2 WHERE subscription_id = $3 AND status = 'pending'", [
-          to.subscriptionId,
-          to.chatId,
-          fromSubscriptionId,
-        ]);
         return result.rowCount ?? 0;
       }),
     counts: (options = {}) =>

@@ -207,9 +207,11 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       `UPDATE deliveries SET attempts = ?, not_before = ?, last_error = coalesce(?, last_error),
          claimed_by = NULL, claimed_until = 0 WHERE seq = ?`,
     ),
-    pendingOfSubscription: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE subscription_id = ? AND status = 'pending' ORDER BY seq"),
-    retarget: db.prepare<[string, string, string]>(
-      "UPDATE deliveries SET subscription_id = ?, chat_id = ? WHERE subscription_id = ? AND status = 'pending'",
+    pendingOfChat: db.prepare<[string, string], DeliveryRow>(
+      "SELECT * FROM deliveries WHERE platform = ? AND chat_id = ? AND status = 'pending' ORDER BY seq",
+    ),
+    retarget: db.prepare<[string, string, string, string]>(
+      "UPDATE deliveries SET subscription_id = platform || ':' || ?, chat_id = ? WHERE platform = ? AND chat_id = ? AND status = 'pending'",
     ),
     pendingArticleDeliveries: db.prepare<[string], { seq: number }>(
       "SELECT seq FROM deliveries WHERE article_id = ? AND status = 'pending'",
@@ -333,7 +335,6 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     const language = row.language as Language;
     return {
       id: row.id,
-      subscriptionId: row.subscription_id,
       target: { platform: row.platform, chatId: row.chat_id, kind: row.chat_kind as ChatKind },
       kind,
       language,
@@ -504,7 +505,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         for (const d of deliveries) {
           const info = q.insertDelivery.run({
             id: d.id,
-            subscription_id: d.subscriptionId,
+            subscription_id: `${d.target.platform}:${d.target.chatId}`,
             platform: d.target.platform,
             chat_id: d.target.chatId,
             chat_kind: d.target.kind,
@@ -572,14 +573,13 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         }
         return true;
       }),
-    killSubscription: (subscriptionId, reason) =>
+    killChat: (chat, reason) =>
       write('delivery update', () => {
-        const rows = q.pendingOfSubscription.all(subscriptionId);
+        const rows = q.pendingOfChat.all(chat.platform, chat.chatId);
         for (const row of rows) finish(row, 'dead', row.attempts, reason);
         return rows.length;
       }),
-    retarget: (fromSubscriptionId, to) =>
-      write('delivery update', () => q.retarget.run(to.subscriptionId, to.chatId, fromSubscriptionId).changes),
+    retarget: (from, toChatId) => write('delivery update', () => q.retarget.run(toChatId, toChatId, from.platform, from.chatId).changes),
     counts: (options = {}) =>
       run('delivery counts', () => {
         const totals = q.totals.get();
