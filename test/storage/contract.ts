@@ -472,9 +472,18 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.outbox.get('a:art2:telegram:1')).toMatchObject({ status: 'dead', lastError: 'bot was blocked' });
         expect((await s.outbox.get('a:art1:telegram:1'))?.status).toBe('sent');
         expect((await s.outbox.get('a:art1:discord:1'))?.status).toBe('pending');
+        // As the worker meets a moved chat: holding its first message, it retargets, then puts that back.
+        const [held] = await s.outbox.claim({ ...claimAll, limit: 1 });
+        expect(held!.id).toBe('a:art1:telegram:2');
         expect(await s.outbox.retarget({ platform: 'telegram', chatId: '2' }, '-1002')).toBe(2);
-        // The ids stay as queued, so a process holding one can still settle it.
+        // The ids stay as queued: the holder settles by its id, and queuing that id again queues nothing.
+        expect(await s.outbox.settle(held!.id, 'p1', { kind: 'retry', notBefore: T0, countAttempt: false })).toBe(true);
+        expect(await s.outbox.enqueue([articleDelivery('art1', '2')])).toBe(0);
         expect(await s.outbox.get('a:art1:telegram:2')).toMatchObject({ id: 'a:art1:telegram:2', target: { chatId: '-1002' } });
+        expect((await s.outbox.claim(claimAll)).map((d) => [d.id, d.target.chatId])).toEqual([
+          ['a:art1:telegram:2', '-1002'],
+          ['a:art2:telegram:2', '-1002'],
+        ]);
         await expectCountersMatchRows();
       });
 
