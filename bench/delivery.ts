@@ -11,12 +11,19 @@
  *      messages that were in flight at the kill (accepted by the platform, still pending in the
  *      outbox, so the dead process never learnt they had gone out).
  *
+ * A third run, C, is run A on PostgreSQL: a database made on 127.0.0.1:5432 (user postgres) for the
+ * run and dropped after; it is skipped, saying so, when no server answers.
+ *
  * Printed per run: delivered, duplicates, lost, deactivated, the 429s and 5xx answered, throughput
- * as a ratio of the limit the fake enforces (target ≥ 0.9), peak RSS of the delivery process, time.
+ * as a ratio of the limit the fake enforces (target ≥ 0.9), peak RSS of the delivery process, time;
+ * and for runs A and C the outbox's bytes per delivery (bench/outboxBytes.ts) right after the
+ * fan-out and after the broadcast (target ≤ 200 after it), for C also once VACUUM FULL has dropped
+ * the dead row versions every update leaves in PostgreSQL.
  * The figures are a report: the exit code is 0 whether or not a target is met (1 only when the run
  * cannot finish within TIME_LIMIT_MS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -24,9 +31,12 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { TELEGRAM_LIMITS } from '../src/core/delivery/pacing.js';
 import { openStorage } from '../src/storage/index.js';
 import { createSubscriptions, type ChatKind } from '../src/core/subscriptions.js';
+import { measureOutboxBytes, OUTBOX_TABLES, perDelivery, type OutboxBytes } from './outboxBytes.js';
+import type { PostgresStorage } from '../src/storage/index.js';
 
 /** Platform time runs this many times faster than Telegram's: limits ×SCALE, waits ÷SCALE. */
 export const SCALE = 20;
@@ -45,6 +55,9 @@ const SEED = 0x5eed_a4b;
 export const KILL_AFTER = 5_000;
 const TIME_LIMIT_MS = 5 * 60_000;
 const TARGET_RATIO = 0.9;
+/** The issue's target for the outbox after a 10k broadcast; the keyv store it replaced took about 1,070. */
+const TARGET_BYTES_PER_DELIVERY = 200;
+const POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface SlidingLimit {
   readonly count: number;
@@ -324,6 +337,7 @@ interface ChildDone {
   readonly resumed: number;
   readonly queued: number;
   readonly phases: Readonly<Record<string, number>>;
+  readonly outboxBytes: { readonly pending?: Measured; readonly finished: Measured };
   readonly sending: { readonly eventLoopUtilization: number; readonly cpuPerWallMs: number };
   readonly totalMs: number;
 }
@@ -338,6 +352,8 @@ interface ChildResult {
   readonly stderr: readonly string[];
   readonly stderrLines: number;
 }
+
+type Measured = OutboxBytes | { readonly unavailable: string };
 
 class Aborted extends Error {}
 
@@ -413,8 +429,8 @@ interface Figures {
   readonly children: readonly ChildResult[];
 }
 
-async function inactiveSubscriptions(storePath: string): Promise<string[]> {
-  const storage = await openStorage(`sqlite://${storePath}`);
+async function inactiveSubscriptions(storeUrl: string): Promise<string[]> {
+  const storage = await openStorage(storeUrl);
   try {
     return (await createSubscriptions(storage.subscriptions, 'UTC').list({ active: false })).map((s) => s.chatId);
   } finally {
@@ -427,13 +443,13 @@ async function figures(
   fake: FakeTelegram,
   chats: readonly Chat[],
   blocked: ReadonlySet<string>,
-  storePath: string,
+  storeUrl: string,
   children: readonly ChildResult[],
   seconds: number,
   cpu: NodeJS.CpuUsage,
 ): Promise<Figures> {
   const got = new Set(fake.received.map((r) => r.chatId));
-  const inactive = await inactiveSubscriptions(storePath);
+  const inactive = await inactiveSubscriptions(storeUrl);
   let sendingMs = 0;
   let accepted = 0;
   let requests = 0;
@@ -467,6 +483,12 @@ async function figures(
     platformCpu: (cpu.user + cpu.system) / 1_000 / (seconds * 1_000),
     children,
   };
+}
+
+interface PostgresRun {
+  readonly figures: Figures;
+  /** The outbox after the broadcast once VACUUM FULL has dropped the dead row versions. */
+  readonly vacuumed: Measured;
 }
 
 interface CrashRun {
@@ -536,7 +558,47 @@ export async function runDeliveryBenchmark(): Promise<void> {
     await drained(fake);
     alive();
     problems.push(...childProblems(child, false).map((p) => `run A: ${p}`));
-    return figures('A: no crash', fake, chats, blocked, storePath, [child], (performance.now() - t0) / 1_000, process.cpuUsage(cpu0));
+    return figures('A: no crash', fake, chats, blocked, `sqlite://${storePath}`, [child], (performance.now() - t0) / 1_000, process.cpuUsage(cpu0));
+  }
+
+  /**
+   * Run A on PostgreSQL, in a database of its own; a string saying why when there is no server. Its
+   * outbox is measured once more after VACUUM FULL, which keeps the live rows only.
+   */
+  async function runC(): Promise<PostgresRun | string> {
+    const database = `akhbar_bench_delivery_${randomBytes(6).toString('hex')}`;
+    const server = new pg.Client({ connectionString: POSTGRES_SERVER, connectionTimeoutMillis: 3_000 });
+    server.on('error', () => undefined);
+    try {
+      await server.connect();
+      await server.query(`CREATE DATABASE ${database}`);
+    } catch (error) {
+      await server.end().catch(() => undefined);
+      return `no PostgreSQL server answers at ${POSTGRES_SERVER} (${error instanceof Error ? error.message : String(error)})`;
+    }
+    const url = new URL(POSTGRES_SERVER);
+    url.pathname = `/${database}`;
+    try {
+      fake.reset();
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const child = await runChild(session, [url.toString(), fake.url, 'fresh', chatsPath]);
+      await drained(fake);
+      alive();
+      problems.push(...childProblems(child, false).map((p) => `run C: ${p}`));
+      const run = await figures('C: no crash, PostgreSQL', fake, chats, blocked, url.toString(), [child], (performance.now() - t0) / 1_000, process.cpuUsage(cpu0));
+      const storage = (await openStorage(url.toString())) as PostgresStorage;
+      try {
+        await storage.pool.query(`VACUUM FULL ${OUTBOX_TABLES.join(', ')}`);
+        return { figures: run, vacuumed: await measureOutboxBytes(storage) };
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      // FORCE: a child killed at the deadline may still hold connections.
+      await server.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+      await server.end().catch(() => undefined);
+    }
   }
 
   async function runB(): Promise<CrashRun> {
@@ -575,7 +637,7 @@ export async function runDeliveryBenchmark(): Promise<void> {
     alive();
     problems.push(...childProblems(resumed, false).map((p) => `run B: ${p}`));
     return {
-      figures: await figures('B: killed, resumed', fake, chats, blocked, storePath, [killed, resumed], (performance.now() - t0) / 1_000, process.cpuUsage(cpu0)),
+      figures: await figures('B: killed, resumed', fake, chats, blocked, `sqlite://${storePath}`, [killed, resumed], (performance.now() - t0) / 1_000, process.cpuUsage(cpu0)),
       inFlightAtKill,
       pendingAtKill,
       acceptedAtKill: fromKilled.size,
@@ -585,13 +647,14 @@ export async function runDeliveryBenchmark(): Promise<void> {
   const body = (async () => {
     const a = await runA();
     const b = await runB();
-    return { a, b };
+    const c = await runC();
+    return { a, b, c };
   })();
   body.catch(() => undefined);
 
   try {
-    const { a, b } = await Promise.race([body, deadline]);
-    printReport(a, b, blocked.size, problems);
+    const { a, b, c } = await Promise.race([body, deadline]);
+    printReport(a, b, c, blocked.size, problems);
     console.log(`\n(benchmark process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB; total ${((performance.now() - started) / 1_000).toFixed(1)} s)`);
   } catch (error) {
     if (!(error instanceof Aborted)) throw error;
@@ -610,7 +673,8 @@ export async function runDeliveryBenchmark(): Promise<void> {
   }
 }
 
-function printReport(a: Figures, b: CrashRun, blocked: number, problems: readonly string[]): void {
+function printReport(a: Figures, b: CrashRun, pgRun: PostgresRun | string, blocked: number, problems: readonly string[]): void {
+  const c = typeof pgRun === 'string' ? pgRun : pgRun.figures;
   const columns = ['run', 'delivered', 'duplicates', 'lost', 'deactivated', '429s', '5xx', 'throughput', 'peak RSS MB', 'seconds'];
   const row = (f: Figures) => [
     f.label,
@@ -624,12 +688,12 @@ function printReport(a: Figures, b: CrashRun, blocked: number, problems: readonl
     f.peakRssMb.toFixed(1),
     f.seconds.toFixed(1),
   ];
-  const rows = [columns, row(a), row(b.figures)];
+  const rows = [columns, row(a), row(b.figures), ...(typeof c === 'string' ? [] : [row(c)])];
   const widths = columns.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
 
   console.log(`\nthroughput = messages accepted / seconds from the first to the last accepted (per delivery process) / ${LIMIT_PER_SECOND} per second enforced`);
-  for (const f of [a, b.figures]) {
+  for (const f of [a, b.figures, ...(typeof c === 'string' ? [] : [c])]) {
     console.log(
       `  ${f.label}: ${f.accepted} accepted of ${f.requests} requests in ${f.sendingSeconds.toFixed(2)} s of sending; ` +
         `all requests (with 403/429/502) ${f.requestRatio.toFixed(3)} of the limit; the child's pacer is set to ${((TELEGRAM_LIMITS.perSecond * SCALE) / LIMIT_PER_SECOND).toFixed(3)} of it; ` +
@@ -644,6 +708,40 @@ function printReport(a: Figures, b: CrashRun, blocked: number, problems: readonl
     `  run B kill: the platform had accepted ${b.acceptedAtKill} messages from the killed process; its outbox still had ${b.pendingAtKill} pending, ` +
       `${b.inFlightAtKill} of them already received (in flight at the kill)`,
   );
+  if (typeof c === 'string') console.log(`  run C (PostgreSQL) skipped: ${c}`);
+
+  console.log('\noutbox bytes per delivery (the deliveries table with its indexes, delivery_messages, delivery_items, delivery_counts):');
+  const finishedBytes = new Map<string, Measured>();
+  for (const [backend, f] of [['SQLite', a], ['PostgreSQL', c]] as const) {
+    if (typeof f === 'string') continue;
+    const done = f.children[0]?.done;
+    if (!done) {
+      console.log(`  ${backend}: no report from the child`);
+      continue;
+    }
+    const moments: [string, Measured | undefined][] = [
+      ['pending, right after the fan-out', done.outboxBytes.pending],
+      ['finished, after the broadcast', done.outboxBytes.finished],
+    ];
+    if (backend === 'PostgreSQL' && typeof pgRun !== 'string') moments.push(['finished, live rows only (after VACUUM FULL)', pgRun.vacuumed]);
+    for (const [moment, measured] of moments) {
+      if (!measured) continue;
+      if ('unavailable' in measured) {
+        console.log(`  ${backend}, ${moment}: not measured (${measured.unavailable})`);
+        continue;
+      }
+      const parts = Object.entries(measured.parts)
+        .filter(([, bytes]) => bytes / measured.deliveries >= 0.5)
+        .map(([name, bytes]) => `${name} ${(bytes / measured.deliveries).toFixed(1)}`)
+        .join(', ');
+      console.log(
+        `  ${backend}, ${moment}: ${perDelivery(measured).toFixed(1)} bytes per delivery (${measured.total.toLocaleString('en')} bytes / ${measured.deliveries} deliveries, ` +
+          `${measured.pending} pending); by table or index: ${parts}${measured.perChat > 0 ? `; and ${(measured.perChat / measured.deliveries).toFixed(1)} per chat in delivery_chats, paid once per chat` : ''}`,
+      );
+    }
+    console.log(`    (${'unavailable' in done.outboxBytes.finished ? 'not measured' : done.outboxBytes.finished.method})`);
+    finishedBytes.set(backend, done.outboxBytes.finished);
+  }
 
   const checks: [string, boolean, string][] = [
     [`target throughput ≥ ${TARGET_RATIO}`, a.ratio >= TARGET_RATIO && b.figures.ratio >= TARGET_RATIO, `run A ${a.ratio.toFixed(3)}, run B ${b.figures.ratio.toFixed(3)}`],
@@ -657,6 +755,15 @@ function printReport(a: Figures, b: CrashRun, blocked: number, problems: readonl
     ],
     ['no blocked chat received the message', a.blockedReceived === 0 && b.figures.blockedReceived === 0, `A ${a.blockedReceived}, B ${b.figures.blockedReceived}`],
   ];
+  for (const [backend, measured] of finishedBytes) {
+    const figure = 'unavailable' in measured ? undefined : perDelivery(measured);
+    checks.push([
+      `target outbox bytes per delivery after the 10k broadcast ≤ ${TARGET_BYTES_PER_DELIVERY} (${backend})`,
+      figure !== undefined && figure <= TARGET_BYTES_PER_DELIVERY,
+      figure === undefined ? 'not measured' : figure.toFixed(1),
+    ]);
+  }
+  if (typeof c !== 'string') checks.push(['PostgreSQL run: lost = 0 and duplicates = 0', c.lost === 0 && c.duplicates === 0, `lost ${c.lost}, duplicates ${c.duplicates}`]);
   console.log('');
   for (const [label, ok, detail] of checks) console.log(`${label}: ${ok ? 'met' : 'NOT met'}${detail ? ` (${detail})` : ''}${ok ? '' : '  <<<'}`);
   if (problems.length > 0) {

@@ -9,7 +9,8 @@
  *
  * `fresh` subscribes the chats listed in CHATS_JSON, posts the article and fans it out; `resume` only
  * starts delivery, which picks up what a killed predecessor left pending. Either way it waits until
- * the worker is idle, then prints one JSON line `{"type":"done",...}` on stdout and exits 0. While it
+ * the worker is idle, then prints one JSON line `{"type":"done",...}` on stdout and exits 0; it holds
+ * the outbox's size in bytes right after the fan-out (`fresh` only) and at the end. While it
  * runs it prints `{"type":"rss",...}` lines, so a parent that kills it still knows its peak memory.
  */
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { createSubscriptions, type ChatKind } from '../src/core/subscriptions.js
 import type { Article } from '../src/core/types.js';
 import { createExtractiveEngine } from '../src/engines/extractive/index.js';
 import { ARTICLE_PATH, CONCURRENCY, SCALE } from './delivery.js';
+import { measureOutboxBytes } from './outboxBytes.js';
 
 const [storePath, platformUrl, mode, chatsPath] = process.argv.slice(2);
 if (!storePath || !platformUrl || (mode !== 'fresh' && mode !== 'resume') || (mode === 'fresh' && !chatsPath)) {
@@ -139,9 +141,13 @@ const delivery = await startDelivery({
 phase('startMs');
 
 let queued = 0;
+let bytesPending: Awaited<ReturnType<typeof measureOutboxBytes>> | undefined;
 if (article) {
   queued = await delivery.fanOut(article);
   phase('fanOutMs');
+  // At once, while the outbox is as the fan-out left it (the worker may have sent a few already).
+  bytesPending = await measureOutboxBytes(storage);
+  phase('measureMs');
 }
 
 // From here on the worker sends; how busy the process is tells whether it, not the platform, sets the pace.
@@ -157,6 +163,7 @@ while ((await storage.outbox.counts()).pending > 0) {
 phase('sendMs');
 const busy = performance.eventLoopUtilization(loopAtSendStart);
 const cpu = process.cpuUsage(cpuAtSendStart);
+const bytesFinished = await measureOutboxBytes(storage);
 const report = await delivery.report();
 await delivery.stop();
 await desk.close();
@@ -173,6 +180,7 @@ emit({
   resumed,
   queued,
   phases,
+  outboxBytes: { ...(bytesPending ? { pending: bytesPending } : {}), finished: bytesFinished },
   /** While sending: share of the time the event loop was busy, and CPU ms (all threads) per wall ms. */
   sending: { eventLoopUtilization: Number(busy.utilization.toFixed(3)), cpuPerWallMs: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, phases.sendMs!)).toFixed(3)) },
   totalMs: Math.round(performance.now() - started),

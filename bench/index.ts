@@ -8,6 +8,7 @@ import { runClusterBenchmark } from './cluster.js';
 import { runDeliveryBenchmark } from './delivery.js';
 import { runEngineBenchmark } from './engine.js';
 import { runScaleBenchmark } from './scale.js';
+import { runStatusBenchmark } from './status.js';
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   articles: runArticlesBenchmark,
@@ -15,6 +16,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   delivery: runDeliveryBenchmark,
   engine: runEngineBenchmark,
   scale: runScaleBenchmark,
+  status: runStatusBenchmark,
 };
 
 const name = process.argv[2];

@@ -89,11 +89,16 @@ export interface OutboxItem {
   readonly language: Language;
 }
 
+/** A chat as the outbox knows it: deliveries go to chats, whatever subscription queued them. */
+export type ChatAddress = Pick<DeliveryTarget, 'platform' | 'chatId'>;
+
 /** A delivery as the core queues it; the message itself is stored once per article and language. */
 export interface NewDelivery {
-  /** Deterministic (`a:<article>:<subscription>`, `d:<subscription>:<slot>`), so queuing twice queues once. */
+  /**
+   * Deterministic, so queuing twice queues once: `a:<article>:<platform>:<chat>` for an article (the
+   * form a store may keep without writing it out), `d:<platform>:<chat>:<slot>` for a digest.
+   */
   readonly id: string;
-  readonly subscriptionId: string;
   readonly target: DeliveryTarget;
   readonly kind: 'article' | 'digest';
   /** The language of the message as a whole (a digest's heading). */
@@ -108,8 +113,8 @@ export interface NewDelivery {
 
 /** A delivery as stored, with its message put back together from the stored summaries: what the worker sends. */
 export interface OutboxDelivery {
+  /** As queued, also after a `retarget`. */
   readonly id: string;
-  readonly subscriptionId: string;
   readonly target: DeliveryTarget;
   readonly kind: 'article' | 'digest';
   readonly language: Language;
@@ -197,10 +202,10 @@ export interface OutboxRepo {
   renew(ids: readonly string[], owner: string, leaseMs: number): Promise<number>;
   /** Records the outcome of a claimed delivery; false (nothing written) when `owner` no longer holds it. */
   settle(id: string, owner: string, outcome: DeliveryOutcome): Promise<boolean>;
-  /** Marks every pending delivery of a subscription dead (its chat is gone); returns how many. */
-  killSubscription(subscriptionId: string, reason: string): Promise<number>;
-  /** Points every pending delivery of a subscription at its new chat; returns how many. */
-  retarget(fromSubscriptionId: string, to: { readonly subscriptionId: string; readonly chatId: string }): Promise<number>;
+  /** Marks every pending delivery into the chat dead (it is gone); returns how many. */
+  killChat(chat: ChatAddress, reason: string): Promise<number>;
+  /** Points every pending delivery into the chat at its new id on the same platform; returns how many. */
+  retarget(from: ChatAddress, toChatId: string): Promise<number>;
   /** Totals and the `articles` (default 10) most recently queued articles, from counters. */
   counts(options?: { readonly articles?: number }): Promise<DeliveryCounts>;
   /** The same figures counted from the rows: slow, for checking the counters (tests, a doctor command). */

@@ -1,9 +1,13 @@
 /**
- * Rows shared by the SQL backends (SQLite and PostgreSQL): how an article and a delivery counter
- * map to columns, written once so the two cannot drift apart.
+ * Rows shared by the SQL backends (SQLite and PostgreSQL): how an article, a delivery and a
+ * delivery counter map to columns, written once so the two cannot drift apart.
  */
-import type { DeliveryStatus } from '../core/delivery/types.js';
+import { createHash } from 'node:crypto';
+import type { DeliveredSummary, DeliveryStatus } from '../core/delivery/types.js';
+import type { NewDelivery, OutboxDelivery, OutboxItem } from '../core/ports.js';
+import type { ChatKind } from '../core/subscriptions.js';
 import type { Article, ArticleListing, ArticleSource, Language } from '../core/types.js';
+import { assembleMessage } from './common.js';
 
 /** Status deltas or totals, one number per delivery status. */
 export type Delta = Record<DeliveryStatus, number>;
@@ -85,5 +89,131 @@ export function toListing(row: ListingRow): ArticleListing {
     language: row.language as Language,
     postedAt: row.posted_at,
     ...(row.url !== null ? { url: row.url } : {}),
+  };
+}
+
+/**
+ * A delivery as both SQL backends store it (SQLite migration 3, PostgreSQL migration 4): one row
+ * per message to one chat, kept small because a broadcast writes one per subscriber. The key, by
+ * which it is found, is never read back (it is written and compared in SQL only).
+ */
+export interface DeliveryRow {
+  seq: number;
+  /** Null when the id is the article form this row spells out (see deliveryIdOf). */
+  id: string | null;
+  platform: string;
+  chat_id: string;
+  chat_kind: number;
+  language: string;
+  /** Null for a digest, whose articles are in delivery_items. */
+  article_id: string | null;
+  status: number;
+  attempts: number;
+  not_before: number;
+  claimed_by: string | null;
+  claimed_until: number;
+  created_at: number;
+  finished_at: number | null;
+  last_error: string | null;
+}
+
+/** The columns of DeliveryRow, for SELECT and RETURNING lists; prefixed with `alias.` when given. */
+export function deliveryColumns(alias?: string): string {
+  const names = ['seq', 'id', 'platform', 'chat_id', 'chat_kind', 'language', 'article_id', 'status', 'attempts', 'not_before', 'claimed_by', 'claimed_until', 'created_at', 'finished_at', 'last_error'];
+  return names.map((name) => (alias ? `${alias}.${name}` : name)).join(', ');
+}
+
+/** Statuses as stored, a small number each (the schemas' partial indexes name 0, pending, literally). */
+const STATUS_CODES: Readonly<Record<DeliveryStatus, number>> = { pending: 0, sent: 1, failed: 2, dead: 3 };
+const STATUSES: readonly DeliveryStatus[] = ['pending', 'sent', 'failed', 'dead'];
+const CHAT_KIND_CODES: Readonly<Record<ChatKind, number>> = { private: 0, group: 1, channel: 2 };
+const CHAT_KINDS: readonly ChatKind[] = ['private', 'group', 'channel'];
+
+/** The stored number of a status. */
+export function statusCode(status: DeliveryStatus): number {
+  return STATUS_CODES[status];
+}
+
+/** The status a stored number stands for. */
+export function statusOf(code: number): DeliveryStatus {
+  const status = STATUSES[code];
+  if (status === undefined) throw new Error(`unknown delivery status code ${code}`);
+  return status;
+}
+
+/** The stored number of a chat kind. */
+export function chatKindCode(kind: ChatKind): number {
+  return CHAT_KIND_CODES[kind];
+}
+
+/** The chat kind a stored number stands for. */
+export function chatKindOf(code: number): ChatKind {
+  const kind = CHAT_KINDS[code];
+  if (kind === undefined) throw new Error(`unknown chat kind code ${code}`);
+  return kind;
+}
+
+/**
+ * The id a delivery row stands for, in SQL: the stored one, else the article form spelled from the
+ * row. `alias.` prefixes the columns when given. Deliveries are found by `key = <their key> AND
+ * <this> = <their id>`, or, unkeyed, by `key IS NULL AND id = <their id>`.
+ */
+export function effectiveIdSql(alias?: string): string {
+  const c = (name: string) => (alias ? `${alias}.${name}` : name);
+  return `coalesce(${c('id')}, 'a:' || ${c('article_id')} || ':' || ${c('platform')} || ':' || ${c('chat_id')})`;
+}
+
+/** The id of an article delivery in its usual form, which its row spells out and need not store. */
+function articleDeliveryId(articleId: string, platform: string, chatId: string): string {
+  return `a:${articleId}:${platform}:${chatId}`;
+}
+
+/** What goes in the `id` column for a new delivery: nothing when the row spells the id out already. */
+export function storedIdOf(d: NewDelivery): string | null {
+  return d.kind === 'article' && d.id === articleDeliveryId(d.items[0]!.articleId, d.target.platform, d.target.chatId) ? null : d.id;
+}
+
+/** The id a stored delivery row stands for (the JavaScript twin of effectiveIdSql). */
+export function deliveryIdOf(row: Pick<DeliveryRow, 'id' | 'article_id' | 'platform' | 'chat_id'>): string {
+  return row.id ?? articleDeliveryId(row.article_id!, row.platform, row.chat_id);
+}
+
+/**
+ * The 64-bit key a delivery id is found and deduplicated by: the first 8 bytes of its SHA-256, as a
+ * signed integer. An index of these is a fraction of an index of the ids. Two ids with one key (odds
+ * n²/2^65: about 3 in a million with ten million deliveries kept) are still told apart by the id,
+ * and the later one is stored unkeyed.
+ */
+export function deliveryKey(id: string): bigint {
+  return createHash('sha256').update(id).digest().readBigInt64BE(0);
+}
+
+/** The delivery a row holds, as the port returns it; `items` are a digest's (an article delivery's one is in the row). */
+export function toOutboxDelivery(
+  row: DeliveryRow,
+  digestItems: readonly OutboxItem[],
+  lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
+): OutboxDelivery {
+  const kind = row.article_id === null ? 'digest' : 'article';
+  const language = row.language as Language;
+  const items = kind === 'article' ? [{ articleId: row.article_id!, language }] : [...digestItems];
+  const status = statusOf(row.status);
+  return {
+    id: deliveryIdOf(row),
+    target: { platform: row.platform, chatId: row.chat_id, kind: chatKindOf(row.chat_kind) },
+    kind,
+    language,
+    items,
+    message: assembleMessage(kind, language, items, lookup),
+    articleIds: items.map((item) => item.articleId),
+    status,
+    attempts: row.attempts,
+    notBefore: row.not_before,
+    createdAt: new Date(row.created_at).toISOString(),
+    ...(row.claimed_by !== null ? { claimedBy: row.claimed_by } : {}),
+    claimedUntil: row.claimed_until,
+    ...(status === 'sent' && row.finished_at !== null ? { sentAt: new Date(row.finished_at).toISOString() } : {}),
+    ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
+    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
   };
 }

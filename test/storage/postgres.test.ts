@@ -6,15 +6,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAkhbarError } from '../../src/core/errors.js';
 import type { NewDelivery, Storage } from '../../src/core/ports.js';
 import { openStorage } from '../../src/storage/index.js';
 import { openPostgresStorage, type PostgresStorage } from '../../src/storage/postgres/index.js';
-import { MIGRATIONS } from '../../src/storage/postgres/schema.js';
+import { MIGRATIONS, migrate } from '../../src/storage/postgres/schema.js';
 import { openTestDesk } from '../support/desk.js';
 import { sampleArticle } from '../support/fixtures.js';
 import { article, storageContract } from './contract.js';
+import { expectUpgradedOutbox, OLD_COUNTS, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+
+// No two ids with one 64-bit key are known, so two made-up ids are given one here.
+vi.mock('../../src/storage/rows.js', async (importOriginal) => {
+  const rows = await importOriginal<typeof import('../../src/storage/rows.js')>();
+  return { ...rows, deliveryKey: (id: string) => rows.deliveryKey(id === 'same-key-2' ? 'same-key-1' : id) };
+});
 
 const SERVER = process.env.AKHBAR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TABLES = [
@@ -150,6 +157,80 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await Promise.all([a.close(), b.close()]);
     });
 
+    it('upgrades a database from schema version 3 keeping every delivery, and sends each pending one once', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+      // As version 3 of the outbox wrote them.
+      for (const m of OLD_MESSAGES) {
+        await old.query('INSERT INTO delivery_messages (article_id, language, data, created_at) VALUES ($1, $2, $3, 0)', [m.articleId, m.language, JSON.stringify(m)]);
+      }
+      const seqs = new Map<string, string>();
+      for (const d of OLD_DELIVERIES) {
+        await old.query('INSERT INTO delivery_chats (platform, chat_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [d.platform, d.chat_id]);
+        const { rows } = await old.query<{ seq: string }>(
+          `INSERT INTO deliveries (id, subscription_id, platform, chat_id, chat_kind, kind, language, article_id, status, attempts, not_before,
+                                   claimed_by, claimed_until, created_at, finished_at, last_error)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING seq`,
+          [d.id, d.subscription_id, d.platform, d.chat_id, d.chat_kind, d.kind, d.language, d.article_id, d.status, d.attempts, d.not_before,
+            d.claimed_by, d.claimed_until, d.created_at, d.finished_at, d.last_error],
+        );
+        seqs.set(d.id, rows[0]!.seq);
+      }
+      for (const item of OLD_DIGEST_ITEMS) {
+        await old.query('INSERT INTO delivery_items (delivery_seq, position, article_id, language) VALUES ($1, $2, $3, $4)', [
+          seqs.get(item.delivery),
+          item.position,
+          item.article_id,
+          item.language,
+        ]);
+      }
+      for (const c of OLD_COUNTS) {
+        await old.query('INSERT INTO delivery_counts (article_id, shard, pending, sent, failed, dead) VALUES ($1, 3, $2, $3, $4, $5)', [
+          c.article_id,
+          c.pending,
+          c.sent,
+          c.failed,
+          c.dead,
+        ]);
+      }
+      await old.end();
+
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      const { rows } = await admin.query(`SELECT max(version) AS v, (SELECT count(*)::int FROM ${schema}.deliveries) AS n FROM ${schema}.schema_migrations`);
+      expect(rows[0]).toEqual({ v: MIGRATIONS[MIGRATIONS.length - 1]!.version, n: OLD_DELIVERIES.length });
+      await expectUpgradedOutbox(s);
+      await s.close();
+    });
+
+    it('queues, finds and deduplicates a delivery whose 64-bit key another id already has', async () => {
+      const schema = await freshSchema();
+      const s = await open(schema);
+      await s.outbox.putMessage({ articleId: 'art1', title: 'T', language: 'en', sentences: ['S.'] });
+      const delivery = (id: string, chatId: string): NewDelivery => ({
+        id,
+        target: { platform: 'telegram', chatId, kind: 'private' },
+        kind: 'article',
+        language: 'en',
+        items: [{ articleId: 'art1', language: 'en' }],
+        createdAt: new Date().toISOString(),
+      });
+      expect(await s.outbox.enqueue([delivery('same-key-1', '1')])).toBe(1);
+      expect(await s.outbox.enqueue([delivery('same-key-2', '2')])).toBe(1);
+      // The later one is kept unkeyed, under its id.
+      expect((await admin.query(`SELECT id FROM ${schema}.deliveries WHERE key IS NULL`)).rows).toEqual([{ id: 'same-key-2' }]);
+      expect(await s.outbox.enqueue([delivery('same-key-2', '2'), delivery('same-key-1', '1')])).toBe(0);
+      expect((await s.outbox.get('same-key-1'))?.target.chatId).toBe('1');
+      expect((await s.outbox.get('same-key-2'))?.target.chatId).toBe('2');
+      const claimed = await s.outbox.claim({ owner: 'p1', leaseMs: 60_000, limit: 10, platforms: ['telegram'] });
+      expect(claimed.map((d) => d.id)).toEqual(['same-key-1', 'same-key-2']);
+      expect(await s.outbox.renew(['same-key-1', 'same-key-2'], 'p1', 60_000)).toBe(2);
+      for (const d of claimed) expect(await s.outbox.settle(d.id, 'p1', { kind: 'sent' })).toBe(true);
+      expect(await s.outbox.counts()).toMatchObject({ pending: 0, sent: 2 });
+      await s.close();
+    });
+
     it('migrates once when several instances start at once on an empty database', async () => {
       const schema = await freshSchema();
       const storages = await Promise.all(Array.from({ length: 4 }, () => open(schema)));
@@ -193,7 +274,6 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
         for (let chat = 0; chat < chats; chat++) {
           deliveries.push({
             id: `a:art${n}:telegram:${chat}`,
-            subscriptionId: `telegram:${chat}`,
             target: { platform: 'telegram', chatId: String(chat), kind: 'private' },
             kind: 'article',
             language: 'en',

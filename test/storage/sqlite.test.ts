@@ -3,13 +3,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isAkhbarError } from '../../src/core/errors.js';
 import type { NewDelivery, Storage } from '../../src/core/ports.js';
 import { openStorage } from '../../src/storage/index.js';
-import { MIGRATIONS } from '../../src/storage/sqlite/schema.js';
+import { MIGRATIONS, migrate } from '../../src/storage/sqlite/schema.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { article, storageContract } from './contract.js';
+import { expectUpgradedOutbox, OLD_COUNTS, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+
+// No two ids with one 64-bit key are known, so two made-up ids are given one here.
+vi.mock('../../src/storage/rows.js', async (importOriginal) => {
+  const rows = await importOriginal<typeof import('../../src/storage/rows.js')>();
+  return { ...rows, deliveryKey: (id: string) => rows.deliveryKey(id === 'same-key-2' ? 'same-key-1' : id) };
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'akhbar-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,6 +83,62 @@ describe('SQLite storage', () => {
     expect(String(error)).toMatch(/newer/);
   });
 
+  it('upgrades a file from schema version 2 keeping every delivery, and sends each pending one once', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 2));
+    // As version 2 of the outbox wrote them.
+    for (const m of OLD_MESSAGES) {
+      old.prepare('INSERT INTO delivery_messages (article_id, language, data, created_at) VALUES (?, ?, ?, ?)').run(m.articleId, m.language, JSON.stringify(m), 0);
+    }
+    const insert = old.prepare(
+      `INSERT INTO deliveries (id, subscription_id, platform, chat_id, chat_kind, kind, language, article_id, status, attempts, not_before,
+                               claimed_by, claimed_until, created_at, finished_at, last_error)
+       VALUES (@id, @subscription_id, @platform, @chat_id, @chat_kind, @kind, @language, @article_id, @status, @attempts, @not_before,
+               @claimed_by, @claimed_until, @created_at, @finished_at, @last_error)`,
+    );
+    const seqs = new Map(OLD_DELIVERIES.map((d) => [d.id, insert.run(d).lastInsertRowid]));
+    for (const item of OLD_DIGEST_ITEMS) {
+      old.prepare('INSERT INTO delivery_items (delivery_seq, position, article_id, language) VALUES (?, ?, ?, ?)').run(seqs.get(item.delivery), item.position, item.article_id, item.language);
+    }
+    for (const c of OLD_COUNTS) {
+      old.prepare('INSERT INTO delivery_counts (article_id, pending, sent, failed, dead) VALUES (?, ?, ?, ?, ?)').run(c.article_id, c.pending, c.sent, c.failed, c.dead);
+    }
+    old.close();
+
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    expect(s.database.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
+    expect(s.database.prepare('SELECT count(*) FROM deliveries').pluck().get()).toBe(OLD_DELIVERIES.length);
+    await expectUpgradedOutbox(s);
+    await s.close();
+  });
+
+  it('queues, finds and deduplicates a delivery whose 64-bit key another id already has', async () => {
+    const s = openSqliteStorage(freshFile());
+    await s.outbox.putMessage({ articleId: 'art1', title: 'T', language: 'en', sentences: ['S.'] });
+    const delivery = (id: string, chatId: string): NewDelivery => ({
+      id,
+      target: { platform: 'telegram', chatId, kind: 'private' },
+      kind: 'article',
+      language: 'en',
+      items: [{ articleId: 'art1', language: 'en' }],
+      createdAt: new Date().toISOString(),
+    });
+    expect(await s.outbox.enqueue([delivery('same-key-1', '1')])).toBe(1);
+    expect(await s.outbox.enqueue([delivery('same-key-2', '2')])).toBe(1);
+    // The later one is kept unkeyed, under its id.
+    expect(s.database.prepare("SELECT id FROM deliveries WHERE key IS NULL").pluck().all()).toEqual(['same-key-2']);
+    expect(await s.outbox.enqueue([delivery('same-key-2', '2'), delivery('same-key-1', '1')])).toBe(0);
+    expect((await s.outbox.get('same-key-1'))?.target.chatId).toBe('1');
+    expect((await s.outbox.get('same-key-2'))?.target.chatId).toBe('2');
+    const claimed = await s.outbox.claim({ owner: 'p1', leaseMs: 60_000, limit: 10, platforms: ['telegram'] });
+    expect(claimed.map((d) => d.id)).toEqual(['same-key-1', 'same-key-2']);
+    expect(await s.outbox.renew(['same-key-1', 'same-key-2'], 'p1', 60_000)).toBe(2);
+    for (const d of claimed) expect(await s.outbox.settle(d.id, 'p1', { kind: 'sent' })).toBe(true);
+    expect(await s.outbox.counts()).toMatchObject({ pending: 0, sent: 2 });
+    await s.close();
+  });
+
   it('surfaces a full disk (SQLITE_FULL) instead of confirming the write', async () => {
     const s = openSqliteStorage(freshFile());
     await s.articles.insert(article(1));
@@ -109,7 +172,6 @@ describe('SQLite storage', () => {
       for (let chat = 0; chat < chats; chat++) {
         deliveries.push({
           id: `a:${articleId}:telegram:${chat}`,
-          subscriptionId: `telegram:${chat}`,
           target: { platform: 'telegram', chatId: String(chat), kind: 'private' },
           kind: 'article',
           language: 'en',

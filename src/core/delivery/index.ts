@@ -86,7 +86,9 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     ...options.worker,
     events: {
       chatGone: (id, reason) => subscriptions.deactivate(id, reason, new Date(clock())),
-      chatMigrated: async (id, newChatId) => (await subscriptions.migrate(id, newChatId, new Date(clock())))?.id,
+      chatMigrated: async (id, newChatId) => {
+        await subscriptions.migrate(id, newChatId, new Date(clock()));
+      },
     },
   });
 
@@ -110,7 +112,6 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   function delivery(id: string, subscription: Subscription, kind: 'article' | 'digest', language: Language, items: OutboxItem[]): NewDelivery {
     return {
       id,
-      subscriptionId: subscription.id,
       target: { platform: subscription.platform, chatId: subscription.chatId, kind: subscription.kind },
       kind,
       language,

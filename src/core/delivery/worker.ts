@@ -11,6 +11,7 @@
  */
 import { errorFields, type Logger } from '../logger.js';
 import type { DeliveryOutcome, OutboxDelivery, OutboxRepo } from '../ports.js';
+import { subscriptionId } from '../subscriptions.js';
 import { createPacer, type Pacer, type RateLimits } from './pacing.js';
 import { startSenderRegistry, type SenderLeases, type SenderRegistry } from './senders.js';
 import type { DeliveryTarget, SendOutcome, Sender } from './types.js';
@@ -18,8 +19,7 @@ import type { DeliveryTarget, SendOutcome, Sender } from './types.js';
 /** What the worker reports back so subscriptions can follow a chat's fate. */
 export interface ChatEvents {
   chatGone(subscriptionId: string, reason: string): Promise<void>;
-  /** Returns the new subscription id. */
-  chatMigrated(subscriptionId: string, newChatId: string): Promise<string | undefined>;
+  chatMigrated(subscriptionId: string, newChatId: string): Promise<void>;
 }
 
 /** Worker settings. */
@@ -465,10 +465,11 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         await record(delivery, { kind: 'failed', error: outcome.error });
         return;
       case 'chat-gone': {
-        logger.info('chat is gone; subscription deactivated', { subscription: delivery.subscriptionId, reason: outcome.reason });
-        await options.events.chatGone(delivery.subscriptionId, outcome.reason);
+        const subscription = subscriptionId(delivery.target);
+        logger.info('chat is gone; subscription deactivated', { subscription, reason: outcome.reason });
+        await options.events.chatGone(subscription, outcome.reason);
         // Everything still pending for this chat is dead too, wherever it is claimed.
-        const killed = await outbox.killSubscription(delivery.subscriptionId, outcome.reason);
+        const killed = await outbox.killChat(delivery.target, outcome.reason);
         stats.dead += killed;
         forget(delivery.id);
         for (const d of chat.items.splice(0)) {
@@ -479,8 +480,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       }
       case 'migrated': {
         stats.migrated++;
-        const subscriptionId = (await options.events.chatMigrated(delivery.subscriptionId, outcome.newChatId)) ?? delivery.subscriptionId;
-        await outbox.retarget(delivery.subscriptionId, { subscriptionId, chatId: outcome.newChatId });
+        await options.events.chatMigrated(subscriptionId(delivery.target), outcome.newChatId);
+        await outbox.retarget(delivery.target, outcome.newChatId);
         // Claimed again with the new chat as their target, in their order.
         await record(delivery, { kind: 'retry', notBefore: 0, countAttempt: false });
         await releaseChat(chat, 0);

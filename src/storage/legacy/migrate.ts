@@ -110,7 +110,6 @@ function newDelivery(delivery: LegacyDelivery, carried: readonly DeliveredSummar
   const items: OutboxItem[] = carried.map((summary) => ({ articleId: summary.articleId, language: summary.language }));
   return {
     id: delivery.id,
-    subscriptionId: delivery.subscriptionId,
     target: delivery.target,
     kind: delivery.message.kind,
     language: delivery.message.kind === 'article' ? delivery.message.summary.language : delivery.message.language,

@@ -22,7 +22,6 @@ import { assembleMessage, checkNewDelivery, isEmptyCount, pageBounds, storeUnava
 interface DeliveryRow {
   seq: number;
   id: string;
-  subscriptionId: string;
   target: DeliveryTarget;
   kind: 'article' | 'digest';
   language: Language;
@@ -144,7 +143,6 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
   function view(row: DeliveryRow): OutboxDelivery {
     return copy({
       id: row.id,
-      subscriptionId: row.subscriptionId,
       target: row.target,
       kind: row.kind,
       language: row.language,
@@ -418,19 +416,16 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           }
           return true;
         }),
-      killSubscription: (subscriptionId, reason) =>
+      killChat: (chat, reason) =>
         op('delivery update', () => {
-          const rows = pendingOf((r) => r.subscriptionId === subscriptionId);
+          const rows = pendingOf((r) => r.target.platform === chat.platform && r.target.chatId === chat.chatId);
           for (const row of rows) finish(row, 'dead', reason);
           return rows.length;
         }),
-      retarget: (fromSubscriptionId, to) =>
+      retarget: (from, toChatId) =>
         op('delivery update', () => {
-          const rows = pendingOf((r) => r.subscriptionId === fromSubscriptionId);
-          for (const row of rows) {
-            row.subscriptionId = to.subscriptionId;
-            row.target = { ...row.target, chatId: to.chatId };
-          }
+          const rows = pendingOf((r) => r.target.platform === from.platform && r.target.chatId === from.chatId);
+          for (const row of rows) row.target = { ...row.target, chatId: toChatId };
           return rows.length;
         }),
       counts: (options = {}) =>
@@ -603,7 +598,6 @@ function rowOf(d: NewDelivery, seq: number): DeliveryRow {
   return {
     seq,
     id: d.id,
-    subscriptionId: d.subscriptionId,
     target: { platform: d.target.platform, chatId: d.target.chatId, kind: d.target.kind },
     kind: d.kind,
     language: d.language,

@@ -191,6 +191,69 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE delivery_counts ADD PRIMARY KEY (article_id, shard);
     `,
   },
+  {
+    version: 4,
+    name: 'smaller delivery rows',
+    sql: `
+      -- A broadcast writes a row per subscriber, so each byte of one is paid 10,000 times. Rebuilt as
+      -- SQLite's migration 3 rebuilds it: no subscription id (it is platform:chat_id), no kind (a digest
+      -- has no article_id), numbers for status and chat kind, a 64-bit key instead of the id in the
+      -- unique index; fixed-width columns first, widest first, so no byte goes to alignment padding.
+      -- The sequence is kept, so seqs keep rising across the rebuild.
+      ALTER SEQUENCE deliveries_seq_seq OWNED BY NONE;
+      ALTER TABLE delivery_items DROP CONSTRAINT delivery_items_delivery_seq_fkey;
+      ALTER TABLE deliveries RENAME TO deliveries_v3;
+      ALTER INDEX deliveries_pkey RENAME TO deliveries_v3_pkey;
+      CREATE TABLE deliveries (
+        seq BIGINT PRIMARY KEY DEFAULT nextval('deliveries_seq_seq'),
+        -- deliveryKey(id) (storage/rows.ts); NULL for rows queued before this migration, and for an id
+        -- whose key another id already has: those are found by id.
+        key BIGINT,
+        not_before BIGINT NOT NULL DEFAULT 0,
+        claimed_until BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        -- 0 pending, 1 sent, 2 failed, 3 dead.
+        status SMALLINT NOT NULL,
+        -- 0 private, 1 group, 2 channel.
+        chat_kind SMALLINT NOT NULL,
+        platform TEXT COLLATE "C" NOT NULL,
+        chat_id TEXT COLLATE "C" NOT NULL,
+        language TEXT COLLATE "C" NOT NULL,
+        -- NULL for a digest, whose articles are in delivery_items.
+        article_id TEXT COLLATE "C",
+        -- NULL when it is a:<article_id>:<platform>:<chat_id>, which the row spells out.
+        id TEXT COLLATE "C",
+        claimed_by TEXT,
+        last_error TEXT,
+        FOREIGN KEY (platform, chat_id) REFERENCES delivery_chats (platform, chat_id),
+        CHECK (id IS NOT NULL OR (key IS NOT NULL AND article_id IS NOT NULL))
+      );
+      ALTER SEQUENCE deliveries_seq_seq OWNED BY deliveries.seq;
+      INSERT INTO deliveries (seq, key, not_before, claimed_until, created_at, finished_at, attempts, status, chat_kind, platform, chat_id,
+                              language, article_id, id, claimed_by, last_error)
+      SELECT seq, NULL, not_before, claimed_until, created_at, finished_at, attempts,
+             CASE status WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'dead' THEN 3 END,
+             CASE chat_kind WHEN 'private' THEN 0 WHEN 'group' THEN 1 WHEN 'channel' THEN 2 END,
+             platform, chat_id, language, CASE kind WHEN 'article' THEN article_id END, id, claimed_by, last_error
+      FROM deliveries_v3;
+      DROP TABLE deliveries_v3;
+      ALTER TABLE delivery_items ADD CONSTRAINT delivery_items_delivery_seq_fkey
+        FOREIGN KEY (delivery_seq) REFERENCES deliveries (seq) ON DELETE CASCADE;
+
+      CREATE UNIQUE INDEX deliveries_key ON deliveries (key) WHERE key IS NOT NULL;
+      CREATE UNIQUE INDEX deliveries_unkeyed ON deliveries (id) WHERE key IS NULL;
+      -- Partial indexes hold pending rows only, so a million finished rows cost a claim nothing.
+      CREATE INDEX deliveries_queue ON deliveries (seq) WHERE status = 0;
+      CREATE INDEX deliveries_chat ON deliveries (platform, chat_id, seq) WHERE status = 0;
+      -- The only rows that can hold a chat back (claimed, or not due at once): see migration 1.
+      CREATE INDEX deliveries_held ON deliveries (platform, chat_id, seq)
+        WHERE status = 0 AND (not_before > 0 OR claimed_until > 0);
+      CREATE INDEX deliveries_article ON deliveries (article_id) WHERE status = 0 AND article_id IS NOT NULL;
+      CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status <> 0;
+    `,
+  },
 ];
 
 /**

@@ -27,9 +27,27 @@ import type {
 } from '../../core/ports.js';
 import type { ChatKind, Subscription, SubscriptionMode } from '../../core/subscriptions.js';
 import type { FeedRecord, Language } from '../../core/types.js';
-import { assembleMessage, checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { migrate } from './schema.js';
-import { countsOf, fromArticle, toArticle, toListing, type ArticleRow, type CountRow, type Delta, type ListingRow } from '../rows.js';
+import {
+  chatKindCode,
+  countsOf,
+  deliveryColumns,
+  deliveryKey,
+  effectiveIdSql,
+  fromArticle,
+  statusCode,
+  statusOf,
+  storedIdOf,
+  toArticle,
+  toListing,
+  toOutboxDelivery,
+  type ArticleRow,
+  type CountRow,
+  type Delta,
+  type DeliveryRow,
+  type ListingRow,
+} from '../rows.js';
 
 /** SQLite settings beyond the shared ones. */
 export interface SqliteOptions extends StorageOptions {
@@ -61,24 +79,27 @@ interface SubscriptionRow {
   digest_covered_until: string | null;
 }
 
-interface DeliveryRow {
-  seq: number;
+/** A delivery named by its id: the id and its key (see deliveryKey). */
+interface Named {
+  key: bigint;
   id: string;
-  subscription_id: string;
+}
+
+// The row a Named stands for: keyed, with that id spelled out or stored, or unkeyed with it stored.
+const NAMED = `seq IN (SELECT seq FROM deliveries WHERE key = @key AND ${effectiveIdSql()} = @id
+                       UNION ALL SELECT seq FROM deliveries WHERE key IS NULL AND id = @id)`;
+
+interface DeliveryInsert {
+  key: bigint | null;
+  id: string;
+  stored_id: string | null;
   platform: string;
   chat_id: string;
-  chat_kind: string;
-  kind: string;
+  chat_kind: number;
   language: string;
   article_id: string | null;
-  status: string;
-  attempts: number;
   not_before: number;
-  claimed_by: string | null;
-  claimed_until: number;
   created_at: number;
-  finished_at: number | null;
-  last_error: string | null;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -169,10 +190,12 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
        ON CONFLICT (article_id, language) DO UPDATE SET data = excluded.data, created_at = excluded.created_at`,
     ),
     deleteMessages: db.prepare<[string]>('DELETE FROM delivery_messages WHERE article_id = ?'),
-    insertDelivery: db.prepare(
-      `INSERT INTO deliveries (id, subscription_id, platform, chat_id, chat_kind, kind, language, article_id, status, not_before, created_at)
-       VALUES (@id, @subscription_id, @platform, @chat_id, @chat_kind, @kind, @language, @article_id, 'pending', @not_before, @created_at)
-       ON CONFLICT (id) DO NOTHING`,
+    // Unless the id is there already unkeyed; a row with the same key is left alone here (see enqueue).
+    insertDelivery: db.prepare<DeliveryInsert>(
+      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at)
+       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at
+       WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE key IS NULL AND id = @id)
+       ON CONFLICT DO NOTHING`,
     ),
     insertItem: db.prepare<[number | bigint, number, string, string]>(
       'INSERT INTO delivery_items (delivery_seq, position, article_id, language) VALUES (?, ?, ?, ?)',
@@ -180,26 +203,26 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     items: db.prepare<[number], { article_id: string; language: string }>(
       'SELECT article_id, language FROM delivery_items WHERE delivery_seq = ? ORDER BY position',
     ),
-    delivery: db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
+    delivery: db.prepare<Named, DeliveryRow>(`SELECT ${deliveryColumns()} FROM deliveries WHERE ${NAMED}`),
     claim: db.prepare<{ owner: string; now: number; until: number; limit: number; platforms: string }, DeliveryRow>(
       `UPDATE deliveries SET claimed_by = @owner, claimed_until = @until
        WHERE seq IN (
          -- Walk the pending queue in seq order; left to itself the planner may pick the chat index and
          -- sort every pending row (100k pending: 140 ms instead of 0.3 ms).
          SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
-         WHERE d.status = 'pending' AND d.not_before <= @now AND d.claimed_until <= @now
+         WHERE d.status = 0 AND d.not_before <= @now AND d.claimed_until <= @now
            AND d.platform IN (SELECT value FROM json_each(@platforms))
            AND NOT EXISTS (
              SELECT 1 FROM deliveries e
-             WHERE e.status = 'pending' AND e.platform = d.platform AND e.chat_id = d.chat_id AND e.seq < d.seq
+             WHERE e.status = 0 AND e.platform = d.platform AND e.chat_id = d.chat_id AND e.seq < d.seq
                AND (e.not_before > @now OR (e.claimed_until > @now AND e.claimed_by <> @owner)))
          ORDER BY d.seq LIMIT @limit)
-       RETURNING *`,
+       RETURNING ${deliveryColumns()}`,
     ),
-    renew: db.prepare<[number, string, string, number]>(
-      "UPDATE deliveries SET claimed_until = ? WHERE id = ? AND status = 'pending' AND claimed_by = ? AND claimed_until > ?",
+    renew: db.prepare<Named & { until: number; owner: string; now: number }>(
+      `UPDATE deliveries SET claimed_until = @until WHERE ${NAMED} AND status = 0 AND claimed_by = @owner AND claimed_until > @now`,
     ),
-    finish: db.prepare<[string, number, number | null, string | null, number]>(
+    finish: db.prepare<[number, number, number | null, string | null, number]>(
       `UPDATE deliveries SET status = ?, attempts = ?, finished_at = ?, last_error = coalesce(?, last_error),
          claimed_by = NULL, claimed_until = 0 WHERE seq = ?`,
     ),
@@ -207,17 +230,18 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       `UPDATE deliveries SET attempts = ?, not_before = ?, last_error = coalesce(?, last_error),
          claimed_by = NULL, claimed_until = 0 WHERE seq = ?`,
     ),
-    pendingOfSubscription: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE subscription_id = ? AND status = 'pending' ORDER BY seq"),
+    pendingOfChat: db.prepare<[string, string], DeliveryRow>(
+      `SELECT ${deliveryColumns()} FROM deliveries WHERE platform = ? AND chat_id = ? AND status = 0 ORDER BY seq`,
+    ),
+    // The id is written out first (from the old chat id: SET reads the row as it was), so it stays the same.
     retarget: db.prepare<[string, string, string]>(
-      "UPDATE deliveries SET subscription_id = ?, chat_id = ? WHERE subscription_id = ? AND status = 'pending'",
+      `UPDATE deliveries SET id = ${effectiveIdSql()}, chat_id = ? WHERE platform = ? AND chat_id = ? AND status = 0`,
     ),
-    pendingArticleDeliveries: db.prepare<[string], { seq: number }>(
-      "SELECT seq FROM deliveries WHERE article_id = ? AND status = 'pending'",
-    ),
+    pendingArticleDeliveries: db.prepare<[string], { seq: number }>('SELECT seq FROM deliveries WHERE article_id = ? AND status = 0'),
     pendingDigestsWith: db.prepare<[string], { seq: number; others: number }>(
       `SELECT d.seq AS seq, (SELECT count(*) FROM delivery_items j WHERE j.delivery_seq = d.seq AND j.article_id <> i.article_id) AS others
        FROM delivery_items i JOIN deliveries d ON d.seq = i.delivery_seq
-       WHERE i.article_id = ? AND d.status = 'pending' GROUP BY d.seq`,
+       WHERE i.article_id = ? AND d.status = 0 GROUP BY d.seq`,
     ),
     deleteDelivery: db.prepare<[number]>('DELETE FROM deliveries WHERE seq = ?'),
     deleteItemsOf: db.prepare<[number, string]>('DELETE FROM delivery_items WHERE delivery_seq = ? AND article_id = ?'),
@@ -235,8 +259,8 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     dropEmptyCounts: db.prepare(
       "DELETE FROM delivery_counts WHERE article_id <> '' AND pending = 0 AND sent = 0 AND failed = 0 AND dead = 0",
     ),
-    recountTotals: db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM deliveries GROUP BY status'),
-    recountArticles: db.prepare<[], { article_id: string; status: string; n: number }>(
+    recountTotals: db.prepare<[], { status: number; n: number }>('SELECT status, count(*) AS n FROM deliveries GROUP BY status'),
+    recountArticles: db.prepare<[], { article_id: string; status: number; n: number }>(
       `SELECT article_id, status, count(*) AS n FROM (
          SELECT article_id, status FROM deliveries WHERE article_id IS NOT NULL
          UNION ALL
@@ -245,14 +269,14 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
        ) GROUP BY article_id, status ORDER BY article_id`,
     ),
     finishedBefore: db.prepare<[number, number], DeliveryRow>(
-      "SELECT * FROM deliveries WHERE status <> 'pending' AND finished_at < ? ORDER BY finished_at LIMIT ?",
+      `SELECT ${deliveryColumns()} FROM deliveries WHERE status <> 0 AND finished_at < ? ORDER BY finished_at LIMIT ?`,
     ),
     pruneMessages: db.prepare<[number]>(
       `DELETE FROM delivery_messages WHERE created_at < ?
-         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'pending' AND d.article_id = delivery_messages.article_id
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 0 AND d.article_id = delivery_messages.article_id
                            AND d.language = delivery_messages.language)
          AND NOT EXISTS (SELECT 1 FROM delivery_items i JOIN deliveries d ON d.seq = i.delivery_seq
-                         WHERE d.status = 'pending' AND i.article_id = delivery_messages.article_id AND i.language = delivery_messages.language)`,
+                         WHERE d.status = 0 AND i.article_id = delivery_messages.article_id AND i.language = delivery_messages.language)`,
     ),
 
     requestFanOut: db.prepare<[string, number]>(
@@ -289,7 +313,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     purgeLeases: db.prepare<[number]>('DELETE FROM leases WHERE until <= ?'),
     pushChatNext: db.prepare<[number, string, string]>(
       `UPDATE deliveries SET not_before = max(not_before, ?)
-       WHERE seq = (SELECT seq FROM deliveries WHERE platform = ? AND chat_id = ? AND status = 'pending' ORDER BY seq LIMIT 1)`,
+       WHERE seq = (SELECT seq FROM deliveries WHERE platform = ? AND chat_id = ? AND status = 0 ORDER BY seq LIMIT 1)`,
     ),
     // substr rather than LIKE: a prefix may hold % or _, and the table is a few rows.
     leaseHolders: db.prepare<[string, string, number], { key: string; owner: string; until: number }>(
@@ -320,9 +344,15 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     for (const key of ['', ...new Set(articleIds)]) q.bump.run(key, delta.pending, delta.sent, delta.failed, delta.dead);
   }
 
+  /** A digest's articles from delivery_items; an article delivery's one from its row. */
   function itemsOf(row: DeliveryRow): OutboxItem[] {
-    if (row.kind === 'article') return [{ articleId: row.article_id!, language: row.language as Language }];
+    if (row.article_id !== null) return [{ articleId: row.article_id, language: row.language as Language }];
     return q.items.all(row.seq).map((item) => ({ articleId: item.article_id, language: item.language as Language }));
+  }
+
+  /** The delivery with this id, keyed or not. */
+  function find(id: string): DeliveryRow | undefined {
+    return q.delivery.get({ key: deliveryKey(id), id });
   }
 
   function lookup(articleId: string, language: Language): DeliveredSummary | undefined {
@@ -331,33 +361,12 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
   }
 
   function view(row: DeliveryRow): OutboxDelivery {
-    const items = itemsOf(row);
-    const kind = row.kind as 'article' | 'digest';
-    const language = row.language as Language;
-    return {
-      id: row.id,
-      subscriptionId: row.subscription_id,
-      target: { platform: row.platform, chatId: row.chat_id, kind: row.chat_kind as ChatKind },
-      kind,
-      language,
-      items,
-      message: assembleMessage(kind, language, items, lookup),
-      articleIds: items.map((item) => item.articleId),
-      status: row.status as DeliveryStatus,
-      attempts: row.attempts,
-      notBefore: row.not_before,
-      createdAt: new Date(row.created_at).toISOString(),
-      ...(row.claimed_by !== null ? { claimedBy: row.claimed_by } : {}),
-      claimedUntil: row.claimed_until,
-      ...(row.status === 'sent' && row.finished_at !== null ? { sentAt: new Date(row.finished_at).toISOString() } : {}),
-      ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
-      ...(row.last_error !== null ? { lastError: row.last_error } : {}),
-    };
+    return toOutboxDelivery(row, row.article_id === null ? itemsOf(row) : [], lookup);
   }
 
   function finish(row: DeliveryRow, status: DeliveryStatus, attempts: number, error: string | null): void {
-    q.finish.run(status, attempts, clock(), error, row.seq);
-    bump(itemsOf(row).map((item) => item.articleId), row.status as DeliveryStatus, status);
+    q.finish.run(statusCode(status), attempts, clock(), error, row.seq);
+    bump(itemsOf(row).map((item) => item.articleId), statusOf(row.status), status);
   }
 
   const articles: ArticleRepo = {
@@ -505,18 +514,22 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         let added = 0;
         const perArticle = new Map<string, number>();
         for (const d of deliveries) {
-          const info = q.insertDelivery.run({
+          const key = deliveryKey(d.id);
+          const row: DeliveryInsert = {
+            key,
             id: d.id,
-            subscription_id: d.subscriptionId,
+            stored_id: storedIdOf(d),
             platform: d.target.platform,
             chat_id: d.target.chatId,
-            chat_kind: d.target.kind,
-            kind: d.kind,
+            chat_kind: chatKindCode(d.target.kind),
             language: d.language,
             article_id: d.kind === 'article' ? d.items[0]!.articleId : null,
             not_before: d.notBefore ?? 0,
             created_at: Date.parse(d.createdAt) || clock(),
-          });
+          };
+          let info = q.insertDelivery.run(row);
+          // Nothing written: the id is queued already, or another id has its key; the latter goes in unkeyed.
+          if (info.changes === 0 && !q.delivery.get({ key, id: d.id })) info = q.insertDelivery.run({ ...row, key: null, stored_id: d.id });
           if (info.changes === 0) continue;
           added++;
           if (d.kind === 'digest') d.items.forEach((item, position) => q.insertItem.run(info.lastInsertRowid, position, item.articleId, item.language));
@@ -530,7 +543,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       }),
     get: (id) =>
       run('delivery read', () => {
-        const row = q.delivery.get(id);
+        const row = find(id);
         return row ? view(row) : undefined;
       }),
     claim: (request) =>
@@ -550,13 +563,13 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       write('delivery renew', () => {
         const now = clock();
         let renewed = 0;
-        for (const id of ids) renewed += q.renew.run(now + leaseMs, id, owner, now).changes;
+        for (const id of ids) renewed += q.renew.run({ key: deliveryKey(id), id, until: now + leaseMs, owner, now }).changes;
         return renewed;
       }),
     settle: (id, owner, outcome) =>
       write('delivery settle', () => {
-        const row = q.delivery.get(id);
-        if (!row || row.status !== 'pending' || row.claimed_by !== owner) return false;
+        const row = find(id);
+        if (!row || row.status !== statusCode('pending') || row.claimed_by !== owner) return false;
         switch (outcome.kind) {
           case 'sent':
             finish(row, 'sent', row.attempts + 1, null);
@@ -575,14 +588,13 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         }
         return true;
       }),
-    killSubscription: (subscriptionId, reason) =>
+    killChat: (chat, reason) =>
       write('delivery update', () => {
-        const rows = q.pendingOfSubscription.all(subscriptionId);
+        const rows = q.pendingOfChat.all(chat.platform, chat.chatId);
         for (const row of rows) finish(row, 'dead', row.attempts, reason);
         return rows.length;
       }),
-    retarget: (fromSubscriptionId, to) =>
-      write('delivery update', () => q.retarget.run(to.subscriptionId, to.chatId, fromSubscriptionId).changes),
+    retarget: (from, toChatId) => write('delivery update', () => q.retarget.run(toChatId, from.platform, from.chatId).changes),
     counts: (options = {}) =>
       run('delivery counts', () => {
         const totals = q.totals.get();
@@ -592,11 +604,11 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     recount: () =>
       run('delivery recount', () => {
         const totals = zeroCounts();
-        for (const row of q.recountTotals.all()) totals[row.status as DeliveryStatus] += row.n;
+        for (const row of q.recountTotals.all()) totals[statusOf(row.status)] += row.n;
         const byArticle = new Map<string, ReturnType<typeof zeroCounts>>();
         for (const row of q.recountArticles.all()) {
           const counts = byArticle.get(row.article_id) ?? zeroCounts();
-          counts[row.status as DeliveryStatus] += row.n;
+          counts[statusOf(row.status)] += row.n;
           byArticle.set(row.article_id, counts);
         }
         return { ...totals, byArticle: [...byArticle].map(([articleId, counts]) => ({ articleId, ...counts })) };
@@ -615,8 +627,8 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
             deltas.set(key, delta);
           };
           for (const row of rows) {
-            for (const articleId of new Set(itemsOf(row).map((item) => item.articleId))) minus(articleId, row.status as DeliveryStatus);
-            minus('', row.status as DeliveryStatus);
+            for (const articleId of new Set(itemsOf(row).map((item) => item.articleId))) minus(articleId, statusOf(row.status));
+            minus('', statusOf(row.status));
             q.deleteDelivery.run(row.seq);
           }
           for (const [key, d] of deltas) q.bump.run(key, d.pending, d.sent, d.failed, d.dead);

@@ -160,6 +160,76 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'smaller delivery rows',
+    sql: `
+      -- A broadcast writes a row per subscriber, so each byte of one is paid 10,000 times. Rebuilt:
+      -- no subscription id (it is platform:chat_id), no kind (a digest has no article_id), numbers for
+      -- status and chat kind, and a 64-bit key instead of the id in the unique index. The items are
+      -- rebuilt too: dropping the old table would otherwise delete them through ON DELETE CASCADE.
+      CREATE TABLE deliveries_next (
+        seq INTEGER PRIMARY KEY,
+        -- deliveryKey(id) (storage/rows.ts); NULL for rows queued before this migration, and for an id
+        -- whose key another id already has: those are found by id.
+        key INTEGER,
+        -- NULL when it is a:<article_id>:<platform>:<chat_id>, which the row spells out.
+        id TEXT,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        -- 0 private, 1 group, 2 channel.
+        chat_kind INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        -- NULL for a digest, whose articles are in delivery_items.
+        article_id TEXT,
+        -- 0 pending, 1 sent, 2 failed, 3 dead.
+        status INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        claimed_until INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        last_error TEXT,
+        CHECK (id IS NOT NULL OR (key IS NOT NULL AND article_id IS NOT NULL))
+      );
+      INSERT INTO deliveries_next (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, attempts, not_before,
+                                   claimed_by, claimed_until, created_at, finished_at, last_error)
+      SELECT seq, NULL, id, platform, chat_id,
+             CASE chat_kind WHEN 'private' THEN 0 WHEN 'group' THEN 1 WHEN 'channel' THEN 2 END,
+             language, CASE kind WHEN 'article' THEN article_id END,
+             CASE status WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'dead' THEN 3 END,
+             attempts, not_before, claimed_by, claimed_until, created_at, finished_at, last_error
+      FROM deliveries;
+
+      CREATE TABLE delivery_items_next (
+        delivery_seq INTEGER NOT NULL REFERENCES deliveries_next (seq) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        PRIMARY KEY (delivery_seq, position)
+      ) WITHOUT ROWID;
+      INSERT INTO delivery_items_next (delivery_seq, position, article_id, language)
+      SELECT delivery_seq, position, article_id, language FROM delivery_items;
+
+      DROP TABLE delivery_items;
+      DROP TABLE deliveries;
+      -- Renaming also points delivery_items_next's foreign key at the new name.
+      ALTER TABLE deliveries_next RENAME TO deliveries;
+      ALTER TABLE delivery_items_next RENAME TO delivery_items;
+
+      -- Still a rowid table: every index below points at a row by its seq in a few bytes, where
+      -- WITHOUT ROWID would make each carry the whole primary key.
+      CREATE UNIQUE INDEX deliveries_key ON deliveries (key) WHERE key IS NOT NULL;
+      CREATE UNIQUE INDEX deliveries_unkeyed ON deliveries (id) WHERE key IS NULL;
+      -- Partial indexes hold pending rows only, so a million finished rows cost a claim nothing.
+      CREATE INDEX deliveries_queue ON deliveries (seq) WHERE status = 0;
+      CREATE INDEX deliveries_chat ON deliveries (platform, chat_id, seq) WHERE status = 0;
+      CREATE INDEX deliveries_article ON deliveries (article_id) WHERE status = 0 AND article_id IS NOT NULL;
+      CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status <> 0;
+      CREATE INDEX delivery_items_article ON delivery_items (article_id);
+    `,
+  },
 ];
 
 /**
