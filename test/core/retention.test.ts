@@ -5,6 +5,7 @@
  * does the work.
  */
 import { describe, expect, it } from 'vitest';
+import { indexFormat } from '../../src/core/articleIndex.js';
 import { startDelivery } from '../../src/core/delivery/index.js';
 import { scaleLimits, TELEGRAM_LIMITS } from '../../src/core/delivery/pacing.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -70,10 +71,14 @@ describe('retention', () => {
     expect(await storage.outbox.get(sentId)).toMatchObject({ status: 'sent' });
 
     clock.advance(2 * DAY);
+    // A snapshot of the search index as of now: every change so far is in it.
+    const latest = await storage.changes.latestSeq();
+    await storage.indexSnapshots.save(indexFormat(), { seq: latest, bytes: new Uint8Array([1]) });
     const report = await other.run();
     expect(report).toMatchObject({ deliveries: 1, articles: 0 });
-    // The article's changes are older than 30 days now; the latest change is always kept.
+    // The changes are older than 30 days now and in the snapshot: all go but the latest, which is always kept.
     expect(report!.changes).toBeGreaterThan(0);
+    expect((await storage.changes.changesSince(0)).map((c) => c.seq)).toEqual([latest]);
     expect(await storage.outbox.get(sentId)).toBeUndefined();
     expect(await storage.outbox.get(pendingId)).toMatchObject({ status: 'pending' });
     expect((await storage.outbox.recount()).pending).toBe(1);
