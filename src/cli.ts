@@ -14,17 +14,15 @@ import type { Actor } from './core/types.js';
 import { detectLanguage } from './core/text/index.js';
 import { errorText, messages, uiLanguage } from './adapters/messages.js';
 import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './adapters/console/render.js';
-import { evaluateQa, evaluateSummaries } from './eval/evaluate.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
 import { createEngine } from './engines/index.js';
 import { openServices, runBot } from './main.js';
-import { registerDiscordCommands } from './adapters/discord/index.js';
 import { runFeedCommand } from './adapters/feedCommand.js';
 import { linkToPost } from './sources/index.js';
 import { openStorage } from './storage/index.js';
 import { exportStorage, importStorage } from './storage/backup.js';
-import { openStore } from './storage/legacy/keyvStore.js';
-import { migrateLegacyStore } from './storage/legacy/migrate.js';
+// Modules only one command needs (discord.js, the old store's keyv adapters, the evaluators) are
+// imported by that command, so `akhbar list` and the rest start without loading them.
 
 const USAGE = `Usage: akhbar <command> [options]
 
@@ -103,6 +101,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
       case 'discord-register': {
         if (!config.discord) return usageError('discord-register needs DISCORD_TOKEN and DISCORD_APP_ID');
         const { token, appId, guildId, restApi } = config.discord;
+        const { registerDiscordCommands } = await import('./adapters/discord/index.js');
         const count = await registerDiscordCommands({ token, appId, ...(guildId ? { guildId } : {}), ...(restApi ? { restApi } : {}) });
         out(`registered ${count} commands ${guildId ? `in server ${guildId}` : 'globally (they can take up to an hour to appear)'}`);
         return 0;
@@ -234,6 +233,7 @@ async function runStorageCommand(
       else out(m.importReport(report.articles.read, report.articles.added, report.subscriptions, report.feeds.read, report.feeds.added));
       return 0;
     }
+    const [{ openStore }, { migrateLegacyStore }] = await Promise.all([import('./storage/legacy/keyvStore.js'), import('./storage/legacy/migrate.js')]);
     const legacy = await openStore(legacyUrl!, createLogger('warn'));
     try {
       const report = await migrateLegacyStore(legacy, storage);
@@ -260,7 +260,8 @@ async function runEval(
   if (!values.data || !values.out) return usageError('eval needs --data F.jsonl and --out P.jsonl');
   if (values.engine !== undefined && values.engine !== 'embedded' && values.engine !== 'openai') return usageError('--engine takes embedded or openai');
   if (values.engine === 'openai' && !config.openai) return usageError('--engine openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
-  const engine = values.engine === 'embedded' || !config.openai ? createExtractiveEngine() : createEngine(config, createLogger('warn'));
+  const engine = values.engine === 'embedded' || !config.openai ? createExtractiveEngine() : await createEngine(config, createLogger('warn'));
+  const { evaluateQa, evaluateSummaries } = await import('./eval/evaluate.js');
   if (kind === 'qa') {
     const report = await evaluateQa(config, engine, {
       data: values.data,

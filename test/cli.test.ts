@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,21 @@ describe('akhbar CLI', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--file/);
   }, 30_000);
+
+  it('lists without loading the chat platforms, the LLM client, the HTML reader, pg or Redis', async () => {
+    const trace = join(dir, 'imports.txt');
+    const importTrace = pathToFileURL(fileURLToPath(new URL('./support/importTrace.mjs', import.meta.url))).href;
+    const { stdout } = await run(process.execPath, ['--import', importTrace, bin, 'list', '--json'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, STORE_URL: `sqlite://${join(dir, 'imports.sqlite')}`, IMPORT_TRACE_FILE: trace },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ total: 0, items: [] });
+    const loaded = readFileSync(trace, 'utf8').trim().split('\n');
+    expect(loaded).toContain('better-sqlite3');
+    for (const heavy of ['discord.js', 'grammy', '@grammyjs/runner', 'openai', 'linkedom', '@mozilla/readability', '@rowanmanning/feed-parser', 'pg', '@keyv/redis', '@keyv/sqlite']) {
+      expect(loaded).not.toContain(heavy);
+    }
+  });
 
   it('names the variable when the configuration is invalid', async () => {
     const { code, stderr } = await run(process.execPath, [bin, 'list'], { cwd: dir, env: { PATH: process.env.PATH, STORE_URL: 'ftp://x' } }).then(
