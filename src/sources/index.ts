@@ -78,7 +78,7 @@ export function openSources(deps: SourcesDeps): Sources {
   const mustBeAdmin = (actor: Actor): void => {
     if (!desk.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
   };
-  const registry = createFeedRegistry({ feeds: deps.storage.feeds, isAdmin: desk.isAdmin });
+  const registry = createFeedRegistry({ feeds: deps.storage.feeds, isAdmin: (actor) => desk.isAdmin(actor) });
   const poller = startFeedPoller({
     registry,
     desk,

@@ -23,7 +23,7 @@ export async function openAnswerCacheStore(url: string, logger: Logger, prefix =
     const [{ default: KeyvRedis }, { closeRedis, connectRedis }] = await Promise.all([import('@keyv/redis'), import('./redis.js')]);
     const client = await connectRedis(url, logger, 'the answer cache');
     const namespace = `${prefix}:answers`;
-    const adapter = new KeyvRedis(client as never, { namespace, keyPrefixSeparator: ':' });
+    const adapter = new KeyvRedis(client, { namespace, keyPrefixSeparator: ':' });
     const keyv = watchErrors(new Keyv<CachedAnswer>({ store: adapter, namespace, useKeyPrefix: false }), logger);
     return { kind: 'redis', keyv, close: () => closeRedis(client) };
   }

@@ -14,7 +14,7 @@ interface Timer extends TimerHandle {
 
 /** A clock, the timers that follow it, and the ways a test moves it. */
 export interface FakeTime {
-  now(): number;
+  readonly now: () => number;
   readonly timers: WorkerTimers;
   /** Timers not yet fired or cleared. */
   pending(): number;
