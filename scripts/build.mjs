@@ -82,5 +82,11 @@ export function build({ outputToStderr = false } = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = build();
+  // `prepare` passes --if-possible: an install without development dependencies (npm ci
+  // --omit=dev beside a dist/ built elsewhere) has no compiler and must not fail for it.
+  if (process.argv.includes('--if-possible') && !canBuild()) {
+    console.log('akhbar: TypeScript is not installed; dist/ is left as it is');
+  } else {
+    process.exitCode = build();
+  }
 }
