@@ -54,7 +54,7 @@ function runChild(storeUrl: string, platformUrl: string, label: string, onSpawn:
   onSpawn(child);
   let stats: Record<string, number> | undefined;
   const stderr: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     try {
       const parsed = JSON.parse(line) as { type?: string; stats?: Record<string, number> };
       if (parsed.type === 'done') stats = parsed.stats;
@@ -62,7 +62,7 @@ function runChild(storeUrl: string, platformUrl: string, label: string, onSpawn:
       stderr.push(`(stdout) ${line}`);
     }
   });
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  createInterface({ input: child.stderr }).on('line', (line) => {
     if (stderr.length < 10) stderr.push(line);
   });
   return new Promise((resolve, reject) => {

@@ -372,7 +372,7 @@ function runChild(session: Session, args: string[], onSpawn?: (child: ChildProce
   let peakRssBytes = 0;
   const stderr: string[] = [];
   let stderrLines = 0;
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     try {
       const parsed = JSON.parse(line) as { type?: string; peakRssBytes?: number };
       if (typeof parsed.peakRssBytes === 'number') peakRssBytes = Math.max(peakRssBytes, parsed.peakRssBytes);
@@ -381,7 +381,7 @@ function runChild(session: Session, args: string[], onSpawn?: (child: ChildProce
       stderr.push(`(stdout) ${line}`);
     }
   });
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  createInterface({ input: child.stderr }).on('line', (line) => {
     stderrLines++;
     if (stderr.length < 20) stderr.push(line);
   });
@@ -621,7 +621,7 @@ export async function runDeliveryBenchmark(): Promise<void> {
     for (const r of fake.received) if (r.run === 'fresh') fromKilled.set(r.chatId, r.messageId);
     const storage = await openStorage(`sqlite://${storePath}`);
     let inFlightAtKill = 0;
-    let pendingAtKill = 0;
+    let pendingAtKill: number;
     try {
       for (const [chatId, articleId] of fromKilled) {
         if ((await storage.outbox.get(`a:${articleId}:telegram:${chatId}`))?.status === 'pending') inFlightAtKill++;

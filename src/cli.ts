@@ -14,17 +14,15 @@ import type { Actor } from './core/types.js';
 import { detectLanguage } from './core/text/index.js';
 import { errorText, messages, uiLanguage } from './adapters/messages.js';
 import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './adapters/console/render.js';
-import { evaluateQa, evaluateSummaries } from './eval/evaluate.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
 import { createEngine } from './engines/index.js';
 import { openServices, runBot } from './main.js';
-import { registerDiscordCommands } from './adapters/discord/index.js';
 import { runFeedCommand } from './adapters/feedCommand.js';
 import { linkToPost } from './sources/index.js';
 import { openStorage } from './storage/index.js';
 import { exportStorage, importStorage } from './storage/backup.js';
-import { openStore } from './storage/legacy/keyvStore.js';
-import { migrateLegacyStore } from './storage/legacy/migrate.js';
+// Modules only one command needs (discord.js, the old store's keyv adapters, the evaluators) are
+// imported by that command, so `akhbar list` and the rest start without loading them.
 
 const USAGE = `Usage: akhbar <command> [options]
 
@@ -47,8 +45,27 @@ Options: --json prints machine-readable JSON; --help prints this text.`;
 
 const operator: Actor = { kind: 'operator' };
 
+/** Where a command reads and writes: the process's own streams and environment unless a caller (a test) passes others. */
+export interface CliIo {
+  /** Prints one result; a line break is added. */
+  readonly out: (text: string) => void;
+  /** Writes text as it is to the error stream: messages and log lines. */
+  readonly err: (text: string) => void;
+  /** The environment the configuration is read from; when given, no `.env` file is read. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** What `--file -` and `import -` read. */
+  readonly stdin: NodeJS.ReadableStream;
+}
+
+type Streams = Pick<CliIo, 'out' | 'err' | 'stdin'>;
+
 /** Runs the command line with `argv` (without node and script); resolves to the exit code. */
-export async function runCli(argv: readonly string[], out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
+export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const out = io.out ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const err = io.err ?? ((text: string) => process.stderr.write(text));
+  const streams: Streams = { out, err, stdin: io.stdin ?? process.stdin };
+  const logTo = (line: string) => err(`${line}\n`);
+  const usageError = (message: string) => usage(err, message);
   let parsed;
   try {
     parsed = parseArgs({
@@ -70,7 +87,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
       },
     });
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    err(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -82,10 +99,10 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
 
   let config: Config;
   try {
-    config = loadConfig();
+    config = io.env ? loadConfig(io.env) : loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`akhbar: configuration error: ${error.message}\n`);
+      err(`akhbar: configuration error: ${error.message}\n`);
       return 2;
     }
     throw error;
@@ -99,10 +116,11 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         await runBot(config);
         return 0;
       case 'eval':
-        return await runEval(config, rest[0], values, out);
+        return await runEval(config, rest[0], values, streams);
       case 'discord-register': {
         if (!config.discord) return usageError('discord-register needs DISCORD_TOKEN and DISCORD_APP_ID');
         const { token, appId, guildId, restApi } = config.discord;
+        const { registerDiscordCommands } = await import('./adapters/discord/index.js');
         const count = await registerDiscordCommands({ token, appId, ...(guildId ? { guildId } : {}), ...(restApi ? { restApi } : {}) });
         out(`registered ${count} commands ${guildId ? `in server ${guildId}` : 'globally (they can take up to an hour to appear)'}`);
         return 0;
@@ -110,7 +128,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
       case 'export':
       case 'import':
       case 'migrate':
-        return await runStorageCommand(config, command, rest, values, out);
+        return await runStorageCommand(config, command, rest, values, streams);
       case 'post':
       case 'feed':
       case 'list':
@@ -121,11 +139,11 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         if (!rest[0]) return usageError('delete needs the article id (akhbar list shows them)');
         break;
       default:
-        process.stderr.write(`akhbar: unknown command "${command}"\n\n${USAGE}\n`);
+        err(`akhbar: unknown command "${command}"\n\n${USAGE}\n`);
         return 2;
     }
 
-    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, {}, logTo);
     const services = await openServices(config, logger);
     try {
       const { desk } = services;
@@ -139,7 +157,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         out(await runFeedCommand(services.sources, rest.join(' '), operator, language));
       } else if (command === 'post') {
         if (!values.file) return usageError('post needs --file F (or --file - for standard input), or a link');
-        const text = values.file === '-' ? await readStdin() : await readFile(values.file, 'utf8');
+        const text = values.file === '-' ? await readAll(streams.stdin) : await readFile(values.file, 'utf8');
         const result = await desk.postArticle(
           { text, ...(values.title ? { title: values.title } : {}), ...(values.url ? { url: values.url } : {}) },
           operator,
@@ -177,11 +195,11 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
       // An operator at a terminal can act on the reason (a wrong STORE_URL, a locked file); a chat user could not.
       const cause = isAkhbarError(error, 'STORE_UNAVAILABLE') ? error.details.cause : undefined;
       if (values.json) json({ error: error.code, message: text, ...(cause ? { cause } : {}) });
-      else process.stderr.write(`akhbar: ${text}${cause ? `\n  (${cause})` : ''}\n`);
+      else err(`akhbar: ${text}${cause ? `\n  (${cause})` : ''}\n`);
       return 1;
     }
-    createLogger('error').error('command failed', errorFields(error));
-    process.stderr.write(`akhbar: ${error instanceof Error ? error.message : String(error)}\n`);
+    createLogger('error', {}, logTo).error('command failed', errorFields(error));
+    err(`akhbar: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }
@@ -199,11 +217,12 @@ async function runStorageCommand(
   command: 'export' | 'import' | 'migrate',
   rest: readonly string[],
   values: { json?: boolean; from?: string },
-  out: (text: string) => void,
+  { out, err, stdin }: Streams,
 ): Promise<number> {
   const m = messages(config.defaultLanguage);
+  const usageError = (message: string) => usage(err, message);
   const refuse = (text: string) => {
-    process.stderr.write(`akhbar: ${text}\n`);
+    err(`akhbar: ${text}\n`);
     return 1;
   };
   const file = rest[0];
@@ -228,13 +247,14 @@ async function runStorageCommand(
     if (command === 'import') {
       // Read only now that the database is open: readline drops the lines (and the end) it reads
       // before anyone iterates, and opening PostgreSQL takes long enough for a file to be read whole.
-      const lines = createInterface({ input: file === '-' ? process.stdin : createReadStream(file!, 'utf8'), crlfDelay: Infinity });
+      const lines = createInterface({ input: file === '-' ? stdin : createReadStream(file!, 'utf8'), crlfDelay: Infinity });
       const report = await importStorage(storage, lines);
       if (values.json) out(JSON.stringify(report));
       else out(m.importReport(report.articles.read, report.articles.added, report.subscriptions, report.feeds.read, report.feeds.added));
       return 0;
     }
-    const legacy = await openStore(legacyUrl!, createLogger('warn'));
+    const [{ openStore }, { migrateLegacyStore }] = await Promise.all([import('./storage/legacy/keyvStore.js'), import('./storage/legacy/migrate.js')]);
+    const legacy = await openStore(legacyUrl!, createLogger('warn', {}, (line) => err(`${line}\n`)));
     try {
       const report = await migrateLegacyStore(legacy, storage);
       if (values.json) out(JSON.stringify(report));
@@ -255,12 +275,14 @@ async function runEval(
   config: Config,
   kind: string | undefined,
   values: { data?: string; out?: string; distractors?: string; limit?: string; engine?: string },
-  out: (text: string) => void,
+  { out, err }: Streams,
 ): Promise<number> {
+  const usageError = (message: string) => usage(err, message);
   if (!values.data || !values.out) return usageError('eval needs --data F.jsonl and --out P.jsonl');
   if (values.engine !== undefined && values.engine !== 'embedded' && values.engine !== 'openai') return usageError('--engine takes embedded or openai');
   if (values.engine === 'openai' && !config.openai) return usageError('--engine openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
-  const engine = values.engine === 'embedded' || !config.openai ? createExtractiveEngine() : createEngine(config, createLogger('warn'));
+  const engine = values.engine === 'embedded' || !config.openai ? createExtractiveEngine() : await createEngine(config, createLogger('warn', {}, (line) => err(`${line}\n`)));
+  const { evaluateQa, evaluateSummaries } = await import('./eval/evaluate.js');
   if (kind === 'qa') {
     const report = await evaluateQa(config, engine, {
       data: values.data,
@@ -278,8 +300,8 @@ async function runEval(
   return usageError('eval takes qa or summary');
 }
 
-function usageError(message: string): number {
-  process.stderr.write(`akhbar: ${message}\n\n${USAGE}\n`);
+function usage(err: (text: string) => void, message: string): number {
+  err(`akhbar: ${message}\n\n${USAGE}\n`);
   return 2;
 }
 
@@ -288,8 +310,8 @@ function toInt(raw: string | undefined, fallback: number): number {
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
 }
 
-async function readStdin(): Promise<string> {
+async function readAll(input: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
 }

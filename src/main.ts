@@ -17,8 +17,6 @@ import { createSubscriptions, type Subscriptions } from './core/subscriptions.js
 import { startRetention } from './core/retention.js';
 import { createEngine } from './engines/index.js';
 import { createConsoleSender, runConsole } from './adapters/console/index.js';
-import { startTelegram, telegramSender } from './adapters/telegram/index.js';
-import { discordSender, startDiscord } from './adapters/discord/index.js';
 import { fetcherFromSettings, openSources, type Sources } from './sources/index.js';
 
 /** The running core of one process. */
@@ -94,7 +92,7 @@ export async function openServices(
   try {
     const cache = await openAnswerCacheStore(config.cacheUrl, logger);
     closers.push(() => cache.close());
-    const engine = createEngine(config, logger);
+    const engine = await createEngine(config, logger);
     const desk = await openNewsDesk({ storage, answerCache: cache.keyv, engine, logger, settings: config, changePollMs: config.changePollMs });
     closers.push(() => desk.close());
     const subscriptions = createSubscriptions(storage.subscriptions, config.deliveryTimeZone);
@@ -148,10 +146,14 @@ export async function runBot(config: Config): Promise<void> {
   if (!telegram && !discord) return runConsoleBot(config);
   const logger = createLogger(config.logLevel);
   const senders = new Map<string, Sender>();
+  // A platform's library is loaded only when that platform is switched on: discord.js and grammY
+  // take tenths of a second to load, which a CLI command should not spend.
   if (telegram) {
+    const { telegramSender } = await import('./adapters/telegram/index.js');
     senders.set('telegram', telegramSender({ token: telegram.token, defaultLanguage: config.defaultLanguage, ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}) }));
   }
   if (discord) {
+    const { discordSender } = await import('./adapters/discord/index.js');
     senders.set('discord', discordSender({ token: discord.token, defaultLanguage: config.defaultLanguage, ...(discord.restApi ? { restApi: discord.restApi } : {}) }));
   }
   const services = await openServices(config, logger, senders, { retention: true });
@@ -170,6 +172,7 @@ export async function runBot(config: Config): Promise<void> {
   const adapters: { stop(): Promise<void> }[] = [];
   try {
     if (telegram) {
+      const { startTelegram } = await import('./adapters/telegram/index.js');
       adapters.push(
         await startTelegram({
           ...common,
@@ -181,6 +184,7 @@ export async function runBot(config: Config): Promise<void> {
       );
     }
     if (discord) {
+      const { startDiscord } = await import('./adapters/discord/index.js');
       adapters.push(
         await startDiscord({
           ...common,

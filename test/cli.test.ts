@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
 import { prepareArticle } from '../src/core/articles.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { Subscription } from '../src/core/subscriptions.js';
@@ -19,16 +20,40 @@ const bin = fileURLToPath(new URL('../bin/akhbar.mjs', import.meta.url));
 const examples = fileURLToPath(new URL('../examples/articles/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'akhbar-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The smoke tests run the built bin, which builds dist/ first when it is older than src/ (npm test
+// has built it already; a lone `vitest run` may not have): done here, outside any test's time limit.
+beforeAll(async () => {
+  await run(process.execPath, [bin, '--help'], { env: { PATH: process.env.PATH } });
+}, 180_000);
 
-async function akhbar(args: string[], storeName = 'cli.sqlite', env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * One `akhbar` command, run in this process as bin/akhbar.mjs runs it: it opens the store, does
+ * its work and closes everything again, with only `env` as its environment (no .env file).
+ */
+async function akhbar(args: string[], storeName = 'cli.sqlite', env: Record<string, string> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    out: (text) => (stdout += `${text}\n`),
+    err: (text) => (stderr += text),
+    env: { STORE_URL: `sqlite://${join(dir, storeName)}`, LOG_LEVEL: 'warn', ...env },
+  });
+  return { code, stdout, stderr };
+}
+
+/** The built bin in a process of its own (the smoke tests): its exit code, standard output and standard error. */
+async function akhbarProcess(args: string[], env: Record<string, string>, nodeOptions: string[] = []): Promise<Run> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, STORE_URL: `sqlite://${join(dir, storeName)}`, LOG_LEVEL: 'warn', ...env },
-    });
+    const { stdout, stderr } = await run(process.execPath, [...nodeOptions, bin, ...args], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
+    const e = error as Run;
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
@@ -36,7 +61,7 @@ async function akhbar(args: string[], storeName = 'cli.sqlite', env: Record<stri
 describe('akhbar CLI', () => {
   const redis = useRedis();
 
-  it('posts, lists, summarises and answers with --json, across separate processes', async () => {
+  it('posts, lists, summarises and answers with --json, each command opening the store anew', async () => {
     const posted = await akhbar(['post', '--file', join(examples, 'ar-solar-plant.txt'), '--json']);
     expect(posted.code).toBe(0);
     const article = JSON.parse(posted.stdout);
@@ -55,7 +80,7 @@ describe('akhbar CLI', () => {
     expect(first).toMatchObject({ found: true, cached: false, engine: 'embedded' });
     expect(first.text).toContain('90 ألف منزل');
     expect(first.citations[0]).toMatchObject({ articleId: article.id });
-    // Each process has its own in-memory answer cache; CACHE_URL=redis://… shares one between them.
+    // Each command has its own in-memory answer cache; CACHE_URL=redis://… shares one between them.
     const second = JSON.parse((await akhbar(ask)).stdout);
     expect(second).toMatchObject({ found: true, cached: false, text: first.text });
     if (await redis) {
@@ -102,23 +127,36 @@ describe('akhbar CLI', () => {
     expect(missing.stderr).toMatch(/--file/);
   }, 30_000);
 
-  it('names the variable when the configuration is invalid', async () => {
-    const { code, stderr } = await run(process.execPath, [bin, 'list'], { cwd: dir, env: { PATH: process.env.PATH, STORE_URL: 'ftp://x' } }).then(
-      (r) => ({ code: 0, stderr: r.stderr }),
-      (e: { code: number; stderr: string }) => e,
-    );
+  it('runs as the built bin: posts in one process, lists in another without loading the chat platforms, the LLM client, the HTML reader, pg or Redis', async () => {
+    const env = { STORE_URL: `sqlite://${join(dir, 'bin.sqlite')}`, LOG_LEVEL: 'warn' };
+    const posted = await akhbarProcess(['post', '--file', join(examples, 'en-rail-strike.txt'), '--json'], env);
+    expect(posted).toMatchObject({ code: 0, stderr: '' });
+    const { id } = JSON.parse(posted.stdout);
+    const trace = join(dir, 'imports.txt');
+    const importTrace = pathToFileURL(fileURLToPath(new URL('./support/importTrace.mjs', import.meta.url))).href;
+    const listed = await akhbarProcess(['list', '--json'], { ...env, IMPORT_TRACE_FILE: trace }, ['--import', importTrace]);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(listed.stdout)).toMatchObject({ total: 1, items: [{ id }] });
+    const loaded = readFileSync(trace, 'utf8').trim().split('\n');
+    expect(loaded).toContain('better-sqlite3');
+    for (const heavy of ['discord.js', 'grammy', '@grammyjs/runner', 'openai', 'linkedom', '@mozilla/readability', '@rowanmanning/feed-parser', 'pg', '@keyv/redis', '@keyv/sqlite']) {
+      expect(loaded).not.toContain(heavy);
+    }
+  });
+
+  it('names the variable when the configuration is invalid, with exit code 2 from the built bin', async () => {
+    const { code, stderr } = await akhbarProcess(['list'], { STORE_URL: 'ftp://x' });
     expect(code).toBe(2);
     expect(stderr).toMatch(/STORE_URL/);
+    expect(await akhbar(['list'], 'cli.sqlite', { STORE_URL: 'ftp://x' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/STORE_URL/) });
   });
 
   it('says why the database cannot be opened, and where Redis goes now', async () => {
-    const env = (STORE_URL: string) => ({ cwd: dir, env: { PATH: process.env.PATH, STORE_URL } });
-    const failed = (e: { code: number; stderr: string }) => e;
-    // Port 1: nothing listens there, whether or not this build has the PostgreSQL backend yet.
-    const postgres = await run(process.execPath, [bin, 'list'], env('postgres://akhbar@127.0.0.1:1/akhbar')).then(() => ({ code: 0, stderr: '' }), failed);
+    // Port 1: nothing listens there.
+    const postgres = await akhbar(['list'], 'cli.sqlite', { STORE_URL: 'postgres://akhbar@127.0.0.1:1/akhbar' });
     expect(postgres.code).toBe(1);
     expect(postgres.stderr).toMatch(/not reachable[\s\S]*\(.+\)/);
-    const redis = await run(process.execPath, [bin, 'list'], env('redis://127.0.0.1:6379')).then(() => ({ code: 0, stderr: '' }), failed);
+    const redis = await akhbar(['list'], 'cli.sqlite', { STORE_URL: 'redis://127.0.0.1:6379' });
     expect(redis.code).toBe(2);
     expect(redis.stderr).toMatch(/STORE_URL.*CACHE_URL.*akhbar migrate/);
   });
@@ -304,10 +342,12 @@ describe('akhbar eval with the LLM engine', () => {
       const data = join(dir, 'qa-llm.jsonl');
       writeFileSync(data, JSON.stringify({ id: 'q1', title: 't', context, question: 'How quickly can the gates be closed?', answers: ['25 minutes'], answer_start: 0 }));
       const out = join(dir, 'qa-llm.out.jsonl');
-      const { stdout } = await run(process.execPath, [bin, 'eval', 'qa', '--data', data, '--out', out, '--engine', 'openai'], {
-        cwd: dir,
-        env: { PATH: process.env.PATH, OPENAI_BASE_URL: llm.baseURL, OPENAI_MODEL: 'test-model', LOG_LEVEL: 'error' },
+      const { code, stdout } = await akhbar(['eval', 'qa', '--data', data, '--out', out, '--engine', 'openai'], 'cli.sqlite', {
+        OPENAI_BASE_URL: llm.baseURL,
+        OPENAI_MODEL: 'test-model',
+        LOG_LEVEL: 'error',
       });
+      expect(code).toBe(0);
       expect(JSON.parse(stdout)).toMatchObject({ questions: 1, found: 1, engine: 'openai:test-model' });
       expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ id: 'q1', found: true, answer: 'In 25 minutes.' });
       expect(llm.requests[0]!.body.model).toBe('test-model');

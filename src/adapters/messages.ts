@@ -3,13 +3,12 @@
  * embeds) is the adapter's; the words are here so every platform says the same thing.
  */
 import { isAkhbarError, type LinkFailure } from '../core/errors.js';
-import type { Language } from '../core/types.js';
 
 /** Languages the bot's own messages exist in. */
 export type UiLanguage = 'ar' | 'en';
 
 /** The UI language for a detected or declared language (`other` falls back). */
-export function uiLanguage(language: Language | string | undefined, fallback: UiLanguage): UiLanguage {
+export function uiLanguage(language: string | undefined, fallback: UiLanguage): UiLanguage {
   if (language === undefined) return fallback;
   if (language === 'ar' || language.startsWith('ar')) return 'ar';
   if (language === 'en' || language.startsWith('en')) return 'en';

@@ -91,7 +91,7 @@ export function restoreTermIndex(bytes: Uint8Array): TermIndex {
   const lengths = Array.from(numbers.subarray(0, docs));
   const offsets = numbers.subarray(docs, docs + header.terms.length + 1);
   const data = numbers.subarray(docs + header.terms.length + 1);
-  const postings = header.terms.map((_, id) => data.subarray(offsets[id]!, offsets[id + 1]!));
+  const postings = header.terms.map((_, id) => data.subarray(offsets[id], offsets[id + 1]));
   return buildIndex({ options: header.options, keys: header.keys, lengths, terms: header.terms, postings });
 }
 

@@ -3,7 +3,6 @@
  * its fallback.
  */
 import { fileURLToPath } from 'node:url';
-import OpenAI from 'openai';
 import type { Config } from '../config.js';
 import type { Engine } from '../core/engine.js';
 import type { Logger } from '../core/logger.js';
@@ -14,10 +13,11 @@ import { loadPrompts } from './openai/prompts.js';
 
 const PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
 
-/** The engine `config` asks for. */
-export function createEngine(config: Config, logger: Logger): Engine {
+/** The engine `config` asks for; the OpenAI client is loaded only when the LLM engine is. */
+export async function createEngine(config: Config, logger: Logger): Promise<Engine> {
   const embedded = createExtractiveEngine();
   if (!config.openai) return embedded;
+  const { default: OpenAI } = await import('openai');
   const { apiKey, baseURL, model, timeoutMs, maxRetries, maxInputChars, maxOutputTokens } = config.openai;
   const client = new OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), timeout: timeoutMs, maxRetries });
   const llm = createOpenAIEngine({ client, model, prompts: loadPrompts(PROMPTS_DIR), maxInputChars, maxOutputTokens, logger });

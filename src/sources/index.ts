@@ -13,7 +13,9 @@ import { createFeedRegistry, type FeedRecord } from './feeds/feedRegistry.js';
 import { startFeedPoller, type PollResult } from './feeds/poller.js';
 import { parseAllowList } from './web/addressGuard.js';
 import { createFetcher, type Fetcher } from './web/fetchResource.js';
-import { fetchArticleFromLink } from './web/postLink.js';
+
+// Readability and linkedom are loaded at the first link posted: most processes never post one.
+const postLink = () => import('./web/postLink.js');
 
 /** The fetch settings from config. */
 export interface SourceSettings {
@@ -76,7 +78,7 @@ export function openSources(deps: SourcesDeps): Sources {
   const mustBeAdmin = (actor: Actor): void => {
     if (!desk.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
   };
-  const registry = createFeedRegistry({ feeds: deps.storage.feeds, isAdmin: desk.isAdmin });
+  const registry = createFeedRegistry({ feeds: deps.storage.feeds, isAdmin: (actor) => desk.isAdmin(actor) });
   const poller = startFeedPoller({
     registry,
     desk,
@@ -102,7 +104,7 @@ export function openSources(deps: SourcesDeps): Sources {
       const known = await desk.findByUrl(normalizeUrl(url) ?? url);
       if (known) return { article: await desk.getArticle(known.id), duplicate: true };
       const started = Date.now();
-      const input = await fetchArticleFromLink(url, { fetch });
+      const input = await (await postLink()).fetchArticleFromLink(url, { fetch });
       const result = await desk.postArticle(input, actor);
       logger.info('link posted', { id: result.article.id, duplicate: result.duplicate, ms: Date.now() - started });
       return result;

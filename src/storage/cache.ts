@@ -4,11 +4,9 @@
  * keyv while every record lives in the database behind the storage ports.
  */
 import Keyv from 'keyv';
-import KeyvRedis from '@keyv/redis';
 import type { CachedAnswer } from '../core/answerCache.js';
 import { AkhbarError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { closeRedis, connectRedis } from './redis.js';
 
 /** An opened answer cache. */
 export interface AnswerCacheStore {
@@ -21,9 +19,11 @@ export interface AnswerCacheStore {
 export async function openAnswerCacheStore(url: string, logger: Logger, prefix = 'akhbar'): Promise<AnswerCacheStore> {
   if (url === 'memory://') return { kind: 'memory', keyv: watchErrors(new Keyv<CachedAnswer>({ namespace: 'answers' }), logger), close: async () => {} };
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    // The Redis client is loaded only for a shared cache; a process on memory:// never needs it.
+    const [{ default: KeyvRedis }, { closeRedis, connectRedis }] = await Promise.all([import('@keyv/redis'), import('./redis.js')]);
     const client = await connectRedis(url, logger, 'the answer cache');
     const namespace = `${prefix}:answers`;
-    const adapter = new KeyvRedis(client as never, { namespace, keyPrefixSeparator: ':' });
+    const adapter = new KeyvRedis(client, { namespace, keyPrefixSeparator: ':' });
     const keyv = watchErrors(new Keyv<CachedAnswer>({ store: adapter, namespace, useKeyPrefix: false }), logger);
     return { kind: 'redis', keyv, close: () => closeRedis(client) };
   }

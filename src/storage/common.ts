@@ -10,7 +10,10 @@ import type { Language } from '../core/types.js';
 /** The typed outage error for a failed `operation`, keeping the driver's error as the cause. */
 export function storeUnavailable(operation: string, error: unknown): AkhbarError {
   if (isAkhbarError(error, 'STORE_UNAVAILABLE')) return error;
-  const reason = error instanceof Error ? `${(error as { code?: unknown }).code ?? error.name}: ${error.message}` : String(error);
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  // A driver's code is a string (pg's SQLSTATE, SQLite's SQLITE_BUSY) or a number (errno); anything else says nothing.
+  const label = typeof code === 'string' || typeof code === 'number' ? String(code) : error instanceof Error ? error.name : '';
+  const reason = error instanceof Error ? `${label}: ${error.message}` : String(error);
   return new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `${operation} failed (${reason})` }, { cause: error });
 }
 

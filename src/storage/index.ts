@@ -7,8 +7,6 @@
 import { AkhbarError } from '../core/errors.js';
 import type { Storage, StorageOptions } from '../core/ports.js';
 import { openMemoryStorage } from './memory/index.js';
-import { openPostgresStorage } from './postgres/index.js';
-import { openSqliteStorage } from './sqlite/index.js';
 
 export type { MemoryStorage } from './memory/index.js';
 export type { SqliteStorage } from './sqlite/index.js';
@@ -27,9 +25,14 @@ export async function openStorage(url: string, options: StorageOptions = {}): Pr
     if (path === '' || (busyTimeoutMs !== undefined && !(Number.isInteger(busyTimeoutMs) && busyTimeoutMs >= 0))) {
       throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `not a usable SQLite URL: ${url}` });
     }
+    // Each backend is loaded when its URL is opened: a SQLite process never loads pg, nor the reverse.
+    const { openSqliteStorage } = await import('./sqlite/index.js');
     return openSqliteStorage(path, { ...options, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
   }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresStorage(url, options);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { openPostgresStorage } = await import('./postgres/index.js');
+    return openPostgresStorage(url, options);
+  }
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? url.slice(0, 20);
   throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: `no storage backend for ${scheme}` });
 }

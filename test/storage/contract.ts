@@ -146,7 +146,7 @@ export function storageContract(name: string, backend: ContractBackend): void {
         const other = await db.another();
         const results = await Promise.all([s.articles.insert(article(7)), other.articles.insert(article(7, { title: 'Second' }))]);
         expect(results.filter((r) => r.inserted)).toHaveLength(1);
-        expect(results[0]!.article).toEqual(results[1]!.article);
+        expect(results[0].article).toEqual(results[1].article);
         expect(await other.articles.count()).toBe(1);
       });
 

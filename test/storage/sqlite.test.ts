@@ -74,7 +74,7 @@ describe('SQLite storage', () => {
 
   it('refuses a file whose schema is newer than this program', async () => {
     const file = freshFile();
-    (await openStorage(`sqlite://${file}`)).close();
+    await (await openStorage(`sqlite://${file}`)).close();
     const raw = new Database(file);
     raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')").run();
     raw.close();

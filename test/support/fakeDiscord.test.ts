@@ -1,4 +1,4 @@
-import { ChannelType, Client, Events, GatewayIntentBits, type TextChannel } from 'discord.js';
+import { ChannelType, Client, Events, GatewayIntentBits, type Interaction, type TextChannel } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from './fakeDiscord.js';
 
@@ -25,6 +25,13 @@ async function connect(): Promise<{ fake: FakeDiscord; client: Client }> {
   return { fake, client };
 }
 
+/** Handles interactions; a handler that rejects lands in `errors`, which each spec expects empty, not in an unhandled rejection. */
+function onInteraction(client: Client, handler: (interaction: Interaction) => Promise<void>): void {
+  client.on(Events.InteractionCreate, (interaction) => {
+    handler(interaction).catch((error: unknown) => errors.push(error));
+  });
+}
+
 describe('fake Discord gateway + REST', () => {
   it('logs a real discord.js client in quickly, with the guild and its text channel cached', async () => {
     const started = Date.now();
@@ -44,7 +51,7 @@ describe('fake Discord gateway + REST', () => {
   it('records a reply to a slash command, with its options, permissions and locale', async () => {
     const { fake, client } = await connect();
     const seen: { name: string; topic: string | null; perms: string | undefined; locale: string }[] = [];
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (!i.isChatInputCommand()) return;
       seen.push({ name: i.commandName, topic: i.options.getString('topic'), perms: i.memberPermissions?.bitfield.toString(), locale: i.locale });
       await i.reply('pong');
@@ -64,7 +71,7 @@ describe('fake Discord gateway + REST', () => {
 
   it('records deferReply then editReply (sent to @original), and a follow-up', async () => {
     const { fake, client } = await connect();
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (!i.isChatInputCommand()) return;
       await i.deferReply();
       const edited = await i.editReply('done');
@@ -80,12 +87,13 @@ describe('fake Discord gateway + REST', () => {
     const paths = fake.calls.map((c) => `${c.method} ${c.path}`);
     expect(paths).toContain(`POST /interactions/${id}/${token}/callback`);
     expect(paths).toContain(`PATCH /webhooks/${fake.applicationId}/${token}/messages/@original`);
+    expect(errors).toEqual([]);
   });
 
   it('answers reply({ withResponse: true }) with the callback resource, and fetchReply with @original', async () => {
     const { fake, client } = await connect();
     const got: { content: string | undefined; fetched: string }[] = [];
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (!i.isChatInputCommand()) return;
       const response = await i.reply({ content: 'with response', withResponse: true });
       const fetched = await i.fetchReply();
@@ -99,7 +107,7 @@ describe('fake Discord gateway + REST', () => {
 
   it('answers autocomplete and modal submits', async () => {
     const { fake, client } = await connect();
-    client.on(Events.InteractionCreate, async (i) => {
+    onInteraction(client, async (i) => {
       if (i.isAutocomplete()) {
         const focused = i.options.getFocused(true);
         await i.respond([{ name: `${focused.name}:${focused.value}`, value: 'x' }]);

@@ -313,7 +313,9 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const onGatewayMessage = (session: Session, raw: RawData): void => {
     let payload: Json;
     try {
-      payload = JSON.parse(raw.toString()) as Json;
+      // A fragmented frame arrives as a list of buffers; an ArrayBuffer only under another binaryType.
+      const bytes = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+      payload = JSON.parse(bytes.toString('utf8')) as Json;
     } catch {
       session.socket.close(4002, 'Error while decoding payload.');
       return;

@@ -17,8 +17,8 @@ export interface FakeSender extends Sender {
   readonly calls: { chatId: string; at: number }[];
 }
 
-/** A fake sender for `platform`. */
-export function fakeSender(platform = 'telegram'): FakeSender {
+/** A fake sender for `platform`; `clock` stamps what arrives (a test's fake time, or the real one). */
+export function fakeSender(platform = 'telegram', clock: () => number = Date.now): FakeSender {
   const received: Received[] = [];
   const calls: { chatId: string; at: number }[] = [];
   const script = new Map<string, (SendOutcome | 'hang')[]>();
@@ -28,7 +28,7 @@ export function fakeSender(platform = 'telegram'): FakeSender {
     script,
     calls,
     async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
-      const at = Date.now();
+      const at = clock();
       calls.push({ chatId: target.chatId, at });
       const next = script.get(target.chatId)?.shift() ?? script.get('*')?.[0];
       if (next === 'hang') {

@@ -74,6 +74,13 @@ export interface FakeTelegram {
 }
 
 type Payload = Record<string, unknown>;
+
+/** A field Telegram wants as a string or a number, as text; anything else is refused as Telegram refuses it. */
+function scalar(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  throw new Refusal(400, 'Bad Request: a string or a number was expected');
+}
 type Answer = { ok: true; result: unknown } | ({ ok: false } & FakeTelegramError);
 
 interface Script extends FakeTelegramError {
@@ -292,7 +299,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
 
   function rememberChat(chat: Payload, explicit: boolean, ...keys: (string | number)[]) {
     const all = [...keys];
-    if (chat.id !== undefined) all.push(String(chat.id));
+    if (chat.id !== undefined) all.push(scalar(chat.id));
     if (typeof chat.username === 'string') all.push(`@${chat.username}`);
     for (const key of all.map(String)) {
       if (!explicit && explicitChats.has(key)) continue;
@@ -364,7 +371,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
   }
 
   function takeScript(method: string, payload: Payload): Script | undefined {
-    const chatId = payload.chat_id === undefined ? undefined : String(payload.chat_id);
+    const chatId = payload.chat_id === undefined ? undefined : scalar(payload.chat_id);
     const index = scripts.findIndex((s) => s.method === method && (s.chatId === undefined || s.chatId === chatId));
     if (index < 0) return undefined;
     const script = scripts[index]!;
@@ -375,10 +382,10 @@ export async function startFakeTelegram(options: { token?: string; username?: st
 
   /** Validates text or caption; returns the visible text (tags removed when parse_mode is HTML). */
   function visibleText(raw: unknown, parseMode: unknown, kind: 'text' | 'caption'): string {
-    const text = raw === undefined || raw === null ? '' : String(raw);
+    const text = raw === undefined || raw === null ? '' : scalar(raw);
     let plain = text;
     if (parseMode !== undefined && parseMode !== null && parseMode !== '') {
-      const mode = String(parseMode).toLowerCase();
+      const mode = scalar(parseMode).toLowerCase();
       if (!['html', 'markdown', 'markdownv2'].includes(mode)) throw new Refusal(400, `Bad Request: unsupported parse_mode`);
       if (mode === 'html') plain = parseTelegramHtml(text);
     }
@@ -392,7 +399,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
   }
 
   function record(method: string, chatId: string, payload: Payload, messageId: number, text: string | undefined) {
-    const parseMode = payload.parse_mode === undefined || payload.parse_mode === null ? undefined : String(payload.parse_mode);
+    const parseMode = payload.parse_mode === undefined || payload.parse_mode === null ? undefined : scalar(payload.parse_mode);
     sent.push({
       method,
       chatId,
@@ -408,7 +415,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
     if (payload.chat_id === undefined || payload.chat_id === null || payload.chat_id === '') {
       throw new Refusal(400, 'Bad Request: chat_id is empty');
     }
-    return String(payload.chat_id);
+    return scalar(payload.chat_id);
   }
 
   function answer(method: string, payload: Payload): unknown {
@@ -455,7 +462,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
       if (payload[field] === undefined || payload[field] === null || payload[field] === '') {
         throw new Refusal(400, `Bad Request: there is no ${field} in the request`);
       }
-      const caption = payload.caption === undefined || payload.caption === null ? undefined : String(payload.caption);
+      const caption = payload.caption === undefined || payload.caption === null ? undefined : scalar(payload.caption);
       const plain = visibleText(caption, payload.parse_mode, 'caption');
       const messageId = nextMessageId++;
       record(method, chatId, payload, messageId, caption);
@@ -471,7 +478,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
     }
 
     if (method === 'getFile') {
-      const fileId = String(payload.file_id ?? '');
+      const fileId = scalar(payload.file_id ?? '');
       const content = files.get(fileId);
       if (content === undefined) throw new Refusal(400, 'Bad Request: invalid file_id');
       return { file_id: fileId, file_unique_id: fileId, file_size: Buffer.byteLength(content), file_path: `documents/${fileId}.txt` };
@@ -578,7 +585,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
       return;
     }
     calls.push({ method, payload, at: now() });
-    const chatId = payload.chat_id === undefined ? '' : String(payload.chat_id);
+    const chatId = payload.chat_id === undefined ? '' : scalar(payload.chat_id);
 
     const script = takeScript(method, payload);
     if (script) {

@@ -110,7 +110,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     await guarded(ctx, language, async () => {
       await ctx.replyWithChatAction('typing').catch(() => undefined);
       const stream = options.streamAnswers ? streamingMessage(ctx) : undefined;
-      const answer = await desk.ask(question, actorOf(ctx), stream ? { onPartial: stream.update } : {});
+      const answer = await desk.ask(question, actorOf(ctx), stream ? { onPartial: (text) => stream.update(text) } : {});
       const html = answerHtml(answer, uiLanguage(answer.language, language), desk.engineName);
       if (stream) await stream.finish(html);
       else await reply(ctx, html);

@@ -42,7 +42,7 @@ export interface DeliveryOptions {
   readonly fanOutSweepMs?: number;
   readonly clock?: () => number;
   readonly worker?: Partial<
-    Pick<WorkerOptions, 'concurrency' | 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs' | 'leaseMs' | 'pollMs' | 'maxHeld' | 'senderLeaseMs' | 'senderHeartbeatMs'>
+    Pick<WorkerOptions, 'concurrency' | 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs' | 'leaseMs' | 'pollMs' | 'maxHeld' | 'senderLeaseMs' | 'senderHeartbeatMs' | 'timers'>
   >;
 }
 

@@ -22,6 +22,19 @@ export interface ChatEvents {
   chatMigrated(subscriptionId: string, newChatId: string): Promise<void>;
 }
 
+/** A timer as the worker holds it: the platform's, or a test's fake one. */
+export interface TimerHandle {
+  unref?(): unknown;
+}
+
+/** The timer functions the worker schedules with; a test passes fake ones to run backoff and pacing in virtual time. */
+export interface WorkerTimers {
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle | undefined): void;
+  setInterval(callback: () => void, ms: number): TimerHandle;
+  clearInterval(handle: TimerHandle | undefined): void;
+}
+
 /** Worker settings. */
 export interface WorkerOptions {
   readonly outbox: OutboxRepo;
@@ -53,6 +66,8 @@ export interface WorkerOptions {
   readonly senderLeaseMs?: number;
   readonly senderHeartbeatMs?: number;
   readonly clock?: () => number;
+  /** The platform's timers unless given; give them together with `clock`, which they must agree with. */
+  readonly timers?: WorkerTimers;
 }
 
 /** Counters since the worker started. */
@@ -101,6 +116,14 @@ interface Lane {
   readonly heap: ChatQueue[];
 }
 
+// Every handle passed back was made by the function beside it, so it is the platform's own.
+const platformTimers: WorkerTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
+  setInterval: (callback, ms) => setInterval(callback, ms),
+  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout | undefined),
+};
+
 // Tries to record an outcome before giving the claim up to run out (and the delivery to be tried again).
 const RECORD_TRIES = 5;
 
@@ -108,6 +131,7 @@ const RECORD_TRIES = 5;
 export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   const { outbox, owner } = options;
   const clock = options.clock ?? Date.now;
+  const timers: WorkerTimers = options.timers ?? platformTimers;
   const concurrency = options.concurrency ?? 64;
   const maxAttempts = options.maxAttempts ?? 8;
   const backoffBase = options.backoffBaseMs ?? 2_000;
@@ -127,9 +151,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   let queued = 0;
   let inFlight = 0;
   let stopped = false;
-  let sendTimer: NodeJS.Timeout | undefined;
+  let sendTimer: TimerHandle | undefined;
   let sendTimerAt = Infinity;
-  let claimTimer: NodeJS.Timeout | undefined;
+  let claimTimer: TimerHandle | undefined;
   let claimTimerAt = Infinity;
   let claiming = false;
   let claimAgain = false;
@@ -214,9 +238,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
 
   function wakeSender(at: number): void {
     if (stopped || at >= sendTimerAt) return;
-    if (sendTimer) clearTimeout(sendTimer);
+    if (sendTimer) timers.clearTimeout(sendTimer);
     sendTimerAt = at;
-    sendTimer = setTimeout(() => {
+    sendTimer = timers.setTimeout(() => {
       sendTimer = undefined;
       sendTimerAt = Infinity;
       pump();
@@ -285,9 +309,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       return;
     }
     if (at >= claimTimerAt) return;
-    if (claimTimer) clearTimeout(claimTimer);
+    if (claimTimer) timers.clearTimeout(claimTimer);
     claimTimerAt = at;
-    claimTimer = setTimeout(() => {
+    claimTimer = timers.setTimeout(() => {
       claimTimer = undefined;
       claimTimerAt = Infinity;
       void claimPass();
@@ -384,7 +408,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
           logger.error('delivery outcome not recorded; it will be tried again', { delivery: delivery.id, outcome: outcome.kind, ...errorFields(error) });
           return false;
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(backoffCap, backoffBase * 2 ** (attempt - 1))));
+        await new Promise<void>((resolve) => timers.setTimeout(resolve, Math.min(backoffCap, backoffBase * 2 ** (attempt - 1))));
       }
     }
   }
@@ -451,7 +475,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         }
         stats.retried++;
         const delay = Math.min(backoffCap, backoffBase * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
-        const notBefore = now + delay;
+        // Whole milliseconds, as the outbox keeps it: a retry expected earlier than the outbox
+        // releases it would be looked for too soon, not found, and idle() would resolve with it still due.
+        const notBefore = Math.ceil(now + delay);
         // Back to the outbox with the attempt counted, so a restart does not reset it; the chat's
         // later messages go back too, since they must not overtake it.
         await record(delivery, { kind: 'retry', notBefore, countAttempt: true, error: outcome.error });
@@ -491,12 +517,12 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     }
   }
 
-  const poll = setInterval(() => wakeClaimer(clock()), pollMs);
-  poll.unref();
-  const renewal = setInterval(() => {
+  const poll = timers.setInterval(() => wakeClaimer(clock()), pollMs);
+  poll.unref?.();
+  const renewal = timers.setInterval(() => {
     renewClaims().catch((error: unknown) => logger.warn('delivery claims not renewed', errorFields(error)));
   }, Math.max(10, Math.floor(leaseMs / 3)));
-  renewal.unref();
+  renewal.unref?.();
   wakeClaimer(clock());
 
   return {
@@ -518,12 +544,12 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     },
     async stop() {
       stopped = true;
-      clearInterval(poll);
-      clearInterval(renewal);
-      if (sendTimer) clearTimeout(sendTimer);
-      if (claimTimer) clearTimeout(claimTimer);
+      timers.clearInterval(poll);
+      timers.clearInterval(renewal);
+      if (sendTimer) timers.clearTimeout(sendTimer);
+      if (claimTimer) timers.clearTimeout(claimTimer);
       for (const waiter of idleWaiters.splice(0)) waiter.resolve();
-      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (inFlight > 0) await new Promise<void>((resolve) => timers.setTimeout(resolve, 5));
       // Handed back at once rather than left to run out, so another process sends them without waiting.
       for (const chat of chats.values()) await releaseChat(chat, 0).catch(() => undefined);
       // Only now: our share of the rate is free once nothing more goes out from here.

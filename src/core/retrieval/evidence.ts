@@ -76,7 +76,7 @@ export function splitArticle(article: Article): SplitArticle {
   // A dateline ("PORT ELLERY —", "رأس الريح –") names where the story was filed, not a fact of the
   // first sentence: left in, it makes the lead the answer to every question naming the place.
   const sentenceTerms = sentences.map((sentence, i) => terms(i === 0 ? sentence.replace(DATELINE, '') : sentence));
-  const marks: (KindMarks | undefined)[] = new Array(sentences.length);
+  const marks = new Array<KindMarks | undefined>(sentences.length);
   const sentenceRoots = sentenceTerms.map((list) => list.map(rootOfTerm));
   return {
     article,

@@ -4,8 +4,9 @@
  */
 import type { ArticleInput } from '../../core/types.js';
 import type { Fetcher } from '../web/fetchResource.js';
-import { htmlToText } from '../web/htmlText.js';
-import { fetchArticleFromLink } from '../web/postLink.js';
+// The HTML reader (linkedom, Readability) is loaded at the first item read, not when a process starts.
+const htmlText = () => import('../web/htmlText.js');
+const postLink = () => import('../web/postLink.js');
 import type { FeedItem } from './parseFeed.js';
 
 /** How many items a poll may post. */
@@ -44,7 +45,7 @@ export async function itemToArticleInput(
   item: FeedItem,
   deps: { readonly fetch: Fetcher; readonly teaserChars: number; readonly signal?: AbortSignal; readonly onPageError?: (error: unknown) => void },
 ): Promise<ArticleInput> {
-  const text = htmlToText(item.content);
+  const text = (await htmlText()).htmlToText(item.content);
   const own: ArticleInput = {
     text,
     ...(item.title ? { title: item.title } : {}),
@@ -55,7 +56,7 @@ export async function itemToArticleInput(
   };
   if (text.length >= deps.teaserChars || !item.link) return own;
   try {
-    const page = await fetchArticleFromLink(item.link, { fetch: deps.fetch, ...(deps.signal ? { signal: deps.signal } : {}) });
+    const page = await (await postLink()).fetchArticleFromLink(item.link, { fetch: deps.fetch, ...(deps.signal ? { signal: deps.signal } : {}) });
     // The feed's headline and date are the outlet's own; the page fills in what the feed left out.
     return {
       ...page,

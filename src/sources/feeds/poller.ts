@@ -14,7 +14,10 @@ import { normalizeUrl } from '../../core/urls.js';
 import type { Fetcher } from '../web/fetchResource.js';
 import { itemToArticleInput, selectNewItems } from './feedItems.js';
 import { feedId, rememberSeen, type FeedRecord, type FeedRegistry } from './feedRegistry.js';
-import { parseFeed, type ParsedFeed } from './parseFeed.js';
+import type { ParsedFeed } from './parseFeed.js';
+
+// The feed parser is loaded at the first feed read, so a CLI command that reads none does not pay for it.
+const feedParser = () => import('./parseFeed.js');
 
 /** What the poller is built from. */
 export interface FeedPollerOptions {
@@ -175,7 +178,7 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
         logger.debug('feed not modified', { feed: record.id });
         return { ...base, status: 'not-modified' };
       }
-      const feed = parseFeed(response.text, response.url);
+      const feed = (await feedParser()).parseFeed(response.text, response.url);
       const outcome = await ingest(record, feed, response);
       const kept = await registry.save(outcome.updated);
       logger.info('feed checked', { feed: record.id, items: feed.items.length, posted: outcome.posted, failedItems: outcome.failedItems });
@@ -251,7 +254,7 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
       const existing = await registry.findByUrl(normalized);
       if (existing) throw new AkhbarError({ code: 'FEED_EXISTS', url: normalized, id: existing.id });
       const response = await fetch(normalized, { kind: 'feed', signal: cancel.signal });
-      const feed = parseFeed(response.text, response.url);
+      const feed = (await feedParser()).parseFeed(response.text, response.url);
       const id = feedId(normalized);
       // Held from before the record exists, so no other process polls it before its first items are in.
       return withLease(

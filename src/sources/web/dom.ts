@@ -3,7 +3,7 @@
  * Readability's typings name the browser's DOM types, which this Node project does not load, so
  * they arrive untyped; these interfaces give them back a checked shape.
  */
-import { parseHTML } from 'linkedom';
+import { parseHTML as linkedomParse } from 'linkedom';
 
 /** A node of a parsed page. */
 export interface DomNode {
@@ -33,11 +33,15 @@ export interface DomDocument {
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;
 
+// linkedom's declarations are written against the DOM library, which this project does not load
+// (lib is ES2023 only), so its result type does not resolve: it is read through the shape used here.
+const parseHTML = linkedomParse as unknown as (html: string) => { readonly document: DomDocument };
+
 /** Parses a whole HTML document; text without an <html> element becomes the body of one. */
 export function parseDocument(html: string): DomDocument {
-  const document = parseHTML(html).document as DomDocument;
+  const document = parseHTML(html).document;
   // linkedom leaves documentElement null for markup without <html>, which Readability cannot take.
-  return document.documentElement ? document : (parseHTML(`<!DOCTYPE html><html><body>${html}</body></html>`).document as DomDocument);
+  return document.documentElement ? document : parseHTML(`<!DOCTYPE html><html><body>${html}</body></html>`).document;
 }
 
 /** Parses an HTML fragment (a feed item's content) into the body of an empty document. */

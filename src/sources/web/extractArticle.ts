@@ -39,7 +39,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
   const document = parseDocument(html);
   const meta = readPageMetadata(document, pageUrl);
   // The serializer hands back Readability's content element instead of an HTML string to re-parse.
-  const parsed = new Readability<DomElement>(document as never, { serializer: (node) => node as DomElement }).parse();
+  const parsed = new Readability<DomElement>(document, { serializer: (node) => node as DomElement }).parse();
   const content = parsed?.content ?? undefined;
   const title = chooseTitle(meta, parsed?.title ?? undefined);
   const text = content ? dropLeadingTitle(nodeText(content), title) : '';

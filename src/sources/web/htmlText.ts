@@ -21,6 +21,7 @@ const SPACE = /[\s\u00A0]+/gu;
 // </li><li> is one line break and </p><p> one blank line, while <br><br> stays a blank line.
 const PARAGRAPH = '\u0001';
 const LINE = '\u0002';
+// eslint-disable-next-line no-control-regex -- U+0001 and U+0002 are the paragraph and line marks set above
 const BREAKS = /[ \t]*(?:[\u0001\u0002][ \t\n]*)+/g;
 
 /** The text of `node` with paragraphs separated by blank lines. */

@@ -127,7 +127,7 @@ async function redisStore(url: string, logger: Logger, prefix: string): Promise<
   const client = await connectRedis(url, logger, 'Redis');
   const spaces = new Map<Namespace, Keyv>();
   for (const name of NAMESPACES) {
-    const adapter = new KeyvRedis(client as never, { namespace: `${prefix}:${name}`, keyPrefixSeparator: ':' });
+    const adapter = new KeyvRedis(client, { namespace: `${prefix}:${name}`, keyPrefixSeparator: ':' });
     spaces.set(name, watchErrors(new Keyv({ store: adapter, namespace: `${prefix}:${name}`, useKeyPrefix: false }), name, logger));
   }
   const leases: Leases = {

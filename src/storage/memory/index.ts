@@ -286,7 +286,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         op('subscription write', () => {
           const current = db.subscriptions.get(id);
           if (!current) return undefined;
-          const next = { ...current, ...patch } as Subscription;
+          const next = { ...current, ...patch };
           if (patch.active === true) delete (next as { inactiveReason?: string }).inactiveReason;
           db.subscriptions.set(id, next);
           logChange('subscription', id, 'changed');

@@ -125,7 +125,7 @@ const INT8_OID = 20;
 // ours comes near 2^53. Per pool, not pg.types globally, so nothing else in the process changes.
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 // A delivery is held back while an earlier pending one into the same chat is not due yet or is held
@@ -478,7 +478,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
         // FOR UPDATE: a concurrent patch of other fields waits and then starts from this one's result.
         const { rows } = await q<SubscriptionRow>('SELECT * FROM subscriptions WHERE id = $1 FOR UPDATE', [id]);
         if (!rows[0]) return undefined;
-        const next = { ...toSubscription(rows[0]), ...patch } as Subscription;
+        const next = { ...toSubscription(rows[0]), ...patch };
         if (patch.active === true) delete (next as { inactiveReason?: string }).inactiveReason;
         await q(SUBSCRIPTION_UPSERT, subscriptionValues(next));
         await logChanges(q, [['subscription', id, 'changed']]);
@@ -1027,7 +1027,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
     feeds,
     leases,
     changes: watchedChanges,
-    onChange: notifications.add,
+    onChange: (listener) => notifications.add(listener),
     async close() {
       if (closed) return;
       closed = true;

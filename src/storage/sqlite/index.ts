@@ -26,7 +26,7 @@ import type {
   SummaryRepo,
 } from '../../core/ports.js';
 import type { ChatKind, Subscription, SubscriptionMode } from '../../core/subscriptions.js';
-import type { FeedRecord, Language } from '../../core/types.js';
+import type { FeedRecord, Language, Summary } from '../../core/types.js';
 import { checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { migrate } from './schema.js';
 import {
@@ -440,7 +440,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     get: (key) =>
       run('summary read', () => {
         const row = q.summary.get(key);
-        return row ? JSON.parse(row.data) : undefined;
+        return row ? (JSON.parse(row.data) as Summary) : undefined;
       }),
     put: (key, summary) =>
       write('summary write', () => {
@@ -464,7 +464,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       write('subscription write', () => {
         const row = q.subscription.get(id);
         if (!row) return undefined;
-        const next = { ...toSubscription(row), ...patch } as Subscription;
+        const next = { ...toSubscription(row), ...patch };
         if (patch.active === true) delete (next as { inactiveReason?: string }).inactiveReason;
         q.putSubscription.run(fromSubscription(next));
         logChange('subscription', id, 'changed');

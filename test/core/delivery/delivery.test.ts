@@ -13,6 +13,7 @@ import { openStorage } from '../../../src/storage/index.js';
 import { openMemoryStorage } from '../../../src/storage/memory/index.js';
 import { openTestDesk } from '../../support/desk.js';
 import { fakeSender, type FakeSender } from '../../support/fakeSender.js';
+import { fakeTime, type FakeTime } from '../../support/fakeTime.js';
 import { sampleArticle } from '../../support/fixtures.js';
 
 const operator: Actor = { kind: 'operator' };
@@ -36,6 +37,8 @@ interface RigOptions {
   sender?: FakeSender;
   senderPlatform?: string;
   clock?: () => number;
+  /** Virtual time for the worker, the database and the platform: backoff and pacing take no real time. */
+  time?: FakeTime;
   concurrency?: number;
   owner?: string;
   leaseMs?: number;
@@ -44,11 +47,12 @@ interface RigOptions {
 }
 
 async function rig(options: RigOptions = {}): Promise<Rig> {
+  if (options.time) options = { ...options, clock: options.time.now };
   // One clock for the database and the core, so claims and retries agree on "now".
   const storage = await openStorage(options.storeUrl ?? 'memory://', options.clock ? { clock: options.clock } : {});
   const { desk } = await openTestDesk({ storage, changePollMs: 50, ...(options.clock ? { now: () => new Date(options.clock!()) } : {}) });
   const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
-  const sender = options.sender ?? fakeSender();
+  const sender = options.sender ?? fakeSender('telegram', options.clock);
   const delivery = await startDelivery({
     storage,
     desk,
@@ -62,6 +66,7 @@ async function rig(options: RigOptions = {}): Promise<Rig> {
     worker: { backoffBaseMs: 20, concurrency: options.concurrency ?? 16, pollMs: 50, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       ...(options.maxHeld ? { maxHeld: options.maxHeld } : {}),
       ...(options.senderHeartbeatMs ? { senderHeartbeatMs: options.senderHeartbeatMs, senderLeaseMs: options.senderHeartbeatMs * 5 } : {}),
+      ...(options.time ? { timers: options.time.timers } : {}),
     },
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -72,11 +77,12 @@ async function subscribeChats(subscriptions: Subscriptions, ids: string[], kind:
   for (const chatId of ids) await subscriptions.subscribe({ platform: 'telegram', chatId, kind }, { mode: 'each' }, new Date());
 }
 
-async function postAndDeliver(r: Rig, name: Parameters<typeof sampleArticle>[0]) {
+async function postAndDeliver(r: Rig, name: Parameters<typeof sampleArticle>[0], time?: FakeTime) {
   const { article } = await r.desk.postArticle({ text: sampleArticle(name) }, operator);
   // Posting starts the fan-out without waiting for it; wait for it, then for the sends.
   await r.delivery.settled();
-  await r.delivery.worker.idle();
+  // In virtual time the worker's timers fire only as the test drives them.
+  await (time ? time.runUntil(r.delivery.worker.idle()) : r.delivery.worker.idle());
   return article;
 }
 
@@ -126,11 +132,12 @@ describe('delivery of new articles', () => {
 
   it('keeps to the overall rate and to the gap between messages into one chat', async () => {
     const limits: RateLimits = { perSecond: 100, chatIntervalMs: { private: 60, group: 200, channel: 200 } };
-    const r = await rig({ limits });
+    const time = fakeTime();
+    const r = await rig({ limits, time });
     const chats = Array.from({ length: 40 }, (_, i) => String(1000 + i));
     await subscribeChats(r.subscriptions, chats);
-    await postAndDeliver(r, 'en-rail-strike.txt');
-    await postAndDeliver(r, 'en-flood-barrier.txt');
+    await postAndDeliver(r, 'en-rail-strike.txt', time);
+    await postAndDeliver(r, 'en-flood-barrier.txt', time);
     const times = r.sender.received.map((m) => m.at).sort((a, b) => a - b);
     expect(times).toHaveLength(80);
     // No 100 ms window holds more than 10 sends (100/s), give or take the pacer's catch-up.
@@ -138,6 +145,8 @@ describe('delivery of new articles', () => {
       const inWindow = times.filter((t) => t >= times[i]! && t < times[i]! + 100).length;
       expect(inWindow).toBeLessThanOrEqual(10 + 3);
     }
+    // 80 sends at 100/s take at least 0.79 s of (virtual) time.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(790 - 30);
     for (const chat of chats) {
       const [first, second] = r.sender.received.filter((m) => m.chatId === chat).map((m) => m.at);
       expect(second! - first!).toBeGreaterThanOrEqual(59);
@@ -145,29 +154,42 @@ describe('delivery of new articles', () => {
   });
 
   it('waits out a 429 for that chat only, and the message still arrives once', async () => {
-    const r = await rig();
+    const time = fakeTime();
+    const r = await rig({ time });
     await subscribeChats(r.subscriptions, ['30', '31']);
     r.sender.script.set('30', [{ kind: 'rate-limited', retryAfterMs: 300 }]);
-    await postAndDeliver(r, 'en-rail-strike.txt');
+    await postAndDeliver(r, 'en-rail-strike.txt', time);
     const calls30 = r.sender.calls.filter((c) => c.chatId === '30');
     expect(calls30).toHaveLength(2);
-    expect(calls30[1]!.at - calls30[0]!.at).toBeGreaterThanOrEqual(295);
+    // Virtual time: the wait is what the platform asked for, to the millisecond, plus the pacer's turn.
+    expect(calls30[1]!.at - calls30[0]!.at).toBeGreaterThanOrEqual(300);
+    expect(calls30[1]!.at - calls30[0]!.at).toBeLessThan(300 + 10);
     expect(r.sender.received.filter((m) => m.chatId === '30')).toHaveLength(1);
     // The other chat was not held up by chat 30's wait.
     expect(r.sender.received.find((m) => m.chatId === '31')!.at).toBeLessThan(calls30[1]!.at);
   });
 
   it('retries server errors with backoff, and gives up after the last attempt', async () => {
-    const r = await rig();
+    const time = fakeTime();
+    const r = await rig({ time });
     await subscribeChats(r.subscriptions, ['40', '41']);
     const error = { kind: 'transient', error: '502 Bad Gateway' } as const;
     r.sender.script.set('40', [error, error]);
     r.sender.script.set('41', Array.from({ length: 20 }, () => error));
-    await postAndDeliver(r, 'en-rail-strike.txt');
+    await postAndDeliver(r, 'en-rail-strike.txt', time);
     expect(r.sender.received.map((m) => m.chatId)).toEqual(['40']);
     const report = await r.delivery.report();
     expect(report).toMatchObject({ sent: 1, failed: 1, pending: 0 });
-    expect(r.sender.calls.filter((c) => c.chatId === '41')).toHaveLength(8);
+    const calls41 = r.sender.calls.filter((c) => c.chatId === '41').map((c) => c.at);
+    expect(calls41).toHaveLength(8);
+    // The rig's base is 20 ms: the n-th wait is 20·2^(n-1) ms, ±25 % jitter, plus at most the pacer's turn.
+    for (let n = 1; n < calls41.length; n++) {
+      const backoff = 20 * 2 ** (n - 1);
+      const waited = calls41[n]! - calls41[n - 1]!;
+      expect(waited).toBeGreaterThanOrEqual(0.75 * backoff);
+      expect(waited).toBeLessThanOrEqual(1.25 * backoff + 10);
+    }
+    await r.delivery.stop();
   });
 
   it('deactivates a chat that blocked the bot instead of retrying it, and sends it nothing more', async () => {
@@ -206,7 +228,8 @@ describe('delivery of new articles', () => {
       crashingSender.received.push({ chatId: target.chatId, at: Date.now(), message });
       return new Promise(() => {});
     };
-    const first = await rig({ storeUrl, sender: crashingSender, concurrency: 4, owner: 'first', leaseMs: 400 });
+    // Short sender heartbeats: the dead process's share of the rate is given up within 0.2 s, not 15 s.
+    const first = await rig({ storeUrl, sender: crashingSender, concurrency: 4, owner: 'first', leaseMs: 400, senderHeartbeatMs: 40 });
     await subscribeChats(first.subscriptions, chats);
     const { article } = await first.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
     expect(article.id).toMatch(/^[0-9a-f]{12}$/);
@@ -218,7 +241,7 @@ describe('delivery of new articles', () => {
     await first.storage.close();
 
     // A new process on the same database, a working platform: it takes over once the claims run out.
-    const second = await rig({ storeUrl, owner: 'second' });
+    const second = await rig({ storeUrl, owner: 'second', senderHeartbeatMs: 40 });
     await expect.poll(() => second.sender.received.length, { timeout: 5_000 }).toBe(20);
     await second.delivery.worker.idle();
     const delivered = [...crashingSender.received, ...second.sender.received].map((m) => m.chatId);
@@ -231,18 +254,24 @@ describe('delivery of new articles', () => {
   });
 
   it('does not send what it could no longer keep claimed while the database was away', async () => {
+    const time = fakeTime();
     const name = `cut-off-${Date.now()}`;
-    const storage = openMemoryStorage(name);
-    const { desk } = await openTestDesk({ storage });
+    const storage = openMemoryStorage(name, { clock: time.now });
+    const { desk } = await openTestDesk({ storage, now: () => new Date(time.now()) });
     const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
     await subscribeChats(subscriptions, ['90', '91', '92', '93', '94']);
-    const sender = fakeSender();
+    const sender = fakeSender('telegram', time.now);
     let release: () => void = () => {};
+    let firstStarted: () => void = () => {};
+    const sending = new Promise<void>((resolve) => (firstStarted = resolve));
     const original = sender.send.bind(sender);
     let started = 0;
     // The first send hangs until the test lets it finish: the claims on the rest wait meanwhile.
     sender.send = async (target, message) => {
-      if (++started === 1) await new Promise<void>((resolve) => (release = resolve));
+      if (++started === 1) {
+        firstStarted();
+        await new Promise<void>((resolve) => (release = resolve));
+      }
       return original(target, message);
     };
     const delivery = await startDelivery({
@@ -254,20 +283,25 @@ describe('delivery of new articles', () => {
       logger: silentLogger,
       owner: 'cut-off',
       digestCheckMs: 0,
-      worker: { concurrency: 1, leaseMs: 150, pollMs: 50 },
+      clock: time.now,
+      worker: { concurrency: 1, leaseMs: 150, pollMs: 50, timers: time.timers },
     });
     await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
-    await expect.poll(() => started).toBe(1);
+    await delivery.settled();
+    await time.runUntil(sending);
+    expect(started).toBe(1);
     // The database goes away long enough for every claim to run out, and another process takes them.
     storage.simulateOutage(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await time.advance(300);
     storage.simulateOutage(false);
-    const other = openMemoryStorage(name);
+    const other = openMemoryStorage(name, { clock: time.now });
     const taken = await other.outbox.claim({ owner: 'other', leaseMs: 60_000, limit: 10, platforms: ['telegram'] });
     expect(taken).toHaveLength(5);
     release();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Idle: the send under way has ended and nothing this process holds is left to send.
+    await time.runUntil(delivery.worker.idle());
     // Only the send already under way went out from here; the other process has the rest.
+    expect(started).toBe(1);
     expect(sender.received).toHaveLength(1);
     expect(delivery.worker.stats.skipped).toBeGreaterThanOrEqual(4);
     await delivery.stop();
@@ -368,7 +402,8 @@ describe('several processes on one SQLite file', () => {
       rig({ storeUrl, sender: platform, owner: 'two', concurrency: 8 }),
     ]);
     await expect.poll(async () => (await one.delivery.report()).sent, { timeout: 10_000 }).toBe(60);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both idle: neither holds anything more it could send, so no duplicate can still come.
+    await Promise.all([one.delivery.worker.idle(), two.delivery.worker.idle()]);
     expect(platform.received.map((m) => m.chatId).sort()).toEqual([...chats].sort());
     expect(one.delivery.worker.stats.sent + two.delivery.worker.stats.sent).toBe(60);
     for (const r of [poster, one, two]) {

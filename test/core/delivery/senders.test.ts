@@ -29,7 +29,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('senders sharing one rate', () => {
   it('a process alone sends at once at the full rate; one that joins others waits a heartbeat, and each counts both within one', async () => {
-    const storage = await openMemoryStorage();
+    const storage = openMemoryStorage();
     const a = registry(storage.leases, 'a');
     await a.ready();
     expect(a.r.senders('telegram')).toBe(1);
@@ -63,7 +63,7 @@ describe('senders sharing one rate', () => {
   });
 
   it('counts a dead process until its lease runs out', async () => {
-    const storage = await openMemoryStorage();
+    const storage = openMemoryStorage();
     // A process that died a moment ago: its lease is there, nobody renews it.
     await storage.leases.acquire(`${senderPrefix('telegram')}dead`, 'dead', HEARTBEAT * 4);
     const a = registry(storage.leases, 'a');

@@ -31,7 +31,7 @@ async function rig(options: Partial<FeedPollerOptions> = {}) {
   await core.subscriptions.subscribe({ platform: 'telegram', chatId: '10', kind: 'private' }, { mode: 'each' }, new Date());
   const clock = { now: Date.parse('2026-03-17T08:00:00Z') };
   const now = () => new Date(clock.now);
-  const registry = createFeedRegistry({ feeds: core.storage.feeds, isAdmin: core.desk.isAdmin, now });
+  const registry = createFeedRegistry({ feeds: core.storage.feeds, isAdmin: (actor) => core.desk.isAdmin(actor), now });
   const poller = startFeedPoller({
     registry,
     desk: core.desk,

@@ -15,7 +15,7 @@ afterAll(() => server.close());
 const LOOPBACK = parseAllowList(['127.0.0.1']);
 // Stubbed name resolution: no test asks a real resolver about a name.
 const names: Record<string, string[]> = { 'news.test': ['127.0.0.1'], 'intranet.test': ['127.0.0.2'] };
-const resolve: FetchSettings['resolve'] = async (hostname) => {
+const resolve: NonNullable<FetchSettings['resolve']> = async (hostname) => {
   const addresses = names[hostname];
   if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
   return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
