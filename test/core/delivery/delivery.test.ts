@@ -206,7 +206,8 @@ describe('delivery of new articles', () => {
       crashingSender.received.push({ chatId: target.chatId, at: Date.now(), message });
       return new Promise(() => {});
     };
-    const first = await rig({ storeUrl, sender: crashingSender, concurrency: 4, owner: 'first', leaseMs: 400 });
+    // Short sender heartbeats: the dead process stays counted (and the newcomer waits) for a few of them.
+    const first = await rig({ storeUrl, sender: crashingSender, concurrency: 4, owner: 'first', leaseMs: 400, senderHeartbeatMs: 200 });
     await subscribeChats(first.subscriptions, chats);
     const { article } = await first.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
     expect(article.id).toMatch(/^[0-9a-f]{12}$/);
@@ -218,7 +219,7 @@ describe('delivery of new articles', () => {
     await first.storage.close();
 
     // A new process on the same database, a working platform: it takes over once the claims run out.
-    const second = await rig({ storeUrl, owner: 'second' });
+    const second = await rig({ storeUrl, owner: 'second', senderHeartbeatMs: 200 });
     await expect.poll(() => second.sender.received.length, { timeout: 5_000 }).toBe(20);
     await second.delivery.worker.idle();
     const delivered = [...crashingSender.received, ...second.sender.received].map((m) => m.chatId);
