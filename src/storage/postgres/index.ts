@@ -9,6 +9,7 @@
  *   and never serve one chat at once. Settling takes the chat's lock too, so a take-over of an
  *   expired claim and a late settle of it happen one after the other.
  * - Leases, fan-out claims and "insert unless present" are single upserts or conditional updates.
+ *   Leases go through two connections of their own, so a heartbeat never queues behind bulk writes.
  * - The change feed is a table whose seq comes from a sequence taken under a table lock held to
  *   commit, so seq order is commit order and a reader polling `changesSince` never skips a change
  *   that commits late. Each such transaction also sends `NOTIFY akhbar_changes`, which PostgreSQL
@@ -174,22 +175,31 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
     await migrator.end().catch(() => undefined);
   }
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
+  const leasePool = new pg.Pool({ ...config, max: LEASE_CONNECTIONS });
   // An idle connection that breaks is dropped by the pool and reported here; the next query opens
   // another, and a query on a broken connection rejects on its own.
   pool.on('error', () => undefined);
-  return postgresStorage(pool, config, options.clock ?? Date.now);
+  leasePool.on('error', () => undefined);
+  return postgresStorage(pool, leasePool, config, options.clock ?? Date.now);
 }
 
-function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => number): PostgresStorage {
+// Leases are heartbeats (the senders sharing a rate, the poller and gateway leaders): on the main
+// pool they waited behind a broadcast's settles (in bench -- cluster 20 to 250 queries deep, and a
+// sender heartbeat's two queries took a median of up to 1.2 s), and a late heartbeat is a paused
+// sender or a lost leadership. Two, so one slow lease query does not hold up the others.
+const LEASE_CONNECTIONS = 2;
+
+function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientConfig, clock: () => number): PostgresStorage {
   let closed = false;
 
   const poolQuery: Query = (text, values) => pool.query(text, values);
+  const leaseQuery: Query = (text, values) => leasePool.query(text, values);
 
-  /** One statement, autocommit. */
-  async function run<T>(operation: string, body: (q: Query) => Promise<T>): Promise<T> {
+  /** One statement, autocommit (on the lease connections when `on` says so). */
+  async function run<T>(operation: string, body: (q: Query) => Promise<T>, on: Query = poolQuery): Promise<T> {
     try {
       if (closed) throw new Error('storage handle is closed');
-      return await body(poolQuery);
+      return await body(on);
     } catch (error) {
       throw storeUnavailable(operation, error);
     }
@@ -928,16 +938,16 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
           [key, owner, now + ttlMs, now],
         );
         return result.rowCount === 1;
-      }),
+      }, leaseQuery),
     renew: (key, owner, ttlMs) =>
       run('lease renew', async (q) => {
         const now = clock();
         return (await q('UPDATE leases SET until = $1 WHERE key = $2 AND owner = $3 AND until > $4', [now + ttlMs, key, owner, now])).rowCount === 1;
-      }),
+      }, leaseQuery),
     release: (key, owner) =>
       run('lease release', async (q) => {
         await q('DELETE FROM leases WHERE key = $1 AND owner = $2', [key, owner]);
-      }),
+      }, leaseQuery),
     holders: (prefix) =>
       run('lease read', async (q) => {
         // left() rather than LIKE: a prefix may hold % or _, and the table is a few rows.
@@ -946,7 +956,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
           [prefix, clock()],
         );
         return rows.map((row) => ({ key: row.key, owner: row.owner, until: Number(row.until) }));
-      }),
+      }, leaseQuery),
   };
 
   const changes: ChangeFeed = {
@@ -996,7 +1006,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
       if (closed) return;
       closed = true;
       await notifications.stop();
-      await pool.end();
+      await Promise.all([pool.end(), leasePool.end()]);
     },
   };
 }
