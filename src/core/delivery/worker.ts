@@ -343,14 +343,21 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     const ids = [...held.keys()];
     const until = clock() + leaseMs;
     const renewed = await outbox.renew(ids, owner, leaseMs);
-    for (const id of ids) if (held.has(id)) claimedUntil.set(id, until);
-    if (renewed === ids.length) return;
-    // Some ran out (a long stall, a lost connection) and may be another process's now: look which.
+    if (renewed === ids.length) {
+      for (const id of ids) if (held.has(id)) claimedUntil.set(id, until);
+      return;
+    }
+    // Some ran out (a long stall, a queue of queries) and may be another process's now: look which.
+    // Until each is looked at it keeps the time it was known to last, so none that ran out is sent
+    // meanwhile (with many held, on a busy database, the looking takes seconds).
     for (const id of ids) {
       const delivery = held.get(id);
       if (!delivery) continue;
       const current = await outbox.get(id);
-      if (current?.status === 'pending' && current.claimedBy === owner) continue;
+      if (current?.status === 'pending' && current.claimedBy === owner && current.claimedUntil > clock()) {
+        claimedUntil.set(id, current.claimedUntil);
+        continue;
+      }
       drop(delivery);
       stats.skipped++;
     }

@@ -274,6 +274,68 @@ describe('delivery of new articles', () => {
     await delivery.stop();
   });
 
+  it('does not send what a renewal that came too late no longer holds, while it looks which claims it lost', async () => {
+    const name = `late-renewal-${Date.now()}`;
+    const storage = openMemoryStorage(name);
+    const { desk } = await openTestDesk({ storage });
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['95', '96', '97', '98', '99']);
+    const sender = fakeSender();
+    let release: () => void = () => {};
+    const original = sender.send.bind(sender);
+    let started = 0;
+    sender.send = async (target, message) => {
+      if (++started === 1) await new Promise<void>((resolve) => (release = resolve));
+      return original(target, message);
+    };
+    // A busy database: from the second renewal on, renewals wait in a queue until the test lets
+    // them through, and looking a delivery up takes a while.
+    let renewals = 0;
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let secondRenewalAt = 0;
+    const outbox: typeof storage.outbox = Object.create(storage.outbox) as typeof storage.outbox;
+    outbox.renew = async (ids, owner, ms) => {
+      if (++renewals >= 2) {
+        if (renewals === 2) secondRenewalAt = Date.now();
+        await gate;
+      }
+      return storage.outbox.renew(ids, owner, ms);
+    };
+    outbox.get = async (id) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return storage.outbox.get(id);
+    };
+    const leaseMs = 900;
+    const delivery = await startDelivery({
+      storage: { ...storage, outbox },
+      desk,
+      subscriptions,
+      senders: new Map([['telegram', sender]]),
+      limits: new Map([['telegram', { perSecond: 1_000, chatIntervalMs: { private: 0, group: 0, channel: 0 } }]]),
+      logger: silentLogger,
+      owner: 'late',
+      digestCheckMs: 0,
+      // No look at the outbox meanwhile: it would claim its own lapsed claims again before the other process.
+      worker: { concurrency: 1, leaseMs, pollMs: 60_000 },
+    });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await expect.poll(() => started).toBe(1);
+    await expect.poll(() => secondRenewalAt, { timeout: 3_000 }).toBeGreaterThan(0);
+    // The first renewal made the claims last until a lease after it, a third of a lease before the
+    // second was asked for; once that has passed, another process takes them.
+    await new Promise((resolve) => setTimeout(resolve, secondRenewalAt + (leaseMs * 2) / 3 + 100 - Date.now()));
+    const other = openMemoryStorage(name);
+    expect(await other.outbox.claim({ owner: 'other', leaseMs: 60_000, limit: 10, platforms: ['telegram'] })).toHaveLength(5);
+    // The renewal goes through now, renews nothing, and the send under way ends meanwhile.
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sender.received).toHaveLength(1);
+    await delivery.stop();
+  });
+
   it('takes over a fan-out a crashed process had claimed but not finished', async () => {
     const storeUrl = `sqlite://${join(dir, 'fan-out-crash.sqlite')}`;
     const storage = await openStorage(storeUrl);
