@@ -139,6 +139,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   let passes = 0;
   // Retries this worker put back: it expects to claim them again once due.
   let retriesDueBy = 0;
+  let renewing = false;
   let idleWaiters: { after: number; resolve: () => void }[] = [];
 
   // Held deliveries per platform: a process with none there gives its share of the rate back.
@@ -339,27 +340,26 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   }
 
   async function renewClaims(): Promise<void> {
-    if (held.size === 0) return;
-    const ids = [...held.keys()];
-    const until = clock() + leaseMs;
-    const renewed = await outbox.renew(ids, owner, leaseMs);
-    if (renewed === ids.length) {
-      for (const id of ids) if (held.has(id)) claimedUntil.set(id, until);
-      return;
-    }
-    // Some ran out (a long stall, a queue of queries) and may be another process's now: look which.
-    // Until each is looked at it keeps the time it was known to last, so none that ran out is sent
-    // meanwhile (with many held, on a busy database, the looking takes seconds).
-    for (const id of ids) {
-      const delivery = held.get(id);
-      if (!delivery) continue;
-      const current = await outbox.get(id);
-      if (current?.status === 'pending' && current.claimedBy === owner && current.claimedUntil > clock()) {
-        claimedUntil.set(id, current.claimedUntil);
-        continue;
+    // One at a time: on a busy database a renewal can take longer than the interval between them.
+    if (held.size === 0 || renewing) return;
+    renewing = true;
+    try {
+      const asked = [...held.values()];
+      const until = clock() + leaseMs;
+      const renewed = new Set(await outbox.renew(asked.map((d) => d.id), owner, leaseMs));
+      for (const delivery of asked) {
+        // Settled meanwhile, or dropped and claimed again under a new claim: nothing to do here.
+        if (held.get(delivery.id) !== delivery) continue;
+        if (renewed.has(delivery.id)) claimedUntil.set(delivery.id, until);
+        else {
+          // Ran out before the renewal reached the database (a long stall, a queue of queries): it
+          // may be another process's now, so it is not sent from here; it is claimed again if free.
+          drop(delivery);
+          stats.skipped++;
+        }
       }
-      drop(delivery);
-      stats.skipped++;
+    } finally {
+      renewing = false;
     }
   }
 

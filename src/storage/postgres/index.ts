@@ -689,13 +689,13 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
       }),
     renew: (ids, owner, leaseMs) =>
       run('delivery renew', async (q) => {
-        if (ids.length === 0) return 0;
+        if (ids.length === 0) return [];
         const now = clock();
-        const result = await q(
-          "UPDATE deliveries SET claimed_until = $1 WHERE id = ANY($2::text[]) AND status = 'pending' AND claimed_by = $3 AND claimed_until > $4",
+        const result = await q<{ id: string }>(
+          "UPDATE deliveries SET claimed_until = $1 WHERE id = ANY($2::text[]) AND status = 'pending' AND claimed_by = $3 AND claimed_until > $4 RETURNING id",
           [now + leaseMs, [...ids], owner, now],
         );
-        return result.rowCount ?? 0;
+        return result.rows.map((row) => row.id);
       }),
     settle: (id, owner, outcome) =>
       write('delivery settle', async (q) => {

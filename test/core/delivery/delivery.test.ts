@@ -274,7 +274,7 @@ describe('delivery of new articles', () => {
     await delivery.stop();
   });
 
-  it('does not send what a renewal that came too late no longer holds, while it looks which claims it lost', async () => {
+  it('does not send what a renewal that came too late no longer holds', async () => {
     const name = `late-renewal-${Date.now()}`;
     const storage = openMemoryStorage(name);
     const { desk } = await openTestDesk({ storage });
@@ -289,7 +289,7 @@ describe('delivery of new articles', () => {
       return original(target, message);
     };
     // A busy database: from the second renewal on, renewals wait in a queue until the test lets
-    // them through, and looking a delivery up takes a while.
+    // them through, and looking a delivery up (what the worker once did to learn which it lost) takes a while.
     let renewals = 0;
     let open: () => void = () => {};
     const gate = new Promise<void>((resolve) => (open = resolve));
