@@ -140,6 +140,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   // Retries this worker put back: it expects to claim them again once due.
   let retriesDueBy = 0;
   let renewing = false;
+  // Held deliveries whose outcome is being written.
+  const settling = new Set<string>();
   let idleWaiters: { after: number; resolve: () => void }[] = [];
 
   // Held deliveries per platform: a process with none there gives its share of the rate back.
@@ -351,6 +353,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         // Settled meanwhile, or dropped and claimed again under a new claim: nothing to do here.
         if (held.get(delivery.id) !== delivery) continue;
         if (renewed.has(delivery.id)) claimedUntil.set(delivery.id, until);
+        // Its outcome was written first; record() lets it go.
+        else if (settling.has(delivery.id)) continue;
         else {
           // Ran out before the renewal reached the database (a long stall, a queue of queries): it
           // may be another process's now, so it is not sent from here; it is claimed again if free.
@@ -376,7 +380,18 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
 
   /** Writes an outcome, trying again while the store is failing; false when the claim was lost or never recorded. */
   async function record(delivery: OutboxDelivery, outcome: DeliveryOutcome): Promise<boolean> {
-    forget(delivery.id);
+    // Held (and renewed) until the outcome is written: a settle that waits in a busy database's
+    // queue past the claim's end would let another process send the delivery again.
+    settling.add(delivery.id);
+    try {
+      return await settleWithRetries(delivery, outcome);
+    } finally {
+      settling.delete(delivery.id);
+      forget(delivery.id);
+    }
+  }
+
+  async function settleWithRetries(delivery: OutboxDelivery, outcome: DeliveryOutcome): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         const settled = await outbox.settle(delivery.id, owner, outcome);

@@ -336,6 +336,45 @@ describe('delivery of new articles', () => {
     await delivery.stop();
   });
 
+  it('keeps a sent delivery claimed while its outcome waits to be written', async () => {
+    const name = `slow-settle-${Date.now()}`;
+    const storage = openMemoryStorage(name);
+    const { desk } = await openTestDesk({ storage });
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['89']);
+    const sender = fakeSender();
+    const leaseMs = 300;
+    // A busy database: the settle waits in a queue for longer than a claim lasts unrenewed.
+    let settling = 0;
+    const outbox: typeof storage.outbox = Object.create(storage.outbox) as typeof storage.outbox;
+    outbox.settle = async (id, owner, outcome) => {
+      settling++;
+      await new Promise((resolve) => setTimeout(resolve, leaseMs * 3));
+      return storage.outbox.settle(id, owner, outcome);
+    };
+    const delivery = await startDelivery({
+      storage: { ...storage, outbox },
+      desk,
+      subscriptions,
+      senders: new Map([['telegram', sender]]),
+      limits: new Map([['telegram', { perSecond: 1_000, chatIntervalMs: { private: 0, group: 0, channel: 0 } }]]),
+      logger: silentLogger,
+      owner: 'slow',
+      digestCheckMs: 0,
+      worker: { concurrency: 1, leaseMs, pollMs: 50 },
+    });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await expect.poll(() => settling).toBe(1);
+    // Past the end of the claim it had when it was sent: another process finds nothing to take.
+    await new Promise((resolve) => setTimeout(resolve, leaseMs * 2));
+    const other = openMemoryStorage(name);
+    expect(await other.outbox.claim({ owner: 'other', leaseMs: 60_000, limit: 10, platforms: ['telegram'] })).toEqual([]);
+    await delivery.worker.idle();
+    expect(sender.received).toHaveLength(1);
+    expect((await delivery.report()).sent).toBe(1);
+    await delivery.stop();
+  });
+
   it('takes over a fan-out a crashed process had claimed but not finished', async () => {
     const storeUrl = `sqlite://${join(dir, 'fan-out-crash.sqlite')}`;
     const storage = await openStorage(storeUrl);
