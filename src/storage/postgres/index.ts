@@ -9,7 +9,8 @@
  *   and never serve one chat at once. Settling takes the chat's lock too, so a take-over of an
  *   expired claim and a late settle of it happen one after the other.
  * - Leases, fan-out claims and "insert unless present" are single upserts or conditional updates.
- *   Leases go through two connections of their own, so a heartbeat never queues behind bulk writes.
+ *   Leases and claim renewals go through two connections of their own, so a heartbeat never
+ *   queues behind bulk writes.
  * - The change feed is a table whose seq comes from a sequence taken under a table lock held to
  *   commit, so seq order is commit order and a reader polling `changesSince` never skips a change
  *   that commits late. Each such transaction also sends `NOTIFY akhbar_changes`, which PostgreSQL
@@ -183,10 +184,12 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
   return postgresStorage(pool, leasePool, config, options.clock ?? Date.now);
 }
 
-// Leases are heartbeats (the senders sharing a rate, the poller and gateway leaders): on the main
-// pool they waited behind a broadcast's settles (in bench -- cluster 20 to 250 queries deep, and a
-// sender heartbeat's two queries took a median of up to 1.2 s), and a late heartbeat is a paused
-// sender or a lost leadership. Two, so one slow lease query does not hold up the others.
+// Leases and delivery claim renewals are heartbeats (the senders sharing a rate, the poller and
+// gateway leaders, the claims a worker holds): on the main pool they waited behind a broadcast's
+// settles (in bench -- cluster 20 to 250 queries deep; a sender heartbeat's two queries took a
+// median of up to 1.2 s, a claim renewal a mean of 1 to 1.3 s of a 3 s claim), and a late one is
+// a paused sender, a lost leadership or a claim run out under a send. Two, so one slow query does
+// not hold up the others.
 const LEASE_CONNECTIONS = 2;
 
 function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientConfig, clock: () => number): PostgresStorage {
@@ -696,7 +699,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
           [now + leaseMs, [...ids], owner, now],
         );
         return result.rows.map((row) => row.id);
-      }),
+      }, leaseQuery),
     settle: (id, owner, outcome) =>
       write('delivery settle', async (q) => {
         // The chat's row too, so this waits for a claim into the chat that is under way (see the header).
