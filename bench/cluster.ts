@@ -167,18 +167,26 @@ async function run(label: string, fake: FakeTelegram, chats: readonly Chat[], bl
     if (kill) {
       fake.onAccepted = (accepted) => {
         if (accepted !== KILL_AFTER || killedAt) return;
-        children.get(victim)?.kill('SIGKILL');
+        const dead = children.get(victim);
+        const exited = dead ? new Promise((resolve) => dead.once('exit', resolve)) : Promise.resolve();
+        dead?.kill('SIGKILL');
         killedAt = (async () => {
-          // What the dead process had sent and not settled: read before its claims run out and are taken over.
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          // What the dead process had sent and not settled: read once the requests it had written
+          // before it died are answered (they may still sit in this process's socket buffers), and
+          // before its claims run out and are taken over (2 to 3 s after the kill), in one query.
+          await exited;
+          await new Promise((resolve) => setTimeout(resolve, 500));
           const fromVictim = fake.received.filter((r) => r.run === victim);
-          const storage = await openStorage(storeUrl);
+          const client = new pg.Client({ connectionString: storeUrl });
+          await client.connect();
           try {
-            let inFlight = 0;
-            for (const r of fromVictim) if ((await storage.outbox.get(`a:${r.messageId}:telegram:${r.chatId}`))?.status === 'pending') inFlight++;
-            return { inFlight, accepted: fromVictim.length };
+            const { rows } = await client.query<{ n: number }>(
+              "SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::text[]) AND status = 'pending'",
+              [fromVictim.map((r) => `a:${r.messageId}:telegram:${r.chatId}`)],
+            );
+            return { inFlight: rows[0]!.n, accepted: fromVictim.length };
           } finally {
-            await storage.close();
+            await client.end();
           }
         })();
       };
