@@ -15,9 +15,15 @@
  * ≥ 0.9), and the busiest sliding 1 s window of accepted messages and of all requests (the fake
  * refuses what goes over the limit with 429, so "never above" shows in the requests and in the 429s
  * it answered for the overall limit). The exit code is 0 whether or not a target is met.
+ *
+ * With BENCH_TRACE_DIR=DIR, each child writes its trace to DIR/<run>-<child>.jsonl (see
+ * bench/deliveryWorker.ts), and the bench prints per child how late its sender counts came and how
+ * much of the time it had no good count, and for every burst of 429s for the token limit what each
+ * child had sent in the second before and the sender count it was pacing by.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -45,11 +51,18 @@ interface ChildResult {
   readonly stderr: readonly string[];
 }
 
-function runChild(storeUrl: string, platformUrl: string, label: string, onSpawn: (child: ChildProcess) => void): Promise<ChildResult> {
+const TRACE_DIR = process.env['BENCH_TRACE_DIR'];
+
+function tracePath(run: string, label: string): string {
+  return join(TRACE_DIR!, `${run}-${label}.jsonl`);
+}
+
+function runChild(storeUrl: string, platformUrl: string, run: string, label: string, onSpawn: (child: ChildProcess) => void): Promise<ChildResult> {
+  if (TRACE_DIR) rmSync(tracePath(run, label), { force: true });
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, storeUrl, platformUrl, 'resume'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BENCH_RUN: label },
+    env: { ...process.env, BENCH_RUN: label, ...(TRACE_DIR ? { BENCH_TRACE: tracePath(run, label) } : {}) },
   });
   onSpawn(child);
   let stats: Record<string, number> | undefined;
@@ -154,26 +167,35 @@ async function run(label: string, fake: FakeTelegram, chats: readonly Chat[], bl
     if (kill) {
       fake.onAccepted = (accepted) => {
         if (accepted !== KILL_AFTER || killedAt) return;
-        children.get(victim)?.kill('SIGKILL');
+        const dead = children.get(victim);
+        const exited = dead ? new Promise((resolve) => dead.once('exit', resolve)) : Promise.resolve();
+        dead?.kill('SIGKILL');
         killedAt = (async () => {
-          // What the dead process had sent and not settled: read before its claims run out and are taken over.
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          // What the dead process had sent and not settled: read once the requests it had written
+          // before it died are answered (they may still sit in this process's socket buffers), and
+          // before its claims run out and are taken over (2 to 3 s after the kill), in one query.
+          await exited;
+          await new Promise((resolve) => setTimeout(resolve, 500));
           const fromVictim = fake.received.filter((r) => r.run === victim);
-          const storage = await openStorage(storeUrl);
+          const client = new pg.Client({ connectionString: storeUrl });
+          await client.connect();
           try {
-            let inFlight = 0;
-            for (const r of fromVictim) if ((await storage.outbox.get(`a:${r.messageId}:telegram:${r.chatId}`))?.status === 'pending') inFlight++;
-            return { inFlight, accepted: fromVictim.length };
+            const { rows } = await client.query<{ n: number }>(
+              "SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::text[]) AND status = 'pending'",
+              [fromVictim.map((r) => `a:${r.messageId}:telegram:${r.chatId}`)],
+            );
+            return { inFlight: rows[0]!.n, accepted: fromVictim.length };
           } finally {
-            await storage.close();
+            await client.end();
           }
         })();
       };
     }
     const progress = setInterval(() => console.log(`  … ${fake.received.length} accepted`), 5_000);
     const results = await Promise.all(
-      Array.from({ length: PROCESSES }, (_, i) => `p${i + 1}`).map((l) => runChild(storeUrl, fake.url, l, (child) => children.set(l, child))),
+      Array.from({ length: PROCESSES }, (_, i) => `p${i + 1}`).map((l) => runChild(storeUrl, fake.url, kill ? 'b' : 'a', l, (child) => children.set(l, child))),
     );
+    if (TRACE_DIR) printTrace(label, kill ? 'b' : 'a', fake);
     clearInterval(progress);
     const seconds = (performance.now() - t0) / 1_000;
     const atKill = killedAt ? await killedAt : undefined;
@@ -212,6 +234,78 @@ async function run(label: string, fake: FakeTelegram, chats: readonly Chat[], bl
     };
   } finally {
     await drop(name);
+  }
+}
+
+interface TraceLine {
+  readonly time: string;
+  readonly msg: string;
+  readonly senders?: number;
+  readonly tookMs?: number;
+  readonly goodForMs?: number;
+  readonly poolWaiting?: number;
+  readonly loopDelayMaxMs?: number;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** What the children's traces say about the sender counts, and about each burst of token-limit 429s. */
+function printTrace(label: string, run: string, fake: FakeTelegram): void {
+  // The fake's times are this process's performance.now(); the children log wall-clock times.
+  const wall = (at: number) => performance.timeOrigin + at;
+  const t0 = fake.received.length > 0 ? wall(Math.min(...fake.received.map((r) => r.at))) : 0;
+  const counts = new Map<string, { at: number; senders: number }[]>();
+  console.log(`${label}: trace`);
+  for (let i = 1; i <= PROCESSES; i++) {
+    const child = `p${i}`;
+    let lines: TraceLine[];
+    try {
+      lines = readFileSync(tracePath(run, child), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TraceLine);
+    } catch {
+      continue;
+    }
+    const beats = lines.filter((l) => l.msg === 'sender count');
+    counts.set(child, beats.map((b) => ({ at: Date.parse(b.time), senders: b.senders! })));
+    const took = beats.map((b) => b.tookMs!).sort((a, b) => a - b);
+    // Time from the first count to the last not covered by a count still good.
+    let goodUntil = -Infinity;
+    let without = 0;
+    for (const b of beats) {
+      const at = Date.parse(b.time);
+      if (goodUntil > -Infinity && at > goodUntil) without += at - goodUntil;
+      goodUntil = Math.max(goodUntil, at + (b.goodForMs ?? 0));
+    }
+    const span = beats.length > 1 ? Date.parse(beats.at(-1)!.time) - Date.parse(beats[0]!.time) : 0;
+    const samples = lines.filter((l) => l.msg === 'bench sample');
+    const waiting = samples.map((s) => s.poolWaiting!).sort((a, b) => a - b);
+    const delay = samples.map((s) => s.loopDelayMaxMs!).sort((a, b) => a - b);
+    console.log(
+      `  ${child}: ${beats.length} sender counts, taking p50 ${quantile(took, 0.5)} / p99 ${quantile(took, 0.99)} / max ${took.at(-1) ?? 0} ms; ` +
+        `no good count ${span > 0 ? ((100 * without) / span).toFixed(1) : '0.0'} % of ${(span / 1_000).toFixed(1)} s; ` +
+        `queries waiting for the pool p50 ${quantile(waiting, 0.5)} / p90 ${quantile(waiting, 0.9)}; event loop delay (max per 100 ms) p90 ${quantile(delay, 0.9)} ms`,
+    );
+  }
+  const countAt = (child: string, at: number) => {
+    let senders: number | undefined;
+    for (const c of counts.get(child) ?? []) if (c.at <= at) senders = c.senders;
+    return senders ?? '-';
+  };
+  const refused = [...fake.refusedOverall].sort((a, b) => a.at - b.at);
+  // A burst: refusals less than 300 ms apart.
+  for (let i = 0; i < refused.length; ) {
+    let j = i + 1;
+    while (j < refused.length && refused[j]!.at - refused[j - 1]!.at < 300) j++;
+    const start = refused[i]!.at;
+    const sent = Array.from({ length: PROCESSES }, (_, k) => `p${k + 1}`).map((child) => {
+      const n = fake.received.filter((r) => r.run === child && r.at > start - 1_000 && r.at <= start).length;
+      return `${child} ${n} (counting ${countAt(child, wall(start))})`;
+    });
+    console.log(
+      `  ${j - i} token 429s from ${((wall(start) - t0) / 1_000).toFixed(2)} s to ${((wall(refused[j - 1]!.at) - t0) / 1_000).toFixed(2)} s; accepted in the second before: ${sent.join(', ')}`,
+    );
+    i = j;
   }
 }
 

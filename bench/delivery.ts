@@ -156,6 +156,8 @@ export interface FakeTelegram {
   readonly runs: ReadonlyMap<string, RunCounters>;
   /** performance.now() of every request that reached the platform, accepted or not. */
   readonly requestTimes: readonly number[];
+  /** When, and from which child, each request refused for the overall limit came. */
+  readonly refusedOverall: readonly { readonly at: number; readonly run: string }[];
   /** Called after each accepted message with the total accepted since the last reset. */
   onAccepted: ((accepted: number, run: string) => void) | undefined;
   /** Forgets everything recorded (a new run). */
@@ -192,6 +194,7 @@ export async function startFakeTelegram(chats: readonly Chat[], blocked: Readonl
   let perChat = new Map<string, Times>();
   let requestsPerChat = new Map<string, number>();
   let requestTimes: number[] = [];
+  let refusedOverall: { at: number; run: string }[] = [];
   const sockets = new Set<Socket>();
 
   function counters(run: string): RunCounters {
@@ -243,7 +246,10 @@ export async function startFakeTelegram(chats: readonly Chat[], blocked: Readonl
     const wait = Math.max(overallWait, chatTimes.wait(PER_CHAT[kind], now));
     if (wait > 0) {
       run.tooMany++;
-      if (overallWait > 0) run.tooManyOverall++;
+      if (overallWait > 0) {
+        run.tooManyOverall++;
+        refusedOverall.push({ at: now, run: typeof body.run === 'string' ? body.run : '?' });
+      }
       const retryAfterMs = Math.max(1, Math.ceil(wait));
       reply(res, 429, {
         ok: false,
@@ -304,6 +310,9 @@ export async function startFakeTelegram(chats: readonly Chat[], blocked: Readonl
     get requestTimes() {
       return requestTimes;
     },
+    get refusedOverall() {
+      return refusedOverall;
+    },
     onAccepted: undefined,
     reset() {
       received = [];
@@ -312,6 +321,7 @@ export async function startFakeTelegram(chats: readonly Chat[], blocked: Readonl
       perChat = new Map();
       requestsPerChat = new Map();
       requestTimes = [];
+      refusedOverall = [];
       fake.onAccepted = undefined;
     },
     get openSockets() {

@@ -5,7 +5,9 @@
  *   node --import tsx bench/deliveryWorker.ts STORE_PATH PLATFORM_URL fresh|resume [CHATS_JSON]
  *
  * STORE_PATH is a SQLite file, or a store URL (postgres://…) when several children share a database
- * (bench/cluster.ts); BENCH_RUN names the child in what it sends (its mode by default).
+ * (bench/cluster.ts); BENCH_RUN names the child in what it sends (its mode by default). With
+ * BENCH_TRACE set to a file, the child appends its debug log there (the sender counts it paces by)
+ * and, every 100 ms, the queries waiting for a pooled connection and the event loop's delay.
  *
  * `fresh` subscribes the chats listed in CHATS_JSON, posts the article and fans it out; `resume` only
  * starts delivery, which picks up what a killed predecessor left pending. Either way it waits until
@@ -13,7 +15,8 @@
  * the outbox's size in bytes right after the fan-out (`fresh` only) and at the end. While it
  * runs it prints `{"type":"rss",...}` lines, so a parent that kills it still knows its peak memory.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.js';
 import { startDelivery, type DeliveryMessage, type DeliveryTarget, type SendOutcome, type Sender } from '../src/core/delivery/index.js';
 import { scaleLimits, TELEGRAM_LIMITS } from '../src/core/delivery/pacing.js';
@@ -85,8 +88,22 @@ const httpSender: Sender = {
 };
 
 // Warnings and errors (deliveries given up, store failures) go to stderr, which the parent shows.
-const logger = createLogger('warn', { process: `bench-${mode}` });
+const tracePath = process.env['BENCH_TRACE'];
+// Appended synchronously: a SIGKILLed child's trace is whole up to the kill.
+const logger = tracePath
+  ? createLogger('debug', { process: `bench-${mode}` }, (line) => appendFileSync(tracePath, line + '\n'))
+  : createLogger('warn', { process: `bench-${mode}` });
 const storage = await openStorage(storePath.includes('://') ? storePath : `sqlite://${storePath}`);
+if (tracePath) {
+  const pool = 'pool' in storage ? (storage.pool as { waitingCount: number }) : undefined;
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  setInterval(() => {
+    const sample = { time: new Date().toISOString(), msg: 'bench sample', poolWaiting: pool?.waitingCount ?? 0, loopDelayMaxMs: Math.round(delay.max / 1e6) };
+    appendFileSync(tracePath, JSON.stringify(sample) + '\n');
+    delay.reset();
+  }, 100).unref();
+}
 const runLabel = process.env['BENCH_RUN'] ?? mode;
 // No fan-out request with the post: the explicit fanOut below is the one measured.
 const desk = await openNewsDesk({ storage, engine: createExtractiveEngine(), logger, settings: loadConfig({}), queueFanOut: false });

@@ -198,8 +198,8 @@ export interface OutboxRepo {
    * held by another owner, so each chat receives its messages in order from one process at a time.
    */
   claim(request: ClaimRequest): Promise<OutboxDelivery[]>;
-  /** Extends claims still held by `owner`; returns how many were. */
-  renew(ids: readonly string[], owner: string, leaseMs: number): Promise<number>;
+  /** Extends claims still held by `owner`; returns the ids of those it extended. */
+  renew(ids: readonly string[], owner: string, leaseMs: number): Promise<string[]>;
   /** Records the outcome of a claimed delivery; false (nothing written) when `owner` no longer holds it. */
   settle(id: string, owner: string, outcome: DeliveryOutcome): Promise<boolean>;
   /** Marks every pending delivery into the chat dead (it is gone); returns how many. */

@@ -455,11 +455,11 @@ export function storageContract(name: string, backend: ContractBackend): void {
         await queued(['art1'], ['1', '2']);
         await s.outbox.claim({ ...claimAll, leaseMs: 1_000 });
         now = T0 + 500;
-        expect(await s.outbox.renew(['a:art1:telegram:1'], 'p1', 1_000)).toBe(1);
-        expect(await s.outbox.renew(['a:art1:telegram:2'], 'p2', 1_000)).toBe(0);
+        expect(await s.outbox.renew(['a:art1:telegram:1', 'a:art1:telegram:3'], 'p1', 1_000)).toEqual(['a:art1:telegram:1']);
+        expect(await s.outbox.renew(['a:art1:telegram:2'], 'p2', 1_000)).toEqual([]);
         now = T0 + 1_200;
         expect((await s.outbox.claim({ ...claimAll, owner: 'p2' })).map((d) => d.id)).toEqual(['a:art1:telegram:2']);
-        expect(await s.outbox.renew(['a:art1:telegram:2'], 'p1', 1_000)).toBe(0);
+        expect(await s.outbox.renew(['a:art1:telegram:2'], 'p1', 1_000)).toEqual([]);
       });
 
       it('marks a gone chat dead and follows a moved chat, touching pending deliveries into that chat only', async () => {

@@ -6,9 +6,15 @@
  *
  * Membership changes are met on the side of the larger count, so the sum of the shares never goes
  * above the limit:
- * - a process that finds others already sending waits one heartbeat before it sends, so each of
- *   them has counted it (and slowed down) by then;
- * - a dead process keeps its lease, and its share stays unspent, until the lease runs out;
+ * - a count is good for a bounded time from the moment it was asked for (COUNT_BEATS heartbeats);
+ *   a process whose next count is late (a slow database, a stalled event loop) stops sending until
+ *   it has one, rather than sending on under a count the others may have moved past;
+ * - a process that finds others already sending waits until every count taken before its lease
+ *   was written has run out, so each of them has counted it (and slowed down) by then, however
+ *   late their heartbeats are;
+ * - a dead process keeps its lease, and its share stays unspent, until the lease runs out; a live
+ *   one's count runs out well before its lease, so one that could not renew has stopped sending
+ *   before the others count it out;
  * - a process that stops, or runs out of work, has stopped sending before it gives its lease back,
  *   so the others speed up only once its share is free.
  */
@@ -18,6 +24,10 @@ import type { Leases } from '../ports.js';
 // Heartbeats idle before a sender gives its share back: more than the gap between two claimed
 // batches, since every give-back and rejoin is a moment the others' counts lag behind.
 const IDLE_BEATS = 5;
+// How many heartbeats a count stays good for. Two, so one heartbeat may come late by up to a whole
+// interval (a database query queued behind a broadcast's writes) before sending pauses; it must
+// stay well under the lease (five heartbeats by default), which is what the others count us by.
+const COUNT_BEATS = 2;
 
 /** What the registry needs from the database. */
 export type SenderLeases = Pick<Leases, 'acquire' | 'renew' | 'release' | 'holders'>;
@@ -30,18 +40,24 @@ export interface SenderRegistryOptions {
   readonly logger: Logger;
   /** How long a lease outlives its last renewal: how long a dead process's share stays unspent. */
   readonly leaseMs?: number;
-  /** Between renewals and recounts; also how long a newcomer waits before it sends. */
+  /** Between renewals and recounts; a count is good for COUNT_BEATS of them, which a newcomer waits out before it sends. */
   readonly heartbeatMs?: number;
   readonly clock?: () => number;
   /** Whether this process has anything to send to the platform; an idle one gives its share back. */
   busy(platform: string): boolean;
-  /** Called when this process becomes a sender and when the count changes, with the time before which it must not send. */
+  /**
+   * Called when this process becomes a sender, when the count changes, and when a count arrives
+   * after the last one had run out (sending may go on), with the time before which it must not send.
+   */
   onChange(platform: string, senders: number, notBefore: number): void;
 }
 
 /** The running registry. */
 export interface SenderRegistry {
-  /** Whether this process is registered and counted as a sender for the platform; when not, it asks to be at once. */
+  /**
+   * Whether this process may send to the platform now: registered, counted as a sender, and its
+   * count still good. When not, it asks for a count at once (onChange says when it has one).
+   */
   ready(platform: string): boolean;
   /** Live senders for the platform as last counted (this process included), at least 1. */
   senders(platform: string): number;
@@ -54,6 +70,8 @@ interface PlatformState {
   ready: boolean;
   senders: number;
   idleBeats: number;
+  /** Until when the last count may be sent under. */
+  goodUntil: number;
 }
 
 /** The lease key prefix of a platform's senders. */
@@ -70,7 +88,11 @@ export function startSenderRegistry(options: SenderRegistryOptions): SenderRegis
   const clock = options.clock ?? Date.now;
   const leaseMs = options.leaseMs ?? 15_000;
   const heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(leaseMs / 5));
-  const states = new Map<string, PlatformState>(options.platforms.map((p) => [p, { registered: false, ready: false, senders: 1, idleBeats: 0 }]));
+  // Never past half the lease: a process that cannot renew must have stopped before it is counted out.
+  const countMs = Math.min(COUNT_BEATS * heartbeatMs, Math.floor(leaseMs / 2));
+  const states = new Map<string, PlatformState>(
+    options.platforms.map((p) => [p, { registered: false, ready: false, senders: 1, idleBeats: 0, goodUntil: 0 }]),
+  );
   let stopped = false;
   let beating: Promise<void> | undefined;
   let beatAgain = false;
@@ -89,6 +111,8 @@ export function startSenderRegistry(options: SenderRegistryOptions): SenderRegis
     } else {
       st.idleBeats = 0;
     }
+    // Taken before the lease is written and the holders read: whatever they show is at least this recent.
+    const asked = clock();
     let joined = false;
     if (!st.registered || !(await leases.renew(key, owner, leaseMs))) {
       // New, or our lease ran out (a stall): the others may not be counting us.
@@ -98,13 +122,19 @@ export function startSenderRegistry(options: SenderRegistryOptions): SenderRegis
     const holders = await leases.holders(senderPrefix(platform));
     const live = holders.length + (holders.some((h) => h.owner === owner) ? 0 : 1);
     const before = st.senders;
+    const now = clock();
+    const lapsed = st.goodUntil <= now;
     st.senders = live;
     st.registered = true;
-    // Joining beside others: they learn of us only at their next heartbeat, so we keep off until then.
-    const notBefore = joined && live > 1 ? clock() + heartbeatMs + Math.ceil(heartbeatMs / 5) : 0;
+    st.goodUntil = asked + countMs;
+    // Joining beside others: a count one of them asked for before our lease was written is good for
+    // up to countMs, so we keep off until every such count has run out, and a fifth of a heartbeat
+    // more for the sends started under it to have reached the platform.
+    const notBefore = joined && live > 1 ? now + countMs + Math.ceil(heartbeatMs / 5) : 0;
     if (live !== before) logger.info('senders sharing the platform rate', { platform, senders: live });
+    logger.debug('sender count', { platform, senders: live, joined, tookMs: now - asked, goodForMs: st.goodUntil - now, notBefore });
     st.ready = true;
-    if (live !== before || joined) options.onChange(platform, live, notBefore);
+    if (live !== before || joined || lapsed) options.onChange(platform, live, notBefore);
   }
 
   function beatAll(): void {
@@ -117,7 +147,7 @@ export function startSenderRegistry(options: SenderRegistryOptions): SenderRegis
       do {
         beatAgain = false;
         for (const [platform, st] of states) {
-          // A failed beat keeps the last count: the database is away, and so are claims.
+          // A failed beat keeps the last count until it runs out; then sending pauses until the database is back.
           await beat(platform, st).catch((error: unknown) => logger.warn('sender heartbeat failed', { platform, ...errorFields(error) }));
         }
       } while (beatAgain && !stopped);
@@ -132,8 +162,10 @@ export function startSenderRegistry(options: SenderRegistryOptions): SenderRegis
     ready(platform) {
       const st = states.get(platform);
       if (!st) return true;
-      if (!st.ready) beatAll();
-      return st.ready;
+      if (st.ready && clock() < st.goodUntil) return true;
+      // A count already on its way will do; asking again would only queue another behind it.
+      if (!st.ready || !beating) beatAll();
+      return false;
     },
     senders: (platform) => states.get(platform)?.senders ?? 1,
     async stop() {

@@ -163,6 +163,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   let passes = 0;
   // Retries this worker put back: it expects to claim them again once due.
   let retriesDueBy = 0;
+  let renewing = false;
+  // Held deliveries whose outcome is being written.
+  const settling = new Set<string>();
   let idleWaiters: { after: number; resolve: () => void }[] = [];
 
   // Held deliveries per platform: a process with none there gives its share of the rate back.
@@ -363,20 +366,28 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   }
 
   async function renewClaims(): Promise<void> {
-    if (held.size === 0) return;
-    const ids = [...held.keys()];
-    const until = clock() + leaseMs;
-    const renewed = await outbox.renew(ids, owner, leaseMs);
-    for (const id of ids) if (held.has(id)) claimedUntil.set(id, until);
-    if (renewed === ids.length) return;
-    // Some ran out (a long stall, a lost connection) and may be another process's now: look which.
-    for (const id of ids) {
-      const delivery = held.get(id);
-      if (!delivery) continue;
-      const current = await outbox.get(id);
-      if (current?.status === 'pending' && current.claimedBy === owner) continue;
-      drop(delivery);
-      stats.skipped++;
+    // One at a time: on a busy database a renewal can take longer than the interval between them.
+    if (held.size === 0 || renewing) return;
+    renewing = true;
+    try {
+      const asked = [...held.values()];
+      const until = clock() + leaseMs;
+      const renewed = new Set(await outbox.renew(asked.map((d) => d.id), owner, leaseMs));
+      for (const delivery of asked) {
+        // Settled meanwhile, or dropped and claimed again under a new claim: nothing to do here.
+        if (held.get(delivery.id) !== delivery) continue;
+        if (renewed.has(delivery.id)) claimedUntil.set(delivery.id, until);
+        // Its outcome was written first; record() lets it go.
+        else if (settling.has(delivery.id)) continue;
+        else {
+          // Ran out before the renewal reached the database (a long stall, a queue of queries): it
+          // may be another process's now, so it is not sent from here; it is claimed again if free.
+          drop(delivery);
+          stats.skipped++;
+        }
+      }
+    } finally {
+      renewing = false;
     }
   }
 
@@ -393,7 +404,18 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
 
   /** Writes an outcome, trying again while the store is failing; false when the claim was lost or never recorded. */
   async function record(delivery: OutboxDelivery, outcome: DeliveryOutcome): Promise<boolean> {
-    forget(delivery.id);
+    // Held (and renewed) until the outcome is written: a settle that waits in a busy database's
+    // queue past the claim's end would let another process send the delivery again.
+    settling.add(delivery.id);
+    try {
+      return await settleWithRetries(delivery, outcome);
+    } finally {
+      settling.delete(delivery.id);
+      forget(delivery.id);
+    }
+  }
+
+  async function settleWithRetries(delivery: OutboxDelivery, outcome: DeliveryOutcome): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         const settled = await outbox.settle(delivery.id, owner, outcome);

@@ -373,12 +373,12 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       renew: (ids, owner, leaseMs) =>
         op('delivery renew', () => {
           const now = clock();
-          let renewed = 0;
+          const renewed: string[] = [];
           for (const id of ids) {
             const row = db.deliveries.get(id);
             if (row && row.status === 'pending' && row.claimedBy === owner && row.claimedUntil > now) {
               row.claimedUntil = now + leaseMs;
-              renewed++;
+              renewed.push(id);
             }
           }
           return renewed;

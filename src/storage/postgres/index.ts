@@ -9,6 +9,8 @@
  *   and never serve one chat at once. Settling takes the chat's lock too, so a take-over of an
  *   expired claim and a late settle of it happen one after the other.
  * - Leases, fan-out claims and "insert unless present" are single upserts or conditional updates.
+ *   Leases and claim renewals go through two connections of their own, so a heartbeat never
+ *   queues behind bulk writes.
  * - The change feed is a table whose seq comes from a sequence taken under a table lock held to
  *   commit, so seq order is commit order and a reader polling `changesSince` never skips a change
  *   that commits late. Each such transaction also sends `NOTIFY akhbar_changes`, which PostgreSQL
@@ -186,22 +188,33 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
     await migrator.end().catch(() => undefined);
   }
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
+  const leasePool = new pg.Pool({ ...config, max: LEASE_CONNECTIONS });
   // An idle connection that breaks is dropped by the pool and reported here; the next query opens
   // another, and a query on a broken connection rejects on its own.
   pool.on('error', () => undefined);
-  return postgresStorage(pool, config, options.clock ?? Date.now);
+  leasePool.on('error', () => undefined);
+  return postgresStorage(pool, leasePool, config, options.clock ?? Date.now);
 }
 
-function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => number): PostgresStorage {
+// Leases and delivery claim renewals are heartbeats (the senders sharing a rate, the poller and
+// gateway leaders, the claims a worker holds): on the main pool they waited behind a broadcast's
+// settles (in bench -- cluster 20 to 250 queries deep; a sender heartbeat's two queries took a
+// median of up to 1.2 s, a claim renewal a mean of 1 to 1.3 s of a 3 s claim), and a late one is
+// a paused sender, a lost leadership or a claim run out under a send. Two, so one slow query does
+// not hold up the others.
+const LEASE_CONNECTIONS = 2;
+
+function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientConfig, clock: () => number): PostgresStorage {
   let closed = false;
 
   const poolQuery: Query = (text, values) => pool.query(text, values);
+  const leaseQuery: Query = (text, values) => leasePool.query(text, values);
 
-  /** One statement, autocommit. */
-  async function run<T>(operation: string, body: (q: Query) => Promise<T>): Promise<T> {
+  /** One statement, autocommit (on the lease connections when `on` says so). */
+  async function run<T>(operation: string, body: (q: Query) => Promise<T>, on: Query = poolQuery): Promise<T> {
     try {
       if (closed) throw new Error('storage handle is closed');
-      return await body(poolQuery);
+      return await body(on);
     } catch (error) {
       throw storeUnavailable(operation, error);
     }
@@ -701,21 +714,22 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
       }),
     renew: (ids, owner, leaseMs) =>
       run('delivery renew', async (q) => {
-        if (ids.length === 0) return 0;
+        if (ids.length === 0) return [];
         const now = clock();
         // Keyed and unkeyed apart: one statement ORing them matched each held row against every id
         // (2,000 held: 74 ms instead of a few).
-        const keyed = await q(
+        const keyed = await q<{ id: string }>(
           `UPDATE deliveries d SET claimed_until = $1 FROM unnest($2::bigint[], $3::text[]) AS n(key, id)
-           WHERE d.key = n.key AND ${effectiveIdSql('d')} = n.id AND d.status = 0 AND d.claimed_by = $4 AND d.claimed_until > $5`,
+           WHERE d.key = n.key AND ${effectiveIdSql('d')} = n.id AND d.status = 0 AND d.claimed_by = $4 AND d.claimed_until > $5
+           RETURNING n.id`,
           [now + leaseMs, keysOf(ids), [...ids], owner, now],
         );
-        const unkeyed = await q(
-          'UPDATE deliveries SET claimed_until = $1 WHERE key IS NULL AND id = ANY($2::text[]) AND status = 0 AND claimed_by = $3 AND claimed_until > $4',
+        const unkeyed = await q<{ id: string }>(
+          'UPDATE deliveries SET claimed_until = $1 WHERE key IS NULL AND id = ANY($2::text[]) AND status = 0 AND claimed_by = $3 AND claimed_until > $4 RETURNING id',
           [now + leaseMs, [...ids], owner, now],
         );
-        return (keyed.rowCount ?? 0) + (unkeyed.rowCount ?? 0);
-      }),
+        return [...keyed.rows, ...unkeyed.rows].map((row) => row.id);
+      }, leaseQuery),
     settle: (id, owner, outcome) =>
       write('delivery settle', async (q) => {
         // The chat's row too, so this waits for a claim into the chat that is under way (see the header).
@@ -953,16 +967,16 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
           [key, owner, now + ttlMs, now],
         );
         return result.rowCount === 1;
-      }),
+      }, leaseQuery),
     renew: (key, owner, ttlMs) =>
       run('lease renew', async (q) => {
         const now = clock();
         return (await q('UPDATE leases SET until = $1 WHERE key = $2 AND owner = $3 AND until > $4', [now + ttlMs, key, owner, now])).rowCount === 1;
-      }),
+      }, leaseQuery),
     release: (key, owner) =>
       run('lease release', async (q) => {
         await q('DELETE FROM leases WHERE key = $1 AND owner = $2', [key, owner]);
-      }),
+      }, leaseQuery),
     holders: (prefix) =>
       run('lease read', async (q) => {
         // left() rather than LIKE: a prefix may hold % or _, and the table is a few rows.
@@ -971,7 +985,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
           [prefix, clock()],
         );
         return rows.map((row) => ({ key: row.key, owner: row.owner, until: Number(row.until) }));
-      }),
+      }, leaseQuery),
   };
 
   const changes: ChangeFeed = {
@@ -1032,7 +1046,7 @@ function postgresStorage(pool: pg.Pool, config: pg.ClientConfig, clock: () => nu
       if (closed) return;
       closed = true;
       await notifications.stop();
-      await pool.end();
+      await Promise.all([pool.end(), leasePool.end()]);
     },
   };
 }

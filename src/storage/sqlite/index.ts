@@ -562,9 +562,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     renew: (ids, owner, leaseMs) =>
       write('delivery renew', () => {
         const now = clock();
-        let renewed = 0;
-        for (const id of ids) renewed += q.renew.run({ key: deliveryKey(id), id, until: now + leaseMs, owner, now }).changes;
-        return renewed;
+        return ids.filter((id) => q.renew.run({ key: deliveryKey(id), id, until: now + leaseMs, owner, now }).changes === 1);
       }),
     settle: (id, owner, outcome) =>
       write('delivery settle', () => {

@@ -228,8 +228,8 @@ describe('delivery of new articles', () => {
       crashingSender.received.push({ chatId: target.chatId, at: Date.now(), message });
       return new Promise(() => {});
     };
-    // Short sender heartbeats: the dead process's share of the rate is given up within 0.2 s, not 15 s.
-    const first = await rig({ storeUrl, sender: crashingSender, concurrency: 4, owner: 'first', leaseMs: 400, senderHeartbeatMs: 40 });
+    // Short sender heartbeats: the dead process stays counted (and the newcomer waits) for a few of them.
+    const first = await rig({ storeUrl, sender: crashingSender, concurrency: 4, owner: 'first', leaseMs: 400, senderHeartbeatMs: 200 });
     await subscribeChats(first.subscriptions, chats);
     const { article } = await first.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
     expect(article.id).toMatch(/^[0-9a-f]{12}$/);
@@ -241,7 +241,7 @@ describe('delivery of new articles', () => {
     await first.storage.close();
 
     // A new process on the same database, a working platform: it takes over once the claims run out.
-    const second = await rig({ storeUrl, owner: 'second', senderHeartbeatMs: 40 });
+    const second = await rig({ storeUrl, owner: 'second', senderHeartbeatMs: 200 });
     await expect.poll(() => second.sender.received.length, { timeout: 5_000 }).toBe(20);
     await second.delivery.worker.idle();
     const delivered = [...crashingSender.received, ...second.sender.received].map((m) => m.chatId);
@@ -304,6 +304,107 @@ describe('delivery of new articles', () => {
     expect(started).toBe(1);
     expect(sender.received).toHaveLength(1);
     expect(delivery.worker.stats.skipped).toBeGreaterThanOrEqual(4);
+    await delivery.stop();
+  });
+
+  it('does not send what a renewal that came too late no longer holds', async () => {
+    const name = `late-renewal-${Date.now()}`;
+    const storage = openMemoryStorage(name);
+    const { desk } = await openTestDesk({ storage });
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['95', '96', '97', '98', '99']);
+    const sender = fakeSender();
+    let release: () => void = () => {};
+    const original = sender.send.bind(sender);
+    let started = 0;
+    sender.send = async (target, message) => {
+      if (++started === 1) await new Promise<void>((resolve) => (release = resolve));
+      return original(target, message);
+    };
+    // A busy database: from the second renewal on, renewals wait in a queue until the test lets
+    // them through, and looking a delivery up (what the worker once did to learn which it lost) takes a while.
+    let renewals = 0;
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let secondRenewalAt = 0;
+    const outbox: typeof storage.outbox = Object.create(storage.outbox) as typeof storage.outbox;
+    outbox.renew = async (ids, owner, ms) => {
+      if (++renewals >= 2) {
+        if (renewals === 2) secondRenewalAt = Date.now();
+        await gate;
+      }
+      return storage.outbox.renew(ids, owner, ms);
+    };
+    outbox.get = async (id) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return storage.outbox.get(id);
+    };
+    const leaseMs = 900;
+    const delivery = await startDelivery({
+      storage: { ...storage, outbox },
+      desk,
+      subscriptions,
+      senders: new Map([['telegram', sender]]),
+      limits: new Map([['telegram', { perSecond: 1_000, chatIntervalMs: { private: 0, group: 0, channel: 0 } }]]),
+      logger: silentLogger,
+      owner: 'late',
+      digestCheckMs: 0,
+      // No look at the outbox meanwhile: it would claim its own lapsed claims again before the other process.
+      worker: { concurrency: 1, leaseMs, pollMs: 60_000 },
+    });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await expect.poll(() => started).toBe(1);
+    await expect.poll(() => secondRenewalAt, { timeout: 3_000 }).toBeGreaterThan(0);
+    // The first renewal made the claims last until a lease after it, a third of a lease before the
+    // second was asked for; once that has passed, another process takes them.
+    await new Promise((resolve) => setTimeout(resolve, secondRenewalAt + (leaseMs * 2) / 3 + 100 - Date.now()));
+    const other = openMemoryStorage(name);
+    expect(await other.outbox.claim({ owner: 'other', leaseMs: 60_000, limit: 10, platforms: ['telegram'] })).toHaveLength(5);
+    // The renewal goes through now, renews nothing, and the send under way ends meanwhile.
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sender.received).toHaveLength(1);
+    await delivery.stop();
+  });
+
+  it('keeps a sent delivery claimed while its outcome waits to be written', async () => {
+    const name = `slow-settle-${Date.now()}`;
+    const storage = openMemoryStorage(name);
+    const { desk } = await openTestDesk({ storage });
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['89']);
+    const sender = fakeSender();
+    const leaseMs = 300;
+    // A busy database: the settle waits in a queue for longer than a claim lasts unrenewed.
+    let settling = 0;
+    const outbox: typeof storage.outbox = Object.create(storage.outbox) as typeof storage.outbox;
+    outbox.settle = async (id, owner, outcome) => {
+      settling++;
+      await new Promise((resolve) => setTimeout(resolve, leaseMs * 3));
+      return storage.outbox.settle(id, owner, outcome);
+    };
+    const delivery = await startDelivery({
+      storage: { ...storage, outbox },
+      desk,
+      subscriptions,
+      senders: new Map([['telegram', sender]]),
+      limits: new Map([['telegram', { perSecond: 1_000, chatIntervalMs: { private: 0, group: 0, channel: 0 } }]]),
+      logger: silentLogger,
+      owner: 'slow',
+      digestCheckMs: 0,
+      worker: { concurrency: 1, leaseMs, pollMs: 50 },
+    });
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await expect.poll(() => settling).toBe(1);
+    // Past the end of the claim it had when it was sent: another process finds nothing to take.
+    await new Promise((resolve) => setTimeout(resolve, leaseMs * 2));
+    const other = openMemoryStorage(name);
+    expect(await other.outbox.claim({ owner: 'other', leaseMs: 60_000, limit: 10, platforms: ['telegram'] })).toEqual([]);
+    await delivery.worker.idle();
+    expect(sender.received).toHaveLength(1);
+    expect((await delivery.report()).sent).toBe(1);
     await delivery.stop();
   });
 
