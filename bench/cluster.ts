@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { statusCode } from '../src/storage/rows.js';
 import { loadConfig } from '../src/config.js';
 import { startDelivery } from '../src/core/delivery/index.js';
 import { silentLogger } from '../src/core/logger.js';
@@ -180,9 +181,12 @@ async function run(label: string, fake: FakeTelegram, chats: readonly Chat[], bl
           const client = new pg.Client({ connectionString: storeUrl });
           await client.connect();
           try {
+            // Rows name their article and chat; the usual delivery id is not written out (see storage/rows.ts).
             const { rows } = await client.query<{ n: number }>(
-              "SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::text[]) AND status = 'pending'",
-              [fromVictim.map((r) => `a:${r.messageId}:telegram:${r.chatId}`)],
+              `SELECT count(*)::int AS n FROM deliveries d JOIN unnest($1::text[], $2::text[]) AS v(article_id, chat_id)
+                 ON d.article_id = v.article_id AND d.chat_id = v.chat_id
+               WHERE d.platform = 'telegram' AND d.status = $3`,
+              [fromVictim.map((r) => r.messageId), fromVictim.map((r) => r.chatId), statusCode('pending')],
             );
             return { inFlight: rows[0]!.n, accepted: fromVictim.length };
           } finally {
