@@ -12,7 +12,8 @@ import { createLogger, errorFields } from './core/logger.js';
 import { isAkhbarError } from './core/errors.js';
 import type { Actor } from './core/types.js';
 import { detectLanguage } from './core/text/index.js';
-import { errorText, messages, uiLanguage } from './adapters/messages.js';
+import { errorText } from './i18n/errors.js';
+import { messages, uiLanguage } from './i18n/messages.js';
 import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './adapters/console/render.js';
 import { evaluateQa, evaluateSummaries } from './eval/evaluate.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
@@ -164,7 +165,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
         const question = rest.join(' ');
         const answer = await desk.ask(question, operator);
         if (values.json) {
-          json({ found: answer.found, text: answer.text, citations: answer.citations.map(({ articleId, title, quote }) => ({ articleId, title, quote })), cached: answer.cached, engine: answer.engine });
+          json({ found: answer.found, text: answer.found ? answer.text : messages(uiLanguage(answer.language, language)).notInArticles, citations: answer.citations.map(({ articleId, title, quote }) => ({ articleId, title, quote })), cached: answer.cached, engine: answer.engine });
         } else out(renderAnswer(answer, uiLanguage(detectLanguage(question), language)));
       }
       return 0;

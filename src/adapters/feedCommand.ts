@@ -5,7 +5,7 @@
 import type { Actor } from '../core/types.js';
 import type { FeedRecord } from '../sources/feeds/feedRegistry.js';
 import type { Sources } from '../sources/index.js';
-import { messages, type UiLanguage } from './messages.js';
+import { messages, type UiLanguage } from '../i18n/messages.js';
 
 /** Runs one `/feed …` command; domain errors propagate for the adapter's error boundary to word. */
 export async function runFeedCommand(sources: Sources, args: string, actor: Actor, language: UiLanguage): Promise<string> {

@@ -193,16 +193,16 @@ describe('answers', () => {
   });
 
   it.each([
-    ['What is the population of Tokyo?', 'en', 'not in the stored articles'],
-    ['ما هي عاصمة اليابان؟', 'ar', 'المقالات المخزنة'],
-    ['Who won the football World Cup final?', 'en', 'not in the stored articles'],
-  ])('declines %s honestly in the question’s language', async (question, language, phrase) => {
+    ['What is the population of Tokyo?', 'en'],
+    ['ما هي عاصمة اليابان؟', 'ar'],
+    ['Who won the football World Cup final?', 'en'],
+  ])('declines %s honestly in the question’s language, leaving the words to the adapters', async (question, language) => {
     const { desk } = await deskWithSamples();
     const answer = await desk.ask(question);
     expect(answer.found).toBe(false);
     expect(answer.citations).toEqual([]);
     expect(answer.language).toBe(language);
-    expect(answer.text).toContain(phrase);
+    expect(answer.text).toBe('');
   });
 
   it('refuses empty, overlong and premature questions with a reason', async () => {

@@ -8,7 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import type { NewsDesk } from '../../core/newsDesk.js';
 import type { DeliveryMessage, SendOutcome, Sender } from '../../core/delivery/index.js';
 import type { Sources } from '../../sources/index.js';
-import type { UiLanguage } from '../messages.js';
+import type { UiLanguage } from '../../i18n/messages.js';
 import { renderDelivery } from './render.js';
 import { createConsoleSession, type ConsoleDelivery } from './session.js';
 

@@ -5,7 +5,7 @@ import type { ArticlePage, PostResult } from '../../core/newsDesk.js';
 import type { DeliveryMessage, DeliveryReport } from '../../core/delivery/index.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { Answer, Summary } from '../../core/types.js';
-import { messages, type UiLanguage } from '../messages.js';
+import { messages, type UiLanguage } from '../../i18n/messages.js';
 
 /** "Stored article …" or "Already stored as …". */
 export function renderPosted(result: PostResult, language: UiLanguage): string {
@@ -22,7 +22,7 @@ export function renderSummary(summary: Summary): string {
 /** An answer, then its sources; quotes are shown only where the answer does not already quote them. */
 export function renderAnswer(answer: Answer, language: UiLanguage, engineName?: string): string {
   const m = messages(language);
-  const lines = [answer.text];
+  const lines = [answer.found ? answer.text : m.notInArticles];
   if (answer.citations.length > 0) {
     lines.push('', `${m.sources}:`);
     for (const citation of answer.citations) {

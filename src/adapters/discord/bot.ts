@@ -26,7 +26,8 @@ import { parseSubscribeArgs } from '../commands.js';
 import { linkToPost } from '../../sources/index.js';
 import { runFeedCommand } from '../feedCommand.js';
 import type { ChatAdapterOptions } from '../options.js';
-import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
+import { errorText } from '../../i18n/errors.js';
+import { messages, uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { answerMessages, escapeText, NO_MENTIONS, splitText, summaryMessage } from './format.js';
 
 /** What the Discord adapter talks to. */

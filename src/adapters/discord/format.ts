@@ -6,7 +6,7 @@
 import { escapeMarkdown, type APIEmbed, type MessageCreateOptions } from 'discord.js';
 import type { DeliveredSummary, DeliveryMessage } from '../../core/delivery/index.js';
 import type { Answer, Summary } from '../../core/types.js';
-import { messages, type UiLanguage } from '../messages.js';
+import { messages, type UiLanguage } from '../../i18n/messages.js';
 
 /** No @everyone, role or user pings from article or answer text. */
 export const NO_MENTIONS = { parse: [] as never[] };
@@ -61,7 +61,7 @@ export function deliveryMessage(message: DeliveryMessage, language: UiLanguage):
 /** An answer as one or more messages: the text in embeds of at most 4096 characters, the sources as fields of the last. */
 export function answerMessages(answer: Answer, language: UiLanguage, engineName?: string): { embeds: APIEmbed[]; allowedMentions: typeof NO_MENTIONS }[] {
   const m = messages(language);
-  const embeds: APIEmbed[] = splitText(escapeText(answer.text), 4096).map((piece) => ({ description: piece, color: COLOR }));
+  const embeds: APIEmbed[] = splitText(escapeText(answer.found ? answer.text : m.notInArticles), 4096).map((piece) => ({ description: piece, color: COLOR }));
   const last = embeds[embeds.length - 1]!;
   if (answer.citations.length > 0) {
     last.fields = answer.citations.slice(0, 25).map((citation) => {

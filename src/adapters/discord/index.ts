@@ -7,7 +7,7 @@ import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
 import { redactSecret } from '../../core/logger.js';
 import type { Leases } from '../../core/ports.js';
-import type { UiLanguage } from '../messages.js';
+import type { UiLanguage } from '../../i18n/messages.js';
 import { createDiscordClient, type DiscordBotOptions } from './bot.js';
 import { slashCommands } from './commands.js';
 import { createDiscordSender } from './sender.js';

@@ -5,7 +5,7 @@
  */
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
 import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
-import { uiLanguage, type UiLanguage } from '../messages.js';
+import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { deliveryMessage } from './format.js';
 
 // Unknown Channel, Unknown Guild, Missing Access, Missing Permissions, Cannot send messages to this user.

@@ -15,7 +15,8 @@ import { parseSubscribeArgs } from '../commands.js';
 import { linkToPost } from '../../sources/index.js';
 import { runFeedCommand } from '../feedCommand.js';
 import type { ChatAdapterOptions } from '../options.js';
-import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
+import { errorText } from '../../i18n/errors.js';
+import { messages, uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { answerHtml, escapeHtml, htmlToPlain, splitHtml, summaryHtml } from './format.js';
 import { sendHtml } from './sender.js';
 

@@ -5,7 +5,7 @@
  */
 import type { DeliveryMessage, DeliveredSummary } from '../../core/delivery/index.js';
 import type { Answer, Summary } from '../../core/types.js';
-import { messages, type UiLanguage } from '../messages.js';
+import { messages, type UiLanguage } from '../../i18n/messages.js';
 
 /** Telegram's limit on one message's text. */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
@@ -56,7 +56,7 @@ export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): st
 /** An answer and its sources; quotes are shown where the answer text does not already hold them. */
 export function answerHtml(answer: Answer, language: UiLanguage, engineName?: string): string {
   const m = messages(language);
-  const lines = [escapeHtml(answer.text)];
+  const lines = [escapeHtml(answer.found ? answer.text : m.notInArticles)];
   if (answer.citations.length > 0) {
     lines.push('', `<b>${escapeHtml(m.sources)}:</b>`);
     for (const citation of answer.citations) {

@@ -4,7 +4,7 @@
  */
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
-import { uiLanguage, type UiLanguage } from '../messages.js';
+import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { deliveryHtml, htmlToPlain, splitHtml } from './format.js';
 
 // 400s that mean the bot can no longer write to the chat at all.

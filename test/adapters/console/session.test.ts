@@ -37,6 +37,14 @@ describe('console session', () => {
     expect(await session.handle('/summary 0000ffff')).toMatch(/no article with the id "0000ffff"/);
     expect(await session.handle('/articles')).toMatch(/Articles 1–1 of 1:\n[0-9a-f]{12}/);
   });
+
+  it('says an answer is not in the stored articles in the language of the question', async () => {
+    const { desk } = await openTestDesk();
+    const session = createConsoleSession(desk, 'en', silentLogger);
+    await session.handle(`/post ${sampleArticle('en-rail-strike.txt')}`);
+    expect(await session.handle('What is the population of Tokyo?')).toBe('That is not in the stored articles.');
+    expect(await session.handle('ما هي عاصمة اليابان؟')).toBe('لم أجد إجابة لهذا السؤال في المقالات المخزنة.');
+  });
 });
 
 describe('console /delete', () => {
