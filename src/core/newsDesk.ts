@@ -293,7 +293,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       // ("Japan" in an article about a book fair) is not evidence of an answer.
       const relevant = isAnswerable(evidence);
       const passages = relevant ? evidence.passages : [];
-      const key = answerCacheKey({ question, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
+      const key = answerCacheKey({ question, language, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
       const hit = await answers.get(key).catch((error: unknown) => {
         logger.warn('answer cache not read', errorFields(error));
         return undefined;

@@ -218,6 +218,18 @@ describe('answers', () => {
 });
 
 describe('the answer cache', () => {
+  it('answers a second asker in their own language when the question has none of its own', async () => {
+    const { desk } = await deskWithSamples();
+    // Digits and Cyrillic are neither Arabic nor English: the answer is in the asker's language.
+    const question = 'Тебун 2026?';
+    const arabicReader: Actor = { kind: 'user', platform: 'telegram', userId: '5', language: 'ar' };
+    const englishReader: Actor = { kind: 'user', platform: 'telegram', userId: '6', language: 'en' };
+    expect((await desk.ask(question, arabicReader)).language).toBe('ar');
+    const second = await desk.ask(question, englishReader);
+    expect(second.language).toBe('en');
+    expect((await desk.ask(question, { ...englishReader, userId: '7' })).cached).toBe(true);
+  });
+
   it('serves a repeated question, however it is typed, from the cache', async () => {
     const { desk } = await deskWithSamples();
     const first = await desk.ask('How long does it take to close the flood gates?');
