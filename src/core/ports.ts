@@ -155,7 +155,10 @@ export interface StatusCounts {
   readonly dead: number;
 }
 
-/** Totals, and per article for the articles most recently queued (oldest of them first). */
+/**
+ * Totals, and per article for the newest articles by posted time that have deliveries (oldest of
+ * them first); articles deleted since they were queued come before them, as the oldest.
+ */
 export interface DeliveryCounts extends StatusCounts {
   readonly byArticle: readonly (StatusCounts & { readonly articleId: string })[];
 }
@@ -201,7 +204,11 @@ export interface OutboxRepo {
   killSubscription(subscriptionId: string, reason: string): Promise<number>;
   /** Points every pending delivery of a subscription at its new chat; returns how many. */
   retarget(fromSubscriptionId: string, to: { readonly subscriptionId: string; readonly chatId: string }): Promise<number>;
-  /** Totals and the `articles` (default 10) most recently queued articles, from counters. */
+  /**
+   * Totals and the `articles` (default 10) newest stored articles by posted time, from counters,
+   * whatever order they were queued in (a digest or another process queues an older one later);
+   * articles deleted since fill what is left, most recently queued first.
+   */
   counts(options?: { readonly articles?: number }): Promise<DeliveryCounts>;
   /** The same figures counted from the rows: slow, for checking the counters (tests, a doctor command). */
   recount(options?: { readonly articles?: number }): Promise<DeliveryCounts>;
