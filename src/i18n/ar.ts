@@ -2,25 +2,123 @@
  * The Arabic table. Command names stay Latin (Telegram and Discord take no other), wrapped in
  * direction marks so they read in place inside right-to-left text.
  */
+import type { Platform } from '../commands/types.js';
 import type { Messages } from './messages.js';
 
 /** The bot's words in Arabic. */
 export const ar = {
-  help: [
-    'أخبار: مكتب أخبار. الأوامر:',
-    '‏/post <نص>: حفظ مقال (للمشرفين). وحده، ينتظر ‎/post‎ لصق مقال ينتهي بسطر فيه "." فقط',
-    '‏/post <رابط>: جلب المقال من الرابط وحفظه (للمشرفين)',
-    '‏/delete <المعرف>: حذف مقال مع ملخصاته وما لم يُرسل منه بعد (للمشرفين)',
-    '‏/summary [المعرف]: ملخص مقال (الأحدث إن لم يُذكر معرف)',
-    '‏/latest: ملخص أحدث مقال',
-    '‏/articles [الصفحة]: المقالات المخزنة',
-    '‏/ask <سؤال>: إجابة من المقالات المخزنة مع المصادر',
-    '‏/subscribe [each | digest HH:MM] [ar|en]: ملخص كل مقال جديد، أو نشرة يومية',
-    '‏/unsubscribe: إيقاف الملخصات',
-    '‏/status: أرقام التوصيل (للمشرفين)',
-    '‏/feed add <url> | list | remove <id>: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة (للمشرفين)',
-    '‏/help: هذه الرسالة',
-  ].join('\n'),
+  helpTitle: 'أخبار: مكتب أخبار. الأوامر:',
+  // A right-to-left mark first, so a line that opens with a Latin command still reads right to left.
+  helpLine: (command: string, args: string, text: string) => `\u200f${command}${args === '' ? '' : ` ${args}`}: ${text}`,
+  adminsOnly: ' (للمشرفين)',
+  arabicNames: (names: readonly string[]) => `\u200fالأسماء العربية: ${names.join('، ')}`,
+  args: { id: '<المعرف>', optionalId: '[المعرف]', page: '[الصفحة]' },
+  helpText: {
+    help: 'هذه الرسالة',
+    delete: 'حذف مقال مع ملخصاته وما لم يُرسل منه بعد',
+    summary: 'ملخص مقال (الأحدث إن لم يُذكر معرف)',
+    latest: 'ملخص أحدث مقال',
+    articles: 'المقالات المخزنة',
+    unsubscribe: 'إيقاف الملخصات',
+    status: 'أرقام التوصيل',
+    cancel: 'إيقاف لصق مقال دون نشر شيء (أو Ctrl-C)',
+    quit: 'مغادرة وحدة التحكم (أو Ctrl-D)',
+  },
+  help: {
+    post: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return [
+            '\u200f/post <نص>: حفظ مقال؛ أو الرد بالأمر ‎/post‎ على رسالة، أو إرسال ملف ‎.txt‎ مع ‎/post‎ في تعليقه، أو إعادة توجيه رسالة إلى البوت',
+            '\u200f/post <رابط>: جلب المقال من الرابط وحفظه',
+          ];
+        case 'discord':
+          return ['\u200f/post text: حفظ مقال (نصه أو رابط لجلبه)، أو ‎/post file:‎ ملف ‎.txt‎ أو ‎.md‎؛ و‎/post‎ وحده يفتح نموذجا للصق مقال طويل'];
+        case 'console':
+          return [
+            '\u200f/post <نص>: حفظ مقال',
+            '\u200f/post <رابط>: جلب المقال من الرابط وحفظه',
+            '\u200f/post وحده: الصق المقال ثم اختمه بسطر فيه "." فقط',
+            '\u200f/post --file PATH: حفظ المقال الذي في ملف نصي',
+          ];
+      }
+    },
+    ask: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return ['\u200f/ask <سؤال>: إجابة من المقالات المخزنة مع المصادر (في المحادثة الخاصة كل رسالة سؤال؛ وفي المجموعة اذكر البوت أو رد عليه)'];
+        case 'discord':
+          return ['\u200f/ask question: إجابة من المقالات المخزنة مع المصادر'];
+        case 'console':
+          return ['\u200f/ask <سؤال>: إجابة من المقالات المخزنة مع المصادر (والسطر الذي لا يبدأ بشرطة مائلة سؤال أيضا)'];
+      }
+    },
+    subscribe: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return [
+            '\u200f/subscribe [each | digest HH:MM] [ar|en]: ملخص كل مقال جديد هنا، أو نشرة يومية (لمشرفي المحادثة)؛ وفي المحادثة الخاصة يشترك ‎/subscribe @channel‎ قناة تشرف عليها أنت والبوت',
+          ];
+        case 'discord':
+          return ['\u200f/subscribe [mode] [time] [lang]: ملخص كل مقال جديد في هذه القناة، أو نشرة يومية (لمن يدير القنوات)'];
+        case 'console':
+          return ['\u200f/subscribe [each | digest HH:MM] [ar|en]: عرض ملخص كل مقال جديد هنا عند توصيله، أو نشرة يومية'];
+      }
+    },
+    feed: (platform: Platform) =>
+      platform === 'discord'
+        ? ['\u200f/feed add url: | /feed list | /feed remove id: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة']
+        : ['\u200f/feed add <url> | list | remove <id>: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة'],
+  },
+  menu: {
+    help: 'ما يستطيعه البوت',
+    ask: 'سؤال عن المقالات المخزنة',
+    latest: 'ملخص أحدث مقال',
+    summary: 'ملخص مقال بمعرفه',
+    articles: 'المقالات المخزنة',
+    subscribe: 'الاشتراك في الملخصات',
+    unsubscribe: 'إيقاف الملخصات',
+    post: 'نشر مقال (للمشرفين)',
+    delete: 'حذف مقال بمعرفه (للمشرفين)',
+    status: 'أرقام التوصيل (للمشرفين)',
+    feed: 'متابعة خلاصات RSS/Atom (للمشرفين)',
+    cancel: 'إيقاف لصق مقال',
+    quit: 'مغادرة وحدة التحكم',
+  },
+  options: {
+    postText: 'نص المقال، أو رابط إليه',
+    postFile: 'ملف ‎.txt‎ أو ‎.md‎',
+    postUrl: 'مصدر المقال',
+    articleId: 'معرف المقال',
+    page: 'الصفحة',
+    question: 'سؤالك',
+    mode: 'كل مقال، أو نشرة يومية',
+    time: 'موعد النشرة، HH:MM',
+    language: 'لغة الملخصات',
+    feedAdd: 'متابعة خلاصة',
+    feedUrl: 'رابط الخلاصة',
+    feedList: 'الخلاصات المتابَعة',
+    feedRemove: 'إيقاف متابعة خلاصة',
+    feedId: 'معرف الخلاصة أو رابطها',
+  },
+  postHowTo: (platform: Platform) =>
+    platform === 'discord'
+      ? 'لنشر مقال، ضع نصه أو رابطه في خيار text، أو أرفق ملف ‎.txt‎ أو ‎.md‎ في خيار file؛ و‎/post‎ بلا أي منهما يفتح نموذجا.'
+      : platform === 'console'
+        ? 'لنشر مقال، أرسل ‎/post‎ ثم الصقه، أو ‎/post <نص>‎ أو ‎/post <رابط>‎ أو ‎/post --file PATH‎.'
+        : 'لنشر مقال، أرسله بعد الأمر (‎/post <نص>‎)، أو رد بالأمر ‎/post‎ على رسالة فيها المقال، أو أرسل ملف ‎.txt‎ مع ‎/post‎ في تعليقه، أو أرسل ‎/post <رابط>‎.',
+  postFormTitle: 'نشر مقال',
+  postFormLabel: 'نص المقال',
+  pasteCancelled: 'أُلغي اللصق ولم يُنشر شيء.',
+  nothingToCancel: 'لا يجري لصق مقال الآن، فلا شيء لإلغائه.',
+  consoleWelcome: (articles: number, engine: string) =>
+    `وحدة تحكم أخبار: ${articles} من المقالات مخزنة، والمحرك ${engine}. اكتب ‎/help‎ (أو ‎/مساعدة‎) للأوامر، أو سؤالا لتسأله، و‎/quit‎ للخروج.`,
+  noSuchPage: (page: number, pages: number, total: number) => `لا توجد صفحة ${page}: المقالات المخزنة (${total}) تملأ ${pages} من الصفحات.`,
+  statusLatest: 'أحدث المقالات:',
+  notAdminStatus: 'أرقام التوصيل للمشرفين فقط.',
+  fileTooLarge: (name: string, bytes: number, maxChars: number) =>
+    `حجم الملف ${name} ‏${bytes.toLocaleString('en')} بايت، وهو أكبر من أن يكون مقالا (الحد الأقصى ${maxChars.toLocaleString('en')} حرف).`,
+  fileNotText: (name: string) => `${name} ليس ملفا نصيا. أرسل المقال في ملف ‎.txt‎ أو ‎.md‎، أو الصق نصه.`,
   posted: (id: string, title: string) => `حُفظ المقال ${id}: ${title}`,
   feedUsage: 'الاستخدام: ‎/feed add <url>‎ أو ‎/feed list‎ أو ‎/feed remove <id>‎',
   feedAdded: (id: string, url: string, posted: number, passedOver: number) =>

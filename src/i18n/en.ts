@@ -2,25 +2,123 @@
  * The English table. Keys and signatures come from `Messages`; `satisfies` keeps this table
  * complete.
  */
+import type { Platform } from '../commands/types.js';
 import type { Messages } from './messages.js';
 
 /** The bot's words in English. */
 export const en = {
-  help: [
-    'akhbar: a news desk. Commands:',
-    '/post <text>: store an article (admins). Alone, /post waits for a pasted article ended by a line with a single "."',
-    '/post <link>: fetch the article at a link and store it (admins)',
-    '/delete <id>: delete an article, its summaries and its pending deliveries (admins)',
-    '/summary [id]: the summary of an article (the latest if no id)',
-    '/latest: the summary of the newest article',
-    '/articles [page]: the stored articles',
-    '/ask <question>: an answer from the stored articles, with sources',
-    '/subscribe [each | digest HH:MM] [ar|en]: receive a summary of every new article, or a daily digest',
-    '/unsubscribe: stop receiving summaries',
-    '/status: delivery figures (admins)',
-    '/feed add <url> | list | remove <id>: follow RSS/Atom feeds; their new articles are posted (admins)',
-    '/help: this message',
-  ].join('\n'),
+  helpTitle: 'akhbar: a news desk. Commands:',
+  helpLine: (command: string, args: string, text: string) => `${command}${args === '' ? '' : ` ${args}`}: ${text}`,
+  adminsOnly: ' (admins)',
+  arabicNames: (names: readonly string[]) => `Arabic names: ${names.join(', ')}`,
+  args: { id: '<id>', optionalId: '[id]', page: '[page]' },
+  helpText: {
+    help: 'this message',
+    delete: 'delete an article, its summaries and its pending deliveries',
+    summary: 'the summary of an article (the latest if no id)',
+    latest: 'the summary of the newest article',
+    articles: 'the stored articles',
+    unsubscribe: 'stop receiving summaries',
+    status: 'delivery figures',
+    cancel: 'stop pasting an article, posting nothing (Ctrl-C too)',
+    quit: 'leave the console (Ctrl-D too)',
+  },
+  help: {
+    post: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return [
+            '/post <text>: store an article; or reply /post to a message, send a .txt file with /post as its caption, or forward a message to the bot',
+            '/post <link>: fetch the article at a link and store it',
+          ];
+        case 'discord':
+          return ['/post text: store an article (its text, or a link to fetch), or /post file: a .txt or .md file; /post alone opens a form for a long paste'];
+        case 'console':
+          return [
+            '/post <text>: store an article',
+            '/post <link>: fetch the article at a link and store it',
+            '/post alone: paste the article, then end it with a line holding a single "."',
+            '/post --file PATH: store the article in a text file',
+          ];
+      }
+    },
+    ask: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return ['/ask <question>: an answer from the stored articles, with sources (in a private chat any message is a question; in a group, mention the bot or reply to it)'];
+        case 'discord':
+          return ['/ask question: an answer from the stored articles, with sources'];
+        case 'console':
+          return ['/ask <question>: an answer from the stored articles, with sources (a line without a slash is a question too)'];
+      }
+    },
+    subscribe: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return [
+            "/subscribe [each | digest HH:MM] [ar|en]: receive a summary of every new article here, or a daily digest (the chat's admins); in a private chat, /subscribe @channel … subscribes a channel you and the bot administer",
+          ];
+        case 'discord':
+          return ['/subscribe [mode] [time] [lang]: send a summary of every new article to this channel, or a daily digest (Manage Channels)'];
+        case 'console':
+          return ['/subscribe [each | digest HH:MM] [ar|en]: show the summary of every new article here as it is delivered, or a daily digest'];
+      }
+    },
+    feed: (platform: Platform) =>
+      platform === 'discord'
+        ? ['/feed add url: | /feed list | /feed remove id: follow RSS/Atom feeds; their new articles are posted']
+        : ['/feed add <url> | list | remove <id>: follow RSS/Atom feeds; their new articles are posted'],
+  },
+  menu: {
+    help: 'What the bot can do',
+    ask: 'Ask about the stored articles',
+    latest: 'Summary of the newest article',
+    summary: 'Summary of an article by id',
+    articles: 'The stored articles',
+    subscribe: 'Receive summaries here',
+    unsubscribe: 'Stop receiving summaries',
+    post: 'Post an article (admins)',
+    delete: 'Delete an article by id (admins)',
+    status: 'Delivery figures (admins)',
+    feed: 'Follow RSS/Atom feeds (admins)',
+    cancel: 'Stop pasting an article',
+    quit: 'Leave the console',
+  },
+  options: {
+    postText: 'The article text, or a link to the article',
+    postFile: 'A .txt or .md file',
+    postUrl: 'Where the article comes from',
+    articleId: 'Article id',
+    page: 'Page',
+    question: 'Your question',
+    mode: 'Each article, or a daily digest',
+    time: 'Digest time, HH:MM',
+    language: 'Summary language',
+    feedAdd: 'Follow a feed',
+    feedUrl: 'Feed URL',
+    feedList: 'The followed feeds',
+    feedRemove: 'Stop following a feed',
+    feedId: 'Feed id or URL',
+  },
+  postHowTo: (platform: Platform) =>
+    platform === 'discord'
+      ? 'To post an article, give its text or a link in the text option, or attach a .txt or .md file in the file option; /post with neither opens a form.'
+      : platform === 'console'
+        ? 'To post an article, send /post and paste it, or /post <text>, /post <link> or /post --file PATH.'
+        : 'To post an article, send it after the command (/post <text>), reply /post to a message that holds it, send a .txt file with /post as its caption, or send /post <link>.',
+  postFormTitle: 'Post an article',
+  postFormLabel: 'Article text',
+  pasteCancelled: 'Paste cancelled; nothing was posted.',
+  nothingToCancel: 'No article is being pasted, so there is nothing to cancel.',
+  consoleWelcome: (articles: number, engine: string) =>
+    `akhbar console: ${articles} article(s) stored, engine ${engine}. Type /help for commands, a question to ask it, /quit to leave.`,
+  noSuchPage: (page: number, pages: number, total: number) =>
+    `There is no page ${page}: the ${total} stored article(s) fill ${pages} page(s).`,
+  statusLatest: 'Newest articles:',
+  notAdminStatus: 'Only admins can see the delivery figures.',
+  fileTooLarge: (name: string, bytes: number, maxChars: number) =>
+    `The file ${name} is ${bytes.toLocaleString('en')} bytes, too large for an article (at most ${maxChars.toLocaleString('en')} characters).`,
+  fileNotText: (name: string) => `${name} is not a text file. Send the article as a .txt or .md file, or paste its text.`,
   posted: (id: string, title: string) => `Stored article ${id}: ${title}`,
   feedUsage: 'Usage: /feed add <url>, /feed list, /feed remove <id>',
   feedAdded: (id: string, url: string, posted: number, passedOver: number) =>

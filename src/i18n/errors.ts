@@ -26,7 +26,15 @@ export function errorText(error: unknown, language: UiLanguage): string {
     case 'NO_ARTICLES':
       return m.noArticlesYet;
     case 'NOT_ADMIN':
-      return d.action === 'delete' ? m.notAdminDelete : m.notAdmin;
+      return d.action === 'delete' ? m.notAdminDelete : d.action === 'status' ? m.notAdminStatus : m.notAdmin;
+    case 'NOT_CHAT_ADMIN':
+      return m.chatAdminsOnly;
+    case 'FILE_TOO_LARGE':
+      return m.fileTooLarge(d.name.slice(0, 100), d.bytes, d.maxChars);
+    case 'FILE_NOT_TEXT':
+      return m.fileNotText(d.name.slice(0, 100));
+    case 'FILE_UNREADABLE':
+      return m.cannotReadFile(d.path);
     case 'EMPTY_QUESTION':
       return m.emptyQuestion;
     case 'QUESTION_TOO_LONG':

@@ -6,6 +6,7 @@
  * Both tables are declared `satisfies Messages`, so a key missing (or misspelt) in either language
  * fails the type check instead of showing `undefined` to a user.
  */
+import type { CommandName, Platform } from '../commands/types.js';
 import type { Language } from '../core/types.js';
 import { ar } from './ar.js';
 import { en } from './en.js';
@@ -15,7 +16,45 @@ export type UiLanguage = 'ar' | 'en';
 
 /** Every text the bot shows, in one language. */
 export interface Messages {
-  readonly help: string;
+  /** The first line of /help. */
+  readonly helpTitle: string;
+  /** A /help line: the command, its arguments (may be empty) and what it does. */
+  readonly helpLine: (command: string, args: string, text: string) => string;
+  /** Appended to the /help lines of admins' commands. */
+  readonly adminsOnly: string;
+  /** The console's Arabic command names, for /help there. */
+  readonly arabicNames: (names: readonly string[]) => string;
+  /** Argument placeholders in /help. */
+  readonly args: { readonly id: string; readonly optionalId: string; readonly page: string };
+  /** What each command does, for /help, where one line says it on every surface. */
+  readonly helpText: Readonly<Record<'help' | 'delete' | 'summary' | 'latest' | 'articles' | 'unsubscribe' | 'status' | 'cancel' | 'quit', string>>;
+  /** The /help lines of the commands whose input differs between surfaces. */
+  readonly help: {
+    readonly post: (platform: Platform) => readonly string[];
+    readonly ask: (platform: Platform) => readonly string[];
+    readonly subscribe: (platform: Platform) => readonly string[];
+    readonly feed: (platform: Platform) => readonly string[];
+  };
+  /** One line per command for command menus (Telegram's menu, Discord's descriptions: at most 100 characters). */
+  readonly menu: Readonly<Record<CommandName, string>>;
+  /** Descriptions of command options (Discord shows them; at most 100 characters). */
+  readonly options: Readonly<
+    Record<'postText' | 'postFile' | 'postUrl' | 'articleId' | 'page' | 'question' | 'mode' | 'time' | 'language' | 'feedAdd' | 'feedUrl' | 'feedList' | 'feedRemove' | 'feedId', string>
+  >;
+  /** /post given nothing, where the surface cannot collect a long text: the ways to post there. */
+  readonly postHowTo: (platform: Platform) => string;
+  readonly postFormTitle: string;
+  readonly postFormLabel: string;
+  readonly pasteCancelled: string;
+  readonly nothingToCancel: string;
+  readonly consoleWelcome: (articles: number, engine: string) => string;
+  /** A page of /articles past the last one. */
+  readonly noSuchPage: (page: number, pages: number, total: number) => string;
+  /** The heading of /status's per-article counts. */
+  readonly statusLatest: string;
+  readonly notAdminStatus: string;
+  readonly fileTooLarge: (name: string, bytes: number, maxChars: number) => string;
+  readonly fileNotText: (name: string) => string;
   readonly posted: (id: string, title: string) => string;
   readonly duplicate: (id: string, title: string) => string;
   readonly feedUsage: string;

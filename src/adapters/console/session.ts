@@ -12,7 +12,9 @@ import { detectLanguage } from '../../core/text/index.js';
 import { isAkhbarError } from '../../core/errors.js';
 import { errorText } from '../../i18n/errors.js';
 import { messages, uiLanguage, type UiLanguage } from '../../i18n/messages.js';
-import { parseSubscribeArgs } from '../commands.js';
+import { parseSubscribeArgs } from '../../commands/subscribe.js';
+import { helpText } from '../../commands/help.js';
+import { commandsFor } from '../../commands/registry.js';
 import { linkToPost, type Sources } from '../../sources/index.js';
 import { runFeedCommand } from '../feedCommand.js';
 import { renderAnswer, renderArticleList, renderPosted, renderStatus, renderSummary } from './render.js';
@@ -72,7 +74,7 @@ export function createConsoleSession(
     switch (name) {
       case '/help':
       case '/start':
-        return m.help;
+        return helpText(commandsFor('console', { ...(delivery ? { subscriptions: delivery.subscriptions, delivery: delivery.delivery } : {}), ...(sources ? { sources } : {}) }), 'console', language);
       case '/post': {
         const file = /^--file\s+(.+)$/u.exec(rest);
         if (file) {

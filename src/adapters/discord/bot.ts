@@ -22,7 +22,9 @@ import { errorFields } from '../../core/logger.js';
 import type { ChatRef } from '../../core/subscriptions.js';
 import { detectLanguage } from '../../core/text/index.js';
 import type { Actor } from '../../core/types.js';
-import { parseSubscribeArgs } from '../commands.js';
+import { parseSubscribeArgs } from '../../commands/subscribe.js';
+import { helpText } from '../../commands/help.js';
+import { commandsFor } from '../../commands/registry.js';
 import { linkToPost } from '../../sources/index.js';
 import { runFeedCommand } from '../feedCommand.js';
 import type { ChatAdapterOptions } from '../options.js';
@@ -157,7 +159,7 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
     await interaction.deferReply();
     switch (name) {
       case 'help':
-        return void (await interaction.editReply(plain(m.help)));
+        return void (await interaction.editReply(plain(helpText(commandsFor('discord'), 'discord', language))));
       case 'summary':
       case 'latest': {
         const id = name === 'summary' ? interaction.options.getString('id') ?? undefined : undefined;

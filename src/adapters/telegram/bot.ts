@@ -11,7 +11,9 @@ import { errorFields } from '../../core/logger.js';
 import type { ChatKind, ChatRef } from '../../core/subscriptions.js';
 import { detectLanguage } from '../../core/text/index.js';
 import type { Actor } from '../../core/types.js';
-import { parseSubscribeArgs } from '../commands.js';
+import { parseSubscribeArgs } from '../../commands/subscribe.js';
+import { helpText } from '../../commands/help.js';
+import { commandsFor } from '../../commands/registry.js';
 import { linkToPost } from '../../sources/index.js';
 import { runFeedCommand } from '../feedCommand.js';
 import type { ChatAdapterOptions } from '../options.js';
@@ -183,7 +185,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
 
   bot.command(['start', 'help'], async (ctx) => {
-    await guarded(ctx, languageOf(ctx), () => reply(ctx, escapeHtml(messages(languageOf(ctx)).help)));
+    await guarded(ctx, languageOf(ctx), () => reply(ctx, escapeHtml(helpText(commandsFor('telegram'), 'telegram', languageOf(ctx)))));
   });
 
   async function post(ctx: Context): Promise<void> {

@@ -156,6 +156,16 @@ describe('Discord bot end to end', () => {
     expect(fake.interaction(auto.id).callbacks[0]).toMatchObject({ type: 8, data: { choices: [{ value: article.id }] } });
   });
 
+  it('answers /help with the ways to post on Discord, and promises no paste mode', async () => {
+    const { fake } = await startBot();
+    const help = fake.sendCommand({ name: 'help', userId: MEMBER });
+    await fake.waitFor(() => fake.interaction(help.id).edits.length > 0);
+    const content = fake.interaction(help.id).edits[0].content as string;
+    expect(content).toMatch(/^akhbar: a news desk\. Commands:/);
+    expect(content).toContain('opens a form for a long paste');
+    expect(content).not.toMatch(/pasted article|caption/);
+  });
+
   it('tells the user about an unknown command', async () => {
     const { fake } = await startBot();
     const unknown = fake.sendCommand({ name: 'frobnicate', userId: MEMBER });
