@@ -11,7 +11,8 @@ import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
 import { errorFields, redactSecret } from '../../core/logger.js';
 import type { Leases } from '../../core/ports.js';
-import { commandList, createTelegramBot, type TelegramBotOptions } from './bot.js';
+import { commandMenu } from '../../commands/registry.js';
+import { createTelegramBot, type TelegramBotOptions } from './bot.js';
 import { createTelegramSender } from './sender.js';
 
 export { createTelegramBot } from './bot.js';
@@ -60,8 +61,8 @@ export async function startTelegram(
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
   await bot.init();
   await Promise.all([
-    bot.api.setMyCommands(commandList('en')),
-    bot.api.setMyCommands(commandList('ar'), { language_code: 'ar' }),
+    bot.api.setMyCommands(commandMenu('telegram', 'en')),
+    bot.api.setMyCommands(commandMenu('telegram', 'ar'), { language_code: 'ar' }),
   ]).catch((error: unknown) => logger.warn('could not register commands', errorFields(error)));
 
   if (options.webhook) {
