@@ -10,7 +10,7 @@ import type { Leases } from '../../core/ports.js';
 import type { UiLanguage } from '../../i18n/messages.js';
 import { createDiscordClient, type DiscordBotOptions } from './bot.js';
 import { slashCommands } from './commands.js';
-import { createDiscordSender } from './sender.js';
+import { createDeliveryRest, createDiscordSender } from './sender.js';
 
 export { createDiscordClient } from './bot.js';
 export { classifyDiscordError, createDiscordSender } from './sender.js';
@@ -25,9 +25,9 @@ function rest(token: string, restApi?: string): REST {
   return new REST(restApi ? { api: restApi } : {}).setToken(token);
 }
 
-/** The delivery sender for Discord. */
+/** The delivery sender for Discord: its own REST client, which leaves rate limits and retries to the delivery engine. */
 export function discordSender(options: { token: string; restApi?: string; defaultLanguage: UiLanguage }): Sender {
-  return createDiscordSender(rest(options.token, options.restApi), options.defaultLanguage);
+  return createDiscordSender(createDeliveryRest(options.token, options.restApi), options.defaultLanguage);
 }
 
 /** Several processes on one database: only the holder of the `discord-gateway` lease connects. */
