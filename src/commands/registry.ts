@@ -28,9 +28,12 @@ export function commandsFor(platform: Platform, services?: Pick<CommandServices,
   return COMMANDS.filter((command) => isAvailable(command, platform, services));
 }
 
+/** The /help command, over the commands of the surface it is asked on. */
+export const help: Command = createHelp(commandsFor);
+
 /** Every command, in the order menus and /help list them. */
 export const COMMANDS: readonly Command[] = [
-  createHelp(commandsFor),
+  help,
   ask,
   latest,
   summary,

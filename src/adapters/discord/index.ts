@@ -2,19 +2,23 @@
  * Starting and stopping the Discord adapter, its delivery sender, and command registration.
  */
 import { once } from 'node:events';
-import { Events, REST, Routes, type Client } from 'discord.js';
+import { Events, REST, Routes, type Client, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
 import { redactSecret } from '../../core/logger.js';
 import type { Leases } from '../../core/ports.js';
 import type { UiLanguage } from '../../i18n/messages.js';
-import { createDiscordClient, type DiscordBotOptions } from './bot.js';
-import { slashCommands } from './commands.js';
+import { createDiscordClient, type DiscordBotOptions } from './client.js';
+import { discordCommands } from './commands/index.js';
 import { createDeliveryRest, createDiscordSender } from './sender.js';
 
-export { createDiscordClient } from './bot.js';
+export { createDiscordClient } from './client.js';
 export { classifyDiscordError, createDiscordSender } from './sender.js';
-export { slashCommands } from './commands.js';
+
+/** Every slash command's definition, as registration sends them. */
+export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return [...discordCommands().values()].map((module) => module.data.toJSON());
+}
 
 /** A running Discord adapter. */
 export interface DiscordAdapter {
