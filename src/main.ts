@@ -16,7 +16,7 @@ import type { RateLimits } from './core/delivery/pacing.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { startRetention } from './core/retention.js';
 import { createEngine } from './engines/index.js';
-import { createConsoleSender, runConsole } from './adapters/console/index.js';
+import { createConsoleScreen, createConsoleSender, runConsole } from './adapters/console/index.js';
 import { startTelegram, telegramSender } from './adapters/telegram/index.js';
 import { discordSender, startDiscord } from './adapters/discord/index.js';
 import { fetcherFromSettings, openSources, type Sources } from './sources/index.js';
@@ -213,7 +213,9 @@ export async function runBot(config: Config): Promise<void> {
 async function runConsoleBot(config: Config): Promise<void> {
   // In the console, routine log lines would interleave with the conversation.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const consoleSender = createConsoleSender(config.defaultLanguage);
+  // Deliveries print on the console's screen, above its prompt, which comes back under them.
+  const screen = createConsoleScreen();
+  const consoleSender = createConsoleSender(config.defaultLanguage, screen);
   const services = await openServices(config, logger, new Map([['console', consoleSender]]), { retention: true });
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
   try {
@@ -221,6 +223,8 @@ async function runConsoleBot(config: Config): Promise<void> {
       desk: services.desk,
       language: config.defaultLanguage,
       logger,
+      screen,
+      maxArticleChars: config.maxArticleChars,
       delivery: { subscriptions: services.subscriptions, delivery: services.delivery, timeZone: config.deliveryTimeZone },
       sources: services.sources,
     });
