@@ -167,45 +167,57 @@ export async function runBot(config: Config): Promise<void> {
     streamAnswers: config.streamAnswers,
     logger,
   };
-  const adapters: { stop(): Promise<void> }[] = [];
-  try {
-    if (telegram) {
-      adapters.push(
-        await startTelegram({
-          ...common,
-          token: telegram.token,
-          ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
-          // Webhook mode serves any number of instances; long polling only one, held by a lease.
-          ...(telegram.webhook ? { webhook: telegram.webhook } : { poller: { leases: services.storage.leases, owner: services.owner } }),
-        }),
-      );
-    }
-    if (discord) {
-      adapters.push(
-        await startDiscord({
-          ...common,
-          token: discord.token,
-          ...(discord.restApi ? { restApi: discord.restApi } : {}),
-          // One gateway connection among the instances; every one of them sends over REST.
-          gateway: { leases: services.storage.leases, owner: services.owner },
-        }),
-      );
-    }
-  } catch (error) {
-    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
-    await services.close();
-    throw error;
-  }
-  // Stop taking updates, let sends in flight finish, save the search index, close the database; a second signal forces exit.
-  await new Promise<void>((resolve) => {
+  // A signal during start-up gives up waiting for a platform that does not answer; after it, stops the bot.
+  const stopping = new AbortController();
+  const stopped = new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info('shutting down', { signal });
+      // A second signal forces exit.
       process.once(signal, () => process.exit(1));
+      stopping.abort(new Error(`stopped by ${signal}`));
       resolve();
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
+  const startup = { signal: stopping.signal };
+  // Started side by side: a platform that cannot be reached does not hold the other one back.
+  const starts = await Promise.allSettled([
+    ...(telegram
+      ? [
+          startTelegram({
+            ...common,
+            token: telegram.token,
+            ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
+            // Webhook mode serves any number of instances; long polling only one, held by a lease.
+            ...(telegram.webhook ? { webhook: telegram.webhook } : { poller: { leases: services.storage.leases, owner: services.owner } }),
+            startup,
+          }),
+        ]
+      : []),
+    ...(discord
+      ? [
+          startDiscord({
+            ...common,
+            token: discord.token,
+            ...(discord.restApi ? { restApi: discord.restApi } : {}),
+            // One gateway connection among the instances; every one of them sends over REST.
+            gateway: { leases: services.storage.leases, owner: services.owner },
+            startup,
+          }),
+        ]
+      : []),
+  ]);
+  const adapters = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+  const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+  if (failed || stopping.signal.aborted) {
+    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+    await services.close();
+    if (failed && !stopping.signal.aborted) throw failed.reason;
+    return;
+  }
+  // Stop taking updates, let sends in flight finish, save the search index, close the database.
+  await stopped;
   await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
   await services.close();
 }
