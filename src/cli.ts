@@ -12,12 +12,15 @@ import { createLogger, errorFields } from './core/logger.js';
 import { isAkhbarError } from './core/errors.js';
 import type { Actor } from './core/types.js';
 import { detectLanguage } from './core/text/index.js';
-import { errorText, messages, uiLanguage } from './adapters/messages.js';
-import { renderAnswer, renderArticleList, renderPosted, renderSummary } from './adapters/console/render.js';
+import { errorText } from './i18n/errors.js';
+import { messages, uiLanguage } from './i18n/messages.js';
+import { viewText } from './adapters/console/view.js';
+import { findCommand } from './commands/registry.js';
+import { runCommand } from './commands/run.js';
+import { answerView, articlePageView, postedView, summaryView } from './commands/views.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
 import { createEngine } from './engines/index.js';
 import { openServices, runBot } from './main.js';
-import { runFeedCommand } from './adapters/feedCommand.js';
 import { linkToPost } from './sources/index.js';
 import { openStorage } from './storage/index.js';
 import { exportStorage, importStorage } from './storage/backup.js';
@@ -44,6 +47,8 @@ Commands:
 Options: --json prints machine-readable JSON; --help prints this text.`;
 
 const operator: Actor = { kind: 'operator' };
+// The command line is the operator's, like the console; it subscribes nothing.
+const CLI_CHAT = { platform: 'console', chatId: 'cli', kind: 'private' } as const;
 
 /** Where a command reads and writes: the process's own streams and environment unless a caller (a test) passes others. */
 export interface CliIo {
@@ -152,9 +157,16 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
         const result = await services.sources.postLink(link, operator);
         const { id, title, language: articleLanguage, url } = result.article;
         if (values.json) json({ id, title, language: articleLanguage, url, duplicate: result.duplicate });
-        else out(renderPosted(result, uiLanguage(articleLanguage, language)));
+        else out(viewText(postedView(result, messages(uiLanguage(articleLanguage, language)))));
       } else if (command === 'feed') {
-        out(await runFeedCommand(services.sources, rest.join(' '), operator, language));
+        const feed = findCommand('feed', 'console', services)!;
+        const ctx = { platform: 'console', actor: operator, language, chat: { ref: CLI_CHAT, canManage: async () => true } } as const;
+        const view = await runCommand(feed, { text: rest.join(' ') }, ctx, { ...services, timeZone: config.deliveryTimeZone, maxArticleChars: config.maxArticleChars });
+        if (view.outcome !== 'ok') {
+          err(`akhbar: ${viewText(view)}\n`);
+          return 1;
+        }
+        out(viewText(view));
       } else if (command === 'post') {
         if (!values.file) return usageError('post needs --file F (or --file - for standard input), or a link');
         const text = values.file === '-' ? await readAll(streams.stdin) : await readFile(values.file, 'utf8');
@@ -164,11 +176,12 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
         );
         const { id, title, language: articleLanguage } = result.article;
         if (values.json) json({ id, title, language: articleLanguage, duplicate: result.duplicate });
-        else out(renderPosted(result, uiLanguage(articleLanguage, language)));
+        else out(viewText(postedView(result, messages(uiLanguage(articleLanguage, language)))));
       } else if (command === 'list') {
-        const page = await desk.listArticles({ offset: toInt(values.offset, 0), limit: toInt(values.limit, 20) });
+        const limit = Math.max(1, toInt(values.limit, 20));
+        const page = await desk.listArticles({ offset: toInt(values.offset, 0), limit });
         if (values.json) json(page);
-        else out(renderArticleList(page, language));
+        else out(viewText(articlePageView(page, Math.floor(page.offset / limit) + 1, messages(language), limit)));
       } else if (command === 'delete') {
         const article = await desk.deleteArticle(rest[0]!, operator);
         if (values.json) json({ id: article.id, title: article.title, deleted: true });
@@ -177,13 +190,13 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
         const summary = await desk.summarize(rest[0]);
         if (values.json) {
           json({ articleId: summary.articleId, language: summary.language, text: summary.text, sentences: summary.sentences });
-        } else out(renderSummary(summary));
+        } else out(viewText(summaryView(summary)));
       } else {
         const question = rest.join(' ');
         const answer = await desk.ask(question, operator);
         if (values.json) {
-          json({ found: answer.found, text: answer.text, citations: answer.citations.map(({ articleId, title, quote }) => ({ articleId, title, quote })), cached: answer.cached, engine: answer.engine });
-        } else out(renderAnswer(answer, uiLanguage(detectLanguage(question), language)));
+          json({ found: answer.found, text: answer.found ? answer.text : messages(uiLanguage(answer.language, language)).notInArticles, citations: answer.citations.map(({ articleId, title, quote }) => ({ articleId, title, quote })), cached: answer.cached, engine: answer.engine });
+        } else out(viewText(answerView(answer, messages(uiLanguage(answer.language, uiLanguage(detectLanguage(question), language))))));
       }
       return 0;
     } finally {

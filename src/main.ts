@@ -16,7 +16,7 @@ import type { RateLimits } from './core/delivery/pacing.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { startRetention } from './core/retention.js';
 import { createEngine } from './engines/index.js';
-import { createConsoleSender, runConsole } from './adapters/console/index.js';
+import { createConsoleScreen, createConsoleSender, runConsole } from './adapters/console/index.js';
 import { fetcherFromSettings, openSources, type Sources } from './sources/index.js';
 
 /** The running core of one process. */
@@ -169,47 +169,60 @@ export async function runBot(config: Config): Promise<void> {
     streamAnswers: config.streamAnswers,
     logger,
   };
-  const adapters: { stop(): Promise<void> }[] = [];
-  try {
-    if (telegram) {
-      const { startTelegram } = await import('./adapters/telegram/index.js');
-      adapters.push(
-        await startTelegram({
-          ...common,
-          token: telegram.token,
-          ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
-          // Webhook mode serves any number of instances; long polling only one, held by a lease.
-          ...(telegram.webhook ? { webhook: telegram.webhook } : { poller: { leases: services.storage.leases, owner: services.owner } }),
-        }),
-      );
-    }
-    if (discord) {
-      const { startDiscord } = await import('./adapters/discord/index.js');
-      adapters.push(
-        await startDiscord({
-          ...common,
-          token: discord.token,
-          ...(discord.restApi ? { restApi: discord.restApi } : {}),
-          // One gateway connection among the instances; every one of them sends over REST.
-          gateway: { leases: services.storage.leases, owner: services.owner },
-        }),
-      );
-    }
-  } catch (error) {
-    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
-    await services.close();
-    throw error;
-  }
-  // Stop taking updates, let sends in flight finish, save the search index, close the database; a second signal forces exit.
-  await new Promise<void>((resolve) => {
+  // A signal during start-up gives up waiting for a platform that does not answer; after it, stops the bot.
+  const stopping = new AbortController();
+  const stopped = new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info('shutting down', { signal });
+      // A second signal forces exit.
       process.once(signal, () => process.exit(1));
+      stopping.abort(new Error(`stopped by ${signal}`));
       resolve();
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
+  const startup = { signal: stopping.signal };
+  // Started side by side: a platform that cannot be reached does not hold the other one back. The
+  // adapters are imported here, not at the top: discord.js and grammY take tenths of a second to load.
+  const starts = await Promise.allSettled([
+    ...(telegram
+      ? [
+          import('./adapters/telegram/index.js').then(({ startTelegram }) =>
+            startTelegram({
+              ...common,
+              token: telegram.token,
+              ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
+              // Webhook mode serves any number of instances; long polling only one, held by a lease.
+              ...(telegram.webhook ? { webhook: telegram.webhook } : { poller: { leases: services.storage.leases, owner: services.owner } }),
+              startup,
+            })),
+        ]
+      : []),
+    ...(discord
+      ? [
+          import('./adapters/discord/index.js').then(({ startDiscord }) =>
+            startDiscord({
+              ...common,
+              token: discord.token,
+              ...(discord.restApi ? { restApi: discord.restApi } : {}),
+              // One gateway connection among the instances; every one of them sends over REST.
+              gateway: { leases: services.storage.leases, owner: services.owner },
+              startup,
+            })),
+        ]
+      : []),
+  ]);
+  const adapters = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+  const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+  if (failed || stopping.signal.aborted) {
+    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+    await services.close();
+    if (failed && !stopping.signal.aborted) throw failed.reason;
+    return;
+  }
+  // Stop taking updates, let sends in flight finish, save the search index, close the database.
+  await stopped;
   await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
   await services.close();
 }
@@ -217,7 +230,9 @@ export async function runBot(config: Config): Promise<void> {
 async function runConsoleBot(config: Config): Promise<void> {
   // In the console, routine log lines would interleave with the conversation.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const consoleSender = createConsoleSender(config.defaultLanguage);
+  // Deliveries print on the console's screen, above its prompt, which comes back under them.
+  const screen = createConsoleScreen();
+  const consoleSender = createConsoleSender(config.defaultLanguage, screen);
   const services = await openServices(config, logger, new Map([['console', consoleSender]]), { retention: true });
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
   try {
@@ -225,6 +240,8 @@ async function runConsoleBot(config: Config): Promise<void> {
       desk: services.desk,
       language: config.defaultLanguage,
       logger,
+      screen,
+      maxArticleChars: config.maxArticleChars,
       delivery: { subscriptions: services.subscriptions, delivery: services.delivery, timeZone: config.deliveryTimeZone },
       sources: services.sources,
     });

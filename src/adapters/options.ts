@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { NewsDesk } from '../core/newsDesk.js';
 import type { Subscriptions } from '../core/subscriptions.js';
 import type { Sources } from '../sources/index.js';
-import type { UiLanguage } from './messages.js';
+import type { UiLanguage } from '../i18n/messages.js';
 
 /** The core, as a chat adapter sees it. */
 export interface ChatAdapterOptions {

@@ -1,6 +1,6 @@
 /**
- * The answer cache. Its key holds the question, the engine and its version, and the evidence the
- * answer was built from (which sentences of which postings of which articles). A new article that
+ * The answer cache. Its key holds the question, the language the answer is written in, the engine
+ * and its version, and the evidence the answer was built from (which sentences of which postings of which articles). A new article that
  * becomes evidence for a question changes the key, so a stale answer is never served; an unrelated
  * article changes nothing, so the cache survives it. A deleted article is out of the search index,
  * so it is never evidence again and no key that names it is ever asked for again.
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type Keyv from 'keyv';
 import type { Passage } from './engine.js';
 import { foldForMatching } from './text/index.js';
-import type { Answer } from './types.js';
+import type { Answer, Language } from './types.js';
 
 /** What is stored per cached answer (the `cached` flag is set on the way out). */
 export type CachedAnswer = Omit<Answer, 'cached'> & { readonly createdAt: string };
@@ -17,6 +17,11 @@ export type CachedAnswer = Omit<Answer, 'cached'> & { readonly createdAt: string
 /** The parts an answer depends on. */
 export interface AnswerKeyParts {
   readonly question: string;
+  /**
+   * The language the answer is written in. It follows the question, or the asker when the question
+   * has no language of its own (digits, another script), so two askers of one question may differ.
+   */
+  readonly language?: Language;
   readonly engineName: string;
   readonly engineVersion: string;
   readonly passages: readonly Passage[];
@@ -27,7 +32,7 @@ export interface AnswerKeyParts {
   readonly postedAt?: Readonly<Record<string, string>>;
 }
 
-/** The cache key of an answer: equal exactly when question wording, engine and evidence are equal. */
+/** The cache key of an answer: equal exactly when question wording, answer language, engine and evidence are equal. */
 export function answerCacheKey(parts: AnswerKeyParts): string {
   // Folding makes "Who met Tebboune?" and "who met tebboune" one question; the wording's
   // question words stay in, so "who" and "when" questions never share an answer.
@@ -35,7 +40,7 @@ export function answerCacheKey(parts: AnswerKeyParts): string {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
   const evidence = parts.passages.map((p) => `${p.articleId}@${parts.postedAt?.[p.articleId] ?? ''}:${p.sentences.map((s) => s.index).join(',')}`);
-  const material = JSON.stringify([question, parts.engineName, parts.engineVersion, evidence]);
+  const material = JSON.stringify([question, parts.language ?? '', parts.engineName, parts.engineVersion, evidence]);
   return createHash('sha256').update(material).digest('hex');
 }
 

@@ -1,5 +1,6 @@
 /**
- * Typed domain errors. The core throws them; adapters turn them into text in the user's language.
+ * Typed domain errors. The core, the sources and the command layer throw them; i18n/errors.ts turns
+ * them into text in the user's language.
  * Anything that is not an AkhbarError is a bug or an outage and is reported as such.
  */
 
@@ -13,7 +14,13 @@ export type AkhbarErrorDetails =
   | { code: 'AMBIGUOUS_ARTICLE_ID'; id: string; matches: string[] }
   | { code: 'NO_ARTICLES' }
   // `action` lets the refusal name what was refused; posting (and following feeds) when absent.
-  | { code: 'NOT_ADMIN'; actor: string; action?: 'delete' }
+  | { code: 'NOT_ADMIN'; actor: string; action?: 'delete' | 'status' }
+  // Changing a chat's subscription is for those who manage the chat (the platform says who).
+  | { code: 'NOT_CHAT_ADMIN' }
+  // A file sent to be posted: refused by its real size in bytes before it is downloaded.
+  | { code: 'FILE_TOO_LARGE'; name: string; bytes: number; maxChars: number }
+  | { code: 'FILE_NOT_TEXT'; name: string }
+  | { code: 'FILE_UNREADABLE'; path: string; cause?: string }
   | { code: 'EMPTY_QUESTION' }
   | { code: 'QUESTION_TOO_LONG'; maxChars: number; actualChars: number }
   | { code: 'STORE_UNAVAILABLE'; cause: string }
@@ -77,6 +84,14 @@ function describe(details: AkhbarErrorDetails): string {
       return 'no articles are stored yet';
     case 'NOT_ADMIN':
       return `${details.actor} is not an admin`;
+    case 'NOT_CHAT_ADMIN':
+      return 'not an admin of this chat';
+    case 'FILE_TOO_LARGE':
+      return `file ${details.name} is ${details.bytes} bytes, more than ${details.maxChars} characters can take`;
+    case 'FILE_NOT_TEXT':
+      return `file ${details.name} is not a text file`;
+    case 'FILE_UNREADABLE':
+      return `cannot read ${details.path}${details.cause ? ` (${details.cause})` : ''}`;
     case 'EMPTY_QUESTION':
       return 'question is empty';
     case 'QUESTION_TOO_LONG':

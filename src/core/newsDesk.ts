@@ -109,12 +109,6 @@ export interface NewsDesk {
 const MIN_ID_PREFIX = 4;
 const SPLIT_CACHE_SIZE = 256;
 
-const NOT_FOUND: Record<Language, string> = {
-  ar: 'لم أجد إجابة لهذا السؤال في المقالات المخزنة.',
-  en: 'That is not in the stored articles.',
-  other: 'That is not in the stored articles.',
-};
-
 /** Opens the news desk: brings the search index up to date with the database, then follows it. */
 export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
   const { storage, engine, settings } = deps;
@@ -299,7 +293,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       // ("Japan" in an article about a book fair) is not evidence of an answer.
       const relevant = isAnswerable(evidence);
       const passages = relevant ? evidence.passages : [];
-      const key = answerCacheKey({ question, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
+      const key = answerCacheKey({ question, language, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
       const hit = await answers.get(key).catch((error: unknown) => {
         logger.warn('answer cache not read', errorFields(error));
         return undefined;
@@ -310,7 +304,8 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
 
       let answer: Omit<Answer, 'cached'>;
       if (!relevant) {
-        answer = { found: false, text: NOT_FOUND[language], language, citations: [], engine: engine.name };
+        // No text: saying so is the adapters' job, in the asker's words (see i18n).
+        answer = { found: false, text: '', language, citations: [], engine: engine.name };
       } else {
         const made = await engine.answer({
           question,
@@ -322,7 +317,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         const by = made.fallbackEngine ?? engine.name;
         answer = made.found && made.citations.length > 0
           ? { found: true, text: made.text, language, citations: made.citations, engine: by }
-          : { found: false, text: NOT_FOUND[language], language, citations: [], engine: by };
+          : { found: false, text: '', language, citations: [], engine: by };
         // A fallback answer is not cached under the engine's key: the engine answers once it is back.
         if (made.fallbackEngine) return { ...answer, cached: false };
       }

@@ -160,7 +160,10 @@ export interface StatusCounts {
   readonly dead: number;
 }
 
-/** Totals, and per article for the articles most recently queued (oldest of them first). */
+/**
+ * Totals, and per article for the newest articles by posted time that have deliveries (oldest of
+ * them first); articles deleted since they were queued come before them, as the oldest.
+ */
 export interface DeliveryCounts extends StatusCounts {
   readonly byArticle: readonly (StatusCounts & { readonly articleId: string })[];
 }
@@ -206,7 +209,11 @@ export interface OutboxRepo {
   killChat(chat: ChatAddress, reason: string): Promise<number>;
   /** Points every pending delivery into the chat at its new id on the same platform; returns how many. */
   retarget(from: ChatAddress, toChatId: string): Promise<number>;
-  /** Totals and the `articles` (default 10) most recently queued articles, from counters. */
+  /**
+   * Totals and the `articles` (default 10) newest stored articles by posted time, from counters,
+   * whatever order they were queued in (a digest or another process queues an older one later);
+   * articles deleted since fill what is left, most recently queued first.
+   */
   counts(options?: { readonly articles?: number }): Promise<DeliveryCounts>;
   /** The same figures counted from the rows: slow, for checking the counters (tests, a doctor command). */
   recount(options?: { readonly articles?: number }): Promise<DeliveryCounts>;

@@ -76,7 +76,7 @@ export interface Citation {
 
 /** The answer to a user's question about the stored articles. */
 export interface Answer {
-  /** False when the stored articles do not contain the answer; `text` then says so. */
+  /** False when the stored articles do not contain the answer; `text` is then empty (what to say is the adapters'). */
   readonly found: boolean;
   readonly text: string;
   readonly language: Language;

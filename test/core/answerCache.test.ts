@@ -33,6 +33,11 @@ describe('answerCacheKey', () => {
     expect(answerCacheKey({ ...base, engineName: 'openai:gpt-4o-mini' })).not.toBe(key);
   });
 
+  it('differs when the answer is to be in another language', () => {
+    expect(answerCacheKey({ ...base, language: 'ar' })).not.toBe(answerCacheKey({ ...base, language: 'en' }));
+    expect(answerCacheKey({ ...base, language: 'en' })).toBe(answerCacheKey({ ...base, language: 'en' }));
+  });
+
   it('differs when the evidence article was deleted and posted again', () => {
     const first = answerCacheKey({ ...base, postedAt: { a1: '2026-03-01T08:00:00.000Z' } });
     expect(answerCacheKey({ ...base, postedAt: { a1: '2026-03-01T08:00:00.000Z' } })).toBe(first);

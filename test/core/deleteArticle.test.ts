@@ -10,7 +10,7 @@ import { startDelivery } from '../../src/core/delivery/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createSubscriptions } from '../../src/core/subscriptions.js';
 import type { Actor } from '../../src/core/types.js';
-import { errorText } from '../../src/adapters/messages.js';
+import { errorText } from '../../src/i18n/errors.js';
 import { openTestDesk } from '../support/desk.js';
 import { sampleArticle } from '../support/fixtures.js';
 

@@ -17,7 +17,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { Storage } from '../../src/core/ports.js';
 import { createSubscriptions } from '../../src/core/subscriptions.js';
 import type { Actor, Article } from '../../src/core/types.js';
-import { errorText } from '../../src/adapters/messages.js';
+import { errorText } from '../../src/i18n/errors.js';
 import { openStorage } from '../../src/storage/index.js';
 import { openMemoryStorage } from '../../src/storage/memory/index.js';
 import { openTestDesk } from '../support/desk.js';

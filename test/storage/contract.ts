@@ -513,6 +513,19 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect((await s.outbox.counts({ articles: 2 })).byArticle.map((r) => r.articleId)).toEqual(['art2', 'art3']);
       });
 
+      it('reports per-article counts for the newest stored articles by posted time, whatever order they were queued in', async () => {
+        for (const n of [1, 2, 3]) await s.articles.insert(article(n), { queueFanOut: false });
+        // A digest, or another process, queues an older article after a newer one.
+        await queued([article(3).id], ['1']);
+        await queued([article(1).id], ['1']);
+        await queued([article(2).id], ['1']);
+        expect((await s.outbox.counts({ articles: 2 })).byArticle.map((r) => r.articleId)).toEqual([article(2).id, article(3).id]);
+        // Counts of an article no longer stored come after every stored one, as the oldest.
+        await queued(['gone'], ['1']);
+        expect((await s.outbox.counts({ articles: 3 })).byArticle.map((r) => r.articleId)).toEqual([article(1).id, article(2).id, article(3).id]);
+        expect((await s.outbox.counts({ articles: 4 })).byArticle.map((r) => r.articleId)).toEqual(['gone', article(1).id, article(2).id, article(3).id]);
+      });
+
       it('prunes finished deliveries older than the retention and keeps pending ones and what they need', async () => {
         await queued(['art1'], ['1', '2', '3']);
         await s.outbox.putMessage(message('art2'));

@@ -41,7 +41,11 @@ export interface FakeDiscord {
     permissions?: string;
     locale?: string;
     channelId?: string;
+    /** Objects the options refer to by id, as Discord sends them: `{ attachments: { [id]: { id, filename, size, url, content_type } } }`. */
+    resolved?: Record<string, unknown>;
   }): { id: string; token: string };
+  /** Dispatch a button press (type 3) on one of the bot's messages; the callback is 6 (deferUpdate) or 7 (update). */
+  sendButton(options: { customId: string; userId: string; permissions?: string; locale?: string }): { id: string; token: string };
   /** Dispatch an autocomplete interaction (type 4) for a command option with focused: true. */
   sendAutocomplete(options: { name: string; focused: { name: string; value: string }; userId: string }): { id: string; token: string };
   /** Dispatch a modal submit (type 5) with custom_id and text input values. */
@@ -435,7 +439,15 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     const record = register(2, o.channelId ?? channelId);
     const data: Json = { id: commandId(o.name), name: o.name, type: 1, guild_id: guildId };
     if (o.options !== undefined) data['options'] = o.options;
+    if (o.resolved !== undefined) data['resolved'] = o.resolved;
     broadcast('INTERACTION_CREATE', interactionPayload(record, o, data));
+    return { id: record.id, token: record.token };
+  };
+
+  const sendButton: FakeDiscord['sendButton'] = (o) => {
+    const record = register(3, channelId);
+    const message = messageObject(channelId, { content: '' }, { application_id: applicationId });
+    broadcast('INTERACTION_CREATE', { ...interactionPayload(record, o, { custom_id: o.customId, component_type: 2 }), message });
     return { id: record.id, token: record.token };
   };
 
@@ -673,6 +685,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     sendCommand,
     sendAutocomplete,
     sendModalSubmit,
+    sendButton,
     interaction(id) {
       const record = interactions.get(id);
       if (record === undefined) throw new Error(`fakeDiscord: no interaction ${id}`);

@@ -60,6 +60,8 @@ export interface FakeTelegram {
   pushChannelPost(options: { text: string; chatId: number; username?: string }): Record<string, unknown>;
   /** Script the next calls of `method` (optionally only for one chat_id): each entry is used once (or `times`), in order, instead of the normal answer. */
   fail(method: string, error: FakeTelegramError, options?: { chatId?: string | number; times?: number }): void;
+  /** Leave the next `times` (default 1) calls of `method` unanswered, as an unreachable Bot API does (close() cuts them). */
+  hang(method: string, times?: number): void;
   /** Answer for getChatMember(chat_id, user_id): defaults to status 'member'. */
   setChatMember(chatId: number | string, userId: number, member: Record<string, unknown>): void;
   /** Answer for getChat(chat_id) (e.g. a channel looked up by '@name'). Unknown chats → 400 "Bad Request: chat not found". */
@@ -275,6 +277,7 @@ export async function startFakeTelegram(options: { token?: string; username?: st
   const sent: SentMessage[] = [];
   const refusals: { method: string; chatId: string; description: string }[] = [];
   const scripts: Script[] = [];
+  const hangs = new Map<string, number>();
   const chats = new Map<string, Payload>();
   const files = new Map<string, string>();
   const explicitChats = new Set<string>();
@@ -586,6 +589,11 @@ export async function startFakeTelegram(options: { token?: string; username?: st
     }
     calls.push({ method, payload, at: now() });
     const chatId = payload.chat_id === undefined ? '' : scalar(payload.chat_id);
+    const hanging = hangs.get(method) ?? 0;
+    if (hanging > 0) {
+      hangs.set(method, hanging - 1);
+      return;
+    }
 
     const script = takeScript(method, payload);
     if (script) {
@@ -708,6 +716,9 @@ export async function startFakeTelegram(options: { token?: string; username?: st
         chatId: opts.chatId === undefined ? undefined : String(opts.chatId),
         remaining: opts.times ?? 1,
       });
+    },
+    hang(method, times = 1) {
+      hangs.set(method, (hangs.get(method) ?? 0) + times);
     },
     setChatMember(chatId, userId, member) {
       members.set(`${String(chatId)}:${userId}`, member);

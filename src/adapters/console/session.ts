@@ -1,27 +1,32 @@
 /**
- * The console's command handling, separate from the terminal so it can be driven line by line:
- * the same commands as the chat adapters, run as the local operator.
+ * The console's conversation, separate from the terminal so it can be driven line by line: the
+ * registry's commands (by their Latin or Arabic names) run as the local operator, a plain line is
+ * a question, and /post alone collects a pasted article until a line holding only "." (or /end);
+ * /cancel (or Ctrl-C) leaves paste mode without posting.
  */
-import { readFile } from 'node:fs/promises';
-import type { NewsDesk } from '../../core/newsDesk.js';
+import { stat, readFile } from 'node:fs/promises';
+import { findCommand } from '../../commands/registry.js';
+import { runCommand } from '../../commands/run.js';
+import type { Command, CommandContext, CommandInput, CommandServices, FileInput } from '../../commands/types.js';
 import type { DeliveryService } from '../../core/delivery/index.js';
+import { AkhbarError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { NewsDesk } from '../../core/newsDesk.js';
 import type { ChatRef, Subscriptions } from '../../core/subscriptions.js';
-import { errorFields, type Logger } from '../../core/logger.js';
-import type { Actor } from '../../core/types.js';
-import { detectLanguage } from '../../core/text/index.js';
-import { isAkhbarError } from '../../core/errors.js';
-import { errorText, messages, uiLanguage, type UiLanguage } from '../messages.js';
-import { parseSubscribeArgs } from '../commands.js';
-import { linkToPost, type Sources } from '../../sources/index.js';
-import { runFeedCommand } from '../feedCommand.js';
-import { renderAnswer, renderArticleList, renderPosted, renderStatus, renderSummary } from './render.js';
+import { messages, type UiLanguage } from '../../i18n/messages.js';
+import type { Sources } from '../../sources/index.js';
+import { viewText } from './view.js';
 
 /** One console conversation. */
 export interface ConsoleSession {
-  /** Handles one input line; returns what to print (empty when waiting for more pasted lines). */
+  /** Handles one input line; returns what to print (empty while a paste goes on). */
   handle(line: string): Promise<string>;
-  /** Ends a paste in progress (the terminal closed); returns what to print. */
+  /** Ends a paste in progress because the input closed (Ctrl-D), posting it; returns what to print. */
   finish(): Promise<string>;
+  /** Ctrl-C: leaves paste mode and says so; undefined when nothing was being pasted. */
+  interrupt(): string | undefined;
+  /** Whether `line` asks to leave the console (/quit, /exit, /خروج); never while pasting. */
+  quits(line: string): boolean;
   /** True while an article is being pasted. */
   readonly pasting: boolean;
 }
@@ -36,136 +41,109 @@ export interface ConsoleDelivery {
   readonly timeZone: string;
 }
 
-const PAGE_SIZE = 10;
+/** What a console session runs on. */
+export interface ConsoleSessionOptions {
+  readonly desk: NewsDesk;
+  /** The language of the console's own words: DEFAULT_LANGUAGE. */
+  readonly language: UiLanguage;
+  readonly logger: Logger;
+  readonly delivery?: ConsoleDelivery;
+  readonly sources?: Sources;
+  /** Largest article accepted, to refuse a big file before reading it (no limit when absent). */
+  readonly maxArticleChars?: number;
+}
+
 const END_OF_PASTE = new Set(['.', '/end']);
+const COMMAND_LINE = /^\/(\S*)\s*([\s\S]*)$/u;
+const FILE_ARGUMENT = /^--file\s+(.+)$/u;
+
+/** A file on this machine, as the command layer sees a file: its size first, its text when read. */
+async function localFile(path: string): Promise<FileInput> {
+  const size = await stat(path).then(
+    (info) => info.size,
+    () => undefined,
+  );
+  return {
+    name: path,
+    ...(size !== undefined ? { size } : {}),
+    read: () =>
+      readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new AkhbarError({ code: 'FILE_UNREADABLE', path, ...(error.code ? { cause: error.code } : {}) });
+      }),
+  };
+}
 
 /** A console session over the news desk, acting as the local operator. */
-export function createConsoleSession(
-  desk: NewsDesk,
-  language: UiLanguage,
-  logger: Logger,
-  delivery?: ConsoleDelivery,
-  sources?: Sources,
-): ConsoleSession {
-  const actor: Actor = { kind: 'operator' };
+export function createConsoleSession(options: ConsoleSessionOptions): ConsoleSession {
+  const { desk, language, logger, delivery, sources } = options;
+  const m = messages(language);
+  const services: CommandServices = {
+    desk,
+    ...(delivery ? { subscriptions: delivery.subscriptions, delivery: delivery.delivery } : {}),
+    ...(sources ? { sources } : {}),
+    timeZone: delivery?.timeZone ?? 'UTC',
+    maxArticleChars: options.maxArticleChars ?? Number.POSITIVE_INFINITY,
+    logger: logger.child({ adapter: 'console' }),
+  };
+  const ctx: CommandContext = { platform: 'console', actor: { kind: 'operator' }, language, chat: { ref: CONSOLE_CHAT, canManage: async () => true }, collects: true };
+  const command = (name: string): Command | undefined => findCommand(name.split('@')[0]!, 'console', services);
+  const post = command('post')!;
+  const ask = command('ask')!;
+  const help = command('help')!;
   let paste: string[] | undefined;
 
-  async function guarded(replyLanguage: UiLanguage, action: () => Promise<string>): Promise<string> {
-    try {
-      return await action();
-    } catch (error) {
-      // One bad command never ends the session; bugs are logged with their stack.
-      if (!isAkhbarError(error)) {
-        logger.error('console command failed', errorFields(error));
-      } else {
-        logger.info('console command refused', { reason: error instanceof Error ? error.message : String(error) });
-      }
-      return errorText(error, replyLanguage);
-    }
+  async function run(target: Command, input: CommandInput): Promise<string> {
+    const view = await runCommand(target, input, ctx, services);
+    if (view.collect) paste = [];
+    return viewText(view);
   }
 
-  const post = (text: string) => guarded(language, async () => renderPosted(await desk.postArticle({ text }, actor), language));
-
-  async function command(name: string, rest: string): Promise<string> {
-    const m = messages(language);
-    switch (name) {
-      case '/help':
-      case '/start':
-        return m.help;
-      case '/post': {
-        const file = /^--file\s+(.+)$/u.exec(rest);
-        if (file) {
-          const path = file[1]!.trim();
-          const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-            logger.info('console could not read file', { path, code: error.code });
-            return undefined;
-          });
-          return text === undefined ? m.cannotReadFile(path) : post(text);
-        }
-        if (rest === '') {
-          paste = [];
-          return m.pasteArticle;
-        }
-        const link = sources ? linkToPost(rest) : undefined;
-        if (link && sources) return guarded(language, async () => renderPosted(await sources.postLink(link, actor), language));
-        return post(rest);
-      }
-      case '/delete':
-        if (rest === '') return m.deleteUsage;
-        return guarded(language, async () => {
-          const article = await desk.deleteArticle(rest, actor);
-          return m.deleted(article.id, article.title);
-        });
-      case '/feed':
-        if (!sources) return messages(language).unknownCommand(name);
-        return guarded(language, () => runFeedCommand(sources, rest, actor, language));
-      case '/summary':
-        return guarded(language, async () => renderSummary(await desk.summarize(rest === '' ? undefined : rest)));
-      case '/latest':
-        return guarded(language, async () => renderSummary(await desk.summarize()));
-      case '/articles': {
-        const page = Math.max(1, Number.parseInt(rest, 10) || 1);
-        return guarded(language, async () => renderArticleList(await desk.listArticles({ offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }), language));
-      }
-      case '/ask':
-        return ask(rest);
-      case '/subscribe': {
-        if (!delivery) return m.unknownCommand(name);
-        const parsed = parseSubscribeArgs(rest);
-        if (!parsed.ok) return m.badSubscribeArgs(parsed.problem);
-        return guarded(language, async () => {
-          const subscription = await delivery.subscriptions.subscribe(
-            CONSOLE_CHAT,
-            { ...parsed.options, timeZone: delivery.timeZone },
-            new Date(),
-          );
-          return subscription.mode === 'digest' ? m.subscribedDigest(subscription.digestTime!, subscription.timeZone!) : m.subscribedEach;
-        });
-      }
-      case '/unsubscribe':
-        if (!delivery) return m.unknownCommand(name);
-        return guarded(language, async () => ((await delivery.subscriptions.unsubscribe(CONSOLE_CHAT)) ? m.unsubscribed : m.notSubscribed));
-      case '/status':
-        if (!delivery) return m.unknownCommand(name);
-        return guarded(language, async () =>
-          renderStatus(await delivery.delivery.report(), await delivery.subscriptions.list(), language, desk.engineUsage()),
-        );
-      default:
-        return m.unknownCommand(name);
-    }
+  function interrupt(): string | undefined {
+    if (paste === undefined) return undefined;
+    paste = undefined;
+    return m.pasteCancelled;
   }
 
-  function ask(question: string): Promise<string> {
-    const replyLanguage = uiLanguage(detectLanguage(question), language);
-    return guarded(replyLanguage, async () => renderAnswer(await desk.ask(question, actor), replyLanguage, desk.engineName));
+  async function endPaste(): Promise<string> {
+    const text = (paste ?? []).join('\n');
+    paste = undefined;
+    return text.trim() === '' ? m.pasteCancelled : run(post, { text });
   }
 
   return {
     get pasting() {
       return paste !== undefined;
     },
+    quits(line) {
+      const match = COMMAND_LINE.exec(line.trim());
+      return paste === undefined && match !== null && command(match[1]!)?.name === 'quit';
+    },
+    interrupt,
     async handle(line) {
-      if (paste !== undefined) {
-        if (!END_OF_PASTE.has(line.trim())) {
-          paste.push(line);
-          return '';
-        }
-        const text = paste.join('\n');
-        paste = undefined;
-        return post(text);
-      }
       const trimmed = line.trim();
+      if (paste !== undefined) {
+        if (END_OF_PASTE.has(trimmed)) return endPaste();
+        const asked = COMMAND_LINE.exec(trimmed);
+        if (asked && command(asked[1]!)?.name === 'cancel') return interrupt() ?? '';
+        paste.push(line);
+        return '';
+      }
       if (trimmed === '') return '';
-      const match = /^(\/[a-z_]+)(?:@\S+)?\s*([\s\S]*)$/iu.exec(trimmed);
+      const asked = COMMAND_LINE.exec(trimmed);
       // Plain text is a question, as in a private chat with the bot.
-      if (!match) return ask(trimmed);
-      return command(match[1]!.toLowerCase(), match[2]!.trim());
+      if (!asked) return run(ask, { text: trimmed });
+      const [, name = '', rest = ''] = asked;
+      // A slash alone asks what there is, as Telegram's command menu opens on one.
+      if (name === '') return run(help, { text: '' });
+      const target = command(name);
+      if (!target) return m.unknownCommand(`/${name}`);
+      const file = target === post ? FILE_ARGUMENT.exec(rest.trim()) : null;
+      if (file) return run(post, { text: '', file: await localFile(file[1]!.trim()) });
+      return run(target, { text: rest.trim() });
     },
     async finish() {
       if (paste === undefined || paste.join('').trim() === '') return '';
-      const text = paste.join('\n');
-      paste = undefined;
-      return post(text);
+      return endPaste();
     },
   };
 }

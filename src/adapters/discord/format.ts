@@ -1,12 +1,12 @@
 /**
- * Discord embeds for summaries and answers: untrusted text has its markdown escaped and bidi
- * controls removed, every limit (title 256, description 4096, field 1024, content 2000) is kept,
- * and nothing ever pings anyone.
+ * Discord pieces for summaries, answers and deliveries: untrusted text has its markdown escaped and
+ * bidi controls removed, every limit (title 256, description 4096, field 1024) is kept, and nothing
+ * ever pings anyone.
  */
 import { escapeMarkdown, type APIEmbed, type MessageCreateOptions } from 'discord.js';
+import type { Block } from '../../commands/types.js';
 import type { DeliveredSummary, DeliveryMessage } from '../../core/delivery/index.js';
-import type { Answer, Summary } from '../../core/types.js';
-import { messages, type UiLanguage } from '../messages.js';
+import { messages, type UiLanguage } from '../../i18n/messages.js';
 
 /** No @everyone, role or user pings from article or answer text. */
 export const NO_MENTIONS = { parse: [] as never[] };
@@ -33,7 +33,8 @@ function httpUrl(url: string | undefined): string | undefined {
   return url && /^https?:\/\//i.test(url) ? url : undefined;
 }
 
-function summaryEmbed(summary: Pick<DeliveredSummary, 'title' | 'articleId' | 'sentences' | 'url'>): APIEmbed {
+/** A summary as an embed: the title (linked when the article has an http(s) URL), a bullet per sentence, the id below. */
+export function summaryEmbed(summary: Pick<DeliveredSummary, 'title' | 'articleId' | 'sentences' | 'url'>): APIEmbed {
   const url = httpUrl(summary.url);
   return {
     title: truncate(summary.title.replace(BIDI_CONTROLS, ''), 256),
@@ -42,11 +43,6 @@ function summaryEmbed(summary: Pick<DeliveredSummary, 'title' | 'articleId' | 's
     footer: { text: summary.articleId },
     color: COLOR,
   };
-}
-
-/** A summary as an embed. */
-export function summaryMessage(summary: Summary, url?: string): { embeds: APIEmbed[]; allowedMentions: typeof NO_MENTIONS } {
-  return { embeds: [summaryEmbed({ ...summary, ...(url ? { url } : {}) })], allowedMentions: NO_MENTIONS };
 }
 
 /** A delivered article or digest as a channel message (a digest is up to 10 embeds). */
@@ -58,29 +54,21 @@ export function deliveryMessage(message: DeliveryMessage, language: UiLanguage):
   return { content: `📰 ${m.digestTitle}`, embeds: message.summaries.slice(0, 10).map(summaryEmbed), allowedMentions: NO_MENTIONS };
 }
 
-/** An answer as one or more messages: the text in embeds of at most 4096 characters, the sources as fields of the last. */
-export function answerMessages(answer: Answer, language: UiLanguage, engineName?: string): { embeds: APIEmbed[]; allowedMentions: typeof NO_MENTIONS }[] {
-  const m = messages(language);
-  const embeds: APIEmbed[] = splitText(escapeText(answer.text), 4096).map((piece) => ({ description: piece, color: COLOR }));
+/** An answer as embeds of at most 4096 characters, the sources as fields of the last and the notes in its footer. */
+export function answerEmbeds(answer: Extract<Block, { kind: 'answer' }>): APIEmbed[] {
+  const pieces = splitText(escapeText(answer.text), 4096);
+  const embeds: APIEmbed[] = (pieces.length > 0 ? pieces : ['…']).map((piece) => ({ description: piece, color: COLOR }));
   const last = embeds[embeds.length - 1]!;
   if (answer.citations.length > 0) {
     last.fields = answer.citations.slice(0, 25).map((citation) => {
       const url = httpUrl(citation.url);
       const title = escapeText(citation.title);
-      const quote = answer.text.includes(citation.quote) ? '' : `\n> ${escapeText(citation.quote)}`;
-      return {
-        name: truncate(`${m.sources}: ${citation.articleId}`, 256),
-        value: truncate(`${url ? `[${title}](${url})` : title}${quote}`, 1024),
-      };
+      const quote = citation.quote === undefined ? '' : `\n> ${escapeText(citation.quote)}`;
+      return { name: truncate(`${answer.sourcesLabel}: ${citation.articleId}`, 256), value: truncate(`${url ? `[${title}](${url})` : title}${quote}`, 1024) };
     });
   }
-  const notes = [
-    ...(answer.cached ? [m.fromCache] : []),
-    ...(engineName !== undefined && answer.engine !== engineName ? [m.fallbackNotice] : []),
-  ];
-  if (notes.length > 0) last.footer = { text: notes.join(' · ') };
-  // One embed per message keeps each message under Discord's 6000-character total.
-  return embeds.map((embed) => ({ embeds: [embed], allowedMentions: NO_MENTIONS }));
+  if (answer.notes.length > 0) last.footer = { text: answer.notes.join(' · ') };
+  return embeds;
 }
 
 /** Splits text into pieces of at most `limit` characters, between lines or words where possible. */

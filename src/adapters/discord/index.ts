@@ -2,19 +2,24 @@
  * Starting and stopping the Discord adapter, its delivery sender, and command registration.
  */
 import { once } from 'node:events';
-import { Events, REST, Routes, type Client } from 'discord.js';
+import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, Events, REST, Routes, type Client, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
-import { redactSecret } from '../../core/logger.js';
+import { errorFields, redactSecret } from '../../core/logger.js';
+import { attemptSignal, connectWithRetry, startupTimeout, watchStartup, type StartupOptions } from '../startup.js';
 import type { Leases } from '../../core/ports.js';
-import type { UiLanguage } from '../messages.js';
-import { createDiscordClient, type DiscordBotOptions } from './bot.js';
-import { slashCommands } from './commands.js';
-import { createDiscordSender } from './sender.js';
+import type { UiLanguage } from '../../i18n/messages.js';
+import { createDiscordClient, type DiscordBotOptions } from './client.js';
+import { discordCommands } from './commands/index.js';
+import { createDeliveryRest, createDiscordSender } from './sender.js';
 
-export { createDiscordClient } from './bot.js';
+export { createDiscordClient } from './client.js';
 export { classifyDiscordError, createDiscordSender } from './sender.js';
-export { slashCommands } from './commands.js';
+
+/** Every slash command's definition, as registration sends them. */
+export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return [...discordCommands().values()].map((module) => module.data.toJSON());
+}
 
 /** A running Discord adapter. */
 export interface DiscordAdapter {
@@ -25,9 +30,9 @@ function rest(token: string, restApi?: string): REST {
   return new REST(restApi ? { api: restApi } : {}).setToken(token);
 }
 
-/** The delivery sender for Discord. */
+/** The delivery sender for Discord: its own REST client, which leaves rate limits and retries to the delivery engine. */
 export function discordSender(options: { token: string; restApi?: string; defaultLanguage: UiLanguage }): Sender {
-  return createDiscordSender(rest(options.token, options.restApi), options.defaultLanguage);
+  return createDiscordSender(createDeliveryRest(options.token, options.restApi), options.defaultLanguage);
 }
 
 /** Several processes on one database: only the holder of the `discord-gateway` lease connects. */
@@ -46,27 +51,55 @@ export const DISCORD_GATEWAY_LEASE = 'discord-gateway';
  * gateway lease (Discord would deliver every interaction to each connection, answered twice);
  * otherwise it resolves at once and stands by, taking over if the holder goes.
  */
-export async function startDiscord(options: DiscordBotOptions & { readonly token: string; readonly gateway?: DiscordGatewayLease }): Promise<DiscordAdapter> {
+export async function startDiscord(
+  options: DiscordBotOptions & {
+    readonly token: string;
+    readonly gateway?: DiscordGatewayLease;
+    /** How long to wait for Discord before saying it cannot be reached (it is tried again meanwhile). */
+    readonly startup?: StartupOptions;
+  },
+): Promise<DiscordAdapter> {
   redactSecret(options.token);
+  const watch = watchStartup('discord', `Discord at ${options.restApi ?? 'https://discord.com/api'}`, options.logger, options.startup);
   let client: Client | undefined;
-  const connect = async () => {
+  // One try: log in and wait for READY; a failed or given-up try leaves no client behind.
+  const connect = async (signal: AbortSignal) => {
     const connecting = createDiscordClient(options);
     client = connecting;
-    const ready = once(connecting, Events.ClientReady);
-    await connecting.login(options.token);
-    await ready;
-    options.logger.info('discord client ready', { user: connecting.user?.tag });
+    try {
+      const login = connecting.login(options.token);
+      // Its failure is seen through Promise.all; a login given up on must not reject unheard.
+      login.catch(() => undefined);
+      await Promise.all([login, once(connecting, Events.ClientReady, { signal })]);
+    } catch (error) {
+      if (client === connecting) client = undefined;
+      // Not awaited: destroying a client whose login still waits on an unanswered request waits
+      // with it, and the next try must not.
+      connecting.destroy().catch(() => undefined);
+      throw error;
+    }
+    watch.ready({ user: connecting.user?.tag });
   };
   const disconnect = async () => {
+    watch.stop();
     const current = client;
     client = undefined;
     await current?.destroy();
   };
   const { gateway } = options;
   if (!gateway) {
-    await connect();
+    try {
+      await connectWithRetry(connect, watch, { ...options.startup, fatal: tokenRefused });
+    } catch (error) {
+      watch.stop();
+      if (tokenRefused(error)) options.logger.error('Discord refused the bot token: check DISCORD_TOKEN', errorFields(error));
+      throw error;
+    }
     return { stop: disconnect };
   }
+  // The lease is not renewed while a try runs: each try ends well before the lease would run out,
+  // and the next is the lease's own next round.
+  const tryMs = Math.min(startupTimeout(options.startup), ((gateway.leaseMs ?? 15_000) * 2) / 3);
   const role = holdExclusiveRole({
     leases: gateway.leases,
     key: DISCORD_GATEWAY_LEASE,
@@ -75,11 +108,14 @@ export async function startDiscord(options: DiscordBotOptions & { readonly token
     ...(gateway.leaseMs !== undefined ? { leaseMs: gateway.leaseMs } : {}),
     ...(gateway.renewMs !== undefined ? { renewMs: gateway.renewMs } : {}),
     start: async () => {
+      const attempt = attemptSignal(tryMs, options.startup?.signal);
       try {
-        await connect();
+        await connect(attempt.signal);
       } catch (error) {
-        await disconnect();
+        watch.attemptFailed(error);
         throw error;
+      } finally {
+        attempt.done();
       }
     },
     stop: disconnect,
@@ -89,6 +125,11 @@ export async function startDiscord(options: DiscordBotOptions & { readonly token
   });
   await role.ready;
   return { stop: () => role.stop() };
+}
+
+// A token Discord does not know (401), or one that is not a token at all: waiting will not help.
+function tokenRefused(error: unknown): boolean {
+  return (error instanceof DiscordAPIError && error.status === 401) || (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid);
 }
 
 /** Registers the slash commands: in one guild when `guildId` is given (instant), else globally. */

@@ -1,11 +1,12 @@
 /**
- * The delivery engine's sender for Discord: a channel message per delivery through discord.js's
- * REST client (which honours 429s and per-route buckets itself); a channel that is gone or closed
- * to the bot deactivates its subscription.
+ * The delivery engine's sender for Discord: a channel message per delivery through a discord.js
+ * REST client that rejects on a rate limit instead of queueing, so a 429 (or a bucket known to be
+ * empty) reaches the delivery engine's own pacing and retry, as Telegram's 429s do; a channel that
+ * is gone or closed to the bot deactivates its subscription.
  */
-import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from 'discord.js';
 import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
-import { uiLanguage, type UiLanguage } from '../messages.js';
+import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { deliveryMessage } from './format.js';
 
 // Unknown Channel, Unknown Guild, Missing Access, Missing Permissions, Cannot send messages to this user.
@@ -24,7 +25,17 @@ export function classifyDiscordError(error: unknown): SendOutcome {
   return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
 }
 
-/** A sender over a discord.js REST client. */
+/**
+ * The REST client deliveries go through. discord.js would wait out a 429 in its queue and retry a
+ * 5xx three times by itself: the delivery engine would not know, and its pace across processes and
+ * its attempt counts would be wrong. Here every rate limit rejects with a RateLimitError (with the
+ * wait Discord asked for) and every failure comes back at once.
+ */
+export function createDeliveryRest(token: string, api?: string): REST {
+  return new REST({ ...(api ? { api } : {}), rejectOnRateLimit: () => true, retries: 0 }).setToken(token);
+}
+
+/** A sender over a discord.js REST client (see createDeliveryRest). */
 export function createDiscordSender(rest: REST, fallbackLanguage: UiLanguage): Sender {
   return {
     platform: 'discord',

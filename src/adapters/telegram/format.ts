@@ -1,11 +1,10 @@
 /**
- * Telegram HTML for summaries and answers: every piece of article and user text escaped, bidi
+ * Telegram HTML pieces (summaries, links, deliveries): every piece of article and user text escaped, bidi
  * controls removed, and long messages split between lines, never inside a tag, an entity or a
  * surrogate pair.
  */
 import type { DeliveryMessage, DeliveredSummary } from '../../core/delivery/index.js';
-import type { Answer, Summary } from '../../core/types.js';
-import { messages, type UiLanguage } from '../messages.js';
+import { messages, type UiLanguage } from '../../i18n/messages.js';
 
 /** Telegram's limit on one message's text. */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
@@ -29,44 +28,25 @@ export function htmlToPlain(html: string): string {
     .replace(/&amp;/g, '&');
 }
 
-function link(url: string | undefined, label: string): string {
+/** A link when `url` is http(s), else the label alone (never a javascript: or tg: link from article text). */
+export function linkHtml(url: string | undefined, label: string): string {
   if (!url || !/^https?:\/\//i.test(url)) return escapeHtml(label);
   return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
 }
 
-function summaryBlock(summary: Pick<DeliveredSummary, 'title' | 'articleId' | 'sentences' | 'url'>): string[] {
+/** A summary's lines: the title (linked when the article has a URL) with its id, then one bullet per sentence. */
+export function summaryLines(summary: Pick<DeliveredSummary, 'title' | 'articleId' | 'sentences' | 'url'>): string[] {
   return [
-    `<b>${link(summary.url, summary.title)}</b> <code>${escapeHtml(summary.articleId)}</code>`,
+    `<b>${linkHtml(summary.url, summary.title)}</b> <code>${escapeHtml(summary.articleId)}</code>`,
     ...summary.sentences.map((sentence) => `• ${escapeHtml(sentence)}`),
   ];
-}
-
-/** A summary: the title (linked when the article has a URL) and one bullet per sentence. */
-export function summaryHtml(summary: Summary, url?: string): string {
-  return summaryBlock({ ...summary, ...(url ? { url } : {}) }).join('\n');
 }
 
 /** A delivered article or digest. */
 export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): string {
   const m = messages(language);
-  if (message.kind === 'article') return [`📰 <i>${escapeHtml(m.newArticle)}</i>`, ...summaryBlock(message.summary)].join('\n');
-  return [`📰 <b>${escapeHtml(m.digestTitle)}</b>`, ...message.summaries.flatMap((s) => ['', ...summaryBlock(s)])].join('\n');
-}
-
-/** An answer and its sources; quotes are shown where the answer text does not already hold them. */
-export function answerHtml(answer: Answer, language: UiLanguage, engineName?: string): string {
-  const m = messages(language);
-  const lines = [escapeHtml(answer.text)];
-  if (answer.citations.length > 0) {
-    lines.push('', `<b>${escapeHtml(m.sources)}:</b>`);
-    for (const citation of answer.citations) {
-      lines.push(`• ${link(citation.url, citation.title)} <code>${escapeHtml(citation.articleId)}</code>`);
-      if (!answer.text.includes(citation.quote)) lines.push(`<i>“${escapeHtml(citation.quote)}”</i>`);
-    }
-  }
-  if (answer.cached) lines.push(`<i>(${escapeHtml(m.fromCache)})</i>`);
-  if (engineName !== undefined && answer.engine !== engineName) lines.push(`<i>${escapeHtml(m.fallbackNotice)}</i>`);
-  return lines.join('\n');
+  if (message.kind === 'article') return [`📰 <i>${escapeHtml(m.newArticle)}</i>`, ...summaryLines(message.summary)].join('\n');
+  return [`📰 <b>${escapeHtml(m.digestTitle)}</b>`, ...message.summaries.flatMap((s) => ['', ...summaryLines(s)])].join('\n');
 }
 
 /**

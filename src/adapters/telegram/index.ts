@@ -4,14 +4,16 @@
  */
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { Api, webhookCallback } from 'grammy';
+import { Api, GrammyError, webhookCallback } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
 import { errorFields, redactSecret } from '../../core/logger.js';
 import type { Leases } from '../../core/ports.js';
-import { commandList, createTelegramBot, type TelegramBotOptions } from './bot.js';
+import { commandMenu } from '../../commands/registry.js';
+import { connectWithRetry, watchStartup, type StartupOptions } from '../startup.js';
+import { createTelegramBot, type TelegramBotOptions } from './bot.js';
 import { createTelegramSender } from './sender.js';
 
 export { createTelegramBot } from './bot.js';
@@ -38,6 +40,11 @@ export interface TelegramPollerLease {
   readonly renewMs?: number;
 }
 
+// 401: a token Telegram does not know; 404: not a token at all. Neither gets better by waiting.
+function tokenRefused(error: unknown): boolean {
+  return error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404);
+}
+
 /** The lease that one process at a time holds to long-poll; Telegram answers a second poller 409. */
 export const TELEGRAM_POLLER_LEASE = 'telegram-poller';
 
@@ -51,17 +58,29 @@ export async function startTelegram(
   options: TelegramBotOptions & {
     readonly webhook?: { readonly url: string; readonly secret: string; readonly port: number };
     readonly poller?: TelegramPollerLease;
+    /** How long to wait for the Bot API before saying it cannot be reached (it is tried again meanwhile). */
+    readonly startup?: StartupOptions;
   },
 ): Promise<TelegramAdapter> {
   redactSecret(options.token);
   const logger = options.logger.child({ adapter: 'telegram' });
   const bot = createTelegramBot(options);
+  const watch = watchStartup('telegram', `the Telegram Bot API at ${options.apiRoot ?? 'https://api.telegram.org'}`, options.logger, options.startup);
+  try {
+    // getMe before auto-retry is installed: start-up keeps its own timeout and retries.
+    // grammY types its signal with an AbortSignal shim of its own; Node's is the one it gets at run time.
+    await connectWithRetry((signal) => bot.init(signal as Parameters<typeof bot.init>[0]), watch, { ...options.startup, fatal: tokenRefused });
+  } catch (error) {
+    watch.stop();
+    if (tokenRefused(error)) logger.error('Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (BotFather gives it)', errorFields(error));
+    throw error;
+  }
+  watch.ready({ username: bot.botInfo.username });
   // Replies to users retry 429s and network errors a few times; broadcasts go through the sender.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
-  await bot.init();
   await Promise.all([
-    bot.api.setMyCommands(commandList('en')),
-    bot.api.setMyCommands(commandList('ar'), { language_code: 'ar' }),
+    bot.api.setMyCommands(commandMenu('telegram', 'en')),
+    bot.api.setMyCommands(commandMenu('telegram', 'ar'), { language_code: 'ar' }),
   ]).catch((error: unknown) => logger.warn('could not register commands', errorFields(error)));
 
   if (options.webhook) {

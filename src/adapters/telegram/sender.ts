@@ -2,9 +2,9 @@
  * The delivery engine's sender for Telegram: renders a delivery as HTML and maps the Bot API's
  * answers (429, 403, chat not found, migrated group, 5xx) to delivery outcomes.
  */
-import { GrammyError, HttpError, type Api } from 'grammy';
+import { GrammyError, HttpError, type Api, type InlineKeyboard } from 'grammy';
 import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
-import { uiLanguage, type UiLanguage } from '../messages.js';
+import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { deliveryHtml, htmlToPlain, splitHtml } from './format.js';
 
 // 400s that mean the bot can no longer write to the chat at all.
@@ -26,14 +26,19 @@ export function classifyTelegramError(error: unknown): SendOutcome {
   return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
 }
 
-/** Sends `html` as one or more messages, falling back to plain text if Telegram cannot parse it. */
-export async function sendHtml(api: Api, chatId: number | string, html: string): Promise<void> {
-  for (const part of splitHtml(html)) {
+/**
+ * Sends `html` as one or more messages, falling back to plain text if Telegram cannot parse it;
+ * `extra` (a keyboard) goes with the last message, under the end of the text.
+ */
+export async function sendHtml(api: Api, chatId: number | string, html: string, extra: { reply_markup?: InlineKeyboard } = {}): Promise<void> {
+  const parts = splitHtml(html);
+  for (const [index, part] of parts.entries()) {
+    const more = index === parts.length - 1 ? extra : {};
     try {
-      await api.sendMessage(chatId, part, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+      await api.sendMessage(chatId, part, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...more });
     } catch (error) {
       if (!(error instanceof GrammyError && error.error_code === 400 && PARSE_ERROR.test(error.description))) throw error;
-      await api.sendMessage(chatId, htmlToPlain(part), { link_preview_options: { is_disabled: true } });
+      await api.sendMessage(chatId, htmlToPlain(part), { link_preview_options: { is_disabled: true }, ...more });
     }
   }
 }

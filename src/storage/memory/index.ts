@@ -175,6 +175,11 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
     return [...db.articles.values()].sort((a, b) => (a.postedAt < b.postedAt ? 1 : a.postedAt > b.postedAt ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  // Oldest first: the order /status lists an article's counts in.
+  function byPostedTime(a: Article, b: Article): number {
+    return a.postedAt < b.postedAt ? -1 : a.postedAt > b.postedAt ? 1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  }
+
   function pendingOf(predicate: (row: DeliveryRow) => boolean): DeliveryRow[] {
     return [...db.deliveries.values()].filter((row) => row.status === 'pending' && predicate(row));
   }
@@ -431,8 +436,16 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       counts: (options = {}) =>
         op('delivery counts', () => {
           const totals = { ...(db.counters.get('') ?? zeroCounts()) };
+          const limit = options.articles ?? 10;
+          // Map order is the order articles were first queued; posted time decides for stored ones.
           const rows = [...db.counters].filter(([key, counts]) => key !== '' && !isEmptyCount(counts));
-          const byArticle = rows.slice(Math.max(0, rows.length - (options.articles ?? 10))).map(([articleId, counts]) => ({ articleId, ...counts }));
+          const stored = rows
+            .filter(([id]) => db.articles.has(id))
+            .sort(([a], [b]) => byPostedTime(db.articles.get(a)!, db.articles.get(b)!))
+            .slice(-limit);
+          // Articles deleted since fill what is left, as the oldest, most recently queued first in.
+          const gone = rows.filter(([id]) => !db.articles.has(id));
+          const byArticle = [...gone.slice(Math.max(0, gone.length - (limit - stored.length))), ...stored].map(([articleId, counts]) => ({ articleId, ...counts }));
           return { ...totals, byArticle } satisfies DeliveryCounts;
         }),
       recount: () =>

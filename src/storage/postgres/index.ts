@@ -800,25 +800,39 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
     counts: (options = {}) =>
       run('delivery counts', async (q) => {
         // One statement, one snapshot: the totals and the per-article rows agree.
-        // The most recently queued articles are found by their newest shard rows (the pos index),
-        // then each article's shards are summed; it is first queued at its oldest row.
-        const { rows } = await q<CountRow & { part: number; pos: number }>(
-          `WITH recent AS (
+        // Part 2: the newest stored articles by posted time (walking the articles_newest index, each
+        // article's shards summed), whatever order they were queued in. Part 1: articles deleted
+        // since they were queued, found among the newest shard rows (the pos index), most recent
+        // first; they fill what the stored ones leave, as the oldest.
+        const limit = options.articles ?? 10;
+        const { rows } = await q<CountRow & { part: number; rank: number }>(
+          `WITH stored AS (
+             SELECT a.id AS article_id, s.pending, s.sent, s.failed, s.dead, row_number() OVER (ORDER BY a.posted_at DESC, a.id) AS rank
+             FROM articles a CROSS JOIN LATERAL (
+               SELECT sum(pending)::bigint AS pending, sum(sent)::bigint AS sent, sum(failed)::bigint AS failed, sum(dead)::bigint AS dead
+               FROM delivery_counts c WHERE c.article_id = a.id) s
+             WHERE s.pending <> 0 OR s.sent <> 0 OR s.failed <> 0 OR s.dead <> 0
+             ORDER BY a.posted_at DESC, a.id LIMIT $1),
+           gone AS (
              SELECT DISTINCT article_id FROM (
-               SELECT article_id FROM delivery_counts WHERE article_id <> '' ORDER BY pos DESC LIMIT $2) newest),
+               SELECT article_id FROM delivery_counts WHERE article_id <> '' ORDER BY pos DESC LIMIT $2) newest
+             WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = newest.article_id)),
            sums AS (
              SELECT article_id, min(pos) AS pos, sum(pending)::bigint AS pending, sum(sent)::bigint AS sent, sum(failed)::bigint AS failed, sum(dead)::bigint AS dead
-             FROM delivery_counts WHERE article_id = '' OR article_id IN (SELECT article_id FROM recent) GROUP BY article_id)
-           (SELECT 0 AS part, pos, article_id, pending, sent, failed, dead FROM sums WHERE article_id = '')
+             FROM delivery_counts WHERE article_id = '' OR article_id IN (SELECT article_id FROM gone) GROUP BY article_id)
+           (SELECT 0 AS part, 0::bigint AS rank, article_id, pending, sent, failed, dead FROM sums WHERE article_id = '')
            UNION ALL
-           (SELECT 1, pos, article_id, pending, sent, failed, dead FROM sums
-            WHERE article_id <> '' AND (pending <> 0 OR sent <> 0 OR failed <> 0 OR dead <> 0) ORDER BY pos DESC LIMIT $1)`,
-          [options.articles ?? 10, (options.articles ?? 10) * COUNTER_SHARDS * 2],
+           (SELECT 1, row_number() OVER (ORDER BY pos DESC), article_id, pending, sent, failed, dead FROM sums
+            WHERE article_id <> '' AND (pending <> 0 OR sent <> 0 OR failed <> 0 OR dead <> 0) ORDER BY pos DESC LIMIT $1)
+           UNION ALL
+           (SELECT 2, rank, article_id, pending, sent, failed, dead FROM stored)`,
+          [limit, limit * COUNTER_SHARDS * 2],
         );
         const totals = rows.find((r) => r.part === 0);
-        const byArticle = rows
-          .filter((r) => r.part === 1)
-          .sort((a, b) => a.pos - b.pos)
+        const newestFirst = (part: number) => rows.filter((r) => r.part === part).sort((a, b) => a.rank - b.rank);
+        const stored = newestFirst(2);
+        const byArticle = [...stored, ...newestFirst(1).slice(0, limit - stored.length)]
+          .reverse()
           .map((row) => ({ articleId: row.article_id, ...countsOf(row) }));
         return { ...(totals ? countsOf(totals) : zeroCounts()), byArticle } satisfies DeliveryCounts;
       }),

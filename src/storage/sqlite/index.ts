@@ -251,10 +251,18 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
          failed = failed + excluded.failed, dead = dead + excluded.dead`,
     ),
     totals: db.prepare<[], CountRow>("SELECT * FROM delivery_counts WHERE article_id = ''"),
-    recentCounts: db.prepare<[number], CountRow>(
-      `SELECT * FROM (SELECT rowid AS r, * FROM delivery_counts
-         WHERE article_id <> '' AND (pending <> 0 OR sent <> 0 OR failed <> 0 OR dead <> 0) ORDER BY rowid DESC LIMIT ?)
-       ORDER BY r`,
+    // The newest stored articles by posted time (the articles_newest index), whatever order they were queued in.
+    newestCounts: db.prepare<[number], CountRow>(
+      `SELECT c.article_id, c.pending, c.sent, c.failed, c.dead FROM articles a JOIN delivery_counts c ON c.article_id = a.id
+       WHERE c.pending <> 0 OR c.sent <> 0 OR c.failed <> 0 OR c.dead <> 0
+       ORDER BY a.posted_at DESC, a.id LIMIT ?`,
+    ),
+    // Articles deleted since they were queued, most recently queued first.
+    goneCounts: db.prepare<[number], CountRow>(
+      `SELECT c.article_id, c.pending, c.sent, c.failed, c.dead FROM delivery_counts c
+       WHERE c.article_id <> '' AND (c.pending <> 0 OR c.sent <> 0 OR c.failed <> 0 OR c.dead <> 0)
+         AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = c.article_id)
+       ORDER BY c.rowid DESC LIMIT ?`,
     ),
     dropEmptyCounts: db.prepare(
       "DELETE FROM delivery_counts WHERE article_id <> '' AND pending = 0 AND sent = 0 AND failed = 0 AND dead = 0",
@@ -596,7 +604,11 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     counts: (options = {}) =>
       run('delivery counts', () => {
         const totals = q.totals.get();
-        const byArticle = q.recentCounts.all(options.articles ?? 10).map((row) => ({ articleId: row.article_id, ...countsOf(row) }));
+        const limit = options.articles ?? 10;
+        const stored = q.newestCounts.all(limit);
+        const gone = stored.length < limit ? q.goneCounts.all(limit - stored.length) : [];
+        // Oldest first: the deleted ones, then the stored ones by posted time.
+        const byArticle = [...stored, ...gone].reverse().map((row) => ({ articleId: row.article_id, ...countsOf(row) }));
         return { ...(totals ? countsOf(totals) : zeroCounts()), byArticle } satisfies DeliveryCounts;
       }),
     recount: () =>

@@ -9,7 +9,7 @@ import { sampleArticle } from '../../support/fixtures.js';
 describe('console session', () => {
   it('posts a pasted article, summarises it, and answers a plain-text question with its source', async () => {
     const { desk } = await openTestDesk();
-    const session = createConsoleSession(desk, 'en', silentLogger);
+    const session = createConsoleSession({ desk, language: 'en', logger: silentLogger });
     expect(await session.handle('/post')).toContain('Paste the article');
     for (const line of sampleArticle('ar-solar-plant.txt').split('\n')) expect(await session.handle(line)).toBe('');
     const posted = await session.handle('.');
@@ -26,7 +26,7 @@ describe('console session', () => {
 
   it('answers bad input with a clear message and keeps going', async () => {
     const { desk } = await openTestDesk();
-    const session = createConsoleSession(desk, 'en', silentLogger);
+    const session = createConsoleSession({ desk, language: 'en', logger: silentLogger });
     expect(await session.handle('/ask Who opened it?')).toBe('No articles are stored yet. An admin can add one with /post.');
     expect(await session.handle('/post Too short.')).toMatch(/too short/);
     expect(await session.handle('/frobnicate')).toMatch(/Unknown command \/frobnicate/);
@@ -37,12 +37,20 @@ describe('console session', () => {
     expect(await session.handle('/summary 0000ffff')).toMatch(/no article with the id "0000ffff"/);
     expect(await session.handle('/articles')).toMatch(/Articles 1–1 of 1:\n[0-9a-f]{12}/);
   });
+
+  it('says an answer is not in the stored articles in the language of the question', async () => {
+    const { desk } = await openTestDesk();
+    const session = createConsoleSession({ desk, language: 'en', logger: silentLogger });
+    await session.handle(`/post ${sampleArticle('en-rail-strike.txt')}`);
+    expect(await session.handle('What is the population of Tokyo?')).toBe('That is not in the stored articles.');
+    expect(await session.handle('ما هي عاصمة اليابان؟')).toBe('لم أجد إجابة لهذا السؤال في المقالات المخزنة.');
+  });
 });
 
 describe('console /delete', () => {
   it('deletes an article by a short id, after which it is not cited; asks for the id when none is given', async () => {
     const { desk } = await openTestDesk();
-    const session = createConsoleSession(desk, 'en', silentLogger);
+    const session = createConsoleSession({ desk, language: 'en', logger: silentLogger });
     await session.handle(`/post ${sampleArticle('en-flood-barrier.txt')}`);
     await session.handle(`/post ${sampleArticle('en-rail-strike.txt')}`);
     const { items } = await desk.listArticles();
@@ -89,10 +97,11 @@ describe('console subscriptions', () => {
       silentLogger,
       new Map([['console', createConsoleSender('en', printed)]]),
     );
-    const session = createConsoleSession(services.desk, 'en', silentLogger, {
-      subscriptions: services.subscriptions,
-      delivery: services.delivery,
-      timeZone: 'UTC',
+    const session = createConsoleSession({
+      desk: services.desk,
+      language: 'en',
+      logger: silentLogger,
+      delivery: { subscriptions: services.subscriptions, delivery: services.delivery, timeZone: 'UTC' },
     });
     expect(await session.handle('/subscribe tomorrow')).toMatch(/did not understand "tomorrow"/);
     expect(await session.handle('/subscribe')).toBe('Subscribed: a summary of every new article will arrive here.');
@@ -110,3 +119,91 @@ describe('console subscriptions', () => {
     await services.close();
   });
 });
+
+describe('console paste mode', () => {
+  it('leaves paste mode on /cancel without posting, and keeps the console going', async () => {
+    const { desk } = await openTestDesk();
+    const session = createConsoleSession({ desk, language: 'en', logger: silentLogger });
+    await session.handle('/post');
+    await session.handle('Half an article');
+    expect(await session.handle('/cancel')).toBe('Paste cancelled; nothing was posted.');
+    expect(session.pasting).toBe(false);
+    expect(desk.articleCount).toBe(0);
+    expect(await session.handle('/cancel')).toBe('No article is being pasted, so there is nothing to cancel.');
+    expect(await session.handle('/articles')).toBe('No articles are stored yet. An admin can add one with /post.');
+  });
+
+  it('leaves paste mode on Ctrl-C without quitting, and quits on Ctrl-C at the prompt', async () => {
+    const { desk } = await openTestDesk();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    let closed = false;
+    const done = runConsole({ desk, language: 'en', logger: silentLogger, input, output, terminal: true }).then(() => (closed = true));
+    input.write('/post\r');
+    input.write('Half an article\r');
+    await until(() => printed.includes('Half an article'));
+    input.write('\x03');
+    await until(() => printed.includes('Paste cancelled; nothing was posted.'));
+    expect(closed).toBe(false);
+    input.write('/articles\r');
+    await until(() => printed.includes('No articles are stored yet'));
+    expect(desk.articleCount).toBe(0);
+    input.write('\x03');
+    await done;
+  });
+});
+
+describe('console names', () => {
+  it('takes the Arabic names of the commands, and never takes a slash alone or /مساعدة for a question', async () => {
+    const { desk } = await openTestDesk();
+    const session = createConsoleSession({ desk, language: 'ar', logger: silentLogger });
+    expect(await session.handle('/')).toMatch(/^أخبار: مكتب أخبار\. الأوامر:/);
+    expect(await session.handle('/مساعدة')).toMatch(/^أخبار: مكتب أخبار\. الأوامر:/);
+    expect(await session.handle(`/انشر ${sampleArticle('ar-solar-plant.txt')}`)).toMatch(/^حُفظ المقال/);
+    expect(await session.handle('/اسال من هو مدير المشروع؟')).toContain('كريم بن صالح');
+    expect(await session.handle('/الأحدث')).toContain('افتتاح أكبر محطة للطاقة الشمسية');
+    expect(await session.handle('/مجهول')).toBe('الأمر /مجهول غير معروف. أرسل ‎/help‎ لقائمة الأوامر.');
+    expect(session.quits('/خروج')).toBe(true);
+  });
+});
+
+describe('console deliveries', () => {
+  it('prints a delivery above the prompt and draws the prompt again under it', async () => {
+    const { openServices } = await import('../../../src/main.js');
+    const { loadConfig } = await import('../../../src/config.js');
+    const { createConsoleScreen, createConsoleSender } = await import('../../../src/adapters/console/index.js');
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const screen = createConsoleScreen(output);
+    const services = await openServices(loadConfig({ STORE_URL: 'memory://' }), silentLogger, new Map([['console', createConsoleSender('en', screen)]]));
+    const done = runConsole({
+      desk: services.desk,
+      language: 'en',
+      logger: silentLogger,
+      input,
+      screen,
+      delivery: { subscriptions: services.subscriptions, delivery: services.delivery, timeZone: 'UTC' },
+    });
+    input.write('/subscribe\n');
+    await until(() => printed.includes('Subscribed'));
+    await services.desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
+    await until(() => printed.includes('📰 New article'));
+    await until(() => printed.endsWith('akhbar> '));
+    expect(printed.slice(printed.indexOf('📰 New article'))).toMatch(/Marlow Bay[\s\S]*\nakhbar> $/);
+    input.end();
+    await done;
+    await services.close();
+  });
+});
+
+async function until(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

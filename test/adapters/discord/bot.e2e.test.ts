@@ -105,6 +105,42 @@ describe('Discord bot end to end', () => {
     const edit = fake.interaction(ask.id).edits[0];
     expect(edit.embeds[0].description).toContain('25 minutes');
     expect(edit.embeds[0].fields[0].name).toMatch(/^Sources: [0-9a-f]{12}$/);
+    expect(edit.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('pages /articles with buttons that edit the list in place', async () => {
+    const { fake, desk } = await startBot();
+    for (let i = 0; i < 12; i++) await desk.postArticle({ text: `${sampleArticle('en-rail-strike.txt')}\n\nUpdate ${i}.` }, { kind: 'operator' });
+    const list = fake.sendCommand({ name: 'articles', userId: MEMBER });
+    await fake.waitFor(() => fake.interaction(list.id).edits.length > 0);
+    const first = fake.interaction(list.id).edits[0];
+    expect(first.content).toMatch(/^\*\*Articles 1–10 of 12:\*\*/);
+    expect(first.components[0].components[0]).toMatchObject({ type: 2, custom_id: 'articles:2', label: '›' });
+    const press = fake.sendButton({ customId: 'articles:2', userId: MEMBER });
+    await fake.waitFor(() => fake.interaction(press.id).edits.length > 0);
+    expect(fake.interaction(press.id).callbacks[0].type).toBe(6);
+    expect(fake.interaction(press.id).edits[0].content).toMatch(/^\*\*Articles 11–12 of 12:\*\*/);
+    expect(fake.interaction(press.id).edits[0].components[0].components[0]).toMatchObject({ custom_id: 'articles:1', label: '‹' });
+  });
+
+  it('refuses an attached file too large for an article by its real size, without downloading it', async () => {
+    const { fake, desk } = await startBot();
+    const post = fake.sendCommand({
+      name: 'post',
+      userId: ADMIN,
+      options: [{ name: 'file', type: 11, value: 'att1' }],
+      resolved: { attachments: { att1: { id: 'att1', filename: 'archive.txt', size: 812_345, url: 'http://127.0.0.1:9/archive.txt', proxy_url: 'http://127.0.0.1:9/archive.txt', content_type: 'text/plain' } } },
+    });
+    await fake.waitFor(() => fake.interaction(post.id).edits.length > 0);
+    expect(fake.interaction(post.id).edits[0].content).toBe('The file archive.txt is 812,345 bytes, too large for an article (at most 100,000 characters).');
+    expect(desk.articleCount).toBe(0);
+  });
+
+  it('tells a member who asks for /status that the figures are for admins', async () => {
+    const { fake } = await startBot();
+    const status = fake.sendCommand({ name: 'status', userId: MEMBER });
+    await fake.waitFor(() => fake.interaction(status.id).callbacks.length > 0);
+    expect(fake.interaction(status.id).callbacks[0]).toMatchObject({ type: 4, data: { content: 'Only admins can see the delivery figures.', flags: 64 } });
   });
 
   it('splits a long answer into an edit and follow-ups', async () => {
@@ -154,6 +190,16 @@ describe('Discord bot end to end', () => {
     const auto = fake.sendAutocomplete({ name: 'summary', focused: { name: 'id', value: 'flood' }, userId: MEMBER });
     await fake.waitFor(() => fake.interaction(auto.id).callbacks.length > 0);
     expect(fake.interaction(auto.id).callbacks[0]).toMatchObject({ type: 8, data: { choices: [{ value: article.id }] } });
+  });
+
+  it('answers /help with the ways to post on Discord, and promises no paste mode', async () => {
+    const { fake } = await startBot();
+    const help = fake.sendCommand({ name: 'help', userId: MEMBER });
+    await fake.waitFor(() => fake.interaction(help.id).edits.length > 0);
+    const content = fake.interaction(help.id).edits[0].content as string;
+    expect(content).toMatch(/^akhbar: a news desk\. Commands:/);
+    expect(content).toContain('opens a form for a long paste');
+    expect(content).not.toMatch(/pasted article|caption/);
   });
 
   it('tells the user about an unknown command', async () => {

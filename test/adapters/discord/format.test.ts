@@ -1,6 +1,13 @@
+import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { answerMessages, deliveryMessage, escapeText, NO_MENTIONS, truncate } from '../../../src/adapters/discord/format.js';
+import { deliveryMessage, escapeText, truncate } from '../../../src/adapters/discord/format.js';
+import { viewPayloads } from '../../../src/adapters/discord/render.js';
+import { answerView } from '../../../src/commands/views.js';
 import type { Answer } from '../../../src/core/types.js';
+import { messages, type UiLanguage } from '../../../src/i18n/messages.js';
+
+/** An answer as the bot sends it on Discord: one embed per message. */
+const answerMessages = (answer: Answer, language: UiLanguage) => viewPayloads(answerView(answer, messages(language))) as { embeds: APIEmbed[] }[];
 
 const answer = (text: string, extra: Partial<Answer> = {}): Answer => ({
   found: true,
@@ -16,7 +23,6 @@ describe('Discord formatting', () => {
   it('escapes markdown and never pings', () => {
     expect(escapeText('**bold** _x_ \u202eflip')).toBe('\\*\\*bold\\*\\* \\_x\\_ flip');
     const [message] = answerMessages(answer('Ask @everyone about *this*'), 'en');
-    expect(message!.allowedMentions).toEqual(NO_MENTIONS);
     expect(message!.embeds[0]!.description).toBe('Ask @everyone about \\*this\\*');
     expect(message!.embeds[0]!.fields![0]).toEqual({
       name: 'Sources: abc123def456',

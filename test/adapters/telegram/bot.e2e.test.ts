@@ -217,6 +217,15 @@ describe('Telegram bot end to end', () => {
     expect(fake.sent.filter((m) => to(5)(m) && /New article/.test(m.text ?? ''))).toHaveLength(1);
   });
 
+  it('answers /help with the ways to post on Telegram, and promises no paste mode', async () => {
+    const { fake } = await startBot();
+    fake.pushMessage({ text: '/help', fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && /Commands:/.test(m.text ?? '')));
+    const help = fake.sent.find((m) => to(STRANGER)(m))!.text!;
+    expect(help).toContain('/post &lt;text&gt;: store an article; or reply /post to a message, send a .txt file with /post as its caption');
+    expect(help).not.toMatch(/paste/i);
+  });
+
   it('keeps running after a malformed update', async () => {
     const { fake } = await startBot();
     fake.pushUpdate({ message: { message_id: 1, date: 0, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { answerHtml, deliveryHtml, escapeHtml, htmlToPlain, splitHtml, TELEGRAM_MESSAGE_LIMIT } from '../../../src/adapters/telegram/format.js';
+import { deliveryHtml, escapeHtml, htmlToPlain, splitHtml, TELEGRAM_MESSAGE_LIMIT } from '../../../src/adapters/telegram/format.js';
+import { viewHtml } from '../../../src/adapters/telegram/render.js';
+import { answerView } from '../../../src/commands/views.js';
 import type { Answer } from '../../../src/core/types.js';
+import { messages, type UiLanguage } from '../../../src/i18n/messages.js';
+
+/** An answer as the bot sends it on Telegram. */
+const answerHtml = (answer: Answer, language: UiLanguage) => viewHtml(answerView(answer, messages(language)));
 
 const answer = (text: string, extra: Partial<Answer> = {}): Answer => ({
   found: true,

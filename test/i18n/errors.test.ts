@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorText, messages } from '../../src/adapters/messages.js';
+import { errorText } from '../../src/i18n/errors.js';
+import { messages } from '../../src/i18n/messages.js';
 import { AkhbarError, type AkhbarErrorDetails } from '../../src/core/errors.js';
 
 const url = 'https://news.example/2025/11/solar-plant?utm_source=x';

@@ -1,0 +1,110 @@
+/**
+ * View models for the results the commands (and the CLI) show: each built once here, so a posted
+ * article, a summary, an answer or a page of articles reads the same on every surface.
+ */
+import type { DeliveryReport } from '../core/delivery/index.js';
+import type { EngineUsage } from '../core/engine.js';
+import type { ArticlePage, PostResult } from '../core/newsDesk.js';
+import type { Subscription } from '../core/subscriptions.js';
+import type { Answer, Summary } from '../core/types.js';
+import type { Messages } from '../i18n/messages.js';
+import type { Block, Button, Outcome, View } from './types.js';
+
+/** Articles per page of /articles. */
+export const PAGE_SIZE = 10;
+
+/** A view of one paragraph. */
+export function textView(text: string, outcome: Outcome = 'ok'): View {
+  return { blocks: [{ kind: 'text', text }], outcome };
+}
+
+/** "Stored article …", or "Already stored as …" for a post the store already had. */
+export function postedView(result: PostResult, m: Messages): View {
+  const { id, title } = result.article;
+  return textView(result.duplicate ? m.duplicate(id, title) : m.posted(id, title));
+}
+
+/** A summary, linked to its article's URL when it has one. */
+export function summaryView(summary: Summary, url?: string): View {
+  const block: Block = {
+    kind: 'summary',
+    title: summary.title,
+    articleId: summary.articleId,
+    sentences: summary.sentences,
+    ...(url ? { url } : {}),
+  };
+  return { blocks: [block], outcome: 'ok' };
+}
+
+/**
+ * An answer with its sources, in the messages of the answer's language. A quote is kept only where
+ * the answer does not already hold it; the notes say when it came from the cache or a fallback
+ * engine (one that is not `engineName`).
+ */
+export function answerView(answer: Answer, m: Messages, engineName?: string): View {
+  const text = answer.found ? answer.text : m.notInArticles;
+  const notes = [
+    ...(answer.cached ? [m.fromCache] : []),
+    ...(engineName !== undefined && answer.engine !== engineName ? [m.fallbackNotice] : []),
+  ];
+  return {
+    blocks: [
+      {
+        kind: 'answer',
+        text,
+        sourcesLabel: m.sources,
+        citations: answer.citations.map((citation) => ({
+          articleId: citation.articleId,
+          title: citation.title,
+          ...(citation.url ? { url: citation.url } : {}),
+          ...(text.includes(citation.quote) ? {} : { quote: citation.quote }),
+        })),
+        notes,
+      },
+    ],
+    outcome: 'ok',
+  };
+}
+
+/**
+ * One page of the article list, `page` counted from 1, with buttons to the pages either side. A
+ * page past the end says how many pages there are and offers the last one.
+ */
+export function articlePageView(listing: ArticlePage, page: number, m: Messages, pageSize = PAGE_SIZE): View {
+  if (listing.total === 0) return textView(m.noArticlesYet);
+  const pages = Math.ceil(listing.total / pageSize);
+  const button = (label: string, to: number): Button => ({ label, command: 'articles', args: String(to) });
+  if (listing.items.length === 0) {
+    return { ...textView(m.noSuchPage(page, pages, listing.total), 'refused'), buttons: [button('‹', pages)] };
+  }
+  const from = listing.offset + 1;
+  const to = listing.offset + listing.items.length;
+  const buttons = [...(page > 1 ? [button('‹', Math.min(page - 1, pages))] : []), ...(to < listing.total ? [button('›', page + 1)] : [])];
+  return {
+    blocks: [
+      { kind: 'title', text: m.articlesHeader(from, to, listing.total) },
+      { kind: 'items', items: listing.items.map((item) => ({ id: item.id, text: item.title, detail: `${item.postedAt.slice(0, 10)}  (${item.language})` })) },
+    ],
+    ...(buttons.length > 0 ? { buttons } : {}),
+    outcome: 'ok',
+  };
+}
+
+/** The admin's delivery figures: totals, subscribers, the engine's usage and the newest articles' counts. */
+export function statusView(report: DeliveryReport, subscriptions: readonly Subscription[], m: Messages, usage?: EngineUsage): View {
+  const active = subscriptions.filter((s) => s.active).length;
+  const blocks: Block[] = [
+    { kind: 'field', label: m.statusTitle, value: m.statusLine(report.pending, report.sent, report.failed, report.dead) },
+    { kind: 'text', text: m.subscribersLine(active, subscriptions.length - active) },
+    ...(usage ? [{ kind: 'text', text: m.usageLine(usage.requests, usage.promptTokens, usage.completionTokens) } as const] : []),
+  ];
+  if (report.byArticle.length > 0) {
+    blocks.push({ kind: 'title', text: m.statusLatest });
+    blocks.push({
+      kind: 'items',
+      // The store lists them oldest first; the newest article reads best at the top.
+      items: [...report.byArticle].reverse().map((row) => ({ id: row.articleId, text: m.statusLine(row.pending, row.sent, row.failed, row.dead) })),
+    });
+  }
+  return { blocks, outcome: 'ok' };
+}

@@ -1,0 +1,191 @@
+/**
+ * The Arabic table. Command names stay Latin (Telegram and Discord take no other), wrapped in
+ * direction marks so they read in place inside right-to-left text.
+ */
+import type { Platform } from '../commands/types.js';
+import type { Messages } from './messages.js';
+
+/** The bot's words in Arabic. */
+export const ar = {
+  helpTitle: 'أخبار: مكتب أخبار. الأوامر:',
+  // A right-to-left mark first, so a line that opens with a Latin command still reads right to left.
+  helpLine: (command: string, args: string, text: string) => `\u200f${command}${args === '' ? '' : ` ${args}`}: ${text}`,
+  adminsOnly: ' (للمشرفين)',
+  arabicNames: (names: readonly string[]) => `\u200fالأسماء العربية: ${names.join('، ')}`,
+  args: { id: '<المعرف>', optionalId: '[المعرف]', page: '[الصفحة]' },
+  helpText: {
+    help: 'هذه الرسالة',
+    delete: 'حذف مقال مع ملخصاته وما لم يُرسل منه بعد',
+    summary: 'ملخص مقال (الأحدث إن لم يُذكر معرف)',
+    latest: 'ملخص أحدث مقال',
+    articles: 'المقالات المخزنة',
+    unsubscribe: 'إيقاف الملخصات',
+    status: 'أرقام التوصيل',
+    cancel: 'إيقاف لصق مقال دون نشر شيء (أو Ctrl-C)',
+    quit: 'مغادرة وحدة التحكم (أو Ctrl-D)',
+  },
+  help: {
+    post: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return [
+            '\u200f/post <نص>: حفظ مقال؛ أو الرد بالأمر ‎/post‎ على رسالة، أو إرسال ملف ‎.txt‎ مع ‎/post‎ في تعليقه، أو إعادة توجيه رسالة إلى البوت',
+            '\u200f/post <رابط>: جلب المقال من الرابط وحفظه',
+          ];
+        case 'discord':
+          return ['\u200f/post text: حفظ مقال (نصه أو رابط لجلبه)، أو ‎/post file:‎ ملف ‎.txt‎ أو ‎.md‎؛ و‎/post‎ وحده يفتح نموذجا للصق مقال طويل'];
+        case 'console':
+          return [
+            '\u200f/post <نص>: حفظ مقال',
+            '\u200f/post <رابط>: جلب المقال من الرابط وحفظه',
+            '\u200f/post وحده: الصق المقال ثم اختمه بسطر فيه "." فقط',
+            '\u200f/post --file PATH: حفظ المقال الذي في ملف نصي',
+          ];
+      }
+    },
+    ask: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return ['\u200f/ask <سؤال>: إجابة من المقالات المخزنة مع المصادر (في المحادثة الخاصة كل رسالة سؤال؛ وفي المجموعة اذكر البوت أو رد عليه)'];
+        case 'discord':
+          return ['\u200f/ask question: إجابة من المقالات المخزنة مع المصادر'];
+        case 'console':
+          return ['\u200f/ask <سؤال>: إجابة من المقالات المخزنة مع المصادر (والسطر الذي لا يبدأ بشرطة مائلة سؤال أيضا)'];
+      }
+    },
+    subscribe: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return [
+            '\u200f/subscribe [each | digest HH:MM] [ar|en]: ملخص كل مقال جديد هنا، أو نشرة يومية (لمشرفي المحادثة)؛ وفي المحادثة الخاصة يشترك ‎/subscribe @channel‎ قناة تشرف عليها أنت والبوت',
+          ];
+        case 'discord':
+          return ['\u200f/subscribe [mode] [time] [lang]: ملخص كل مقال جديد في هذه القناة، أو نشرة يومية (لمن يدير القنوات)'];
+        case 'console':
+          return ['\u200f/subscribe [each | digest HH:MM] [ar|en]: عرض ملخص كل مقال جديد هنا عند توصيله، أو نشرة يومية'];
+      }
+    },
+    feed: (platform: Platform) =>
+      platform === 'discord'
+        ? ['\u200f/feed add url: | /feed list | /feed remove id: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة']
+        : ['\u200f/feed add <url> | list | remove <id>: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة'],
+  },
+  menu: {
+    help: 'ما يستطيعه البوت',
+    ask: 'سؤال عن المقالات المخزنة',
+    latest: 'ملخص أحدث مقال',
+    summary: 'ملخص مقال بمعرفه',
+    articles: 'المقالات المخزنة',
+    subscribe: 'الاشتراك في الملخصات',
+    unsubscribe: 'إيقاف الملخصات',
+    post: 'نشر مقال (للمشرفين)',
+    delete: 'حذف مقال بمعرفه (للمشرفين)',
+    status: 'أرقام التوصيل (للمشرفين)',
+    feed: 'متابعة خلاصات RSS/Atom (للمشرفين)',
+    cancel: 'إيقاف لصق مقال',
+    quit: 'مغادرة وحدة التحكم',
+  },
+  options: {
+    postText: 'نص المقال، أو رابط إليه',
+    postFile: 'ملف ‎.txt‎ أو ‎.md‎',
+    postUrl: 'مصدر المقال',
+    articleId: 'معرف المقال',
+    page: 'الصفحة',
+    question: 'سؤالك',
+    mode: 'كل مقال، أو نشرة يومية',
+    time: 'موعد النشرة، HH:MM',
+    language: 'لغة الملخصات',
+    feedAdd: 'متابعة خلاصة',
+    feedUrl: 'رابط الخلاصة',
+    feedList: 'الخلاصات المتابَعة',
+    feedRemove: 'إيقاف متابعة خلاصة',
+    feedId: 'معرف الخلاصة أو رابطها',
+  },
+  postHowTo: (platform: Platform) =>
+    platform === 'discord'
+      ? 'لنشر مقال، ضع نصه أو رابطه في خيار text، أو أرفق ملف ‎.txt‎ أو ‎.md‎ في خيار file؛ و‎/post‎ بلا أي منهما يفتح نموذجا.'
+      : platform === 'console'
+        ? 'لنشر مقال، أرسل ‎/post‎ ثم الصقه، أو ‎/post <نص>‎ أو ‎/post <رابط>‎ أو ‎/post --file PATH‎.'
+        : 'لنشر مقال، أرسله بعد الأمر (‎/post <نص>‎)، أو رد بالأمر ‎/post‎ على رسالة فيها المقال، أو أرسل ملف ‎.txt‎ مع ‎/post‎ في تعليقه، أو أرسل ‎/post <رابط>‎.',
+  postFormTitle: 'نشر مقال',
+  postFormLabel: 'نص المقال',
+  pasteCancelled: 'أُلغي اللصق ولم يُنشر شيء.',
+  nothingToCancel: 'لا يجري لصق مقال الآن، فلا شيء لإلغائه.',
+  consoleWelcome: (articles: number, engine: string) =>
+    `وحدة تحكم أخبار: ${articles} من المقالات مخزنة، والمحرك ${engine}. اكتب ‎/help‎ (أو ‎/مساعدة‎) للأوامر، أو سؤالا لتسأله، و‎/quit‎ للخروج.`,
+  noSuchPage: (page: number, pages: number, total: number) => `لا توجد صفحة ${page}: المقالات المخزنة (${total}) تملأ ${pages} من الصفحات.`,
+  statusLatest: 'أحدث المقالات:',
+  notAdminStatus: 'أرقام التوصيل للمشرفين فقط.',
+  fileTooLarge: (name: string, bytes: number, maxChars: number) =>
+    `حجم الملف ${name} ‏${bytes.toLocaleString('en')} بايت، وهو أكبر من أن يكون مقالا (الحد الأقصى ${maxChars.toLocaleString('en')} حرف).`,
+  fileNotText: (name: string) => `${name} ليس ملفا نصيا. أرسل المقال في ملف ‎.txt‎ أو ‎.md‎، أو الصق نصه.`,
+  posted: (id: string, title: string) => `حُفظ المقال ${id}: ${title}`,
+  feedUsage: 'الاستخدام: ‎/feed add <url>‎ أو ‎/feed list‎ أو ‎/feed remove <id>‎',
+  feedAdded: (id: string, url: string, posted: number, passedOver: number) =>
+    `تتم الآن متابعة الخلاصة ${id}: ${url}. نُشر ${posted} من المقالات الجديدة${passedOver > 0 ? `، وتُرك ${passedOver} من الأقدم` : ''}. ستُفحص الخلاصة بانتظام.`,
+  noFeeds: 'لا توجد خلاصات متابَعة. أضف واحدة بالأمر ‎/feed add <url>‎',
+  feedsHeader: (count: number) => `الخلاصات المتابَعة (${count}):`,
+  feedFailing: (failures: number) => `متعثرة (${failures} مرات متتالية)`,
+  feedNotCheckedYet: 'لم تُفحص بعد',
+  feedRemoved: (id: string, url: string) => `توقفت متابعة الخلاصة ${id}: ${url}`,
+  duplicate: (id: string, title: string) => `هذا المقال محفوظ من قبل برقم ${id}: ${title}`,
+  deleted: (id: string, title: string) => `حُذف المقال ${id}: ${title}. لن يُرسل ولن يُستشهد به بعد الآن.`,
+  deleteUsage: 'الاستخدام: ‎/delete <المعرف>‎ (أرسل ‎/articles‎ لرؤية المعرفات)',
+  importReport: (read: number, added: number, subscriptions: number, feeds: number, feedsAdded: number) =>
+    `استُورد ${read} من المقالات (${added} جديدة)، و${subscriptions} من الاشتراكات، و${feeds} من الخلاصات (${feedsAdded} جديدة).`,
+  migrateReport: (read: number, added: number, summaries: number, subscriptions: number, feeds: number, feedsAdded: number, pending: number, queued: number, resumed: number) =>
+    `نُقل ${read} من المقالات (${added} جديدة)، و${summaries} من الملخصات، و${subscriptions} من الاشتراكات، و${feeds} من الخلاصات (${feedsAdded} جديدة)، ` +
+    `و${pending} من الرسائل المنتظرة (${queued} أُدرجت الآن)، واستُؤنف ${resumed} من التوزيعات المقطوعة.`,
+  noArticlesYet: 'لا توجد مقالات مخزنة بعد. يمكن للمشرف إضافة مقال بالأمر ‎/post‎.',
+  articlesHeader: (from: number, to: number, total: number) => `المقالات ${from}–${to} من ${total}:`,
+  notInArticles: 'لم أجد إجابة لهذا السؤال في المقالات المخزنة.',
+  sources: 'المصادر',
+  fromCache: 'من الذاكرة المؤقتة',
+  pasteArticle: 'الصق المقال (السطر الأول عنوانه). اختم بسطر فيه "." فقط',
+  unknownCommand: (command: string) => `الأمر ${command} غير معروف. أرسل ‎/help‎ لقائمة الأوامر.`,
+  cannotReadFile: (path: string) => `تعذرت قراءة الملف ${path}. تحقق من المسار وحاول مجددا.`,
+  subscribedEach: 'تم الاشتراك: سيصل هنا ملخص كل مقال جديد.',
+  chatAdminsOnly: 'يستطيع مشرفو هذه المحادثة فقط تغيير اشتراكها.',
+  channelNotFound: (ref: string) => `لم أجد القناة ${ref}.`,
+  botCannotPost: (ref: string) => `أضف البوت مشرفا في ${ref} مع صلاحية النشر أولا.`,
+  subscribedDigest: (time: string, zone: string) => `تم الاشتراك: ستصل هنا نشرة بالمقالات الجديدة كل يوم الساعة ${time} (${zone}).`,
+  unsubscribed: 'أُلغي الاشتراك: لن تصل ملخصات بعد الآن.',
+  notSubscribed: 'هذه المحادثة غير مشتركة.',
+  badSubscribeArgs: (word: string) => `لم أفهم «${word}». استعمل ‎/subscribe‎ أو ‎/subscribe digest 08:00‎، وأضف ar أو en للغة.`,
+  newArticle: 'مقال جديد',
+  fallbackNotice: 'محرك الذكاء الاصطناعي غير متاح الآن؛ هذه الإجابة من المحرك المدمج.',
+  usageLine: (requests: number, prompt: number, completion: number) => `المحرك: ${requests} طلبا، ${prompt} رمزا للمدخلات و${completion} للمخرجات`,
+  digestTitle: 'نشرة الأخبار',
+  statusTitle: 'التوصيل',
+  statusLine: (pending: number, sent: number, failed: number, dead: number) =>
+    `قيد الانتظار ${pending} · أُرسل ${sent} · فشل ${failed} · محادثة مغلقة ${dead}`,
+  subscribersLine: (active: number, inactive: number) => `المشتركون: ${active} نشط، ${inactive} متوقف`,
+  internalError: 'حدث خطأ من جهتنا وسُجّل. حاول مرة أخرى من فضلك.',
+  emptyArticle: 'المقال فارغ. أرسل النص بعد ‎/post‎.',
+  articleTooShort: (min: number, actual: number) => `المقال قصير جدا (${actual} حرفا، والحد الأدنى ${min}).`,
+  articleTooLong: (max: number, actual: number) =>
+    `المقال طويل جدا (${actual.toLocaleString('en')} حرفا، والحد الأقصى ${max.toLocaleString('en')}).`,
+  invalidUrl: (url: string) => `«${url}» ليس عنوان موقع (http أو https).`,
+  articleNotFound: (id: string) => `لا يوجد مقال بالمعرف «${id}». أرسل ‎/articles‎ لرؤية المعرفات.`,
+  ambiguousId: (id: string, matches: readonly string[]) => `«${id}» يطابق أكثر من مقال: ${matches.join('، ')}. اكتب أحرفا أكثر.`,
+  notAdmin: 'نشر المقالات للمشرفين فقط.',
+  notAdminDelete: 'حذف المقالات للمشرفين فقط.',
+  emptyQuestion: 'اكتب سؤالك بعد ‎/ask‎، مثلا: ‎/ask‎ من التقى الرئيس؟',
+  questionTooLong: (max: number) => `السؤال طويل جدا؛ اجعله أقل من ${max} حرفا.`,
+  storeUnavailable: 'تعذر الحفظ أو القراءة: مخزن المقالات غير متاح الآن، ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.',
+  linkNoHost: (url: string) => `تعذر الوصول إلى ${url}: لا يوجد موقع بهذا الاسم. تحقق من العنوان.`,
+  linkNoAnswer: (url: string) => `تعذر الوصول إلى ${url}: الموقع لا يستجيب. حاول لاحقا.`,
+  linkTimeout: (url: string) => `لم يرد ${url} في الوقت المحدد. حاول لاحقا.`,
+  linkHttpError: (url: string, status: number) => `ردّ ${url} بخطأ (HTTP ${status}). تحقق من العنوان.`,
+  linkPrivate: (url: string) => `لا أجلب ${url}: فهو يشير إلى عنوان في شبكة محلية أو خاصة.`,
+  linkScheme: (url: string) => `أتبع روابط http وhttps فقط، وقد أحال ${url} إلى غيرها.`,
+  linkNotHtml: (url: string, contentType: string) => `${url} ليس صفحة ويب (نوعه ${contentType}). أرسل رابط صفحة مقال.`,
+  linkTooLarge: (url: string, megabytes: string) => `حجم ${url} يتجاوز ${megabytes} ميغابايت، فلم يُجلب.`,
+  linkRedirectLoop: (url: string) => `${url} يعيد التوجيه في حلقة مفرغة، فلا يمكن جلبه.`,
+  linkTooManyRedirects: (url: string, max: number) => `${url} يعيد التوجيه أكثر من ${max} مرات، فلم يُجلب.`,
+  linkNoArticle: (url: string) => `لم أجد نص مقال في ${url}. الصق النص مع ‎/post‎ بدلا من ذلك.`,
+  feedInvalid: (url: string) => `${url} ليس موجز RSS أو Atom صالحا.`,
+  feedNotFound: (ref: string) => `لا يوجد موجز متابَع يطابق «${ref}».`,
+  feedExists: (id: string) => `هذا الموجز متابَع من قبل (المعرف ${id}).`,
+  badBackup: (line: number) => `الملف ليس نسخة احتياطية صالحة من akhbar (السطر ${line}). ما قُرئ قبله محفوظ.`,
+} satisfies Messages;

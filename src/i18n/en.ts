@@ -1,0 +1,192 @@
+/**
+ * The English table. Keys and signatures come from `Messages`; `satisfies` keeps this table
+ * complete.
+ */
+import type { Platform } from '../commands/types.js';
+import type { Messages } from './messages.js';
+
+/** The bot's words in English. */
+export const en = {
+  helpTitle: 'akhbar: a news desk. Commands:',
+  helpLine: (command: string, args: string, text: string) => `${command}${args === '' ? '' : ` ${args}`}: ${text}`,
+  adminsOnly: ' (admins)',
+  arabicNames: (names: readonly string[]) => `Arabic names: ${names.join(', ')}`,
+  args: { id: '<id>', optionalId: '[id]', page: '[page]' },
+  helpText: {
+    help: 'this message',
+    delete: 'delete an article, its summaries and its pending deliveries',
+    summary: 'the summary of an article (the latest if no id)',
+    latest: 'the summary of the newest article',
+    articles: 'the stored articles',
+    unsubscribe: 'stop receiving summaries',
+    status: 'delivery figures',
+    cancel: 'stop pasting an article, posting nothing (Ctrl-C too)',
+    quit: 'leave the console (Ctrl-D too)',
+  },
+  help: {
+    post: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return [
+            '/post <text>: store an article; or reply /post to a message, send a .txt file with /post as its caption, or forward a message to the bot',
+            '/post <link>: fetch the article at a link and store it',
+          ];
+        case 'discord':
+          return ['/post text: store an article (its text, or a link to fetch), or /post file: a .txt or .md file; /post alone opens a form for a long paste'];
+        case 'console':
+          return [
+            '/post <text>: store an article',
+            '/post <link>: fetch the article at a link and store it',
+            '/post alone: paste the article, then end it with a line holding a single "."',
+            '/post --file PATH: store the article in a text file',
+          ];
+      }
+    },
+    ask: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return ['/ask <question>: an answer from the stored articles, with sources (in a private chat any message is a question; in a group, mention the bot or reply to it)'];
+        case 'discord':
+          return ['/ask question: an answer from the stored articles, with sources'];
+        case 'console':
+          return ['/ask <question>: an answer from the stored articles, with sources (a line without a slash is a question too)'];
+      }
+    },
+    subscribe: (platform: Platform) => {
+      switch (platform) {
+        case 'telegram':
+          return [
+            "/subscribe [each | digest HH:MM] [ar|en]: receive a summary of every new article here, or a daily digest (the chat's admins); in a private chat, /subscribe @channel … subscribes a channel you and the bot administer",
+          ];
+        case 'discord':
+          return ['/subscribe [mode] [time] [lang]: send a summary of every new article to this channel, or a daily digest (Manage Channels)'];
+        case 'console':
+          return ['/subscribe [each | digest HH:MM] [ar|en]: show the summary of every new article here as it is delivered, or a daily digest'];
+      }
+    },
+    feed: (platform: Platform) =>
+      platform === 'discord'
+        ? ['/feed add url: | /feed list | /feed remove id: follow RSS/Atom feeds; their new articles are posted']
+        : ['/feed add <url> | list | remove <id>: follow RSS/Atom feeds; their new articles are posted'],
+  },
+  menu: {
+    help: 'What the bot can do',
+    ask: 'Ask about the stored articles',
+    latest: 'Summary of the newest article',
+    summary: 'Summary of an article by id',
+    articles: 'The stored articles',
+    subscribe: 'Receive summaries here',
+    unsubscribe: 'Stop receiving summaries',
+    post: 'Post an article (admins)',
+    delete: 'Delete an article by id (admins)',
+    status: 'Delivery figures (admins)',
+    feed: 'Follow RSS/Atom feeds (admins)',
+    cancel: 'Stop pasting an article',
+    quit: 'Leave the console',
+  },
+  options: {
+    postText: 'The article text, or a link to the article',
+    postFile: 'A .txt or .md file',
+    postUrl: 'Where the article comes from',
+    articleId: 'Article id',
+    page: 'Page',
+    question: 'Your question',
+    mode: 'Each article, or a daily digest',
+    time: 'Digest time, HH:MM',
+    language: 'Summary language',
+    feedAdd: 'Follow a feed',
+    feedUrl: 'Feed URL',
+    feedList: 'The followed feeds',
+    feedRemove: 'Stop following a feed',
+    feedId: 'Feed id or URL',
+  },
+  postHowTo: (platform: Platform) =>
+    platform === 'discord'
+      ? 'To post an article, give its text or a link in the text option, or attach a .txt or .md file in the file option; /post with neither opens a form.'
+      : platform === 'console'
+        ? 'To post an article, send /post and paste it, or /post <text>, /post <link> or /post --file PATH.'
+        : 'To post an article, send it after the command (/post <text>), reply /post to a message that holds it, send a .txt file with /post as its caption, or send /post <link>.',
+  postFormTitle: 'Post an article',
+  postFormLabel: 'Article text',
+  pasteCancelled: 'Paste cancelled; nothing was posted.',
+  nothingToCancel: 'No article is being pasted, so there is nothing to cancel.',
+  consoleWelcome: (articles: number, engine: string) =>
+    `akhbar console: ${articles} article(s) stored, engine ${engine}. Type /help for commands, a question to ask it, /quit to leave.`,
+  noSuchPage: (page: number, pages: number, total: number) =>
+    `There is no page ${page}: the ${total} stored article(s) fill ${pages} page(s).`,
+  statusLatest: 'Newest articles:',
+  notAdminStatus: 'Only admins can see the delivery figures.',
+  fileTooLarge: (name: string, bytes: number, maxChars: number) =>
+    `The file ${name} is ${bytes.toLocaleString('en')} bytes, too large for an article (at most ${maxChars.toLocaleString('en')} characters).`,
+  fileNotText: (name: string) => `${name} is not a text file. Send the article as a .txt or .md file, or paste its text.`,
+  posted: (id: string, title: string) => `Stored article ${id}: ${title}`,
+  feedUsage: 'Usage: /feed add <url>, /feed list, /feed remove <id>',
+  feedAdded: (id: string, url: string, posted: number, passedOver: number) =>
+    `Following feed ${id}: ${url}. ${posted} new article(s) posted now${passedOver > 0 ? `; ${passedOver} older item(s) left out` : ''}. New items are checked regularly.`,
+  noFeeds: 'No feeds are followed. Add one with /feed add <url>.',
+  feedsHeader: (count: number) => `Followed feeds (${count}):`,
+  feedFailing: (failures: number) => `failing (${failures} in a row)`,
+  feedNotCheckedYet: 'not checked yet',
+  feedRemoved: (id: string, url: string) => `Stopped following feed ${id}: ${url}`,
+  duplicate: (id: string, title: string) => `Already stored as article ${id}: ${title}`,
+  deleted: (id: string, title: string) => `Deleted article ${id}: ${title}. It will not be delivered or cited again.`,
+  deleteUsage: 'Usage: /delete <id> (send /articles to see the ids)',
+  importReport: (read: number, added: number, subscriptions: number, feeds: number, feedsAdded: number) =>
+    `Imported ${read} article(s) (${added} new), ${subscriptions} subscription(s), ${feeds} feed(s) (${feedsAdded} new).`,
+  migrateReport: (read: number, added: number, summaries: number, subscriptions: number, feeds: number, feedsAdded: number, pending: number, queued: number, resumed: number) =>
+    `Migrated ${read} article(s) (${added} new), ${summaries} summary(ies), ${subscriptions} subscription(s), ${feeds} feed(s) (${feedsAdded} new), ` +
+    `${pending} pending delivery(ies) (${queued} queued now), ${resumed} interrupted fan-out(s) resumed.`,
+  noArticlesYet: 'No articles are stored yet. An admin can add one with /post.',
+  articlesHeader: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}:`,
+  notInArticles: 'That is not in the stored articles.',
+  sources: 'Sources',
+  fromCache: 'from cache',
+  pasteArticle: 'Paste the article (the first line is taken as its title). End with a line containing only "."',
+  unknownCommand: (command: string) => `Unknown command ${command}. Send /help for the list.`,
+  cannotReadFile: (path: string) => `Cannot read the file ${path}. Check the path and try again.`,
+  subscribedEach: 'Subscribed: a summary of every new article will arrive here.',
+  chatAdminsOnly: 'Only this chat’s admins can change its subscription.',
+  channelNotFound: (ref: string) => `I cannot find the channel ${ref}.`,
+  botCannotPost: (ref: string) => `Make the bot an admin of ${ref} with the right to post messages first.`,
+  subscribedDigest: (time: string, zone: string) => `Subscribed: a digest of new articles will arrive here every day at ${time} (${zone}).`,
+  unsubscribed: 'Unsubscribed: no more summaries will arrive here.',
+  notSubscribed: 'This chat is not subscribed.',
+  badSubscribeArgs: (word: string) => `I did not understand "${word}". Use /subscribe, /subscribe digest 08:00, or add ar or en for the language.`,
+  newArticle: 'New article',
+  fallbackNotice: 'The AI engine is unavailable right now; this answer comes from the built-in engine.',
+  usageLine: (requests: number, prompt: number, completion: number) => `engine: ${requests} requests, ${prompt} prompt + ${completion} completion tokens`,
+  digestTitle: 'News digest',
+  statusTitle: 'Delivery',
+  statusLine: (pending: number, sent: number, failed: number, dead: number) =>
+    `pending ${pending} · sent ${sent} · failed ${failed} · chat gone ${dead}`,
+  subscribersLine: (active: number, inactive: number) => `subscribers: ${active} active, ${inactive} stopped`,
+  internalError: 'Something went wrong on our side; the error was logged. Please try again.',
+  emptyArticle: 'The article is empty. Send the text after /post.',
+  articleTooShort: (min: number, actual: number) =>
+    `The article is too short (${actual} characters; at least ${min} are needed).`,
+  articleTooLong: (max: number, actual: number) =>
+    `The article is too long (${actual.toLocaleString('en')} characters; at most ${max.toLocaleString('en')}).`,
+  invalidUrl: (url: string) => `"${url}" is not a web address (http or https).`,
+  articleNotFound: (id: string) => `There is no article with the id "${id}". Send /articles to see the ids.`,
+  ambiguousId: (id: string, matches: readonly string[]) => `"${id}" matches several articles: ${matches.join(', ')}. Use more characters.`,
+  notAdmin: 'Only admins can post articles.',
+  notAdminDelete: 'Only admins can delete articles.',
+  emptyQuestion: 'Ask a question after /ask, for example: /ask who met the president?',
+  questionTooLong: (max: number) => `The question is too long; keep it under ${max} characters.`,
+  storeUnavailable: 'Could not save or read that: the article store is not reachable right now, and nothing was saved. Please try again shortly.',
+  linkNoHost: (url: string) => `I could not reach ${url}: no site has that name. Check the address.`,
+  linkNoAnswer: (url: string) => `I could not reach ${url}: the site did not answer. Try again later.`,
+  linkTimeout: (url: string) => `${url} took too long to answer. Try again later.`,
+  linkHttpError: (url: string, status: number) => `${url} answered with an error (HTTP ${status}). Check the address.`,
+  linkPrivate: (url: string) => `I do not fetch ${url}: it points to a local or private network address.`,
+  linkScheme: (url: string) => `I only follow http and https links, and ${url} led elsewhere.`,
+  linkNotHtml: (url: string, contentType: string) => `${url} is not a web page (it is ${contentType}). Send a link to an article page.`,
+  linkTooLarge: (url: string, megabytes: string) => `${url} is larger than ${megabytes} MB, so it was not fetched.`,
+  linkRedirectLoop: (url: string) => `${url} redirects in a loop, so it cannot be fetched.`,
+  linkTooManyRedirects: (url: string, max: number) => `${url} redirects more than ${max} times, so it was not fetched.`,
+  linkNoArticle: (url: string) => `I found no article text at ${url}. Paste the text with /post instead.`,
+  feedInvalid: (url: string) => `${url} is not a valid RSS or Atom feed.`,
+  feedNotFound: (ref: string) => `No followed feed matches "${ref}".`,
+  feedExists: (id: string) => `That feed is already followed (id ${id}).`,
+  badBackup: (line: number) => `That file is not a usable akhbar backup (line ${line}). What was read before it is stored.`,
+} satisfies Messages;

@@ -1,0 +1,146 @@
+/**
+ * What the bot says, in Arabic and English: the one place user-facing words live. The core and the
+ * sources return results and typed error codes; the command layer and the adapters pick the words
+ * here, so every platform says the same thing. Platform formatting (HTML, embeds) is the adapters'.
+ *
+ * Both tables are declared `satisfies Messages`, so a key missing (or misspelt) in either language
+ * fails the type check instead of showing `undefined` to a user.
+ */
+import type { CommandName, Platform } from '../commands/types.js';
+import { ar } from './ar.js';
+import { en } from './en.js';
+
+/** Languages the bot's own messages exist in. */
+export type UiLanguage = 'ar' | 'en';
+
+/** Every text the bot shows, in one language. */
+export interface Messages {
+  /** The first line of /help. */
+  readonly helpTitle: string;
+  /** A /help line: the command, its arguments (may be empty) and what it does. */
+  readonly helpLine: (command: string, args: string, text: string) => string;
+  /** Appended to the /help lines of admins' commands. */
+  readonly adminsOnly: string;
+  /** The console's Arabic command names, for /help there. */
+  readonly arabicNames: (names: readonly string[]) => string;
+  /** Argument placeholders in /help. */
+  readonly args: { readonly id: string; readonly optionalId: string; readonly page: string };
+  /** What each command does, for /help, where one line says it on every surface. */
+  readonly helpText: Readonly<Record<'help' | 'delete' | 'summary' | 'latest' | 'articles' | 'unsubscribe' | 'status' | 'cancel' | 'quit', string>>;
+  /** The /help lines of the commands whose input differs between surfaces. */
+  readonly help: {
+    readonly post: (platform: Platform) => readonly string[];
+    readonly ask: (platform: Platform) => readonly string[];
+    readonly subscribe: (platform: Platform) => readonly string[];
+    readonly feed: (platform: Platform) => readonly string[];
+  };
+  /** One line per command for command menus (Telegram's menu, Discord's descriptions: at most 100 characters). */
+  readonly menu: Readonly<Record<CommandName, string>>;
+  /** Descriptions of command options (Discord shows them; at most 100 characters). */
+  readonly options: Readonly<
+    Record<'postText' | 'postFile' | 'postUrl' | 'articleId' | 'page' | 'question' | 'mode' | 'time' | 'language' | 'feedAdd' | 'feedUrl' | 'feedList' | 'feedRemove' | 'feedId', string>
+  >;
+  /** /post given nothing, where the surface cannot collect a long text: the ways to post there. */
+  readonly postHowTo: (platform: Platform) => string;
+  readonly postFormTitle: string;
+  readonly postFormLabel: string;
+  readonly pasteCancelled: string;
+  readonly nothingToCancel: string;
+  readonly consoleWelcome: (articles: number, engine: string) => string;
+  /** A page of /articles past the last one. */
+  readonly noSuchPage: (page: number, pages: number, total: number) => string;
+  /** The heading of /status's per-article counts. */
+  readonly statusLatest: string;
+  readonly notAdminStatus: string;
+  readonly fileTooLarge: (name: string, bytes: number, maxChars: number) => string;
+  readonly fileNotText: (name: string) => string;
+  readonly posted: (id: string, title: string) => string;
+  readonly duplicate: (id: string, title: string) => string;
+  readonly feedUsage: string;
+  readonly feedAdded: (id: string, url: string, posted: number, passedOver: number) => string;
+  readonly noFeeds: string;
+  readonly feedsHeader: (count: number) => string;
+  readonly feedFailing: (failures: number) => string;
+  readonly feedNotCheckedYet: string;
+  readonly feedRemoved: (id: string, url: string) => string;
+  readonly deleted: (id: string, title: string) => string;
+  readonly deleteUsage: string;
+  readonly importReport: (read: number, added: number, subscriptions: number, feeds: number, feedsAdded: number) => string;
+  readonly migrateReport: (
+    read: number,
+    added: number,
+    summaries: number,
+    subscriptions: number,
+    feeds: number,
+    feedsAdded: number,
+    pending: number,
+    queued: number,
+    resumed: number,
+  ) => string;
+  readonly noArticlesYet: string;
+  readonly articlesHeader: (from: number, to: number, total: number) => string;
+  /** Said instead of an answer when the stored articles do not hold one. */
+  readonly notInArticles: string;
+  readonly sources: string;
+  readonly fromCache: string;
+  readonly pasteArticle: string;
+  readonly unknownCommand: (command: string) => string;
+  readonly cannotReadFile: (path: string) => string;
+  readonly subscribedEach: string;
+  readonly chatAdminsOnly: string;
+  readonly channelNotFound: (ref: string) => string;
+  readonly botCannotPost: (ref: string) => string;
+  readonly subscribedDigest: (time: string, zone: string) => string;
+  readonly unsubscribed: string;
+  readonly notSubscribed: string;
+  readonly badSubscribeArgs: (word: string) => string;
+  readonly newArticle: string;
+  readonly fallbackNotice: string;
+  readonly usageLine: (requests: number, prompt: number, completion: number) => string;
+  readonly digestTitle: string;
+  readonly statusTitle: string;
+  readonly statusLine: (pending: number, sent: number, failed: number, dead: number) => string;
+  readonly subscribersLine: (active: number, inactive: number) => string;
+  readonly internalError: string;
+  readonly emptyArticle: string;
+  readonly articleTooShort: (min: number, actual: number) => string;
+  readonly articleTooLong: (max: number, actual: number) => string;
+  readonly invalidUrl: (url: string) => string;
+  readonly articleNotFound: (id: string) => string;
+  readonly ambiguousId: (id: string, matches: readonly string[]) => string;
+  readonly notAdmin: string;
+  readonly notAdminDelete: string;
+  readonly emptyQuestion: string;
+  readonly questionTooLong: (max: number) => string;
+  readonly storeUnavailable: string;
+  readonly linkNoHost: (url: string) => string;
+  readonly linkNoAnswer: (url: string) => string;
+  readonly linkTimeout: (url: string) => string;
+  readonly linkHttpError: (url: string, status: number) => string;
+  readonly linkPrivate: (url: string) => string;
+  readonly linkScheme: (url: string) => string;
+  readonly linkNotHtml: (url: string, contentType: string) => string;
+  readonly linkTooLarge: (url: string, megabytes: string) => string;
+  readonly linkRedirectLoop: (url: string) => string;
+  readonly linkTooManyRedirects: (url: string, max: number) => string;
+  readonly linkNoArticle: (url: string) => string;
+  readonly feedInvalid: (url: string) => string;
+  readonly feedNotFound: (ref: string) => string;
+  readonly feedExists: (id: string) => string;
+  readonly badBackup: (line: number) => string;
+}
+
+const tables: Readonly<Record<UiLanguage, Messages>> = { en, ar };
+
+/** The UI language for a detected or declared language (`other` falls back). */
+export function uiLanguage(language: string | undefined, fallback: UiLanguage): UiLanguage {
+  if (language === undefined) return fallback;
+  if (language === 'ar' || language.startsWith('ar')) return 'ar';
+  if (language === 'en' || language.startsWith('en')) return 'en';
+  return fallback;
+}
+
+/** The bot's messages in `language`. */
+export function messages(language: UiLanguage): Messages {
+  return tables[language];
+}
