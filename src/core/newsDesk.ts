@@ -115,6 +115,13 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
   const { articles, summaries } = storage;
   const logger = deps.logger.child({ component: 'news-desk' });
   const now = deps.now ?? (() => new Date());
+  // Posting times are strictly increasing within a process, so "the latest article" is the one
+  // posted last even when two posts (a feed's burst, a script) fall in the same millisecond.
+  let lastPostedMs = 0;
+  const postingTime = (): Date => {
+    lastPostedMs = Math.max(now().getTime(), lastPostedMs + 1);
+    return new Date(lastPostedMs);
+  };
   const answers = createAnswerCache(deps.answerCache ?? new Keyv<CachedAnswer>(), settings.answerCacheTtlSeconds);
   const queueFanOut = deps.queueFanOut ?? true;
   const splitCache = new Map<string, SplitArticle>();
@@ -193,7 +200,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         input,
         { minChars: settings.minArticleChars, maxChars: settings.maxArticleChars },
         actor,
-        now(),
+        postingTime(),
       );
       // The database decides, in one transaction, whether the text or the URL is already stored:
       // two posts at once (here or in another process) store one article.

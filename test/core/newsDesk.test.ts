@@ -128,6 +128,21 @@ describe('posting', () => {
     expect((await desk.latestArticle()).id).toBe(newer.article.id);
     expect((await desk.getArticle(older.article.id.slice(0, 6))).id).toBe(older.article.id);
   });
+
+  it('takes the article posted last as the latest even when two posts fall in the same millisecond', async () => {
+    const instant = new Date('2026-11-01T00:00:00Z');
+    // Both orders: whichever way the ids sort, the last one posted must come first.
+    for (const [first, second] of [
+      ['en-rail-strike.txt', 'en-flood-barrier.txt'],
+      ['en-flood-barrier.txt', 'en-rail-strike.txt'],
+    ] as const) {
+      const { desk } = await openTestDesk({ now: () => instant });
+      await desk.postArticle({ text: sampleArticle(first) }, operator);
+      const last = await desk.postArticle({ text: sampleArticle(second) }, operator);
+      expect((await desk.latestArticle()).id).toBe(last.article.id);
+      expect((await desk.listArticles()).items[0]!.id).toBe(last.article.id);
+    }
+  });
 });
 
 describe('a store that outlives the process', () => {
