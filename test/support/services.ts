@@ -14,7 +14,7 @@ import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 import { fetcherFromSettings, openSources, type Sources } from '../../src/sources/index.js';
 
 /** Desk, subscriptions and delivery with one admin and one platform sender. */
-export async function startCore(options: { adminId: string; sender: Sender; limits: RateLimits; engine?: Engine }): Promise<{
+export async function startCore(options: { adminId: string; sender: Sender; limits: RateLimits; engine?: Engine; storeUrl?: string; owner?: string }): Promise<{
   desk: NewsDesk;
   subscriptions: Subscriptions;
   delivery: DeliveryService;
@@ -23,7 +23,7 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
   maxArticleChars: number;
 }> {
   const config = loadConfig({ ADMIN_IDS: options.adminId });
-  const storage = await openStorage('memory://');
+  const storage = await openStorage(options.storeUrl ?? 'memory://');
   const desk = await openNewsDesk({ storage, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
   const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
   const delivery = await startDelivery({
@@ -33,7 +33,7 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
     senders: new Map([[options.sender.platform, options.sender]]),
     limits: new Map([[options.sender.platform, options.limits]]),
     logger: silentLogger,
-    owner: 'e2e',
+    owner: options.owner ?? 'e2e',
     digestCheckMs: 0,
   });
   // Fixture pages are served on 127.0.0.1, which the SSRF guard refuses unless allow-listed.

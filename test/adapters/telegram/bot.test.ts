@@ -2,6 +2,9 @@
  * The Telegram bot's handlers, update by update: `bot.handleUpdate` with `botInfo` set and an API
  * transformer that records each call and answers it, so no request leaves the process.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -34,9 +37,16 @@ interface Call {
 }
 
 /** A bot over a fresh core whose API calls are recorded and answered here. */
-async function handlerBot(options: { logger?: Logger; failOnce?: string; members?: Record<string, string> } = {}) {
-  const core = await startCore({ adminId: `telegram:${ADMIN}`, sender: fakeSender('telegram'), limits: { perSecond: 1000, chatIntervalMs: { private: 0, group: 0, channel: 0 } } });
+async function handlerBot(options: { logger?: Logger; failOnce?: string; members?: Record<string, string>; storeUrl?: string; owner?: string } = {}) {
+  const core = await startCore({
+    adminId: `telegram:${ADMIN}`,
+    sender: fakeSender('telegram'),
+    limits: { perSecond: 1000, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
+    ...(options.storeUrl ? { storeUrl: options.storeUrl } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+  });
   stops.push(() => core.delivery.stop(), () => core.sources.stop());
+  if (options.storeUrl) stops.push(() => core.desk.close(), () => core.storage.close());
   const bot = createTelegramBot({
     token: '4242:TEST',
     botInfo,
@@ -94,6 +104,36 @@ async function handlerBot(options: { logger?: Logger; failOnce?: string; members
     calls.filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && (chat === undefined || c.payload['chat_id'] === chat)).map((c) => String(c.payload['text']));
   return { bot, core, calls, send, message, replies };
 }
+
+describe('Telegram webhooks behind a load balancer', () => {
+  it('serve a chat from any instance: what one stored, another answers from, lists and unsubscribes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'akhbar-lb-'));
+    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const storeUrl = `sqlite://${join(dir, 'akhbar.sqlite')}`;
+    // Two instances on one database; each update goes to one of them, as a round-robin proxy sends it.
+    const one = await handlerBot({ storeUrl, owner: 'one' });
+    const two = await handlerBot({ storeUrl, owner: 'two' });
+    await one.message(`/post ${sampleArticle('en-flood-barrier.txt')}`, { from: ADMIN });
+    expect(one.replies(ADMIN).join('\n')).toMatch(/^Stored/u);
+    await one.message('/subscribe');
+    expect((await two.core.subscriptions.list()).map((s) => s.chatId)).toEqual([String(READER)]);
+
+    // Answering needs the other instance's search index to have read the change: within a poll.
+    await expect
+      .poll(
+        async () => {
+          await two.message('How long did the Marlow Bay flood barrier take to build?');
+          return two.replies(READER).at(-1) ?? '';
+        },
+        { timeout: 3_000, interval: 200 },
+      )
+      .toMatch(/six years/iu);
+    await two.message('/articles');
+    expect(two.replies(READER).at(-1)).toMatch(/flood barrier/iu);
+    await two.message('/unsubscribe');
+    expect((await one.core.subscriptions.list()).filter((s) => s.active)).toEqual([]);
+  });
+});
 
 describe('Telegram handlers', () => {
   it('tells an admin who sends /post alone the ways to post on Telegram', async () => {
