@@ -4,12 +4,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { Api, GrammyError, webhookCallback } from 'grammy';
+import { Api, GrammyError } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
 import { errorFields, redactSecret } from '../../core/logger.js';
+import { telegramWebhookHandler } from './webhook.js';
 import type { Leases } from '../../core/ports.js';
 import { commandMenu } from '../../commands/registry.js';
 import { connectWithRetry, watchStartup, type StartupOptions } from '../startup.js';
@@ -86,8 +87,8 @@ export async function startTelegram(
   if (options.webhook) {
     const { url, secret, port } = options.webhook;
     redactSecret(secret);
-    // Telegram waits about a minute for an answer; grammY answers it and keeps working past 10 s.
-    const handle = webhookCallback(bot, 'http', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 10_000 });
+    // Telegram waits about a minute for an answer; it is sent after 10 s while the update is still handled.
+    const handle = telegramWebhookHandler(bot, { secret, logger, answerWithinMs: 10_000 });
     const server: Server = createServer((req, res) => {
       handle(req, res).catch((error: unknown) => {
         logger.error('webhook request failed', errorFields(error));

@@ -406,4 +406,13 @@ describe('Telegram webhook mode', () => {
     expect((await send(secret)).status).toBe(200);
     await fake.waitFor((sent) => sent.some((m) => to(11)(m) && /Commands:/.test(m.text ?? '')));
   });
+
+  it('drops a malformed update with 200 (grammY answered 500, which Telegram retries) and refuses a 2 MB body with 413', async () => {
+    const secret = 'correct-horse-battery-staple';
+    const { adapter } = await startBot({ webhook: { secret } });
+    const post = (body: string) =>
+      fetch(`http://127.0.0.1:${adapter.port}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body });
+    expect((await post('{"update_id": 1, "message": {')).status).toBe(200);
+    expect((await post(JSON.stringify({ update_id: 2, padding: 'x'.repeat(2 * 1024 * 1024) }))).status).toBe(413);
+  });
 });
