@@ -69,6 +69,20 @@ export interface ArticlePage {
   readonly items: readonly ArticleListing[];
 }
 
+/**
+ * An id as a user typed or pasted it, made comparable: invisible format characters (a bidi mark
+ * copied from an Arabic message, a zero-width space) are dropped, Arabic-Indic digits read as
+ * ASCII ones, and a leading `#` and the case do not matter.
+ */
+export function articleRef(ref: string): string {
+  return ref
+    .replace(/\p{Cf}/gu, '')
+    .replace(/[\u0660-\u0669\u06f0-\u06f9]/gu, (digit) => String((digit.charCodeAt(0) - 0x0660) % 0x90))
+    .trim()
+    .toLowerCase()
+    .replace(/^#/u, '');
+}
+
 /** The core's operations, as the adapters see them. */
 export interface NewsDesk {
   readonly engineName: string;
@@ -159,7 +173,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
   }
 
   async function getArticle(ref: string): Promise<Article> {
-    const wanted = ref.trim().toLowerCase().replace(/^#/, '');
+    const wanted = articleRef(ref);
     if (/^[0-9a-f]+$/.test(wanted)) {
       const exact = await articles.get(wanted);
       if (exact) return exact;
@@ -171,7 +185,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       }
     }
     if ((await articles.count()) === 0) throw new AkhbarError({ code: 'NO_ARTICLES' });
-    throw new AkhbarError({ code: 'ARTICLE_NOT_FOUND', id: ref.slice(0, 64) });
+    throw new AkhbarError({ code: 'ARTICLE_NOT_FOUND', id: wanted.slice(0, 64) });
   }
 
   async function latestArticle(): Promise<Article> {

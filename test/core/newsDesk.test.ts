@@ -129,6 +129,19 @@ describe('posting', () => {
     expect((await desk.getArticle(older.article.id.slice(0, 6))).id).toBe(older.article.id);
   });
 
+  it('finds an article by an id pasted with a hidden bidi mark or typed with Arabic-Indic digits', async () => {
+    const { desk } = await openTestDesk();
+    const { article } = await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    const prefix = article.id.slice(0, 6);
+    const arabicDigits = prefix.replace(/[0-9]/gu, (d) => String.fromCharCode(0x0660 + Number(d)));
+    for (const typed of [`\u202e${prefix}`, `${prefix}\u200f`, `\u2066#${prefix.toUpperCase()}\u2069`, arabicDigits]) {
+      expect((await desk.getArticle(typed)).id).toBe(article.id);
+    }
+    // An unknown id is reported without the invisible characters, which would scramble the reply.
+    const unknown = await desk.getArticle('\u202edeadbeef').catch((error: unknown) => error);
+    expect(unknown).toMatchObject({ code: 'ARTICLE_NOT_FOUND', details: { id: 'deadbeef' } });
+  });
+
   it('takes the article posted last as the latest even when two posts fall in the same millisecond', async () => {
     const instant = new Date('2026-11-01T00:00:00Z');
     // Both orders: whichever way the ids sort, the last one posted must come first.
