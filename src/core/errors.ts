@@ -7,6 +7,8 @@
 /** Every reason the core refuses a request, with the facts an adapter needs to explain it. */
 export type AkhbarErrorDetails =
   | { code: 'EMPTY_ARTICLE' }
+  /** Binary data, or text in an encoding other than UTF-8: `unreadable` of `chars` characters decoded to nothing readable. */
+  | { code: 'NOT_TEXT'; unreadable: number; chars: number }
   | { code: 'ARTICLE_TOO_SHORT'; minChars: number; actualChars: number }
   | { code: 'ARTICLE_TOO_LONG'; maxChars: number; actualChars: number }
   | { code: 'INVALID_URL'; url: string }
@@ -70,6 +72,8 @@ function describe(details: AkhbarErrorDetails): string {
   switch (details.code) {
     case 'EMPTY_ARTICLE':
       return 'article text is empty';
+    case 'NOT_TEXT':
+      return `not text: ${details.unreadable} of ${details.chars} characters unreadable (binary data, or not UTF-8)`;
     case 'ARTICLE_TOO_SHORT':
       return `article is too short (${details.actualChars} < ${details.minChars} characters)`;
     case 'ARTICLE_TOO_LONG':

@@ -162,6 +162,7 @@ export const ar = {
   subscribersLine: (active: number, inactive: number) => `المشتركون: ${active} نشط، ${inactive} متوقف`,
   internalError: 'حدث خطأ من جهتنا وسُجّل. حاول مرة أخرى من فضلك.',
   emptyArticle: 'المقال فارغ. أرسل النص بعد ‎/post‎.',
+  notText: 'هذا ليس نصاً: يبدو أنه بيانات ثنائية (صورة أو ملف PDF أو أرشيف) أو نص محفوظ بترميز غير UTF-8. أرسل المقال نصاً عادياً، أو ملف ‎.txt‎ محفوظاً بترميز UTF-8.',
   articleTooShort: (min: number, actual: number) => `المقال قصير جدا (${actual} حرفا، والحد الأدنى ${min}).`,
   articleTooLong: (max: number, actual: number) =>
     `المقال طويل جدا (${actual.toLocaleString('en')} حرفا، والحد الأقصى ${max.toLocaleString('en')}).`,

@@ -13,6 +13,8 @@ export function errorText(error: unknown, language: UiLanguage): string {
   switch (d.code) {
     case 'EMPTY_ARTICLE':
       return m.emptyArticle;
+    case 'NOT_TEXT':
+      return m.notText;
     case 'ARTICLE_TOO_SHORT':
       return m.articleTooShort(d.minChars, d.actualChars);
     case 'ARTICLE_TOO_LONG':

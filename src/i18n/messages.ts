@@ -103,6 +103,8 @@ export interface Messages {
   readonly subscribersLine: (active: number, inactive: number) => string;
   readonly internalError: string;
   readonly emptyArticle: string;
+  /** A file or paste that is binary data, or text not in UTF-8. */
+  readonly notText: string;
   readonly articleTooShort: (min: number, actual: number) => string;
   readonly articleTooLong: (max: number, actual: number) => string;
   readonly invalidUrl: (url: string) => string;

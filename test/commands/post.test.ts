@@ -2,6 +2,7 @@
  * /post: admins store articles from text, a link or a text file; anyone else is refused, and an
  * admin given nothing is told how to post on their surface (or the surface collects a paste).
  */
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileInput } from '../../src/commands/types.js';
 import { sampleArticle } from '../support/fixtures.js';
@@ -97,5 +98,13 @@ describe('/post', () => {
     const s = await services();
     const pdf = file('report.pdf', '%PDF', { contentType: 'application/pdf' });
     expect(shown(await run(s, admin, 'post', { text: '', file: pdf }))).toBe('report.pdf is not a text file. Send the article as a .txt or .md file, or paste its text.');
+  });
+
+  it('refuses a .txt file whose bytes are not text, and stores nothing', async () => {
+    const s = await services();
+    // 4 KB of random bytes, as a file download decodes them.
+    const noise = new TextDecoder().decode(randomBytes(4096));
+    expect(shown(await run(s, admin, 'post', { text: '', file: file('notes.txt', noise) }))).toMatch(/^This is not text: it looks like binary data/u);
+    expect((await s.desk.listArticles()).total).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { articleId, prepareArticle, stripOutletSuffix } from '../../src/core/articles.js';
 import { AkhbarError } from '../../src/core/errors.js';
@@ -73,6 +74,24 @@ describe('prepareArticle', () => {
     ['a 5 MB paste', 'word '.repeat(1_000_000), 'ARTICLE_TOO_LONG'],
   ])('refuses %s', (_name, text, code) => {
     expect(codeOf(() => prepareArticle({ text }, limits, operator, now))).toBe(code);
+  });
+
+  it('refuses binary data and text in another encoding as not text, but not an article with a stray control character', () => {
+    const limits = { minChars: 20, maxChars: 100_000 };
+    const noise = new TextDecoder().decode(randomBytes(4096));
+    const refused = (text: string) => {
+      try {
+        prepareArticle({ text }, limits, operator, new Date());
+        return undefined;
+      } catch (error) {
+        return error instanceof AkhbarError ? error.code : error;
+      }
+    };
+    expect(refused(noise)).toBe('NOT_TEXT');
+    // Arabic saved as Windows-1256 and read as UTF-8: its letters are bytes above 0x7f that UTF-8 cannot read.
+    const cp1256 = Buffer.from([...sampleArticle('ar-solar-plant.txt')].map((c) => (c.charCodeAt(0) < 0x80 ? c.charCodeAt(0) : 0xc7)));
+    expect(refused(new TextDecoder().decode(cp1256))).toBe('NOT_TEXT');
+    expect(refused(`${sampleArticle('en-rail-strike.txt')}\u0007\u0000`)).toBeUndefined();
   });
 
   it('refuses a URL that is not http(s)', () => {
