@@ -14,9 +14,13 @@ export const NO_MENTIONS = { parse: [] as never[] };
 const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/gu;
 const COLOR = 0x1f6feb;
 
-/** Escapes markdown in untrusted text and drops bidi controls. */
+/**
+ * Escapes markdown in untrusted text and drops bidi controls. Brackets too: discord.js leaves
+ * masked links alone, and `[your bank](http://evil.example)` in an article or a feed item would
+ * show as a link whose text hides where it goes (or break out of a link this bot builds).
+ */
 export function escapeText(text: string): string {
-  return escapeMarkdown(text.replace(BIDI_CONTROLS, ''));
+  return escapeMarkdown(text.replace(BIDI_CONTROLS, '')).replace(/[[\]]/gu, '\\$&');
 }
 
 /** Cuts `text` to `limit` characters at a word boundary, without splitting a surrogate pair. */

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { deliveryMessage, escapeText, truncate } from '../../../src/adapters/discord/format.js';
+import { deliveryMessage, escapeText, summaryEmbed, truncate } from '../../../src/adapters/discord/format.js';
 import { viewPayloads } from '../../../src/adapters/discord/render.js';
 import { answerView } from '../../../src/commands/views.js';
 import type { Answer } from '../../../src/core/types.js';
@@ -28,6 +28,13 @@ describe('Discord formatting', () => {
       name: 'Sources: abc123def456',
       value: '[\\*\\*Rates\\*\\* @everyone](https://news.example/a)\n> quoted elsewhere',
     });
+  });
+
+  it('shows a masked link from article text as the text and the address it really is', () => {
+    expect(escapeText('Log in at [your bank](http://evil.example/login) now')).toBe('Log in at \\[your bank\\](http://evil.example/login) now');
+    const embed = summaryEmbed({ title: 'Rates [rise]', articleId: 'abc123def456', sentences: ['Verify at [the ministry](http://evil.example).'], url: 'https://news.example/a' });
+    expect(embed.description).toBe('• Verify at \\[the ministry\\](http://evil.example).');
+    expect(JSON.stringify(embed)).not.toMatch(/[^\\]\[the ministry\]\(/u);
   });
 
   it('splits a long answer into messages whose embeds keep to 4096 characters, sources on the last', () => {
