@@ -3,6 +3,7 @@
  * error when the platform has not answered within the start-up timeout (30 s), and retries with
  * backoff in the meantime, so an unreachable platform is never a silent start that lasts minutes.
  */
+import { deadlineSignal } from '../core/deadline.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorFields, type Logger } from '../core/logger.js';
 
@@ -71,25 +72,8 @@ export function watchStartup(platform: string, where: string, logger: Logger, op
   };
 }
 
-/**
- * A signal that aborts after `timeoutMs` or with `outer`; `done()` lets go of both. (Node 20's
- * AbortSignal.any over AbortSignal.timeout can be collected with its listeners still waiting, so
- * a try sometimes never timed out; a timer and a controller held here cannot be.)
- */
-export function attemptSignal(timeoutMs: number, outer?: AbortSignal): { readonly signal: AbortSignal; done(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  const onAbort = () => controller.abort(outer?.reason);
-  if (outer?.aborted) onAbort();
-  else outer?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    done() {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    },
-  };
-}
+/** A signal that aborts after `timeoutMs` or with `outer`; `done()` lets go of both (see core/deadline.ts). */
+export const attemptSignal = deadlineSignal;
 
 /**
  * Runs `attempt` until it succeeds: each try is aborted after the start-up timeout, a failure is

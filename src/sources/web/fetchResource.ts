@@ -3,6 +3,7 @@
  * when connecting, on every redirect), a total time limit, a size limit enforced while the body
  * streams in, the content types the caller can use, and the body decoded from its charset.
  */
+import { deadlineSignal } from '../../core/deadline.js';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
@@ -79,13 +80,20 @@ const SNIFF_CHARS = 1024;
 
 /** Fetches `url` under `options`; throws an AkhbarError (LINK_*, INVALID_URL, FEED_INVALID) saying why not. */
 export async function fetchResource(url: string, options: FetchSettings & FetchRequest): Promise<FetchedResource> {
-  let current = httpUrl(url);
-  if (current === undefined) throw new AkhbarError({ code: 'INVALID_URL', url: url.slice(0, 200) });
-  const original = url;
-  const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
-  const visited = new Set([current.href]);
+  const start = httpUrl(url);
+  if (start === undefined) throw new AkhbarError({ code: 'INVALID_URL', url: url.slice(0, 200) });
+  // One deadline over every redirect and the body (see core/deadline.ts for why not AbortSignal.any).
+  const deadline = deadlineSignal(options.timeoutMs, options.signal);
+  try {
+    return await follow(start, url, options, deadline.signal);
+  } finally {
+    deadline.done();
+  }
+}
 
+async function follow(start: URL, original: string, options: FetchSettings & FetchRequest, signal: AbortSignal): Promise<FetchedResource> {
+  let current = start;
+  const visited = new Set([current.href]);
   for (let hop = 0; ; hop++) {
     const response = await send(current, original, options, signal);
     const status = response.statusCode ?? 0;
@@ -103,7 +111,7 @@ export async function fetchResource(url: string, options: FetchSettings & FetchR
       current = next;
       continue;
     }
-    return receive(response, current, original, options, signal);
+    return await receive(response, current, original, options, signal);
   }
 }
 
