@@ -17,6 +17,7 @@ export const feed: Command = {
   name: 'feed',
   aliases: { arabic: 'خلاصات' },
   right: 'admin',
+  adminAction: 'feed',
   needs: ['sources'],
   private: true,
   slow: true,

@@ -176,7 +176,7 @@ export interface Command {
   readonly aliases?: { readonly latin?: readonly string[]; readonly arabic: string };
   readonly right: Right;
   /** What a refusal for want of `right: 'admin'` names. */
-  readonly adminAction?: 'post' | 'delete' | 'status';
+  readonly adminAction?: 'post' | 'delete' | 'status' | 'feed';
   readonly needs?: readonly Need[];
   /** Only on these surfaces (all when absent). */
   readonly platforms?: readonly Platform[];

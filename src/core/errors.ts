@@ -16,7 +16,7 @@ export type AkhbarErrorDetails =
   | { code: 'AMBIGUOUS_ARTICLE_ID'; id: string; matches: string[] }
   | { code: 'NO_ARTICLES' }
   // `action` lets the refusal name what was refused; posting (and following feeds) when absent.
-  | { code: 'NOT_ADMIN'; actor: string; action?: 'delete' | 'status' }
+  | { code: 'NOT_ADMIN'; actor: string; action?: 'delete' | 'status' | 'feed' }
   // Changing a chat's subscription is for those who manage the chat (the platform says who).
   | { code: 'NOT_CHAT_ADMIN' }
   // A file sent to be posted: refused by its real size in bytes before it is downloaded.

@@ -116,6 +116,7 @@ export const ar = {
   noSuchPage: (page: number, pages: number, total: number) => `لا توجد صفحة ${page}: المقالات المخزنة (${total}) تملأ ${pages} من الصفحات.`,
   statusLatest: 'أحدث المقالات:',
   notAdminStatus: 'أرقام التوصيل للمشرفين فقط.',
+  notAdminFeed: 'عرض المصادر ومتابعتها وحذفها للمشرفين فقط.',
   fileTooLarge: (name: string, bytes: number, maxChars: number) =>
     `حجم الملف ${name} ‏${bytes.toLocaleString('en')} بايت، وهو أكبر من أن يكون مقالا (الحد الأقصى ${maxChars.toLocaleString('en')} حرف).`,
   fileNotText: (name: string) => `${name} ليس ملفا نصيا. أرسل المقال في ملف ‎.txt‎ أو ‎.md‎، أو الصق نصه.`,

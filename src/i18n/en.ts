@@ -116,6 +116,7 @@ export const en = {
     `There is no page ${page}: the ${total} stored article(s) fill ${pages} page(s).`,
   statusLatest: 'Newest articles:',
   notAdminStatus: 'Only admins can see the delivery figures.',
+  notAdminFeed: 'Only admins can list, follow or remove feeds.',
   fileTooLarge: (name: string, bytes: number, maxChars: number) =>
     `The file ${name} is ${bytes.toLocaleString('en')} bytes, too large for an article (at most ${maxChars.toLocaleString('en')} characters).`,
   fileNotText: (name: string) => `${name} is not a text file. Send the article as a .txt or .md file, or paste its text.`,

@@ -28,7 +28,7 @@ export function errorText(error: unknown, language: UiLanguage): string {
     case 'NO_ARTICLES':
       return m.noArticlesYet;
     case 'NOT_ADMIN':
-      return d.action === 'delete' ? m.notAdminDelete : d.action === 'status' ? m.notAdminStatus : m.notAdmin;
+      return d.action === 'delete' ? m.notAdminDelete : d.action === 'status' ? m.notAdminStatus : d.action === 'feed' ? m.notAdminFeed : m.notAdmin;
     case 'NOT_CHAT_ADMIN':
       return m.chatAdminsOnly;
     case 'FILE_TOO_LARGE':

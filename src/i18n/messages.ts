@@ -52,6 +52,8 @@ export interface Messages {
   /** The heading of /status's per-article counts. */
   readonly statusLatest: string;
   readonly notAdminStatus: string;
+  /** A non-admin sent /feed (add, list or remove). */
+  readonly notAdminFeed: string;
   readonly fileTooLarge: (name: string, bytes: number, maxChars: number) => string;
   readonly fileNotText: (name: string) => string;
   readonly posted: (id: string, title: string) => string;

@@ -17,7 +17,9 @@ describe('/feed', () => {
     const web = await startFixtureServer();
     stops.push(() => web.close());
     const admin = asker({ admin: true });
-    expect(shown(await run(s, asker(), 'feed', 'list'))).toBe('Only admins can post articles.');
+    // The refusal names what was refused (it said "Only admins can post articles.").
+    expect(shown(await run(s, asker(), 'feed', 'list'))).toBe('Only admins can list, follow or remove feeds.');
+    expect(shown(await run(s, asker({ language: 'ar' }), 'feed', 'list'))).toBe('عرض المصادر ومتابعتها وحذفها للمشرفين فقط.');
     expect(shown(await run(s, admin, 'feed'))).toBe('No feeds are followed. Add one with /feed add <url>.');
     expect(shown(await run(s, admin, 'feed', 'add'))).toBe('Usage: /feed add <url>, /feed list, /feed remove <id>');
     expect(shown(await run(s, admin, 'feed', 'frobnicate'))).toBe('Usage: /feed add <url>, /feed list, /feed remove <id>');

@@ -133,7 +133,7 @@ describe('Telegram bot end to end', () => {
     fake.pushMessage({ text: `/feed remove ${id}`, fromId: ADMIN, chatId: ADMIN });
     await fake.waitFor((sent) => sent.some((m) => to(ADMIN)(m) && /Stopped following feed/.test(m.text ?? '')));
     fake.pushMessage({ text: `/feed add ${web.url('/ar-feed.xml')}`, fromId: STRANGER, chatId: STRANGER });
-    await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && m.text === 'Only admins can post articles.'));
+    await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && m.text === 'Only admins can list, follow or remove feeds.'));
   });
 
   it('refuses a post from someone who is not an admin, and stores nothing', async () => {
