@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { DeliveredSummary, DeliveryStatus } from '../core/delivery/types.js';
 import type { NewDelivery, OutboxDelivery, OutboxItem } from '../core/ports.js';
-import type { ChatKind } from '../core/subscriptions.js';
+import type { ChatKind, Subscription, SubscriptionMode } from '../core/subscriptions.js';
 import type { Article, ArticleListing, ArticleSource, Language } from '../core/types.js';
 import { assembleMessage } from './common.js';
 
@@ -215,5 +215,43 @@ export function toOutboxDelivery(
     ...(status === 'sent' && row.finished_at !== null ? { sentAt: new Date(row.finished_at).toISOString() } : {}),
     ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
     ...(row.last_error !== null ? { lastError: row.last_error } : {}),
+  };
+}
+
+/** A subscriptions row as both backends read it: SQLite stores `active` as 0/1, PostgreSQL as a boolean. */
+export interface SubscriptionRow {
+  id: string;
+  platform: string;
+  chat_id: string;
+  chat_kind: string;
+  name: string | null;
+  mode: string;
+  digest_time: string | null;
+  time_zone: string | null;
+  language: string | null;
+  active: boolean | number;
+  inactive_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  digest_covered_until: string | null;
+}
+
+/** The subscription a row holds, optional fields left out when null. */
+export function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    id: row.id,
+    platform: row.platform,
+    chatId: row.chat_id,
+    kind: row.chat_kind as ChatKind,
+    ...(row.name !== null ? { name: row.name } : {}),
+    mode: row.mode as SubscriptionMode,
+    ...(row.digest_time !== null ? { digestTime: row.digest_time } : {}),
+    ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
+    ...(row.language !== null ? { language: row.language as Language } : {}),
+    active: row.active === true || row.active === 1,
+    ...(row.inactive_reason !== null ? { inactiveReason: row.inactive_reason } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.digest_covered_until !== null ? { digestCoveredUntil: row.digest_covered_until } : {}),
   };
 }

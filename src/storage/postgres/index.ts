@@ -41,7 +41,7 @@ import type {
   SubscriptionRepo,
   SummaryRepo,
 } from '../../core/ports.js';
-import type { ChatKind, Subscription, SubscriptionMode } from '../../core/subscriptions.js';
+import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
 import { checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { migrate } from './schema.js';
@@ -63,6 +63,8 @@ import {
   type Delta,
   type DeliveryRow,
   type ListingRow,
+  toSubscription,
+  type SubscriptionRow,
 } from '../rows.js';
 
 /** PostgreSQL settings beyond the shared ones; the URL's own parameters take precedence. */
@@ -95,22 +97,6 @@ export interface PostgresStorage extends Storage {
 /** The channel every instance listens on; the payload is `<schema>:<seq>`. */
 export const CHANGE_CHANNEL = 'akhbar_changes';
 
-interface SubscriptionRow {
-  id: string;
-  platform: string;
-  chat_id: string;
-  chat_kind: string;
-  name: string | null;
-  mode: string;
-  digest_time: string | null;
-  time_zone: string | null;
-  language: string | null;
-  active: boolean;
-  inactive_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  digest_covered_until: string | null;
-}
 
 /** One connection's query function: the pool's (one statement, autocommit) or a transaction's client. */
 type Query = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -1187,21 +1173,3 @@ function subscriptionValues(s: Subscription): unknown[] {
   ];
 }
 
-function toSubscription(row: SubscriptionRow): Subscription {
-  return {
-    id: row.id,
-    platform: row.platform,
-    chatId: row.chat_id,
-    kind: row.chat_kind as ChatKind,
-    ...(row.name !== null ? { name: row.name } : {}),
-    mode: row.mode as SubscriptionMode,
-    ...(row.digest_time !== null ? { digestTime: row.digest_time } : {}),
-    ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
-    ...(row.language !== null ? { language: row.language as Language } : {}),
-    active: row.active,
-    ...(row.inactive_reason !== null ? { inactiveReason: row.inactive_reason } : {}),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    ...(row.digest_covered_until !== null ? { digestCoveredUntil: row.digest_covered_until } : {}),
-  };
-}

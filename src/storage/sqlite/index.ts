@@ -25,7 +25,7 @@ import type {
   SubscriptionRepo,
   SummaryRepo,
 } from '../../core/ports.js';
-import type { ChatKind, Subscription, SubscriptionMode } from '../../core/subscriptions.js';
+import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
 import { checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { migrate } from './schema.js';
@@ -47,6 +47,8 @@ import {
   type Delta,
   type DeliveryRow,
   type ListingRow,
+  toSubscription,
+  type SubscriptionRow,
 } from '../rows.js';
 
 /** SQLite settings beyond the shared ones. */
@@ -62,22 +64,6 @@ export interface SqliteStorage extends Storage {
   readonly database: Database.Database;
 }
 
-interface SubscriptionRow {
-  id: string;
-  platform: string;
-  chat_id: string;
-  chat_kind: string;
-  name: string | null;
-  mode: string;
-  digest_time: string | null;
-  time_zone: string | null;
-  language: string | null;
-  active: number;
-  inactive_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  digest_covered_until: string | null;
-}
 
 /** A delivery named by its id: the id and its key (see deliveryKey). */
 interface Named {
@@ -781,21 +767,3 @@ function fromSubscription(s: Subscription): SubscriptionRow {
   };
 }
 
-function toSubscription(row: SubscriptionRow): Subscription {
-  return {
-    id: row.id,
-    platform: row.platform,
-    chatId: row.chat_id,
-    kind: row.chat_kind as ChatKind,
-    ...(row.name !== null ? { name: row.name } : {}),
-    mode: row.mode as SubscriptionMode,
-    ...(row.digest_time !== null ? { digestTime: row.digest_time } : {}),
-    ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
-    ...(row.language !== null ? { language: row.language as Language } : {}),
-    active: row.active === 1,
-    ...(row.inactive_reason !== null ? { inactiveReason: row.inactive_reason } : {}),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    ...(row.digest_covered_until !== null ? { digestCoveredUntil: row.digest_covered_until } : {}),
-  };
-}
