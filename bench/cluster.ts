@@ -28,6 +28,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { statusCode } from '../src/storage/rows.js';
+import { createBenchDatabase, POSTGRES_SERVER, type BenchDatabase } from './postgres.js';
 import { loadConfig } from '../src/config.js';
 import { startDelivery } from '../src/core/delivery/index.js';
 import { silentLogger } from '../src/core/logger.js';
@@ -37,7 +38,6 @@ import { createExtractiveEngine } from '../src/engines/extractive/index.js';
 import { openStorage } from '../src/storage/index.js';
 import { ARTICLE_PATH, CHATS, KILL_AFTER, LIMIT_PER_SECOND, makeChats, SCALE, startFakeTelegram, type Chat, type FakeTelegram } from './delivery.js';
 
-const SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./deliveryWorker.ts', import.meta.url));
 const PROCESSES = 3;
@@ -86,7 +86,7 @@ function runChild(storeUrl: string, platformUrl: string, run: string, label: str
 }
 
 async function withServer<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER, connectionTimeoutMillis: 3_000 });
+  const client = new pg.Client({ connectionString: POSTGRES_SERVER, connectionTimeoutMillis: 3_000 });
   await client.connect();
   try {
     return await body(client);
@@ -96,14 +96,10 @@ async function withServer<T>(body: (client: pg.Client) => Promise<T>): Promise<T
 }
 
 /** A fresh database with the subscribers and the article's deliveries queued, as a running bot would leave them. */
-async function prepare(name: string, chats: readonly Chat[]): Promise<string> {
-  await withServer(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${name}`);
-  });
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  const storage = await openStorage(url.toString());
+async function prepare(label: string, chats: readonly Chat[]): Promise<BenchDatabase> {
+  const database = await createBenchDatabase(`akhbar_bench_cluster_${label}`);
+  if (typeof database === 'string') throw new Error(database);
+  const storage = await openStorage(database.url);
   const desk = await openNewsDesk({ storage, engine: createExtractiveEngine(), logger: silentLogger, settings: loadConfig({}), changePollMs: 0, snapshotEvery: 0 });
   const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
   const now = new Date();
@@ -118,12 +114,11 @@ async function prepare(name: string, chats: readonly Chat[]): Promise<string> {
   await delivery.stop();
   await desk.close();
   await storage.close();
-  if (pending === 0) throw new Error('the fan-out queued nothing');
-  return url.toString();
-}
-
-async function drop(name: string): Promise<void> {
-  await withServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
+  if (pending === 0) {
+    await database.drop();
+    throw new Error('the fan-out queued nothing');
+  }
+  return database;
 }
 
 /** The most events in any window of `windowMs` starting at an event (times sorted ascending). */
@@ -155,9 +150,9 @@ interface Figures {
 }
 
 async function run(label: string, fake: FakeTelegram, chats: readonly Chat[], blocked: ReadonlySet<string>, kill: boolean): Promise<Figures> {
-  const name = `akhbar_bench_cluster_${process.pid}_${kill ? 'b' : 'a'}`;
   const prepared = performance.now();
-  const storeUrl = await prepare(name, chats);
+  const database = await prepare(kill ? 'b' : 'a', chats);
+  const storeUrl = database.url;
   console.log(`${label}: database made, ${CHATS} subscribed and the broadcast queued in ${((performance.now() - prepared) / 1_000).toFixed(1)} s`);
   try {
     fake.reset();
@@ -237,7 +232,7 @@ async function run(label: string, fake: FakeTelegram, chats: readonly Chat[], bl
       ...(atKill ? { inFlightAtKill: atKill.inFlight, acceptedAtKill: atKill.accepted } : {}),
     };
   } finally {
-    await drop(name);
+    await database.drop();
   }
 }
 

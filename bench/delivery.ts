@@ -23,7 +23,7 @@
  * cannot finish within TIME_LIMIT_MS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createBenchDatabase } from './postgres.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -31,7 +31,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { TELEGRAM_LIMITS } from '../src/core/delivery/pacing.js';
 import { openStorage } from '../src/storage/index.js';
 import { createSubscriptions, type ChatKind } from '../src/core/subscriptions.js';
@@ -57,7 +56,6 @@ const TIME_LIMIT_MS = 5 * 60_000;
 const TARGET_RATIO = 0.9;
 /** The issue's target for the outbox after a 10k broadcast; the keyv store it replaced took about 1,070. */
 const TARGET_BYTES_PER_DELIVERY = 200;
-const POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface SlidingLimit {
   readonly count: number;
@@ -576,28 +574,18 @@ export async function runDeliveryBenchmark(): Promise<void> {
    * outbox is measured once more after VACUUM FULL, which keeps the live rows only.
    */
   async function runC(): Promise<PostgresRun | string> {
-    const database = `akhbar_bench_delivery_${randomBytes(6).toString('hex')}`;
-    const server = new pg.Client({ connectionString: POSTGRES_SERVER, connectionTimeoutMillis: 3_000 });
-    server.on('error', () => undefined);
-    try {
-      await server.connect();
-      await server.query(`CREATE DATABASE ${database}`);
-    } catch (error) {
-      await server.end().catch(() => undefined);
-      return `no PostgreSQL server answers at ${POSTGRES_SERVER} (${error instanceof Error ? error.message : String(error)})`;
-    }
-    const url = new URL(POSTGRES_SERVER);
-    url.pathname = `/${database}`;
+    const database = await createBenchDatabase('akhbar_bench_delivery');
+    if (typeof database === 'string') return database;
     try {
       fake.reset();
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
-      const child = await runChild(session, [url.toString(), fake.url, 'fresh', chatsPath]);
+      const child = await runChild(session, [database.url, fake.url, 'fresh', chatsPath]);
       await drained(fake);
       alive();
       problems.push(...childProblems(child, false).map((p) => `run C: ${p}`));
-      const run = await figures('C: no crash, PostgreSQL', fake, chats, blocked, url.toString(), [child], (performance.now() - t0) / 1_000, process.cpuUsage(cpu0));
-      const storage = (await openStorage(url.toString())) as PostgresStorage;
+      const run = await figures('C: no crash, PostgreSQL', fake, chats, blocked, database.url, [child], (performance.now() - t0) / 1_000, process.cpuUsage(cpu0));
+      const storage = (await openStorage(database.url)) as PostgresStorage;
       try {
         await storage.pool.query(`VACUUM FULL ${OUTBOX_TABLES.join(', ')}`);
         return { figures: run, vacuumed: await measureOutboxBytes(storage) };
@@ -605,9 +593,8 @@ export async function runDeliveryBenchmark(): Promise<void> {
         await storage.close();
       }
     } finally {
-      // FORCE: a child killed at the deadline may still hold connections.
-      await server.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-      await server.end().catch(() => undefined);
+      // A child killed at the deadline may still hold connections; drop() forces them out.
+      await database.drop();
     }
   }
 

@@ -22,13 +22,13 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import MiniSearch from 'minisearch';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { isAkhbarError } from '../src/core/errors.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openNewsDesk } from '../src/core/newsDesk.js';
 import { openStorage } from '../src/storage/index.js';
 import { exportStorage, importStorage } from '../src/storage/backup.js';
+import { createBenchDatabase } from './postgres.js';
 import { percentile, readJsonl } from '../src/eval/jsonl.js';
 import { createExtractiveEngine } from '../src/engines/extractive/index.js';
 
@@ -37,8 +37,6 @@ const CHILD = fileURLToPath(new URL('./startupChild.ts', import.meta.url));
 const CHECKPOINTS = [1_000, 10_000, 100_000] as const;
 const STARTUP_AT = new Set([10_000, 100_000]);
 const QUERIES = 200;
-const PG_SERVER = process.env.AKHBAR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const PG_DATABASE = 'akhbar_bench_scale';
 // Issue 13's start-up target, for SQLite and PostgreSQL alike.
 const STARTUP_TARGET_MS = 3_000;
 const STARTUP_TARGET_RSS = 600 * 1024 * 1024;
@@ -75,45 +73,28 @@ function docAt(corpus: readonly NewsRecord[], i: number): { text: string; title?
 const startupVerdict = (start: { ms: number; rss: number }): string =>
   `RSS ${mb(start.rss)}; target ≤ ${s(STARTUP_TARGET_MS)}, ≤ ${mb(STARTUP_TARGET_RSS)}: ${start.ms <= STARTUP_TARGET_MS && start.rss <= STARTUP_TARGET_RSS ? 'met' : 'NOT met'}`;
 
-/** Runs a statement on the PostgreSQL server's maintenance database; undefined when no server answers. */
-async function onPgServer(sql: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_SERVER, connectionTimeoutMillis: 3_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query(sql);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** Moves the SQLite store into a fresh PostgreSQL database and times two starts there. */
 async function postgresStartup(sqliteUrl: string): Promise<void> {
-  const problem = (await onPgServer(`DROP DATABASE IF EXISTS ${PG_DATABASE} WITH (FORCE)`)) ?? (await onPgServer(`CREATE DATABASE ${PG_DATABASE}`));
-  if (problem !== undefined) {
-    console.log(`  PostgreSQL start-up skipped: no server at ${PG_SERVER} (${problem})`);
+  const database = await createBenchDatabase('akhbar_bench_scale');
+  if (typeof database === 'string') {
+    console.log(`  PostgreSQL start-up skipped: ${database}`);
     return;
   }
-  const url = new URL(PG_SERVER);
-  url.pathname = `/${PG_DATABASE}`;
   try {
     const from = await openStorage(sqliteUrl);
-    const to = await openStorage(url.toString());
+    const to = await openStorage(database.url);
     const moveStarted = performance.now();
     const report = await importStorage(to, exportStorage(from));
     const moveMs = performance.now() - moveStarted;
     await from.close();
     await to.close();
     console.log(`  ${'export → import into PostgreSQL'.padEnd(34)}${s(moveMs).padEnd(14)}${'—'.padEnd(14)}${JSON.stringify(report)}`);
-    const first = await startup(url.toString());
+    const first = await startup(database.url);
     console.log(`  ${'PostgreSQL first start (builds)'.padEnd(34)}${s(first.ms).padEnd(14)}${'—'.padEnd(14)}RSS ${mb(first.rss)}; once after an import or upgrade`);
-    const again = await startup(url.toString());
+    const again = await startup(database.url);
     console.log(`  ${'PostgreSQL start-up (snapshot)'.padEnd(34)}${s(again.ms).padEnd(14)}${'—'.padEnd(14)}${startupVerdict(again)}`);
   } finally {
-    await onPgServer(`DROP DATABASE IF EXISTS ${PG_DATABASE} WITH (FORCE)`);
+    await database.drop();
   }
 }
 

@@ -17,11 +17,11 @@
  * bulk update PostgreSQL gets the VACUUM ANALYZE autovacuum would soon run. The exit code is 0
  * whether or not the target is met.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { createBenchDatabase } from './postgres.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { startDelivery } from '../src/core/delivery/index.js';
 import { silentLogger } from '../src/core/logger.js';
@@ -37,7 +37,6 @@ const TARGET_MS = 50;
 const ROWS = 1_000_000;
 const ARTICLES = ROWS / CHATS;
 const CALLS = 50;
-const POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // Of the finished broadcasts, by seq: every 50th delivery dead (the 2 % of chats that blocked the
 // bot in bench -- delivery), every 97th of the others failed, the rest sent.
@@ -224,28 +223,17 @@ async function sqliteRun(): Promise<BackendRun> {
 }
 
 async function postgresRun(): Promise<BackendRun | string> {
-  const database = `akhbar_bench_status_${randomBytes(6).toString('hex')}`;
-  const server = new pg.Client({ connectionString: POSTGRES_SERVER, connectionTimeoutMillis: 3_000 });
-  server.on('error', () => undefined);
+  const database = await createBenchDatabase('akhbar_bench_status');
+  if (typeof database === 'string') return database;
   try {
-    await server.connect();
-    await server.query(`CREATE DATABASE ${database}`);
-  } catch (error) {
-    await server.end().catch(() => undefined);
-    return `no PostgreSQL server answers at ${POSTGRES_SERVER} (${error instanceof Error ? error.message : String(error)})`;
-  }
-  try {
-    const url = new URL(POSTGRES_SERVER);
-    url.pathname = `/${database}`;
-    const storage = (await openStorage(url.toString())) as PostgresStorage;
+    const storage = (await openStorage(database.url)) as PostgresStorage;
     try {
       return await measure('PostgreSQL', storage, () => storage.pool.query('SELECT status, count(*) AS n FROM deliveries GROUP BY status'), (last) => finishPostgres(storage, last));
     } finally {
       await storage.close();
     }
   } finally {
-    await server.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-    await server.end().catch(() => undefined);
+    await database.drop();
   }
 }
 
