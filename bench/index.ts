@@ -7,6 +7,7 @@ import { runArticlesBenchmark } from './articles.js';
 import { runClusterBenchmark } from './cluster.js';
 import { runDeliveryBenchmark } from './delivery.js';
 import { runEngineBenchmark } from './engine.js';
+import { runFaultsBenchmark } from './faults/index.js';
 import { runScaleBenchmark } from './scale.js';
 import { runStatusBenchmark } from './status.js';
 
@@ -15,6 +16,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   cluster: runClusterBenchmark,
   delivery: runDeliveryBenchmark,
   engine: runEngineBenchmark,
+  faults: runFaultsBenchmark,
   scale: runScaleBenchmark,
   status: runStatusBenchmark,
 };
