@@ -5,6 +5,7 @@
  */
 import type OpenAI from 'openai';
 import { deadlineSignal } from '../../core/deadline.js';
+import { groundSummary } from '../../core/grounding.js';
 import type { AnswerRequest, Engine, EngineAnswer, EngineSummary, Passage, SummaryRequest } from '../../core/engine.js';
 import { errorFields, type Logger } from '../../core/logger.js';
 import type { Citation, Language } from '../../core/types.js';
@@ -31,6 +32,14 @@ export interface OpenAIEngineOptions {
   /** The request is cancelled when the whole answer has not arrived this long after it was sent. */
   readonly deadlineMs: number;
   readonly logger: Logger;
+}
+
+/** The model's summary says something its article does not; the reasons name each bullet that failed. */
+export class UngroundedSummaryError extends Error {
+  constructor(readonly reasons: readonly string[]) {
+    super(`the summary is not supported by the article: ${reasons.join('; ')}`);
+    this.name = 'UngroundedSummaryError';
+  }
 }
 
 /** The LLM missed one of its deadlines; its request was cancelled. */
@@ -140,10 +149,18 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     async summarize(request: SummaryRequest): Promise<EngineSummary> {
       const { article } = request;
       const system = fill(prompts.summary, { language: LANGUAGE_NAMES[request.language], min: request.minSentences, max: request.maxSentences });
-      const reply = await complete(system, { title: article.title, text: article.text.slice(0, options.maxInputChars) }, 'summary');
+      const text = article.text.slice(0, options.maxInputChars);
+      const reply = await complete(system, { title: article.title, text }, 'summary');
       const bullets = Array.isArray(reply.bullets) ? reply.bullets.filter((b): b is string => typeof b === 'string' && b.trim() !== '') : [];
       if (bullets.length === 0) throw new Error('the model returned no bullets');
-      return { sentences: bullets.slice(0, request.maxSentences).map((b) => b.trim()), language: request.language };
+      // One unsupported bullet discredits the rest: a model that passed on a planted line may have
+      // bent the others too, so the whole summary goes to the extractive engine.
+      const grounded = groundSummary({ title: article.title, text, language: article.language, ...(article.url ? { url: article.url } : {}) }, bullets.slice(0, request.maxSentences).map((b) => b.trim()), request.language);
+      if (grounded.rejected.length > 0 || grounded.bullets.length === 0) {
+        logger.warn('llm summary not supported by its article', { article: article.id, rejected: grounded.rejected });
+        throw new UngroundedSummaryError(grounded.rejected.map((r) => `"${r.bullet.slice(0, 80)}": ${r.reason}`));
+      }
+      return { sentences: grounded.bullets, language: request.language };
     },
 
     async answer(request: AnswerRequest): Promise<EngineAnswer> {
