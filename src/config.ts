@@ -71,8 +71,13 @@ export interface OpenAIConfig {
   readonly apiKey: string;
   readonly baseURL?: string;
   readonly model: string;
+  /** The client's per-attempt timeout; it stops counting once the response headers are in. */
   readonly timeoutMs: number;
   readonly maxRetries: number;
+  /** An answer whose first text has not arrived this long after the request is given up for the fallback's. */
+  readonly firstTokenMs: number;
+  /** An answer not complete this long after the request (retries included) is given up for the fallback's. */
+  readonly deadlineMs: number;
   /** Article text beyond this many characters is cut before it is sent. */
   readonly maxInputChars: number;
   readonly maxOutputTokens: number;
@@ -251,6 +256,13 @@ function openai(env: Env): { openai?: OpenAIConfig } {
   const baseURL = httpUrl(env, 'OPENAI_BASE_URL');
   if (engine === 'embedded' || (engine === 'auto' && !apiKey && !baseURL)) return {};
   if (engine === 'openai' && !apiKey && !baseURL) throw new ConfigError('ENGINE', 'openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
+  // Hosted models send their first token within a second or two, so 10 s means the server is in
+  // trouble, not busy (a local server loading its model may need more: raise it there). 30 s is a
+  // full 600-token reply (OPENAI_MAX_OUTPUT_TOKENS) at 20 tokens a second, a slow local model's pace;
+  // past that a reader or a broadcast is better served by the embedded engine.
+  const firstTokenMs = integer(env, 'OPENAI_FIRST_TOKEN_MS', 10_000, 100, 600_000);
+  const deadlineMs = integer(env, 'OPENAI_DEADLINE_MS', 30_000, 100, 600_000);
+  if (deadlineMs < firstTokenMs) throw new ConfigError('OPENAI_DEADLINE_MS', `must be at least OPENAI_FIRST_TOKEN_MS (${firstTokenMs})`);
   return {
     openai: {
       // Local servers (Ollama, llama.cpp, vLLM) accept any key; the client insists on one.
@@ -259,6 +271,8 @@ function openai(env: Env): { openai?: OpenAIConfig } {
       model: value(env, 'OPENAI_MODEL') ?? 'gpt-4o-mini',
       timeoutMs: integer(env, 'OPENAI_TIMEOUT_MS', 30_000, 1_000, 600_000),
       maxRetries: integer(env, 'OPENAI_MAX_RETRIES', 1, 0, 5),
+      firstTokenMs,
+      deadlineMs,
       maxInputChars: integer(env, 'OPENAI_MAX_INPUT_CHARS', 24_000, 1_000, 1_000_000),
       maxOutputTokens: integer(env, 'OPENAI_MAX_OUTPUT_TOKENS', 600, 50, 32_000),
     },

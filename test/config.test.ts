@@ -90,4 +90,18 @@ describe('loadConfig', () => {
   it('refuses a summary maximum below the minimum', () => {
     expect(() => loadConfig({ SUMMARY_MIN_SENTENCES: '4', SUMMARY_MAX_SENTENCES: '3' })).toThrow(/SUMMARY_MAX_SENTENCES/);
   });
+
+  it('gives the LLM 10 s for its first token and 30 s for the whole answer, and reads both', () => {
+    const key = { OPENAI_API_KEY: 'sk-test' };
+    expect(loadConfig(key).openai).toMatchObject({ firstTokenMs: 10_000, deadlineMs: 30_000 });
+    expect(loadConfig({ ...key, OPENAI_FIRST_TOKEN_MS: '2000', OPENAI_DEADLINE_MS: '8000' }).openai).toMatchObject({ firstTokenMs: 2_000, deadlineMs: 8_000 });
+  });
+
+  it.each([
+    ['OPENAI_FIRST_TOKEN_MS', { OPENAI_FIRST_TOKEN_MS: '10s' }],
+    ['OPENAI_DEADLINE_MS', { OPENAI_DEADLINE_MS: '0' }],
+    ['OPENAI_DEADLINE_MS', { OPENAI_FIRST_TOKEN_MS: '20000', OPENAI_DEADLINE_MS: '15000' }],
+  ])('fails at start naming %s when the LLM deadlines are %j', (variable, env) => {
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-test', ...env })).toThrow(new RegExp(`^${variable}:`));
+  });
 });

@@ -18,8 +18,8 @@ export async function createEngine(config: Config, logger: Logger): Promise<Engi
   const embedded = createExtractiveEngine();
   if (!config.openai) return embedded;
   const { default: OpenAI } = await import('openai');
-  const { apiKey, baseURL, model, timeoutMs, maxRetries, maxInputChars, maxOutputTokens } = config.openai;
+  const { apiKey, baseURL, model, timeoutMs, maxRetries, maxInputChars, maxOutputTokens, firstTokenMs, deadlineMs } = config.openai;
   const client = new OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), timeout: timeoutMs, maxRetries });
-  const llm = createOpenAIEngine({ client, model, prompts: loadPrompts(PROMPTS_DIR), maxInputChars, maxOutputTokens, logger });
+  const llm = createOpenAIEngine({ client, model, prompts: loadPrompts(PROMPTS_DIR), maxInputChars, maxOutputTokens, firstTokenMs, deadlineMs, logger });
   return withFallback(llm, embedded, logger);
 }

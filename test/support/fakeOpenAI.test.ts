@@ -96,6 +96,33 @@ describe('fakeOpenAI', () => {
     await expect(client.chat.completions.create({ model: 'm', messages })).rejects.toThrow();
   });
 
+  it('stalls after the headers until the client hangs up, and records that it did', async () => {
+    fake.enqueue({ kind: 'stall' });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create({ model: 'm', messages, stream: true }, { signal: controller.signal });
+    const reading = (async () => {
+      for await (const _chunk of stream) return 'a chunk arrived';
+      return 'nothing arrived';
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    // The client ends an aborted stream quietly, as if it were complete.
+    expect(await reading).toBe('nothing arrived');
+    while (!fake.requests[0]!.cancelled) await new Promise((r) => setTimeout(r, 10));
+    expect(fake.requests[0]!.cancelled).toBe(true);
+  });
+
+  it('trickles a streamed reply one chunk at a time, and a plain one a byte at a time', async () => {
+    fake.enqueue({ kind: 'trickle', chunks: ['a', 'b', 'c'], everyMs: 5 }, { kind: 'trickle', chunks: ['{"x":1}'], everyMs: 1 });
+    const stream = await client.chat.completions.create({ model: 'm', messages, stream: true });
+    const deltas: string[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) deltas.push(chunk.choices[0].delta.content);
+    expect(deltas).toEqual(['a', 'b', 'c']);
+    const plain = new OpenAI({ baseURL: fake.baseURL, apiKey: 'test', timeout: 10_000, maxRetries: 0 });
+    expect((await plain.chat.completions.create({ model: 'm', messages })).choices[0]?.message.content).toBe('{"x":1}');
+    expect(fake.requests.map((r) => r.cancelled)).toEqual([false, false]);
+  });
+
   it('lists one model and answers 404 elsewhere', async () => {
     const models = await client.models.list();
     expect(models.data).toHaveLength(1);

@@ -4,7 +4,8 @@
  *
  * POST /v1/chat/completions records the request and answers with the next queued reply (or
  * `fallback(request)` when the queue is empty): a JSON completion, an SSE stream, an error status,
- * a slow answer, or a malformed body. GET /v1/models lists one model. Anything else is a 404.
+ * a slow answer, a malformed body, headers and then nothing (stall), or a reply that dribbles out
+ * one small piece at a time (trickle). `request.cancelled` tells whether the client hung up first. GET /v1/models lists one model. Anything else is a 404.
  * See "openai client against a local server" in the shared engineering notes (../shared/engineering-notes.md).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,6 +15,8 @@ export interface ChatRequest {
   body: any;
   headers: Record<string, string | string[] | undefined>;
   at: number;
+  /** Set when the client closed the connection before the reply was complete (an aborted request). */
+  cancelled: boolean;
 }
 
 export type Reply =
@@ -21,7 +24,14 @@ export type Reply =
   | { kind: 'stream'; chunks: string[] }
   | { kind: 'status'; status: number; body?: any }
   | { kind: 'slow'; delayMs: number; content: string }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** Status 200 and headers (SSE or JSON, as the request asked), then no byte more until the client hangs up. */
+  | { kind: 'stall' }
+  /**
+   * One piece every `everyMs`: for a streamed request each of `chunks` is one SSE delta, for a
+   * plain one the completion body of `chunks.join('')` goes out a byte at a time; then the reply ends.
+   */
+  | { kind: 'trickle'; chunks: string[]; everyMs: number };
 
 export interface FakeOpenAI {
   readonly baseURL: string;
@@ -94,6 +104,42 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     res.end('data: [DONE]\n\n');
   };
 
+  const every = (res: ServerResponse, everyMs: number, pieces: string[], end: string) => {
+    let next = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || res.writableEnded) {
+        clearInterval(timer);
+        timers.delete(timer);
+        return;
+      }
+      if (next < pieces.length) {
+        res.write(pieces[next++]!);
+        return;
+      }
+      clearInterval(timer);
+      timers.delete(timer);
+      res.end(end);
+    }, everyMs);
+    timers.add(timer);
+  };
+
+  const trickle = (res: ServerResponse, body: any, chunks: string[], everyMs: number) => {
+    const model = String(body?.model ?? MODEL_ID);
+    if (body?.stream !== true) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      every(res, everyMs, [...JSON.stringify(completion(model, chunks.join('')))], '');
+      return;
+    }
+    const base = { id: `chatcmpl-fake-${++seq}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+    const event = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.flushHeaders();
+    const pieces = chunks.map((content, i) => event({ ...base, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content } : { content }, logprobs: null, finish_reason: null }] }));
+    pieces.push(event({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] }));
+    every(res, everyMs, pieces, 'data: [DONE]\n\n');
+  };
+
   const answer = (res: ServerResponse, request: ChatRequest, reply: Reply) => {
     const body = request.body;
     const model = String(body?.model ?? MODEL_ID);
@@ -122,6 +168,13 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"id": "chatcmpl-broken", "choices": [ this is not json');
         return;
+      case 'stall':
+        res.writeHead(200, body?.stream === true ? { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' } : { 'content-type': 'application/json' });
+        res.flushHeaders();
+        return;
+      case 'trickle':
+        trickle(res, body, reply.chunks, reply.everyMs);
+        return;
     }
   };
 
@@ -141,8 +194,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
           sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error', param: null, code: null } });
           return;
         }
-        const request: ChatRequest = { body, headers: { ...req.headers }, at: Date.now() };
+        const request: ChatRequest = { body, headers: { ...req.headers }, at: Date.now(), cancelled: false };
         requests.push(request);
+        res.on('close', () => {
+          if (!res.writableFinished) request.cancelled = true;
+        });
         const reply = queue.shift() ?? fake.fallback(request);
         answer(res, request, reply);
         return;

@@ -4,8 +4,10 @@
  * citations are checked against them.
  */
 import type OpenAI from 'openai';
+import { deadlineSignal } from '../../core/deadline.js';
+import { groundSummary } from '../../core/grounding.js';
 import type { AnswerRequest, Engine, EngineAnswer, EngineSummary, Passage, SummaryRequest } from '../../core/engine.js';
-import type { Logger } from '../../core/logger.js';
+import { errorFields, type Logger } from '../../core/logger.js';
 import type { Citation, Language } from '../../core/types.js';
 import { createAnswerFieldReader } from './answerField.js';
 import { fill, type Prompts } from './prompts.js';
@@ -25,7 +27,27 @@ export interface OpenAIEngineOptions {
   /** Article text beyond this is cut before it is sent. */
   readonly maxInputChars: number;
   readonly maxOutputTokens: number;
+  /** The request is cancelled when no answer text has arrived this long after it was sent. */
+  readonly firstTokenMs: number;
+  /** The request is cancelled when the whole answer has not arrived this long after it was sent. */
+  readonly deadlineMs: number;
   readonly logger: Logger;
+}
+
+/** The model's summary says something its article does not; the reasons name each bullet that failed. */
+export class UngroundedSummaryError extends Error {
+  constructor(readonly reasons: readonly string[]) {
+    super(`the summary is not supported by the article: ${reasons.join('; ')}`);
+    this.name = 'UngroundedSummaryError';
+  }
+}
+
+/** The LLM missed one of its deadlines; its request was cancelled. */
+export class LlmDeadlineError extends Error {
+  constructor(readonly deadline: 'first token' | 'total', readonly ms: number) {
+    super(deadline === 'first token' ? `the LLM sent no first token within ${ms} ms` : `the LLM answer was not complete within ${ms} ms`);
+    this.name = 'LlmDeadlineError';
+  }
 }
 
 const LANGUAGE_NAMES: Record<Language, string> = { ar: 'Arabic', en: 'English', other: 'the language of the question' };
@@ -50,6 +72,11 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
   const logger = options.logger.child({ engine: 'openai', model });
   const usage: UsageTotals = { requests: 0, promptTokens: 0, completionTokens: 0 };
 
+  /**
+   * One chat completion, always streamed: only a stream shows when the first token arrives, and a
+   * server that sends its headers and then stalls (or trickles) is caught by a deadline, where the
+   * client's own timeout stops counting once the headers are in.
+   */
   async function complete(system: string, user: unknown, purpose: string, onPartial?: (textSoFar: string) => void): Promise<Record<string, unknown>> {
     const started = Date.now();
     const body = {
@@ -62,28 +89,42 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
         // JSON keeps article text inside string values: it cannot close a delimiter or pose as instructions.
         { role: 'user' as const, content: JSON.stringify(user) },
       ],
+      stream: true as const,
+      stream_options: { include_usage: true },
     };
+    // The first-token guard is let go of once text arrives; the total deadline runs on. Both abort
+    // the one signal the request carries, so the HTTP request itself is cancelled.
+    const firstToken = deadlineSignal(options.firstTokenMs);
+    const deadline = deadlineSignal(options.deadlineMs, firstToken.signal);
+    const missed = () => (firstToken.signal.aborted ? new LlmDeadlineError('first token', options.firstTokenMs) : new LlmDeadlineError('total', options.deadlineMs));
     let content = '';
     let tokens: { prompt_tokens?: number; completion_tokens?: number } | undefined;
-    if (onPartial) {
+    try {
       const read = createAnswerFieldReader();
       let shown = '';
-      const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
+      const stream = await client.chat.completions.create(body, { signal: deadline.signal });
       for await (const chunk of stream) {
         const delta = chunk.choices[0]?.delta?.content ?? '';
         if (chunk.usage) tokens = chunk.usage;
         if (delta === '') continue;
+        if (content === '') firstToken.done();
         content += delta;
+        if (!onPartial) continue;
         const soFar = read(delta);
         if (soFar !== shown) {
           shown = soFar;
           onPartial(soFar);
         }
       }
-    } else {
-      const response = await client.chat.completions.create(body);
-      content = response.choices[0]?.message?.content ?? '';
-      tokens = response.usage;
+      // The client ends an aborted stream quietly, as though the answer were complete.
+      if (deadline.signal.aborted) throw missed();
+    } catch (error) {
+      const reason = deadline.signal.aborted && !(error instanceof LlmDeadlineError) ? missed() : error;
+      logger.warn('llm request failed', { purpose, streamed: Boolean(onPartial), ms: Date.now() - started, ...errorFields(reason) });
+      throw reason;
+    } finally {
+      deadline.done();
+      firstToken.done();
     }
     usage.requests++;
     usage.promptTokens += tokens?.prompt_tokens ?? 0;
@@ -108,10 +149,18 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
     async summarize(request: SummaryRequest): Promise<EngineSummary> {
       const { article } = request;
       const system = fill(prompts.summary, { language: LANGUAGE_NAMES[request.language], min: request.minSentences, max: request.maxSentences });
-      const reply = await complete(system, { title: article.title, text: article.text.slice(0, options.maxInputChars) }, 'summary');
+      const text = article.text.slice(0, options.maxInputChars);
+      const reply = await complete(system, { title: article.title, text }, 'summary');
       const bullets = Array.isArray(reply.bullets) ? reply.bullets.filter((b): b is string => typeof b === 'string' && b.trim() !== '') : [];
       if (bullets.length === 0) throw new Error('the model returned no bullets');
-      return { sentences: bullets.slice(0, request.maxSentences).map((b) => b.trim()), language: request.language };
+      // One unsupported bullet discredits the rest: a model that passed on a planted line may have
+      // bent the others too, so the whole summary goes to the extractive engine.
+      const grounded = groundSummary({ title: article.title, text, language: article.language, ...(article.url ? { url: article.url } : {}) }, bullets.slice(0, request.maxSentences).map((b) => b.trim()), request.language);
+      if (grounded.rejected.length > 0 || grounded.bullets.length === 0) {
+        logger.warn('llm summary not supported by its article', { article: article.id, rejected: grounded.rejected });
+        throw new UngroundedSummaryError(grounded.rejected.map((r) => `"${r.bullet.slice(0, 80)}": ${r.reason}`));
+      }
+      return { sentences: grounded.bullets, language: request.language };
     },
 
     async answer(request: AnswerRequest): Promise<EngineAnswer> {

@@ -384,6 +384,27 @@ describe('Telegram streaming', () => {
     expect(final.text).toMatch(/^The gates close in 25 minutes\.\n\n<b>Sources:<\/b>/);
     expect(llm.requests[0]!.body.stream).toBe(true);
   });
+
+  it('replaces a partial answer with the built-in engine’s, marked as such, when the LLM stops finishing it', async () => {
+    const { startFakeOpenAI } = await import('../../support/fakeOpenAI.js');
+    const { fakeLlmEngine } = await import('../../support/llm.js');
+    const llm = await startFakeOpenAI();
+    cleanup.push(() => llm.close());
+    const engine = fakeLlmEngine(llm, { timeout: 10_000, firstTokenMs: 300, deadlineMs: 600, fallback: true });
+    const { fake, desk } = await startBot({ engine, stream: true });
+    await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });
+    // The first words at once, then one more every 50 ms for ten seconds.
+    llm.enqueue({ kind: 'trickle', chunks: ['{"found": true, "answer": "The gates', ...Array.from({ length: 200 }, () => ' and')], everyMs: 50 });
+    fake.pushMessage({ text: 'How quickly can the gates be closed?', fromId: 71, chatId: 71 });
+    await fake.waitFor((sent) => sent.some((m) => to(71)(m) && m.method === 'editMessageText' && /built-in engine/.test(m.text ?? '')));
+    const mine = fake.sent.filter(to(71));
+    expect(mine[0]).toMatchObject({ method: 'sendMessage', text: expect.stringMatching(/^The gates/) });
+    const final = mine[mine.length - 1]!;
+    expect(final).toMatchObject({ method: 'editMessageText', messageId: mine[0]!.messageId });
+    expect(final.text).toContain('25 minutes');
+    expect(final.text).not.toMatch(/The gates and/);
+    expect(mine.filter((m) => m.method === 'sendMessage')).toHaveLength(1);
+  });
 });
 
 describe('Telegram webhook mode', () => {
