@@ -141,6 +141,11 @@ export function loadConfig(env: Env = readEnvironment()): Config {
   if (maxArticleChars <= minArticleChars) {
     throw new ConfigError('MAX_ARTICLE_CHARS', `must be greater than MIN_ARTICLE_CHARS (${minArticleChars})`);
   }
+  const platforms = { ...telegram(env), ...discord(env) };
+  const ops = health(env);
+  if (ops.health && ops.health.port === platforms.telegram?.webhook?.port) {
+    throw new ConfigError('HEALTH_PORT', `${ops.health.port} is TELEGRAM_WEBHOOK_PORT, which serves /healthz, /readyz and /metrics already: leave HEALTH_PORT empty or pick another port`);
+  }
   return {
     storeUrl: storeUrl(env),
     cacheUrl: cacheUrl(env),
@@ -175,9 +180,8 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     // 15 min: longer than one delivery's whole backoff (2 s doubling for 8 tries, about 8.5 min) and
     // than a 10k-subscriber broadcast at Telegram's 29/s (about 6 min), so only a stuck queue trips it.
     readyMaxOutboxLagMs: integer(env, 'READY_MAX_OUTBOX_LAG_MS', 15 * 60_000, 1_000, 7 * 86_400_000),
-    ...health(env),
-    ...telegram(env),
-    ...discord(env),
+    ...ops,
+    ...platforms,
     ...openai(env),
   };
 }

@@ -110,6 +110,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEALTH_PORT: '9464', [variable]: value })).toThrow(new RegExp(`^${variable}:`));
   });
 
+  it('refuses HEALTH_PORT on the Telegram webhook port, which serves the same endpoints already', () => {
+    const webhook = {
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example/telegram',
+      TELEGRAM_WEBHOOK_SECRET: 'correct-horse-battery-staple',
+    };
+    expect(() => loadConfig({ ...webhook, HEALTH_PORT: '8080' })).toThrow(/^HEALTH_PORT: 8080 is TELEGRAM_WEBHOOK_PORT/);
+    expect(loadConfig({ ...webhook, HEALTH_PORT: '9464' }).health).toEqual({ host: '127.0.0.1', port: 9464 });
+  });
+
   it('refuses HEALTH_HOST without HEALTH_PORT, which would serve nothing', () => {
     expect(() => loadConfig({ HEALTH_HOST: '0.0.0.0' })).toThrow(/^HEALTH_HOST: .*HEALTH_PORT/);
   });
