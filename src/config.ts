@@ -2,6 +2,7 @@
  * The one place that reads the environment. Everything else receives a typed `Config`.
  * Invalid values fail at start with a message that names the variable.
  */
+import { isIP } from 'node:net';
 import { config as loadDotenv } from 'dotenv';
 import type { LogLevel } from './core/logger.js';
 import { parseAllowList } from './sources/web/addressGuard.js';
@@ -58,12 +59,25 @@ export interface Config {
   readonly feedPollIntervalMinutes: number;
   /** Newest items posted when a feed is first followed; the older ones are only marked seen. */
   readonly feedFirstPollItems: number;
+  /**
+   * Where /healthz, /readyz and /metrics get a port of their own; absent, they are served only on
+   * the Telegram webhook's port in webhook mode, and not at all otherwise.
+   */
+  readonly health?: HealthConfig;
+  /** /readyz fails once the oldest pending delivery to a platform this process sends to is older than this. */
+  readonly readyMaxOutboxLagMs: number;
   /** Present when the Telegram adapter is switched on. */
   readonly telegram?: TelegramConfig;
   /** Present when the Discord adapter is switched on. */
   readonly discord?: DiscordConfig;
   /** The LLM engine's settings when it is in use; the embedded engine otherwise. */
   readonly openai?: OpenAIConfig;
+}
+
+/** The address of the health and metrics server. */
+export interface HealthConfig {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** Settings of the LLM engine (any OpenAI-compatible chat-completions endpoint). */
@@ -132,6 +146,11 @@ export function loadConfig(env: Env = readEnvironment()): Config {
   if (maxArticleChars <= minArticleChars) {
     throw new ConfigError('MAX_ARTICLE_CHARS', `must be greater than MIN_ARTICLE_CHARS (${minArticleChars})`);
   }
+  const platforms = { ...telegram(env), ...discord(env) };
+  const ops = health(env);
+  if (ops.health && ops.health.port === platforms.telegram?.webhook?.port) {
+    throw new ConfigError('HEALTH_PORT', `${ops.health.port} is TELEGRAM_WEBHOOK_PORT, which serves /healthz, /readyz and /metrics already: leave HEALTH_PORT empty or pick another port`);
+  }
   return {
     storeUrl: storeUrl(env),
     cacheUrl: cacheUrl(env),
@@ -163,8 +182,11 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     fetchAllowHosts: allowHosts(env),
     feedPollIntervalMinutes: integer(env, 'FEED_POLL_INTERVAL_MINUTES', 15, 1, 1_440),
     feedFirstPollItems: integer(env, 'FEED_FIRST_POLL_ITEMS', 3, 0, 100),
-    ...telegram(env),
-    ...discord(env),
+    // 15 min: longer than one delivery's whole backoff (2 s doubling for 8 tries, about 8.5 min) and
+    // than a 10k-subscriber broadcast at Telegram's 29/s (about 6 min), so only a stuck queue trips it.
+    readyMaxOutboxLagMs: integer(env, 'READY_MAX_OUTBOX_LAG_MS', 15 * 60_000, 1_000, 7 * 86_400_000),
+    ...ops,
+    ...platforms,
     ...openai(env),
   };
 }
@@ -231,6 +253,20 @@ function allowHosts(env: Env): readonly string[] {
     throw new ConfigError('FETCH_ALLOW_HOSTS', error instanceof Error ? error.message : String(error));
   }
   return entries;
+}
+
+function health(env: Env): { health?: HealthConfig } {
+  const host = value(env, 'HEALTH_HOST');
+  if (host !== undefined && isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(host)) {
+    throw new ConfigError('HEALTH_HOST', `"${host}" is not an IP address or a host name`);
+  }
+  if (value(env, 'HEALTH_PORT') === undefined) {
+    // A host alone serves nothing; saying so beats a monitor that probes a port nobody listens on.
+    if (host !== undefined) throw new ConfigError('HEALTH_HOST', 'is set but HEALTH_PORT is not: set the port to serve /healthz, /readyz and /metrics on');
+    return {};
+  }
+  // Loopback unless asked: metrics tell more about the bot than the internet needs to know.
+  return { health: { host: host ?? '127.0.0.1', port: integer(env, 'HEALTH_PORT', 0, 1, 65_535) } };
 }
 
 function telegram(env: Env): { telegram?: TelegramConfig } {

@@ -18,6 +18,10 @@ import { startRetention } from './core/retention.js';
 import { createEngine } from './engines/index.js';
 import { createConsoleScreen, createConsoleSender, runConsole } from './adapters/console/index.js';
 import { fetcherFromSettings, openSources, type Sources } from './sources/index.js';
+import type { Telemetry } from './core/telemetry.js';
+import type { Metrics } from './ops/metrics.js';
+import { checkReadiness } from './ops/readiness.js';
+import { opsRoute, startOpsServer, type OpsRoute, type OpsServer } from './adapters/http/ops.js';
 
 /** The running core of one process. */
 export interface Services {
@@ -70,6 +74,8 @@ export interface ServiceOptions {
    * the console, off in a one-shot CLI command, which should not delete anything it was not asked to.
    */
   readonly retention?: boolean;
+  /** Where the core reports what it does (ops/metrics.ts); nowhere when absent (the CLI). */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -92,8 +98,17 @@ export async function openServices(
   try {
     const cache = await openAnswerCacheStore(config.cacheUrl, logger);
     closers.push(() => cache.close());
-    const engine = await createEngine(config, logger);
-    const desk = await openNewsDesk({ storage, answerCache: cache.keyv, engine, logger, settings: config, changePollMs: config.changePollMs });
+    const { telemetry } = options;
+    const engine = await createEngine(config, logger, telemetry);
+    const desk = await openNewsDesk({
+      storage,
+      answerCache: cache.keyv,
+      engine,
+      logger,
+      settings: config,
+      changePollMs: config.changePollMs,
+      ...(telemetry ? { telemetry } : {}),
+    });
     closers.push(() => desk.close());
     const subscriptions = createSubscriptions(storage.subscriptions, config.deliveryTimeZone);
     const delivery = await startDelivery({
@@ -105,9 +120,10 @@ export async function openServices(
       logger,
       owner,
       worker: { concurrency: config.deliveryConcurrency, maxAttempts: config.deliveryMaxAttempts },
+      ...(telemetry ? { telemetry } : {}),
     });
     closers.push(() => delivery.stop());
-    const sources = openSources({ desk, storage, logger, fetch: fetcherFromSettings(config), settings: config, owner });
+    const sources = openSources({ desk, storage, logger, fetch: fetcherFromSettings(config), settings: config, owner, ...(telemetry ? { telemetry } : {}) });
     // Feeds stop first: a poll in flight may still post articles for delivery to queue.
     closers.push(() => sources.stop());
     if (options.retention) {
@@ -140,6 +156,48 @@ export async function openServices(
   }
 }
 
+/** What a running bot serves on /healthz, /readyz and /metrics. */
+export interface Operations {
+  /** The ops endpoints as a route, for a server of their own or the Telegram webhook's. */
+  readonly route: OpsRoute;
+  /** Records whether a platform is connected now; each platform the bot serves starts as not connected. */
+  platformState(platform: string, connected: () => boolean): void;
+}
+
+/**
+ * The health and metrics endpoints over `services`: readiness reads the store, each platform's
+ * state and the outbox; metrics read the outbox and the engine's totals at each scrape.
+ */
+export function operations(services: Pick<Services, 'config' | 'storage' | 'engine' | 'logger'>, metrics: Metrics, platforms: readonly string[]): Operations {
+  const states = new Map<string, () => boolean>(platforms.map((platform) => [platform, () => false]));
+  metrics.observe({ engineUsage: () => services.engine.usage?.(), outbox: services.storage.outbox, platforms });
+  const route = opsRoute({
+    logger: services.logger,
+    metrics: () => metrics.render(),
+    readiness: () =>
+      checkReadiness({ store: services.storage, outbox: services.storage.outbox, platforms: states, maxOutboxLagMs: services.config.readyMaxOutboxLagMs }),
+  });
+  return {
+    route,
+    platformState(platform, connected) {
+      states.set(platform, connected);
+    },
+  };
+}
+
+/** This process's metrics, with Node's own (memory, event loop, CPU) beside akhbar's. */
+async function openMetrics(): Promise<Metrics> {
+  // Loaded by the bot only: a CLI command has nothing to be scraped.
+  const { createMetrics } = await import('./ops/metrics.js');
+  return createMetrics({ defaultMetrics: true });
+}
+
+/** The health and metrics server on HEALTH_PORT, when one is configured. */
+async function startHealthServer(config: Config, ops: Operations, logger: Logger): Promise<OpsServer | undefined> {
+  if (!config.health) return undefined;
+  return startOpsServer({ host: config.health.host, port: config.health.port, route: ops.route, logger });
+}
+
 /** Runs the bot: the chat adapters that have tokens, or the local console when none do. */
 export async function runBot(config: Config): Promise<void> {
   const { telegram, discord } = config;
@@ -156,8 +214,19 @@ export async function runBot(config: Config): Promise<void> {
     const { discordSender } = await import('./adapters/discord/index.js');
     senders.set('discord', discordSender({ token: discord.token, defaultLanguage: config.defaultLanguage, ...(discord.restApi ? { restApi: discord.restApi } : {}) }));
   }
-  const services = await openServices(config, logger, senders, { retention: true });
+  const metrics = await openMetrics();
+  const services = await openServices(config, logger, senders, { retention: true, telemetry: metrics.telemetry });
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
+  const ops = operations(services, metrics, [...senders.keys()]);
+  // Before the platforms connect: /healthz answers during start-up, and /readyz says what it waits for.
+  const healthServer = await startHealthServer(config, ops, logger).catch(async (error: unknown) => {
+    await services.close();
+    throw error;
+  });
+  const closeAll = async () => {
+    await healthServer?.close();
+    await services.close();
+  };
   const common = {
     desk: services.desk,
     subscriptions: services.subscriptions,
@@ -188,28 +257,35 @@ export async function runBot(config: Config): Promise<void> {
   const starts = await Promise.allSettled([
     ...(telegram
       ? [
-          import('./adapters/telegram/index.js').then(({ startTelegram }) =>
-            startTelegram({
+          import('./adapters/telegram/index.js').then(async ({ startTelegram }) => {
+            const adapter = await startTelegram({
               ...common,
               token: telegram.token,
               ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
               // Webhook mode serves any number of instances; long polling only one, held by a lease.
-              ...(telegram.webhook ? { webhook: telegram.webhook } : { poller: { leases: services.storage.leases, owner: services.owner } }),
+              // The webhook's port serves /healthz, /readyz and /metrics too: it is the one a load balancer probes.
+              ...(telegram.webhook ? { webhook: telegram.webhook, ops: ops.route } : { poller: { leases: services.storage.leases, owner: services.owner } }),
               startup,
-            })),
+            });
+            ops.platformState('telegram', () => adapter.connected());
+            return adapter;
+          }),
         ]
       : []),
     ...(discord
       ? [
-          import('./adapters/discord/index.js').then(({ startDiscord }) =>
-            startDiscord({
+          import('./adapters/discord/index.js').then(async ({ startDiscord }) => {
+            const adapter = await startDiscord({
               ...common,
               token: discord.token,
               ...(discord.restApi ? { restApi: discord.restApi } : {}),
               // One gateway connection among the instances; every one of them sends over REST.
               gateway: { leases: services.storage.leases, owner: services.owner },
               startup,
-            })),
+            });
+            ops.platformState('discord', () => adapter.connected());
+            return adapter;
+          }),
         ]
       : []),
   ]);
@@ -217,14 +293,14 @@ export async function runBot(config: Config): Promise<void> {
   const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
   if (failed || stopping.signal.aborted) {
     await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
-    await services.close();
+    await closeAll();
     if (failed && !stopping.signal.aborted) throw failed.reason;
     return;
   }
   // Stop taking updates, let sends in flight finish, save the search index, close the database.
   await stopped;
   await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
-  await services.close();
+  await closeAll();
 }
 
 async function runConsoleBot(config: Config): Promise<void> {
@@ -233,9 +309,15 @@ async function runConsoleBot(config: Config): Promise<void> {
   // Deliveries print on the console's screen, above its prompt, which comes back under them.
   const screen = createConsoleScreen();
   const consoleSender = createConsoleSender(config.defaultLanguage, screen);
-  const services = await openServices(config, logger, new Map([['console', consoleSender]]), { retention: true });
+  const metrics = await openMetrics();
+  const services = await openServices(config, logger, new Map([['console', consoleSender]]), { retention: true, telemetry: metrics.telemetry });
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', errorFields(reason)));
+  const ops = operations(services, metrics, ['console']);
+  // The console is there as long as the process is.
+  ops.platformState('console', () => true);
+  let healthServer: OpsServer | undefined;
   try {
+    healthServer = await startHealthServer(config, ops, logger);
     await runConsole({
       desk: services.desk,
       language: config.defaultLanguage,
@@ -246,6 +328,7 @@ async function runConsoleBot(config: Config): Promise<void> {
       sources: services.sources,
     });
   } finally {
+    await healthServer?.close();
     await services.close();
   }
 }

@@ -127,7 +127,7 @@ describe('akhbar CLI', () => {
     expect(missing.stderr).toMatch(/--file/);
   }, 30_000);
 
-  it('runs as the built bin: posts in one process, lists in another without loading the chat platforms, the LLM client, the HTML reader, pg or Redis', async () => {
+  it('runs as the built bin: posts in one process, lists in another without loading the chat platforms, the LLM client, the HTML reader, pg, Redis or the metrics library', async () => {
     const env = { STORE_URL: `sqlite://${join(dir, 'bin.sqlite')}`, LOG_LEVEL: 'warn' };
     const posted = await akhbarProcess(['post', '--file', join(examples, 'en-rail-strike.txt'), '--json'], env);
     expect(posted).toMatchObject({ code: 0, stderr: '' });
@@ -139,7 +139,7 @@ describe('akhbar CLI', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject({ total: 1, items: [{ id }] });
     const loaded = readFileSync(trace, 'utf8').trim().split('\n');
     expect(loaded).toContain('better-sqlite3');
-    for (const heavy of ['discord.js', 'grammy', '@grammyjs/runner', 'openai', 'linkedom', '@mozilla/readability', '@rowanmanning/feed-parser', 'pg', '@keyv/redis', '@keyv/sqlite']) {
+    for (const heavy of ['discord.js', 'grammy', '@grammyjs/runner', 'openai', 'linkedom', '@mozilla/readability', '@rowanmanning/feed-parser', 'pg', '@keyv/redis', '@keyv/sqlite', 'prom-client']) {
       expect(loaded).not.toContain(heavy);
     }
   });

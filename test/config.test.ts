@@ -87,6 +87,43 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
   });
 
+  it('serves no health or metrics port unless HEALTH_PORT is set, and then binds it to 127.0.0.1 unless HEALTH_HOST says otherwise', () => {
+    expect(loadConfig({}).health).toBeUndefined();
+    expect(loadConfig({ HEALTH_PORT: '9464' }).health).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0' }).health).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(loadConfig({ HEALTH_PORT: '9464', HEALTH_HOST: 'akhbar.internal' }).health).toEqual({ host: 'akhbar.internal', port: 9464 });
+  });
+
+  it('fails /readyz on an outbox 15 minutes behind by default, or READY_MAX_OUTBOX_LAG_MS', () => {
+    expect(loadConfig({}).readyMaxOutboxLagMs).toBe(15 * 60_000);
+    expect(loadConfig({ READY_MAX_OUTBOX_LAG_MS: '60000' }).readyMaxOutboxLagMs).toBe(60_000);
+  });
+
+  it.each([
+    ['HEALTH_PORT', '0'],
+    ['HEALTH_PORT', '70000'],
+    ['HEALTH_PORT', 'http'],
+    ['HEALTH_HOST', 'not a host'],
+    ['READY_MAX_OUTBOX_LAG_MS', '0'],
+    ['READY_MAX_OUTBOX_LAG_MS', '15m'],
+  ])('fails at start naming %s when it is %j', (variable, value) => {
+    expect(() => loadConfig({ HEALTH_PORT: '9464', [variable]: value })).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  it('refuses HEALTH_PORT on the Telegram webhook port, which serves the same endpoints already', () => {
+    const webhook = {
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example/telegram',
+      TELEGRAM_WEBHOOK_SECRET: 'correct-horse-battery-staple',
+    };
+    expect(() => loadConfig({ ...webhook, HEALTH_PORT: '8080' })).toThrow(/^HEALTH_PORT: 8080 is TELEGRAM_WEBHOOK_PORT/);
+    expect(loadConfig({ ...webhook, HEALTH_PORT: '9464' }).health).toEqual({ host: '127.0.0.1', port: 9464 });
+  });
+
+  it('refuses HEALTH_HOST without HEALTH_PORT, which would serve nothing', () => {
+    expect(() => loadConfig({ HEALTH_HOST: '0.0.0.0' })).toThrow(/^HEALTH_HOST: .*HEALTH_PORT/);
+  });
+
   it('refuses a summary maximum below the minimum', () => {
     expect(() => loadConfig({ SUMMARY_MIN_SENTENCES: '4', SUMMARY_MAX_SENTENCES: '3' })).toThrow(/SUMMARY_MAX_SENTENCES/);
   });

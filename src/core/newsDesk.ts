@@ -12,6 +12,7 @@ import type { Engine, EngineUsage } from './engine.js';
 import { AkhbarError } from './errors.js';
 import { errorFields, type Logger } from './logger.js';
 import type { Storage } from './ports.js';
+import { noTelemetry, type AnswerOutcome, type Telemetry } from './telemetry.js';
 import { isAnswerable, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval/index.js';
 import { detectLanguage } from './text/index.js';
 import type { Actor, Answer, Article, ArticleInput, ArticleListing, Language, Summary } from './types.js';
@@ -54,6 +55,8 @@ export interface NewsDeskDeps {
    * where nothing will ever deliver (benchmarks that store articles by the thousand).
    */
   readonly queueFanOut?: boolean;
+  /** Where posts and answers are counted for monitoring; nowhere by default. */
+  readonly telemetry?: Telemetry;
 }
 
 /** The outcome of posting: the stored article, and whether it was already there. */
@@ -138,6 +141,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
   };
   const answers = createAnswerCache(deps.answerCache ?? new Keyv<CachedAnswer>(), settings.answerCacheTtlSeconds);
   const queueFanOut = deps.queueFanOut ?? true;
+  const telemetry = deps.telemetry ?? noTelemetry;
   const splitCache = new Map<string, SplitArticle>();
   const postListeners = new Set<(article: Article) => void>();
   const index = await openArticleIndex({
@@ -194,6 +198,79 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     return getArticle(latest.id);
   }
 
+  async function answerQuestion(rawQuestion: string, actor: Actor | undefined, options: { onPartial?: (textSoFar: string) => void }): Promise<Answer> {
+    const question = rawQuestion.trim();
+    if (question === '') throw new AkhbarError({ code: 'EMPTY_QUESTION' });
+    if (question.length > settings.maxQuestionChars) {
+      throw new AkhbarError({ code: 'QUESTION_TOO_LONG', maxChars: settings.maxQuestionChars, actualChars: question.length });
+    }
+    if (index.size === 0) throw new AkhbarError({ code: 'NO_ARTICLES' });
+    const detected = detectLanguage(question);
+    const language: Language =
+      detected !== 'other' ? detected : actor?.kind === 'user' && actor.language ? actor.language : settings.defaultLanguage;
+
+    const postedAt: Record<string, string> = {};
+    const load = async (id: string) => {
+      const split = await loadSplit(id);
+      if (split) postedAt[id] = split.article.postedAt;
+      return split;
+    };
+    const evidence = await retrieveEvidence(question, index.terms, load, {
+      candidateArticles: 8,
+      passages: 3,
+      contextSentences: 1,
+    });
+    // A question of two or more terms needs two of them in one article: a single shared name
+    // ("Japan" in an article about a book fair) is not evidence of an answer.
+    const relevant = isAnswerable(evidence);
+    const passages = relevant ? evidence.passages : [];
+    const key = answerCacheKey({ question, language, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
+    const hit = await answers.get(key).catch((error: unknown) => {
+      logger.warn('answer cache not read', errorFields(error));
+      return undefined;
+    });
+    // The key already names only articles in the index; this also covers a cache another
+    // instance filled from an index that had not yet lost a deleted article.
+    if (hit && hit.citations.every((citation) => index.has(citation.articleId))) return { ...withoutCreatedAt(hit), cached: true };
+
+    let answer: Omit<Answer, 'cached'>;
+    if (!relevant) {
+      // No text: saying so is the adapters' job, in the asker's words (see i18n).
+      answer = { found: false, text: '', language, citations: [], engine: engine.name };
+    } else {
+      const made = await engine.answer({
+        question,
+        language,
+        passages,
+        maxSentences: settings.answerMaxSentences,
+        ...(options.onPartial ? { onPartial: options.onPartial } : {}),
+      });
+      const by = made.fallbackEngine ?? engine.name;
+      answer = made.found && made.citations.length > 0
+        ? { found: true, text: made.text, language, citations: made.citations, engine: by }
+        : { found: false, text: '', language, citations: [], engine: by };
+      // A fallback answer is not cached under the engine's key: the engine answers once it is back.
+      if (made.fallbackEngine) return { ...answer, cached: false };
+    }
+    logger.debug('question answered', {
+      found: answer.found,
+      articleCoverage: round(evidence.articleCoverage),
+      sentenceCoverage: round(evidence.sentenceCoverage),
+      specificCoverage: round(evidence.specificCoverage),
+      kindFound: evidence.kindFound,
+      terms: evidence.questionTerms,
+      matchedTerms: evidence.matchedTerms,
+    });
+    await answers
+      .set(key, { ...answer, createdAt: now().toISOString() })
+      .catch((error: unknown) => logger.warn('answer not cached', errorFields(error)));
+    return { ...answer, cached: false };
+  }
+
+  // A fallback's answer carries the fallback's name; the engine's own answers carry the engine's.
+  const outcomeOf = (answer: Answer): AnswerOutcome =>
+    answer.cached ? 'cached' : answer.engine !== engine.name ? 'fallback' : answer.found ? 'answered' : 'declined';
+
   return {
     engineName: engine.name,
     engineUsage: () => engine.usage?.(),
@@ -221,6 +298,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       const stored = await articles.insert(article, { queueFanOut });
       if (!stored.inserted) return { article: stored.article, duplicate: true };
       index.added(article);
+      telemetry.articleIngested(article.language, article.source ?? 'paste');
       logger.info('article posted', { id: article.id, language: article.language, chars: article.text.length, by: article.postedBy });
       for (const listener of postListeners) {
         // A failing listener (delivery) must not turn a stored article into a failed post.
@@ -289,72 +367,10 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     },
 
     async ask(rawQuestion, actor, options = {}) {
-      const question = rawQuestion.trim();
-      if (question === '') throw new AkhbarError({ code: 'EMPTY_QUESTION' });
-      if (question.length > settings.maxQuestionChars) {
-        throw new AkhbarError({ code: 'QUESTION_TOO_LONG', maxChars: settings.maxQuestionChars, actualChars: question.length });
-      }
-      if (index.size === 0) throw new AkhbarError({ code: 'NO_ARTICLES' });
-      const detected = detectLanguage(question);
-      const language: Language =
-        detected !== 'other' ? detected : actor?.kind === 'user' && actor.language ? actor.language : settings.defaultLanguage;
-
-      const postedAt: Record<string, string> = {};
-      const load = async (id: string) => {
-        const split = await loadSplit(id);
-        if (split) postedAt[id] = split.article.postedAt;
-        return split;
-      };
-      const evidence = await retrieveEvidence(question, index.terms, load, {
-        candidateArticles: 8,
-        passages: 3,
-        contextSentences: 1,
-      });
-      // A question of two or more terms needs two of them in one article: a single shared name
-      // ("Japan" in an article about a book fair) is not evidence of an answer.
-      const relevant = isAnswerable(evidence);
-      const passages = relevant ? evidence.passages : [];
-      const key = answerCacheKey({ question, language, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
-      const hit = await answers.get(key).catch((error: unknown) => {
-        logger.warn('answer cache not read', errorFields(error));
-        return undefined;
-      });
-      // The key already names only articles in the index; this also covers a cache another
-      // instance filled from an index that had not yet lost a deleted article.
-      if (hit && hit.citations.every((citation) => index.has(citation.articleId))) return { ...withoutCreatedAt(hit), cached: true };
-
-      let answer: Omit<Answer, 'cached'>;
-      if (!relevant) {
-        // No text: saying so is the adapters' job, in the asker's words (see i18n).
-        answer = { found: false, text: '', language, citations: [], engine: engine.name };
-      } else {
-        const made = await engine.answer({
-          question,
-          language,
-          passages,
-          maxSentences: settings.answerMaxSentences,
-          ...(options.onPartial ? { onPartial: options.onPartial } : {}),
-        });
-        const by = made.fallbackEngine ?? engine.name;
-        answer = made.found && made.citations.length > 0
-          ? { found: true, text: made.text, language, citations: made.citations, engine: by }
-          : { found: false, text: '', language, citations: [], engine: by };
-        // A fallback answer is not cached under the engine's key: the engine answers once it is back.
-        if (made.fallbackEngine) return { ...answer, cached: false };
-      }
-      logger.debug('question answered', {
-        found: answer.found,
-        articleCoverage: round(evidence.articleCoverage),
-        sentenceCoverage: round(evidence.sentenceCoverage),
-        specificCoverage: round(evidence.specificCoverage),
-        kindFound: evidence.kindFound,
-        terms: evidence.questionTerms,
-        matchedTerms: evidence.matchedTerms,
-      });
-      await answers
-        .set(key, { ...answer, createdAt: now().toISOString() })
-        .catch((error: unknown) => logger.warn('answer not cached', errorFields(error)));
-      return { ...answer, cached: false };
+      const started = performance.now();
+      const answer = await answerQuestion(rawQuestion, actor, options);
+      telemetry.answered(outcomeOf(answer), (performance.now() - started) / 1000);
+      return answer;
     },
   };
 }

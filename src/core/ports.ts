@@ -215,6 +215,12 @@ export interface OutboxRepo {
    * articles deleted since fill what is left, most recently queued first.
    */
   counts(options?: { readonly articles?: number }): Promise<DeliveryCounts>;
+  /**
+   * When (epoch ms) the pending delivery to `platform` queued first was queued; undefined when none
+   * is pending. Queue order, read from the head of the queue, so it stays cheap with a long outbox:
+   * how far behind sending is, for readiness and metrics.
+   */
+  oldestPendingAt(platform: string): Promise<number | undefined>;
   /** The same figures counted from the rows: slow, for checking the counters (tests, a doctor command). */
   recount(options?: { readonly articles?: number }): Promise<DeliveryCounts>;
   /** Deletes sent, failed and dead deliveries finished before `finishedBefore`, and messages nothing pending needs; never a pending one. */
@@ -339,6 +345,8 @@ export interface Storage {
   readonly leases: Leases;
   readonly changes: ChangeFeed;
   readonly indexSnapshots: IndexSnapshots;
+  /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE otherwise (closed, away). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -4,13 +4,15 @@
  */
 import type { Engine } from '../core/engine.js';
 import { errorFields, type Logger } from '../core/logger.js';
+import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 
-/** `primary`, with `fallback` answering whenever `primary` throws. */
-export function withFallback(primary: Engine, fallback: Engine, logger: Logger): Engine {
-  async function attempt<T extends { fallbackEngine?: string }>(what: string, run: (engine: Engine) => Promise<T>): Promise<T> {
+/** `primary`, with `fallback` answering whenever `primary` throws; each failure is counted in `telemetry`. */
+export function withFallback(primary: Engine, fallback: Engine, logger: Logger, telemetry: Telemetry = noTelemetry): Engine {
+  async function attempt<T extends { fallbackEngine?: string }>(what: 'summary' | 'answer', run: (engine: Engine) => Promise<T>): Promise<T> {
     try {
       return await run(primary);
     } catch (error) {
+      telemetry.engineFailed(primary.name, what);
       logger.warn(`engine failed; ${what} from the fallback engine`, { engine: primary.name, ...errorFields(error) });
       return { ...(await run(fallback)), fallbackEngine: fallback.name };
     }

@@ -7,6 +7,7 @@ import { AkhbarError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { NewsDesk, PostResult } from '../core/newsDesk.js';
 import type { Storage } from '../core/ports.js';
+import type { Telemetry } from '../core/telemetry.js';
 import type { Actor } from '../core/types.js';
 import { normalizeUrl } from '../core/urls.js';
 import { createFeedRegistry, type FeedRecord } from './feeds/feedRegistry.js';
@@ -69,6 +70,8 @@ export interface SourcesDeps {
   readonly owner: string;
   /** How often due feeds are looked for; 0 turns the poller's timer off (tests poll by hand). */
   readonly checkEveryMs?: number;
+  /** Where feed checks are counted for monitoring; nowhere by default. */
+  readonly telemetry?: Telemetry;
 }
 
 /** Opens the article sources over the news desk and starts polling the followed feeds. */
@@ -89,6 +92,7 @@ export function openSources(deps: SourcesDeps): Sources {
     firstPollItems: deps.settings.feedFirstPollItems,
     owner: deps.owner,
     ...(deps.checkEveryMs === undefined ? {} : { checkEveryMs: deps.checkEveryMs }),
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
   });
   return {
     addFeed: (url, actor) => poller.addFeed(url, actor),

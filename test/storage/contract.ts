@@ -508,6 +508,26 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(counts.pending).toBeGreaterThan(0);
       });
 
+      it('tells when the pending delivery queued first to a platform was queued, and nothing once none is pending', async () => {
+        await s.outbox.putMessage(message('art1'));
+        expect(await s.outbox.oldestPendingAt('telegram')).toBeUndefined();
+        const at = (ms: number) => new Date(T0 + ms).toISOString();
+        await s.outbox.enqueue([
+          { ...articleDelivery('art1', '1', 'en', 'discord'), createdAt: at(0) },
+          { ...articleDelivery('art1', '2'), createdAt: at(1_000) },
+          { ...articleDelivery('art1', '3'), createdAt: at(2_000) },
+        ]);
+        expect(await s.outbox.oldestPendingAt('telegram')).toBe(T0 + 1_000);
+        expect(await s.outbox.oldestPendingAt('discord')).toBe(T0);
+        const [first] = await s.outbox.claim({ ...claimAll, limit: 1 });
+        await s.outbox.settle(first!.id, 'p1', { kind: 'sent' });
+        expect(await s.outbox.oldestPendingAt('telegram')).toBe(T0 + 2_000);
+        const [second] = await s.outbox.claim({ ...claimAll, limit: 1 });
+        await s.outbox.settle(second!.id, 'p1', { kind: 'failed', error: 'x' });
+        expect(await s.outbox.oldestPendingAt('telegram')).toBeUndefined();
+        expect(await s.outbox.oldestPendingAt('console')).toBeUndefined();
+      });
+
       it('reports per-article counts for the articles queued most recently, oldest of them first', async () => {
         await queued(['art1', 'art2', 'art3'], ['1']);
         expect((await s.outbox.counts({ articles: 2 })).byArticle.map((r) => r.articleId)).toEqual(['art2', 'art3']);
@@ -786,6 +806,14 @@ export function storageContract(name: string, backend: ContractBackend): void {
         await other.close();
         const error = await other.articles.count().catch((e: unknown) => e);
         expect(isAkhbarError(error, 'STORE_UNAVAILABLE')).toBe(true);
+      });
+
+      it('ping answers while the handle is open and fails with STORE_UNAVAILABLE once it is closed', async () => {
+        const other = await db.another();
+        await expect(other.ping()).resolves.toBeUndefined();
+        await other.close();
+        const error = await other.ping().catch((e: unknown) => e);
+        expect(isAkhbarError(error, 'STORE_UNAVAILABLE'), `ping after close should fail with STORE_UNAVAILABLE, got ${String(error)}`).toBe(true);
       });
     });
   });

@@ -8,6 +8,7 @@ import type { Engine } from '../../src/core/engine.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { openNewsDesk, type NewsDesk, type NewsDeskSettings } from '../../src/core/newsDesk.js';
 import type { Storage } from '../../src/core/ports.js';
+import type { Telemetry } from '../../src/core/telemetry.js';
 import { openStorage } from '../../src/storage/index.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 
@@ -28,6 +29,7 @@ export interface TestDeskOptions {
   snapshotEvery?: number;
   snapshotMinIntervalMs?: number;
   snapshotAtCloseAfter?: number;
+  telemetry?: Telemetry;
 }
 
 /** Opens a desk over the given or a new database. */
@@ -44,6 +46,7 @@ export async function openTestDesk(options: TestDeskOptions = {}): Promise<{ des
     ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
     ...(options.snapshotMinIntervalMs !== undefined ? { snapshotMinIntervalMs: options.snapshotMinIntervalMs } : {}),
     ...(options.snapshotAtCloseAfter !== undefined ? { snapshotAtCloseAfter: options.snapshotAtCloseAfter } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   return { desk, storage };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import type { Engine } from '../../src/core/engine.js';
 import { createLogger, silentLogger, type Logger } from '../../src/core/logger.js';
+import type { Telemetry } from '../../src/core/telemetry.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 import { withFallback } from '../../src/engines/fallback.js';
 import { createOpenAIEngine } from '../../src/engines/openai/index.js';
@@ -20,6 +21,8 @@ export interface FakeLlmOptions {
   firstTokenMs?: number;
   deadlineMs?: number;
   fallback?: boolean;
+  /** Where the fallback engine counts the LLM's failures. */
+  telemetry?: Telemetry;
   prompts?: Prompts;
   logger?: Logger;
 }
@@ -39,7 +42,7 @@ export function fakeLlmEngine(server: FakeOpenAI, options: FakeLlmOptions = {}):
     deadlineMs: options.deadlineMs ?? timeout,
     logger,
   });
-  return options.fallback ? withFallback(llm, createExtractiveEngine(), logger) : llm;
+  return options.fallback ? withFallback(llm, createExtractiveEngine(), logger, options.telemetry) : llm;
 }
 
 /** A logger that keeps every line it is given (as parsed JSON), for specs about what an operator sees. */

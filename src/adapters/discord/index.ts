@@ -23,6 +23,12 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
 
 /** A running Discord adapter. */
 export interface DiscordAdapter {
+  /**
+   * Whether the part this process plays on Discord is up: its gateway connection is ready. A
+   * process standing by while another instance holds the gateway lease sends over REST only, has no
+   * connection to keep, and counts as connected.
+   */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -95,7 +101,7 @@ export async function startDiscord(
       if (tokenRefused(error)) options.logger.error('Discord refused the bot token: check DISCORD_TOKEN', errorFields(error));
       throw error;
     }
-    return { stop: disconnect };
+    return { connected: () => client?.isReady() ?? false, stop: disconnect };
   }
   // The lease is not renewed while a try runs: each try ends well before the lease would run out,
   // and the next is the lease's own next round.
@@ -124,7 +130,14 @@ export async function startDiscord(
     },
   });
   await role.ready;
-  return { stop: () => role.stop() };
+  let stopped = false;
+  return {
+    connected: () => !stopped && (role.holding ? (client?.isReady() ?? false) : true),
+    async stop() {
+      stopped = true;
+      await role.stop();
+    },
+  };
 }
 
 // A token Discord does not know (401), or one that is not a token at all: waiting will not help.

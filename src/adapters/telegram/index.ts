@@ -11,6 +11,7 @@ import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
 import { errorFields, redactSecret } from '../../core/logger.js';
 import { telegramWebhookHandler } from './webhook.js';
+import type { OpsRoute } from '../http/ops.js';
 import type { Leases } from '../../core/ports.js';
 import { commandMenu } from '../../commands/registry.js';
 import { connectWithRetry, watchStartup, type StartupOptions } from '../startup.js';
@@ -24,6 +25,12 @@ export { classifyTelegramError, createTelegramSender } from './sender.js';
 export interface TelegramAdapter {
   /** Resolves when stopped; in webhook mode, the port the server listens on. */
   readonly port?: number;
+  /**
+   * Whether the part this process plays on Telegram is up: the webhook is set and served, or long
+   * polling runs. A process standing by while another instance holds the poller lease has no
+   * connection to keep, and counts as connected.
+   */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -61,6 +68,8 @@ export async function startTelegram(
     readonly poller?: TelegramPollerLease;
     /** How long to wait for the Bot API before saying it cannot be reached (it is tried again meanwhile). */
     readonly startup?: StartupOptions;
+    /** In webhook mode, the health and metrics endpoints served on the webhook's port. */
+    readonly ops?: OpsRoute;
   },
 ): Promise<TelegramAdapter> {
   redactSecret(options.token);
@@ -88,7 +97,7 @@ export async function startTelegram(
     const { url, secret, port } = options.webhook;
     redactSecret(secret);
     // Telegram waits about a minute for an answer; it is sent after 10 s while the update is still handled.
-    const handle = telegramWebhookHandler(bot, { secret, logger, answerWithinMs: 10_000 });
+    const handle = telegramWebhookHandler(bot, { secret, logger, answerWithinMs: 10_000, ...(options.ops ? { ops: options.ops } : {}) });
     const server: Server = createServer((req, res) => {
       handle(req, res).catch((error: unknown) => {
         logger.error('webhook request failed', errorFields(error));
@@ -100,9 +109,12 @@ export async function startTelegram(
     const address = server.address();
     await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'channel_post', 'callback_query'] });
     logger.info('telegram webhook listening', { port: typeof address === 'object' && address ? address.port : port });
+    let serving = true;
     return {
       port: typeof address === 'object' && address ? address.port : port,
+      connected: () => serving,
       async stop() {
+        serving = false;
         server.close();
         await once(server, 'close').catch(() => undefined);
       },
@@ -120,10 +132,11 @@ export async function startTelegram(
     runner = undefined;
     if (current?.isRunning()) await current.stop();
   };
+  const polling = () => runner?.isRunning() ?? false;
   const { poller } = options;
   if (!poller) {
     await startPolling();
-    return { stop: stopPolling };
+    return { connected: polling, stop: stopPolling };
   }
   const role = holdExclusiveRole({
     leases: poller.leases,
@@ -143,5 +156,12 @@ export async function startTelegram(
     },
   });
   await role.ready;
-  return { stop: () => role.stop() };
+  let stopped = false;
+  return {
+    connected: () => !stopped && (role.holding ? polling() : true),
+    async stop() {
+      stopped = true;
+      await role.stop();
+    },
+  };
 }

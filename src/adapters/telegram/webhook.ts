@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Update } from 'grammy/types';
 import { errorFields, type Logger } from '../../core/logger.js';
+import type { OpsRoute } from '../http/ops.js';
 
 /** What the handler needs from the bot. */
 export interface UpdateHandler {
@@ -22,6 +23,8 @@ export interface WebhookOptions {
   readonly maxBodyBytes?: number;
   /** Telegram waits about a minute; the answer is sent after this even while the update is still handled. */
   readonly answerWithinMs?: number;
+  /** /healthz, /readyz and /metrics on the webhook's port, answered before the webhook looks at the request. */
+  readonly ops?: OpsRoute;
 }
 
 // Telegram's updates are small: a message holds at most 4,096 characters of text (1,024 of caption)
@@ -38,6 +41,7 @@ export function telegramWebhookHandler(bot: UpdateHandler, options: WebhookOptio
   const { logger } = options;
 
   return async (req, res) => {
+    if (options.ops?.(req, res)) return;
     if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
     const given = Buffer.from(String(req.headers[SECRET_HEADER] ?? ''));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

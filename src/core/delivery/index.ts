@@ -16,6 +16,7 @@ import type { Subscription, Subscriptions } from '../subscriptions.js';
 import type { Article, Language } from '../types.js';
 import type { RateLimits } from './pacing.js';
 import { latestDailySlot } from './schedule.js';
+import type { Telemetry } from '../telemetry.js';
 import type { DeliveredSummary, Sender } from './types.js';
 import { startDeliveryWorker, type DeliveryWorker, type WorkerOptions, type WorkerStats } from './worker.js';
 
@@ -41,6 +42,8 @@ export interface DeliveryOptions {
   /** How often fan-outs nobody holds (a crashed or a delivery-less process's) are looked for; 0 only at start. */
   readonly fanOutSweepMs?: number;
   readonly clock?: () => number;
+  /** Where send outcomes and 429 waits are counted for monitoring; nowhere by default. */
+  readonly telemetry?: Telemetry;
   readonly worker?: Partial<
     Pick<WorkerOptions, 'concurrency' | 'maxAttempts' | 'backoffBaseMs' | 'backoffCapMs' | 'leaseMs' | 'pollMs' | 'maxHeld' | 'senderLeaseMs' | 'senderHeartbeatMs' | 'timers'>
   >;
@@ -83,6 +86,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     clock,
     // Every process on this database sends with the same tokens, so they share each platform's rate.
     senderLeases: storage.leases,
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     ...options.worker,
     events: {
       chatGone: (id, reason) => subscriptions.deactivate(id, reason, new Date(clock())),

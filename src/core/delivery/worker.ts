@@ -14,6 +14,7 @@ import type { DeliveryOutcome, OutboxDelivery, OutboxRepo } from '../ports.js';
 import { subscriptionId } from '../subscriptions.js';
 import { createPacer, type Pacer, type RateLimits } from './pacing.js';
 import { startSenderRegistry, type SenderLeases, type SenderRegistry } from './senders.js';
+import { noTelemetry, type Telemetry } from '../telemetry.js';
 import type { DeliveryTarget, SendOutcome, Sender } from './types.js';
 
 /** What the worker reports back so subscriptions can follow a chat's fate. */
@@ -68,6 +69,8 @@ export interface WorkerOptions {
   readonly clock?: () => number;
   /** The platform's timers unless given; give them together with `clock`, which they must agree with. */
   readonly timers?: WorkerTimers;
+  /** Where send outcomes and 429 waits are counted for monitoring; nowhere by default. */
+  readonly telemetry?: Telemetry;
 }
 
 /** Counters since the worker started. */
@@ -147,6 +150,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   // Until when each held claim is known to last; past it another process may be sending it.
   const claimedUntil = new Map<string, number>();
   const stats: WorkerStats = { sent: 0, rateLimited: 0, retried: 0, failed: 0, dead: 0, migrated: 0, skipped: 0 };
+  const telemetry = options.telemetry ?? noTelemetry;
   const platforms = [...options.senders.keys()].filter((platform) => options.limits.has(platform));
   let queued = 0;
   let inFlight = 0;
@@ -471,9 +475,11 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
 
   async function settle(chat: ChatQueue, l: Lane, delivery: OutboxDelivery, outcome: SendOutcome): Promise<void> {
     const now = clock();
+    const { platform } = delivery.target;
     switch (outcome.kind) {
       case 'sent':
         stats.sent++;
+        telemetry.delivered(platform, 'sent');
         chat.readyAt = now + l.limits.chatIntervalMs[delivery.target.kind];
         // The gap goes into the database too: the chat's next message may be claimed by another process.
         await record(delivery, { kind: 'sent', chatGapMs: l.limits.chatIntervalMs[delivery.target.kind] });
@@ -481,6 +487,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       case 'rate-limited': {
         // Says nothing about the message: it stays claimed here, first in its chat, and waits.
         stats.rateLimited++;
+        telemetry.rateLimited(platform, outcome.retryAfterMs / 1000);
         const until = now + Math.max(outcome.retryAfterMs, 1);
         chat.readyAt = until;
         if (outcome.scope === 'global') l.pacer.pauseUntil(until);
@@ -491,11 +498,13 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         const attempts = delivery.attempts + 1;
         if (attempts >= maxAttempts) {
           stats.failed++;
+          telemetry.delivered(platform, 'failed');
           logger.warn('delivery given up', { delivery: delivery.id, attempts, error: outcome.error });
           await record(delivery, { kind: 'failed', error: outcome.error });
           return;
         }
         stats.retried++;
+        telemetry.delivered(platform, 'retried');
         const delay = Math.min(backoffCap, backoffBase * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
         // Whole milliseconds, as the outbox keeps it: a retry expected earlier than the outbox
         // releases it would be looked for too soon, not found, and idle() would resolve with it still due.
@@ -509,6 +518,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       }
       case 'rejected':
         stats.failed++;
+        telemetry.delivered(platform, 'failed');
         logger.warn('delivery rejected by the platform', { delivery: delivery.id, error: outcome.error });
         await record(delivery, { kind: 'failed', error: outcome.error });
         return;
@@ -519,6 +529,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         // Everything still pending for this chat is dead too, wherever it is claimed.
         const killed = await outbox.killChat(delivery.target, outcome.reason);
         stats.dead += killed;
+        telemetry.delivered(platform, 'dropped');
         forget(delivery.id);
         for (const d of chat.items.splice(0)) {
           queued--;
@@ -528,6 +539,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       }
       case 'migrated': {
         stats.migrated++;
+        telemetry.delivered(platform, 'migrated');
         await options.events.chatMigrated(subscriptionId(delivery.target), outcome.newChatId);
         await outbox.retarget(delivery.target, outcome.newChatId);
         // Claimed again with the new chat as their target, in their order.

@@ -9,6 +9,7 @@ import { AkhbarError, isAkhbarError, type AkhbarErrorDetails } from '../../core/
 import { errorFields, type Logger } from '../../core/logger.js';
 import type { NewsDesk } from '../../core/newsDesk.js';
 import type { Leases } from '../../core/ports.js';
+import { noTelemetry, type Telemetry } from '../../core/telemetry.js';
 import type { Actor } from '../../core/types.js';
 import { normalizeUrl } from '../../core/urls.js';
 import type { Fetcher } from '../web/fetchResource.js';
@@ -43,6 +44,8 @@ export interface FeedPollerOptions {
   readonly owner: string;
   readonly now?: () => Date;
   readonly timers?: { readonly setTimeout: typeof setTimeout; readonly clearTimeout: typeof clearTimeout };
+  /** Where feed checks are counted for monitoring; nowhere by default. */
+  readonly telemetry?: Telemetry;
 }
 
 /** The outcome of one poll of one feed. */
@@ -97,6 +100,7 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
   const teaserChars = options.teaserChars ?? DEFAULT_TEASER_CHARS;
   const backoffCapMs = options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS;
   const checkEveryMs = options.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS;
+  const telemetry = options.telemetry ?? noTelemetry;
   const cancel = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let round: Promise<unknown> = Promise.resolve();
@@ -220,7 +224,10 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
           if (isAkhbarError(error, 'FEED_NOT_FOUND')) return undefined;
           throw error;
         });
-        return current ? check(current) : { ...empty, status: 'removed' };
+        if (!current) return { ...empty, status: 'removed' };
+        const result = await check(current);
+        telemetry.feedFetched(result.status);
+        return result;
       },
     );
   }

@@ -448,6 +448,14 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           const byArticle = [...gone.slice(Math.max(0, gone.length - (limit - stored.length))), ...stored].map(([articleId, counts]) => ({ articleId, ...counts }));
           return { ...totals, byArticle } satisfies DeliveryCounts;
         }),
+      oldestPendingAt: (platform) =>
+        op('delivery read', () => {
+          // Map order is queue order: rows are added by seq and never moved.
+          for (const row of db.deliveries.values()) {
+            if (row.status === 'pending' && row.target.platform === platform) return Date.parse(row.createdAt);
+          }
+          return undefined;
+        }),
       recount: () =>
         op('delivery recount', () => {
           const totals = zeroCounts();
@@ -598,6 +606,8 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           return true;
         }),
     },
+
+    ping: () => op('ping', () => undefined),
 
     async close() {
       closed = true;

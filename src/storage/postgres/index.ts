@@ -822,6 +822,12 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
           .map((row) => ({ articleId: row.article_id, ...countsOf(row) }));
         return { ...(totals ? countsOf(totals) : zeroCounts()), byArticle } satisfies DeliveryCounts;
       }),
+    oldestPendingAt: (platform) =>
+      run('delivery read', async (q) => {
+        // The head of the queue index (seq order, pending rows only), walked until the platform matches.
+        const { rows } = await q<{ created_at: number }>('SELECT created_at FROM deliveries WHERE status = 0 AND platform = $1 ORDER BY seq LIMIT 1', [platform]);
+        return rows[0]?.created_at;
+      }),
     recount: () =>
       read('delivery recount', async (q) => {
         const totals = zeroCounts();
@@ -1042,6 +1048,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
     leases,
     changes: watchedChanges,
     onChange: (listener) => notifications.add(listener),
+    ping: () => run('ping', async (q) => void (await q('SELECT 1'))),
     async close() {
       if (closed) return;
       closed = true;

@@ -253,6 +253,9 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     dropEmptyCounts: db.prepare(
       "DELETE FROM delivery_counts WHERE article_id <> '' AND pending = 0 AND sent = 0 AND failed = 0 AND dead = 0",
     ),
+    // The head of the queue index (seq order, pending rows only), walked until the platform matches.
+    oldestPending: db.prepare<[string], { created_at: number }>('SELECT created_at FROM deliveries WHERE status = 0 AND platform = ? ORDER BY seq LIMIT 1'),
+    ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
     recountTotals: db.prepare<[], { status: number; n: number }>('SELECT status, count(*) AS n FROM deliveries GROUP BY status'),
     recountArticles: db.prepare<[], { article_id: string; status: number; n: number }>(
       `SELECT article_id, status, count(*) AS n FROM (
@@ -597,6 +600,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         const byArticle = [...stored, ...gone].reverse().map((row) => ({ articleId: row.article_id, ...countsOf(row) }));
         return { ...(totals ? countsOf(totals) : zeroCounts()), byArticle } satisfies DeliveryCounts;
       }),
+    oldestPendingAt: (platform) => run('delivery read', () => q.oldestPending.get(platform)?.created_at),
     recount: () =>
       run('delivery recount', () => {
         const totals = zeroCounts();
@@ -733,6 +737,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     leases,
     changes,
     indexSnapshots,
+    ping: () => run('ping', () => void q.ping.get()),
     async close() {
       if (closed) return;
       closed = true;

@@ -90,7 +90,7 @@ describe('Discord gateway across instances', () => {
     expect(fake.mostGatewayConnections).toBe(1);
   });
 
-  it('passes to the other instance at once when the holder stops', async () => {
+  it('passes to the other instance at once when the holder stops, and the stopped one no longer counts as connected', async () => {
     const fake = await startFakeDiscord();
     cleanup.push(() => fake.close());
     const file = `sqlite://${join(dir, 'handover.sqlite')}`;
@@ -99,9 +99,13 @@ describe('Discord gateway across instances', () => {
     cleanup.push(() => dbA.close());
     cleanup.push(() => dbB.close());
     const a = await instance(fake, dbA, 'a');
-    await instance(fake, dbB, 'b');
+    const b = await instance(fake, dbB, 'b');
+    // For readiness: A's gateway is up; B has none to keep while it stands by.
+    expect(a.adapter.connected()).toBe(true);
+    expect(b.adapter.connected()).toBe(true);
     const stoppedAt = Date.now();
     await a.adapter.stop();
+    expect(a.adapter.connected()).toBe(false);
     await fake.waitFor(() => fake.gatewayConnections === 1, LEASE_MS * 2);
     // Given back, not left to run out: the next try takes it.
     expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS);

@@ -3,6 +3,7 @@
  * Bot API on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { opsRoute, type OpsRoute } from '../../../src/adapters/http/ops.js';
 import { startTelegram, telegramSender, type TelegramAdapter } from '../../../src/adapters/telegram/index.js';
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -11,6 +12,9 @@ import { sampleArticle } from '../../support/fixtures.js';
 import { startCore } from '../../support/services.js';
 import { startFixtureServer } from '../../support/fixtureServer.js';
 import { startFakeTelegram } from '../../support/fakeTelegram.js';
+import { sampleValue } from '../../support/prometheus.js';
+import { createMetrics } from '../../../src/ops/metrics.js';
+import { checkReadiness } from '../../../src/ops/readiness.js';
 
 const ADMIN = 1;
 const STRANGER = 2;
@@ -20,10 +24,10 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function startBot(options: { engine?: Engine; webhook?: { secret: string }; stream?: boolean } = {}) {
+async function startBot(options: { engine?: Engine; webhook?: { secret: string; ops?: OpsRoute }; stream?: boolean } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
-  const { desk, subscriptions, delivery, sources, maxArticleChars } = await startCore({
+  const { desk, subscriptions, delivery, sources, storage, maxArticleChars } = await startCore({
     adminId: `telegram:${ADMIN}`,
     sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
     limits: scaleLimits(TELEGRAM_LIMITS, 20),
@@ -44,9 +48,10 @@ async function startBot(options: { engine?: Engine; webhook?: { secret: string }
     logger: silentLogger,
     ...(options.stream ? { streamAnswers: true, streamEditIntervalMs: 0 } : {}),
     ...(options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: options.webhook.secret, port: 0 } } : {}),
+    ...(options.webhook?.ops ? { ops: options.webhook.ops } : {}),
   });
   cleanup.push(() => adapter.stop());
-  return { fake, desk, subscriptions, delivery, adapter };
+  return { fake, desk, subscriptions, delivery, storage, adapter };
 }
 
 const to = (chatId: number) => (m: { chatId: string }) => m.chatId === String(chatId);
@@ -426,6 +431,25 @@ describe('Telegram webhook mode', () => {
     expect(fake.sent.filter(to(11))).toHaveLength(0);
     expect((await send(secret)).status).toBe(200);
     await fake.waitFor((sent) => sent.some((m) => to(11)(m) && /Commands:/.test(m.text ?? '')));
+  });
+
+  it('serves /metrics and /readyz on the webhook port, ready once the webhook is set, not once it stops', async () => {
+    const secret = 'correct-horse-battery-staple';
+    const metrics = createMetrics();
+    metrics.telemetry.articleIngested('ar', 'paste');
+    // As main.ts wires it: the route exists before the adapter it reports on.
+    const wired: { readiness?: Parameters<typeof checkReadiness>[0] } = {};
+    const ops = opsRoute({ logger: silentLogger, metrics: () => metrics.render(), readiness: () => checkReadiness(wired.readiness!) });
+    const { adapter, storage } = await startBot({ webhook: { secret, ops } });
+    wired.readiness = { store: storage, outbox: storage.outbox, platforms: new Map([['telegram', () => adapter.connected()]]), maxOutboxLagMs: 60_000 };
+    const base = `http://127.0.0.1:${adapter.port}`;
+    const scraped = await fetch(`${base}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(sampleValue(await scraped.text(), 'akhbar_articles_ingested_total', { language: 'ar', source: 'paste' })).toBe(1);
+    expect(adapter.connected()).toBe(true);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    await adapter.stop();
+    expect(adapter.connected()).toBe(false);
   });
 
   it('drops a malformed update with 200 (grammY answered 500, which Telegram retries) and refuses a 2 MB body with 413', async () => {

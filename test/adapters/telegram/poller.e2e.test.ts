@@ -54,7 +54,7 @@ async function instance(fake: FakeTelegram, db: Storage, owner: string) {
 const polls = (fake: FakeTelegram) => fake.calls.filter((c) => c.method === 'getUpdates').length;
 
 describe('Telegram long polling across instances', () => {
-  it('a second instance refuses to poll, says to use webhook mode, still delivers, and polls once the first stops', async () => {
+  it('a second instance refuses to poll, says to use webhook mode, still delivers and counts as connected, and polls once the first stops', async () => {
     const fake = await startFakeTelegram();
     cleanup.push(() => fake.close());
     const file = `sqlite://${join(dir, 'poller.sqlite')}`;
@@ -74,6 +74,9 @@ describe('Telegram long polling across instances', () => {
     expect(fake.conflicts).toBe(0);
     // Said once, not at every try.
     expect(b.lines.filter((line) => /does not poll/.test(line.msg))).toHaveLength(1);
+    // For readiness both are connected: one polls, the other has no connection to keep while it stands by.
+    expect(a.adapter.connected()).toBe(true);
+    expect(b.adapter.connected()).toBe(true);
 
     // The instance that does not poll sends its deliveries all the same.
     await b.subscriptions.subscribe({ platform: 'telegram', chatId: String(USER), kind: 'private' }, { mode: 'each' }, new Date());
@@ -82,6 +85,7 @@ describe('Telegram long polling across instances', () => {
 
     // The poller stops (a restart, a scale-down): the other takes polling over, and users are answered.
     await a.adapter.stop();
+    expect(a.adapter.connected()).toBe(false);
     fake.pushMessage({ text: '/help', fromId: USER, chatId: USER });
     await fake.waitFor((sent) => sent.filter((m) => m.chatId === String(USER)).length >= 2, 3_000);
     expect(fake.conflicts).toBe(0);

@@ -8,8 +8,11 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Update } from 'grammy/types';
+import { opsRoute, type OpsRoute } from '../../../src/adapters/http/ops.js';
 import { telegramWebhookHandler, type UpdateHandler } from '../../../src/adapters/telegram/webhook.js';
-import { createLogger } from '../../../src/core/logger.js';
+import { createLogger, silentLogger } from '../../../src/core/logger.js';
+import { createMetrics } from '../../../src/ops/metrics.js';
+import { sampleValue } from '../../support/prometheus.js';
 
 const SECRET = 'correct-horse-battery-staple';
 const servers: Server[] = [];
@@ -21,7 +24,7 @@ afterEach(async () => {
   }
 });
 
-async function serve(bot: UpdateHandler, options: { maxBodyBytes?: number; answerWithinMs?: number } = {}) {
+async function serve(bot: UpdateHandler, options: { maxBodyBytes?: number; answerWithinMs?: number; ops?: OpsRoute } = {}) {
   const logs: { level: string; msg: string }[] = [];
   const logger = createLogger('debug', {}, (line) => logs.push(JSON.parse(line) as { level: string; msg: string }));
   const handle = telegramWebhookHandler(bot, { secret: SECRET, logger, ...options });
@@ -94,6 +97,24 @@ describe('the Telegram webhook', () => {
     // The next good update is handled as usual.
     expect((await post(JSON.stringify(update))).status).toBe(200);
     expect(bot.updates).toHaveLength(1);
+  });
+
+  it('serves /healthz, /readyz and /metrics on the webhook port before looking for the secret, and still takes updates', async () => {
+    const metrics = createMetrics();
+    metrics.telemetry.delivered('telegram', 'sent');
+    const ops = opsRoute({ logger: silentLogger, metrics: () => metrics.render(), readiness: async () => ({ ready: true, checks: [{ name: 'store', ok: true }] }) });
+    const bot = recordingBot();
+    const { url, post } = await serve(bot, { ops });
+    expect((await fetch(`${url}healthz`)).status).toBe(200);
+    expect(await (await fetch(`${url}readyz`)).json()).toEqual({ ready: true, checks: [{ name: 'store', ok: true }] });
+    const scraped = await fetch(`${url}metrics`);
+    expect(scraped.status).toBe(200);
+    expect(sampleValue(await scraped.text(), 'akhbar_deliveries_total', { platform: 'telegram', outcome: 'sent' })).toBe(1);
+    // Everything else is still the webhook's.
+    expect((await fetch(url)).status).toBe(405);
+    expect((await fetch(`${url}metrics`, { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await post(JSON.stringify(update))).status).toBe(200);
+    expect(bot.updates).toEqual([update]);
   });
 
   it('answers 200 once the update is handled, or after the deadline while it still runs, and logs a handler failure', async () => {

@@ -7,6 +7,7 @@ import { scaleLimits, TELEGRAM_LIMITS, type RateLimits } from '../../../src/core
 import { silentLogger } from '../../../src/core/logger.js';
 import type { NewsDesk } from '../../../src/core/newsDesk.js';
 import type { Storage } from '../../../src/core/ports.js';
+import { noTelemetry, type Telemetry } from '../../../src/core/telemetry.js';
 import { createSubscriptions, type ChatKind, type Subscriptions } from '../../../src/core/subscriptions.js';
 import type { Actor } from '../../../src/core/types.js';
 import { openStorage } from '../../../src/storage/index.js';
@@ -44,6 +45,7 @@ interface RigOptions {
   leaseMs?: number;
   senderHeartbeatMs?: number;
   maxHeld?: number;
+  telemetry?: Telemetry;
 }
 
 async function rig(options: RigOptions = {}): Promise<Rig> {
@@ -69,6 +71,7 @@ async function rig(options: RigOptions = {}): Promise<Rig> {
       ...(options.time ? { timers: options.time.timers } : {}),
     },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   return { desk, storage, subscriptions, sender, delivery };
 }
@@ -189,6 +192,32 @@ describe('delivery of new articles', () => {
       expect(waited).toBeGreaterThanOrEqual(0.75 * backoff);
       expect(waited).toBeLessThanOrEqual(1.25 * backoff + 10);
     }
+    await r.delivery.stop();
+  });
+
+  it('reports each send to monitoring by platform and outcome, and each 429 with the wait it asked for', async () => {
+    const time = fakeTime();
+    const events: string[] = [];
+    const telemetry: Telemetry = {
+      ...noTelemetry,
+      delivered: (platform, result) => events.push(`${platform} ${result}`),
+      rateLimited: (platform, seconds) => events.push(`${platform} waits ${seconds} s`),
+    };
+    const r = await rig({ time, telemetry });
+    await subscribeChats(r.subscriptions, ['70', '71', '72', '73', '74']);
+    const error = { kind: 'transient', error: '502 Bad Gateway' } as const;
+    r.sender.script.set('71', [error]);
+    r.sender.script.set('72', Array.from({ length: 8 }, () => error));
+    r.sender.script.set('73', [{ kind: 'chat-gone', reason: 'Forbidden: bot was kicked' }]);
+    r.sender.script.set('74', [{ kind: 'rate-limited', retryAfterMs: 1_500 }]);
+    await postAndDeliver(r, 'en-rail-strike.txt', time);
+    const count = (event: string) => events.filter((e) => e === event).length;
+    expect(count('telegram sent')).toBe(3);
+    // 71 once; 72 seven times before its eighth and last try fails.
+    expect(count('telegram retried')).toBe(8);
+    expect(count('telegram failed')).toBe(1);
+    expect(count('telegram dropped')).toBe(1);
+    expect(events.filter((e) => e.includes('waits'))).toEqual(['telegram waits 1.5 s']);
     await r.delivery.stop();
   });
 

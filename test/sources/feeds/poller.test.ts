@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
 import { AkhbarError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { noTelemetry } from '../../../src/core/telemetry.js';
 import type { Actor } from '../../../src/core/types.js';
 import { createFeedRegistry } from '../../../src/sources/feeds/feedRegistry.js';
 import { startFeedPoller, type FeedPollerOptions } from '../../../src/sources/feeds/poller.js';
@@ -116,6 +117,19 @@ describe('following an Arabic RSS feed', () => {
     expect(r.desk.articleCount).toBe(4);
     expect(await r.delivered()).toEqual(['بلدية النخيل تطلق مسابقة لتصميم الحديقة المركزية']);
     expect((await r.registry.find(feed.id)).seen).toHaveLength(6);
+  });
+
+  it('reports each check of a feed to monitoring by its status: not modified, checked, failed', async () => {
+    const statuses: string[] = [];
+    const r = await rig({ telemetry: { ...noTelemetry, feedFetched: (status) => statuses.push(status) } });
+    server.serve('/feeds/counted.xml', server.fixture('ar-feed.xml'), RSS);
+    const { feed } = await r.poller.addFeed(server.url('/feeds/counted.xml'), admin);
+    await r.poller.pollOnce(feed.id);
+    server.serve('/feeds/counted.xml', withNewItem(server.fixture('ar-feed.xml')), RSS);
+    await r.poller.pollOnce(feed.id);
+    server.serve('/feeds/counted.xml', server.fixture('broken-feed.xml'), RSS);
+    await r.poller.pollOnce(feed.id);
+    expect(statuses).toEqual(['not-modified', 'checked', 'failed']);
   });
 
   it('records a feed whose XML breaks, backs off exponentially, stores nothing, and recovers', async () => {
