@@ -150,7 +150,10 @@ export async function runBot(config: Config): Promise<void> {
   // take tenths of a second to load, which a CLI command should not spend.
   if (telegram) {
     const { telegramSender } = await import('./adapters/telegram/index.js');
-    senders.set('telegram', telegramSender({ token: telegram.token, defaultLanguage: config.defaultLanguage, ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}) }));
+    senders.set(
+      'telegram',
+      telegramSender({ token: telegram.token, defaultLanguage: config.defaultLanguage, timeoutMs: telegram.timeoutMs, ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}) }),
+    );
   }
   if (discord) {
     const { discordSender } = await import('./adapters/discord/index.js');
@@ -192,6 +195,7 @@ export async function runBot(config: Config): Promise<void> {
             startTelegram({
               ...common,
               token: telegram.token,
+              timeoutMs: telegram.timeoutMs,
               ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
               // Webhook mode serves any number of instances; long polling only one, held by a lease.
               ...(telegram.webhook ? { webhook: telegram.webhook } : { poller: { leases: services.storage.leases, owner: services.owner } }),

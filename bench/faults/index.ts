@@ -4,10 +4,17 @@
  * required and what happened, then the totals: articles and subscriptions lost, duplicates beyond
  * the messages in flight, and whether this process is still alive.
  */
+import { telegramConflict } from './telegramConflict.js';
+import { telegramHang } from './telegramHang.js';
+import { telegramReply429 } from './telegramReply429.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 /** The cases, in the order of the issue's table. Each lives in a module of its own beside this one. */
-const cases: readonly FaultCase[] = [];
+const cases: readonly FaultCase[] = [
+  telegramConflict,
+  telegramHang,
+  telegramReply429,
+];
 
 /** Runs every fault case (or those whose fault contains one of `args`) and prints the table. */
 export async function runFaultsBenchmark(args: readonly string[]): Promise<void> {

@@ -15,21 +15,32 @@ import type { Leases } from '../../core/ports.js';
 import { commandMenu } from '../../commands/registry.js';
 import { connectWithRetry, watchStartup, type StartupOptions } from '../startup.js';
 import { createTelegramBot, type TelegramBotOptions } from './bot.js';
+import { DEFAULT_TELEGRAM_TIMEOUT_MS, requestTimeout } from './client.js';
+import { telegramConnection, type ConflictRetryOptions, type TelegramStatus } from './polling.js';
+import { createReplies } from './replies.js';
 import { createTelegramSender } from './sender.js';
 
 export { createTelegramBot } from './bot.js';
 export { classifyTelegramError, createTelegramSender } from './sender.js';
+export type { TelegramState, TelegramStatus } from './polling.js';
 
 /** A running Telegram adapter. */
 export interface TelegramAdapter {
   /** Resolves when stopped; in webhook mode, the port the server listens on. */
   readonly port?: number;
+  /** What the connection to Telegram is doing now, for readiness (see polling.ts). */
+  readonly status: TelegramStatus;
   stop(): Promise<void>;
 }
 
-/** The delivery sender for Telegram: its own API client, without auto-retry (delivery retries itself). */
-export function telegramSender(options: Pick<TelegramBotOptions, 'token' | 'apiRoot' | 'defaultLanguage'>): Sender {
+/**
+ * The delivery sender for Telegram: its own API client, without auto-retry (delivery retries
+ * itself), with the same request timeout as the bot, so a send that is never answered comes back
+ * as transient and is tried again.
+ */
+export function telegramSender(options: Pick<TelegramBotOptions, 'token' | 'apiRoot' | 'defaultLanguage' | 'timeoutMs'>): Sender {
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  api.config.use(requestTimeout(options.timeoutMs ?? DEFAULT_TELEGRAM_TIMEOUT_MS));
   return createTelegramSender(api, options.defaultLanguage);
 }
 
@@ -61,11 +72,14 @@ export async function startTelegram(
     readonly poller?: TelegramPollerLease;
     /** How long to wait for the Bot API before saying it cannot be reached (it is tried again meanwhile). */
     readonly startup?: StartupOptions;
+    /** The waits between getUpdates calls while another process polls with this token (409). */
+    readonly conflictRetry?: ConflictRetryOptions;
   },
 ): Promise<TelegramAdapter> {
   redactSecret(options.token);
   const logger = options.logger.child({ adapter: 'telegram' });
-  const bot = createTelegramBot(options);
+  const replies = createReplies(logger, options.defaultLanguage, options.replyRetry);
+  const bot = createTelegramBot(options, replies);
   const watch = watchStartup('telegram', `the Telegram Bot API at ${options.apiRoot ?? 'https://api.telegram.org'}`, options.logger, options.startup);
   try {
     // getMe before auto-retry is installed: start-up keeps its own timeout and retries.
@@ -73,11 +87,28 @@ export async function startTelegram(
     await connectWithRetry((signal) => bot.init(signal as Parameters<typeof bot.init>[0]), watch, { ...options.startup, fatal: tokenRefused });
   } catch (error) {
     watch.stop();
+    replies.stop();
     if (tokenRefused(error)) logger.error('Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (BotFather gives it)', errorFields(error));
     throw error;
   }
   watch.ready({ username: bot.botInfo.username });
+  const connection = telegramConnection(logger, options.webhook ? 'webhook' : options.poller ? 'standby' : 'polling', options.conflictRetry);
+  // Stopping drops the replies still held back, stops taking updates, and says so in the status.
+  const adapter = (stopTaking: () => Promise<void>, port?: number): TelegramAdapter => ({
+    ...(port !== undefined ? { port } : {}),
+    get status() {
+      return connection.status;
+    },
+    async stop() {
+      replies.stop();
+      await stopTaking();
+      connection.set('stopped');
+    },
+  });
+  // Below auto-retry, so it sees (and waits out a 409 on) each getUpdates attempt.
+  bot.api.config.use(connection.transformer);
   // Replies to users retry 429s and network errors a few times; broadcasts go through the sender.
+  // A 429 beyond 30 s comes back as an error, which replies.ts waits out without holding the update.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
   await Promise.all([
     bot.api.setMyCommands(commandMenu('telegram', 'en')),
@@ -100,30 +131,43 @@ export async function startTelegram(
     const address = server.address();
     await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'channel_post', 'callback_query'] });
     logger.info('telegram webhook listening', { port: typeof address === 'object' && address ? address.port : port });
-    return {
-      port: typeof address === 'object' && address ? address.port : port,
-      async stop() {
-        server.close();
-        await once(server, 'close').catch(() => undefined);
-      },
-    };
+    return adapter(async () => {
+      server.close();
+      await once(server, 'close').catch(() => undefined);
+    }, typeof address === 'object' && address ? address.port : port);
   }
 
   let runner: RunnerHandle | undefined;
   const startPolling = async () => {
     await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'channel_post', 'callback_query'] } } });
+    // Silent: what getUpdates comes to is logged by the connection, in the log's own lines.
+    const started = run(bot, { runner: { fetch: { allowed_updates: ['message', 'channel_post', 'callback_query'] }, silent: true } });
+    runner = started;
+    connection.set('polling');
+    // The runner ends by itself only on an error it does not retry (a 409 no longer reaches it): a revoked token.
+    started.task()?.catch((error: unknown) => {
+      if (runner !== started) return;
+      runner = undefined;
+      connection.set('stopped');
+      logger.error(
+        tokenRefused(error)
+          ? 'telegram long polling stopped: Telegram refused the bot token (revoked in BotFather?); check TELEGRAM_BOT_TOKEN and restart'
+          : 'telegram long polling stopped on an error it does not retry; restart the bot',
+        errorFields(error),
+      );
+    });
     logger.info('telegram long polling started', { username: bot.botInfo.username });
   };
   const stopPolling = async () => {
     const current = runner;
     runner = undefined;
     if (current?.isRunning()) await current.stop();
+    connection.set('standby');
   };
   const { poller } = options;
   if (!poller) {
     await startPolling();
-    return { stop: stopPolling };
+    return adapter(stopPolling);
   }
   const role = holdExclusiveRole({
     leases: poller.leases,
@@ -143,5 +187,5 @@ export async function startTelegram(
     },
   });
   await role.ready;
-  return { stop: () => role.stop() };
+  return adapter(() => role.stop());
 }
