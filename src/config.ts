@@ -112,6 +112,8 @@ export interface TelegramConfig {
   readonly token: string;
   /** A self-hosted Bot API server (or the tests' fake); Telegram's own when absent. */
   readonly apiRoot?: string;
+  /** How long a Bot API request may go unanswered before it is given up (and retried); a long poll gets its wait on top. */
+  readonly timeoutMs: number;
   /** Webhook mode when set; long polling otherwise. */
   readonly webhook?: { readonly url: string; readonly secret: string; readonly port: number };
 }
@@ -283,7 +285,10 @@ function telegram(env: Env): { telegram?: TelegramConfig } {
     }
     webhook = { url: webhookUrl, secret, port: integer(env, 'TELEGRAM_WEBHOOK_PORT', 8080, 1, 65_535) };
   }
-  return { telegram: { token, ...(apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, '') } : {}), ...(webhook ? { webhook } : {}) } };
+  // The Bot API answers in well under a second, in a few when slow; a request never answered holds a
+  // chat and a delivery slot this long (grammY alone waits 500 s). As DEFAULT_TELEGRAM_TIMEOUT_MS.
+  const timeoutMs = integer(env, 'TELEGRAM_TIMEOUT_MS', 15_000, 1_000, 600_000);
+  return { telegram: { token, timeoutMs, ...(apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, '') } : {}), ...(webhook ? { webhook } : {}) } };
 }
 
 function openai(env: Env): { openai?: OpenAIConfig } {

@@ -208,7 +208,10 @@ export async function runBot(config: Config): Promise<void> {
   // take tenths of a second to load, which a CLI command should not spend.
   if (telegram) {
     const { telegramSender } = await import('./adapters/telegram/index.js');
-    senders.set('telegram', telegramSender({ token: telegram.token, defaultLanguage: config.defaultLanguage, ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}) }));
+    senders.set(
+      'telegram',
+      telegramSender({ token: telegram.token, defaultLanguage: config.defaultLanguage, timeoutMs: telegram.timeoutMs, ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}) }),
+    );
   }
   if (discord) {
     const { discordSender } = await import('./adapters/discord/index.js');
@@ -261,6 +264,7 @@ export async function runBot(config: Config): Promise<void> {
             const adapter = await startTelegram({
               ...common,
               token: telegram.token,
+              timeoutMs: telegram.timeoutMs,
               ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
               // Webhook mode serves any number of instances; long polling only one, held by a lease.
               // The webhook's port serves /healthz, /readyz and /metrics too: it is the one a load balancer probes.

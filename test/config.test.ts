@@ -124,6 +124,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HEALTH_HOST: '0.0.0.0' })).toThrow(/^HEALTH_HOST: .*HEALTH_PORT/);
   });
 
+  it('gives a Telegram request 15 s to be answered unless TELEGRAM_TIMEOUT_MS says otherwise, and refuses less than 1 s', () => {
+    const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }).telegram?.timeoutMs).toBe(15_000);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_TIMEOUT_MS: '5000' }).telegram?.timeoutMs).toBe(5_000);
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_TIMEOUT_MS: '10' })).toThrow(/^TELEGRAM_TIMEOUT_MS:/);
+  });
+
   it('refuses a summary maximum below the minimum', () => {
     expect(() => loadConfig({ SUMMARY_MIN_SENTENCES: '4', SUMMARY_MAX_SENTENCES: '3' })).toThrow(/SUMMARY_MAX_SENTENCES/);
   });

@@ -6,10 +6,19 @@
  */
 import { llmInjection } from './llmInjection.js';
 import { llmStall } from './llmStall.js';
+import { telegramConflict } from './telegramConflict.js';
+import { telegramHang } from './telegramHang.js';
+import { telegramReply429 } from './telegramReply429.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 /** The cases, in the order of the issue's table. Each lives in a module of its own beside this one. */
-const cases: readonly FaultCase[] = [llmStall, llmInjection];
+const cases: readonly FaultCase[] = [
+  telegramConflict,
+  telegramHang,
+  llmStall,
+  telegramReply429,
+  llmInjection,
+];
 
 /** Runs every fault case (or those whose fault contains one of `args`) and prints the table. */
 export async function runFaultsBenchmark(args: readonly string[]): Promise<void> {

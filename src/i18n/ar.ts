@@ -162,6 +162,7 @@ export const ar = {
     `قيد الانتظار ${pending} · أُرسل ${sent} · فشل ${failed} · محادثة مغلقة ${dead}`,
   subscribersLine: (active: number, inactive: number) => `المشتركون: ${active} نشط، ${inactive} متوقف`,
   internalError: 'حدث خطأ من جهتنا وسُجّل. حاول مرة أخرى من فضلك.',
+  replyHeldBack: 'أوقف تيليغرام ردّي هنا مدة طويلة (رسائل كثيرة في وقت واحد)، فلم يُرسَل. اسأل مرة أخرى من فضلك.',
   emptyArticle: 'المقال فارغ. أرسل النص بعد ‎/post‎.',
   notText: 'هذا ليس نصاً: يبدو أنه بيانات ثنائية (صورة أو ملف PDF أو أرشيف) أو نص محفوظ بترميز غير UTF-8. أرسل المقال نصاً عادياً، أو ملف ‎.txt‎ محفوظاً بترميز UTF-8.',
   articleTooShort: (min: number, actual: number) => `المقال قصير جدا (${actual} حرفا، والحد الأدنى ${min}).`,

@@ -162,6 +162,7 @@ export const en = {
     `pending ${pending} · sent ${sent} · failed ${failed} · chat gone ${dead}`,
   subscribersLine: (active: number, inactive: number) => `subscribers: ${active} active, ${inactive} stopped`,
   internalError: 'Something went wrong on our side; the error was logged. Please try again.',
+  replyHeldBack: 'Telegram held my answer back here for too long (too many messages at once), so it was not sent. Please ask again.',
   emptyArticle: 'The article is empty. Send the text after /post.',
   notText: 'This is not text: it looks like binary data (a picture, a PDF, an archive) or text saved in an encoding other than UTF-8. Send the article as plain text, or a .txt file saved as UTF-8.',
   articleTooShort: (min: number, actual: number) =>

@@ -104,6 +104,8 @@ export interface Messages {
   readonly statusLine: (pending: number, sent: number, failed: number, dead: number) => string;
   readonly subscribersLine: (active: number, inactive: number) => string;
   readonly internalError: string;
+  /** Telegram held a reply back (rate limit) for longer than a reply is worth waiting for; sent in its place. */
+  readonly replyHeldBack: string;
   readonly emptyArticle: string;
   /** A file or paste that is binary data, or text not in UTF-8. */
   readonly notText: string;

@@ -10,18 +10,23 @@ import type { UserFromGetMe } from 'grammy/types';
 import { errorFields } from '../../core/logger.js';
 import { messages } from '../../i18n/messages.js';
 import type { ChatAdapterOptions } from '../options.js';
+import { DEFAULT_TELEGRAM_TIMEOUT_MS, requestTimeout } from './client.js';
 import { askerFlavor, type AkhbarContext } from './context.js';
 import { buttonsFeature } from './features/buttons.js';
 import { commandsFeature, type CommandFeatureDeps } from './features/commands.js';
 import { conversationFeature } from './features/conversation.js';
 import { postingFeature } from './features/posting.js';
 import { escapeHtml } from './format.js';
-import { sendHtml } from './sender.js';
+import { createReplies, type Replies, type ReplyRetryOptions } from './replies.js';
 
 /** What the Telegram adapter talks to. */
 export interface TelegramBotOptions extends ChatAdapterOptions {
   readonly token: string;
   readonly apiRoot?: string;
+  /** How long a Bot API request may go unanswered (TELEGRAM_TIMEOUT_MS); a long poll gets its wait on top. */
+  readonly timeoutMs?: number;
+  /** How replies outlast a 429 longer than auto-retry waits (tests shorten or fake the waits). */
+  readonly replyRetry?: ReplyRetryOptions;
   /** Skips getMe (tests that call handleUpdate directly). */
   readonly botInfo?: UserFromGetMe;
 }
@@ -29,13 +34,19 @@ export interface TelegramBotOptions extends ChatAdapterOptions {
 // Long enough for a slow host; a file download that takes longer is not worth waiting for.
 const DOWNLOAD_TIMEOUT_MS = 20_000;
 
-/** Builds the grammY bot with every feature; starting it is the caller's (long polling or webhook). */
-export function createTelegramBot(options: TelegramBotOptions): Bot<AkhbarContext> {
+/**
+ * Builds the grammY bot with every feature; starting it is the caller's (long polling or webhook),
+ * and so is stopping `replies` (which it may pass in to do so).
+ */
+export function createTelegramBot(options: TelegramBotOptions, given?: Replies): Bot<AkhbarContext> {
   const logger = options.logger.child({ adapter: 'telegram' });
+  const replies = given ?? createReplies(logger, options.defaultLanguage, options.replyRetry);
   const bot = new Bot<AkhbarContext>(options.token, {
     ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  // First, so it is innermost: every attempt auto-retry makes gets the whole time again.
+  bot.api.config.use(requestTimeout(options.timeoutMs ?? DEFAULT_TELEGRAM_TIMEOUT_MS));
   const root = options.apiRoot ?? 'https://api.telegram.org';
   const deps: CommandFeatureDeps = {
     services: {
@@ -49,6 +60,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot<AkhbarContex
     },
     logger,
     adminCache: new Map(),
+    replies,
     streamAnswers: options.streamAnswers ?? false,
     ...(options.streamEditIntervalMs !== undefined ? { streamEditIntervalMs: options.streamEditIntervalMs } : {}),
     async download(filePath) {
@@ -63,7 +75,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot<AkhbarContex
     logger.error('telegram update failed', { update: error.ctx.update.update_id, ...errorFields(error.error) });
     const chat = error.ctx.chat;
     if (!chat) return;
-    await sendHtml(error.ctx.api, chat.id, escapeHtml(messages(error.ctx.asker?.language ?? options.defaultLanguage).internalError)).catch((e: unknown) =>
+    await replies.send(error.ctx, escapeHtml(messages(error.ctx.asker?.language ?? options.defaultLanguage).internalError)).catch((e: unknown) =>
       logger.warn('could not send the apology', errorFields(e)),
     );
   };

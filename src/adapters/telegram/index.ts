@@ -6,7 +6,6 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { Api, GrammyError } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { autoRetry } from '@grammyjs/auto-retry';
 import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
 import { errorFields, redactSecret } from '../../core/logger.js';
@@ -16,10 +15,14 @@ import type { Leases } from '../../core/ports.js';
 import { commandMenu } from '../../commands/registry.js';
 import { connectWithRetry, watchStartup, type StartupOptions } from '../startup.js';
 import { createTelegramBot, type TelegramBotOptions } from './bot.js';
+import { DEFAULT_TELEGRAM_TIMEOUT_MS, replyRetries, requestTimeout } from './client.js';
+import { telegramConnection, type ConflictRetryOptions, type TelegramStatus } from './polling.js';
+import { createReplies } from './replies.js';
 import { createTelegramSender } from './sender.js';
 
 export { createTelegramBot } from './bot.js';
 export { classifyTelegramError, createTelegramSender } from './sender.js';
+export type { TelegramState, TelegramStatus } from './polling.js';
 
 /** A running Telegram adapter. */
 export interface TelegramAdapter {
@@ -31,12 +34,19 @@ export interface TelegramAdapter {
    * connection to keep, and counts as connected.
    */
   connected(): boolean;
+  /** What the connection to Telegram is doing now, for readiness (see polling.ts). */
+  readonly status: TelegramStatus;
   stop(): Promise<void>;
 }
 
-/** The delivery sender for Telegram: its own API client, without auto-retry (delivery retries itself). */
-export function telegramSender(options: Pick<TelegramBotOptions, 'token' | 'apiRoot' | 'defaultLanguage'>): Sender {
+/**
+ * The delivery sender for Telegram: its own API client, without auto-retry (delivery retries
+ * itself), with the same request timeout as the bot, so a send that is never answered comes back
+ * as transient and is tried again.
+ */
+export function telegramSender(options: Pick<TelegramBotOptions, 'token' | 'apiRoot' | 'defaultLanguage' | 'timeoutMs'>): Sender {
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  api.config.use(requestTimeout(options.timeoutMs ?? DEFAULT_TELEGRAM_TIMEOUT_MS));
   return createTelegramSender(api, options.defaultLanguage);
 }
 
@@ -70,11 +80,16 @@ export async function startTelegram(
     readonly startup?: StartupOptions;
     /** In webhook mode, the health and metrics endpoints served on the webhook's port. */
     readonly ops?: OpsRoute;
+    /** The waits between getUpdates calls while another process polls with this token (409). */
+    readonly conflictRetry?: ConflictRetryOptions;
+    /** The wait before polling again after a getUpdates that failed (Telegram unreachable). Default 2 s. */
+    readonly pollRetryMs?: number;
   },
 ): Promise<TelegramAdapter> {
   redactSecret(options.token);
   const logger = options.logger.child({ adapter: 'telegram' });
-  const bot = createTelegramBot(options);
+  const replies = createReplies(logger, options.defaultLanguage, options.replyRetry);
+  const bot = createTelegramBot(options, replies);
   const watch = watchStartup('telegram', `the Telegram Bot API at ${options.apiRoot ?? 'https://api.telegram.org'}`, options.logger, options.startup);
   try {
     // getMe before auto-retry is installed: start-up keeps its own timeout and retries.
@@ -82,12 +97,33 @@ export async function startTelegram(
     await connectWithRetry((signal) => bot.init(signal as Parameters<typeof bot.init>[0]), watch, { ...options.startup, fatal: tokenRefused });
   } catch (error) {
     watch.stop();
+    replies.stop();
     if (tokenRefused(error)) logger.error('Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (BotFather gives it)', errorFields(error));
     throw error;
   }
   watch.ready({ username: bot.botInfo.username });
+  // 2 s: one failed request every 2 s costs nothing while Telegram is away, and the bot hears
+  // again at most 2 s after it is back.
+  const pollRetryMs = options.pollRetryMs ?? 2_000;
+  const connection = telegramConnection(logger, options.webhook ? 'webhook' : options.poller ? 'standby' : 'polling', options.conflictRetry);
+  // Stopping drops the replies still held back, stops taking updates, and says so in the status.
+  const adapter = (stopTaking: () => Promise<void>, port?: number): TelegramAdapter => ({
+    ...(port !== undefined ? { port } : {}),
+    get status() {
+      return connection.status;
+    },
+    connected: () => connection.status.connected,
+    async stop() {
+      replies.stop();
+      await stopTaking();
+      connection.set('stopped');
+    },
+  });
+  // Below auto-retry, so it sees (and waits out a 409 on) each getUpdates attempt.
+  bot.api.config.use(connection.transformer);
   // Replies to users retry 429s and network errors a few times; broadcasts go through the sender.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  // A 429 beyond 30 s comes back as an error, which replies.ts waits out without holding the update.
+  bot.api.config.use(replyRetries());
   await Promise.all([
     bot.api.setMyCommands(commandMenu('telegram', 'en')),
     bot.api.setMyCommands(commandMenu('telegram', 'ar'), { language_code: 'ar' }),
@@ -109,34 +145,47 @@ export async function startTelegram(
     const address = server.address();
     await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'channel_post', 'callback_query'] });
     logger.info('telegram webhook listening', { port: typeof address === 'object' && address ? address.port : port });
-    let serving = true;
-    return {
-      port: typeof address === 'object' && address ? address.port : port,
-      connected: () => serving,
-      async stop() {
-        serving = false;
-        server.close();
-        await once(server, 'close').catch(() => undefined);
-      },
-    };
+    return adapter(async () => {
+      server.close();
+      await once(server, 'close').catch(() => undefined);
+    }, typeof address === 'object' && address ? address.port : port);
   }
 
   let runner: RunnerHandle | undefined;
   const startPolling = async () => {
     await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'channel_post', 'callback_query'] } } });
+    // Silent: what getUpdates comes to is logged by the connection, in the log's own lines.
+    // A failed poll is tried again every `pollRetryMs`, for as long as it takes: the runner's own
+    // default doubles its wait without bound and gives up after 15 hours.
+    const started = run(bot, {
+      runner: { fetch: { allowed_updates: ['message', 'channel_post', 'callback_query'] }, silent: true, retryInterval: pollRetryMs, maxRetryTime: Infinity },
+    });
+    runner = started;
+    connection.set('polling');
+    // The runner ends by itself only on an error it does not retry (a 409 no longer reaches it): a revoked token.
+    started.task()?.catch((error: unknown) => {
+      if (runner !== started) return;
+      runner = undefined;
+      connection.set('stopped');
+      logger.error(
+        tokenRefused(error)
+          ? 'telegram long polling stopped: Telegram refused the bot token (revoked in BotFather?); check TELEGRAM_BOT_TOKEN and restart'
+          : 'telegram long polling stopped on an error it does not retry; restart the bot',
+        errorFields(error),
+      );
+    });
     logger.info('telegram long polling started', { username: bot.botInfo.username });
   };
   const stopPolling = async () => {
     const current = runner;
     runner = undefined;
     if (current?.isRunning()) await current.stop();
+    connection.set('standby');
   };
-  const polling = () => runner?.isRunning() ?? false;
   const { poller } = options;
   if (!poller) {
     await startPolling();
-    return { connected: polling, stop: stopPolling };
+    return adapter(stopPolling);
   }
   const role = holdExclusiveRole({
     leases: poller.leases,
@@ -156,12 +205,5 @@ export async function startTelegram(
     },
   });
   await role.ready;
-  let stopped = false;
-  return {
-    connected: () => !stopped && (role.holding ? polling() : true),
-    async stop() {
-      stopped = true;
-      await role.stop();
-    },
-  };
+  return adapter(() => role.stop());
 }

@@ -3,14 +3,13 @@
  * it is written when the engine streams, and the view as HTML (split to Telegram's limit, buttons
  * on the last message).
  */
-import type { Api } from 'grammy';
 import { runCommand } from '../../commands/run.js';
 import type { Command, CommandInput, CommandServices, View } from '../../commands/types.js';
 import { errorFields, type Logger } from '../../core/logger.js';
 import type { AkhbarContext } from './context.js';
 import { htmlToPlain, splitHtml } from './format.js';
+import type { Replies } from './replies.js';
 import { viewHtml, viewKeyboard } from './render.js';
-import { sendHtml } from './sender.js';
 import { commandContext, type AdminCache } from './surface.js';
 
 /** What answering needs besides the update. */
@@ -18,26 +17,27 @@ export interface ReplyDeps {
   readonly services: CommandServices;
   readonly logger: Logger;
   readonly adminCache: AdminCache;
+  /** Every reply into the update's chat goes through it (it outlasts a long 429). */
+  readonly replies: Replies;
   /** Show answers as they are written, when the engine streams (the LLM engine). */
   readonly streamAnswers: boolean;
   /** Least time between two edits of a streaming answer; Telegram's pace for the chat when absent. */
   readonly streamEditIntervalMs?: number;
 }
 
-/** Sends a view into a chat as new messages. */
-export async function sendView(api: Api, chatId: number | string, view: View): Promise<void> {
+/** Sends a view into the update's chat as new messages. */
+function sendView(ctx: AkhbarContext, view: View, replies: Replies): Promise<void> {
   const keyboard = viewKeyboard(view);
-  await sendHtml(api, chatId, viewHtml(view), keyboard ? { reply_markup: keyboard } : {});
+  return replies.send(ctx, viewHtml(view), keyboard ? { reply_markup: keyboard } : {});
 }
 
 /** Runs `command` for the update's asker and answers in its chat. */
 export async function respond(ctx: AkhbarContext, command: Command, input: CommandInput, deps: ReplyDeps): Promise<void> {
-  const chatId = ctx.chat!.id;
   if (command.slow) await ctx.replyWithChatAction('typing').catch(() => undefined);
   const stream = deps.streamAnswers ? streamingMessage(ctx, deps) : undefined;
   const view = await runCommand(command, input, { ...commandContext(ctx, deps.adminCache), ...(stream ? { onPartial: (text: string) => stream.update(text) } : {}) }, deps.services);
   if (stream) await stream.finish(view);
-  else await sendView(ctx.api, chatId, view);
+  else await sendView(ctx, view, deps.replies);
 }
 
 /**
@@ -70,14 +70,14 @@ function streamingMessage(ctx: AkhbarContext, deps: ReplyDeps): { update(text: s
     },
     async finish(view) {
       await chain;
-      if (messageId === undefined) return sendView(ctx.api, chatId, view);
+      if (messageId === undefined) return sendView(ctx, view, deps.replies);
       const [first, ...rest] = splitHtml(viewHtml(view));
       try {
         await ctx.api.editMessageText(chatId, messageId, first ?? '', { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
       } catch {
         await ctx.api.editMessageText(chatId, messageId, htmlToPlain(first ?? ''));
       }
-      for (const part of rest) await sendHtml(ctx.api, chatId, part);
+      for (const part of rest) await deps.replies.send(ctx, part);
     },
   };
 }

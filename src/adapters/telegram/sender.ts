@@ -30,16 +30,23 @@ export function classifyTelegramError(error: unknown): SendOutcome {
  * Sends `html` as one or more messages, falling back to plain text if Telegram cannot parse it;
  * `extra` (a keyboard) goes with the last message, under the end of the text.
  */
-export async function sendHtml(api: Api, chatId: number | string, html: string, extra: { reply_markup?: InlineKeyboard } = {}): Promise<void> {
+export async function sendHtml(api: Api, chatId: number | string, html: string, extra: HtmlExtra = {}): Promise<void> {
   const parts = splitHtml(html);
-  for (const [index, part] of parts.entries()) {
-    const more = index === parts.length - 1 ? extra : {};
-    try {
-      await api.sendMessage(chatId, part, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...more });
-    } catch (error) {
-      if (!(error instanceof GrammyError && error.error_code === 400 && PARSE_ERROR.test(error.description))) throw error;
-      await api.sendMessage(chatId, htmlToPlain(part), { link_preview_options: { is_disabled: true }, ...more });
-    }
+  for (const [index, part] of parts.entries()) await sendHtmlPart(api, chatId, part, index === parts.length - 1 ? extra : {});
+}
+
+/** What may go with a message: a keyboard under it. */
+export interface HtmlExtra {
+  readonly reply_markup?: InlineKeyboard;
+}
+
+/** Sends one message of HTML within Telegram's length, as plain text if Telegram cannot parse it. */
+export async function sendHtmlPart(api: Api, chatId: number | string, part: string, extra: HtmlExtra = {}): Promise<void> {
+  try {
+    await api.sendMessage(chatId, part, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...extra });
+  } catch (error) {
+    if (!(error instanceof GrammyError && error.error_code === 400 && PARSE_ERROR.test(error.description))) throw error;
+    await api.sendMessage(chatId, htmlToPlain(part), { link_preview_options: { is_disabled: true }, ...extra });
   }
 }
 

@@ -120,7 +120,7 @@ interface Lane {
 }
 
 // Every handle passed back was made by the function beside it, so it is the platform's own.
-const platformTimers: WorkerTimers = {
+export const platformTimers: WorkerTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
   setInterval: (callback, ms) => setInterval(callback, ms),

@@ -7,14 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startTelegram, telegramSender } from '../../../src/adapters/telegram/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
-import { createLogger } from '../../../src/core/logger.js';
 import type { Storage } from '../../../src/core/ports.js';
 import { openStorage } from '../../../src/storage/index.js';
 import { sampleArticle } from '../../support/fixtures.js';
-import { startCore } from '../../support/services.js';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fakeTelegram.js';
+import { startTelegramBot } from '../../support/telegramBot.js';
 
 const USER = 7;
 const dir = mkdtempSync(join(tmpdir(), 'akhbar-poller-'));
@@ -25,30 +22,9 @@ afterEach(async () => {
 });
 
 async function instance(fake: FakeTelegram, db: Storage, owner: string) {
-  const lines: { level: string; msg: string }[] = [];
-  const logger = createLogger('info', {}, (line) => lines.push(JSON.parse(line) as { level: string; msg: string }));
-  const core = await startCore({
-    adminId: 'telegram:1',
-    sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
-    limits: scaleLimits(TELEGRAM_LIMITS, 20),
-  });
-  cleanup.push(() => core.delivery.stop());
-  cleanup.push(() => core.sources.stop());
-  const adapter = await startTelegram({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    desk: core.desk,
-    subscriptions: core.subscriptions,
-    delivery: core.delivery,
-    sources: core.sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars: core.maxArticleChars,
-    logger,
-    poller: { leases: db.leases, owner, leaseMs: 800, renewMs: 100 },
-  });
-  cleanup.push(() => adapter.stop());
-  return { ...core, adapter, lines };
+  const bot = await startTelegramBot(fake, { poller: { leases: db.leases, owner, leaseMs: 800, renewMs: 100 } });
+  cleanup.push(() => bot.stop());
+  return bot;
 }
 
 const polls = (fake: FakeTelegram) => fake.calls.filter((c) => c.method === 'getUpdates').length;
@@ -77,6 +53,9 @@ describe('Telegram long polling across instances', () => {
     // For readiness both are connected: one polls, the other has no connection to keep while it stands by.
     expect(a.adapter.connected()).toBe(true);
     expect(b.adapter.connected()).toBe(true);
+    // What readiness reads: both connected, one polling and one standing by.
+    expect(a.adapter.status).toMatchObject({ state: 'polling', connected: true });
+    expect(b.adapter.status).toMatchObject({ state: 'standby', connected: true });
 
     // The instance that does not poll sends its deliveries all the same.
     await b.subscriptions.subscribe({ platform: 'telegram', chatId: String(USER), kind: 'private' }, { mode: 'each' }, new Date());
@@ -89,5 +68,7 @@ describe('Telegram long polling across instances', () => {
     fake.pushMessage({ text: '/help', fromId: USER, chatId: USER });
     await fake.waitFor((sent) => sent.filter((m) => m.chatId === String(USER)).length >= 2, 3_000);
     expect(fake.conflicts).toBe(0);
+    expect(a.adapter.status.state).toBe('stopped');
+    expect(b.adapter.status.state).toBe('polling');
   });
 });

@@ -9,7 +9,6 @@ import { messages } from '../../../i18n/messages.js';
 import type { AkhbarContext } from '../context.js';
 import { escapeHtml } from '../format.js';
 import { respond, type ReplyDeps } from '../reply.js';
-import { sendHtml } from '../sender.js';
 
 /** The Composer for plain messages and unknown commands. */
 export function conversationFeature(deps: ReplyDeps): Composer<AkhbarContext> {
@@ -20,7 +19,7 @@ export function conversationFeature(deps: ReplyDeps): Composer<AkhbarContext> {
     const inPrivate = ctx.chat.type === 'private';
     if (text.startsWith('/')) {
       if (!inPrivate) return next();
-      return sendHtml(ctx.api, ctx.chat.id, escapeHtml(messages(ctx.asker.language).unknownCommand(text.split(/\s/u)[0]!)));
+      return deps.replies.send(ctx, escapeHtml(messages(ctx.asker.language).unknownCommand(text.split(/\s/u)[0]!)));
     }
     if (inPrivate) return respond(ctx, ask, { text }, deps);
     const mention = `@${ctx.me.username}`;
