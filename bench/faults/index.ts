@@ -5,10 +5,11 @@
  * the messages in flight, and whether this process is still alive.
  */
 import { storeFailure } from './storeFailure.js';
+import { telegramUnreachable } from './telegramUnreachable.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 /** The cases, in the order of the issue's table. Each lives in a module of its own beside this one. */
-const cases: readonly FaultCase[] = [storeFailure];
+const cases: readonly FaultCase[] = [storeFailure, telegramUnreachable];
 
 /** Runs every fault case (or those whose fault contains one of `args`) and prints the table. */
 export async function runFaultsBenchmark(args: readonly string[]): Promise<void> {
