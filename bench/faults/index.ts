@@ -4,13 +4,14 @@
  * required and what happened, then the totals: articles and subscriptions lost, duplicates beyond
  * the messages in flight, and whether this process is still alive.
  */
+import { binaryFile } from './binaryFile.js';
 import { discordMaskedLinks } from './discordMaskedLinks.js';
 import { storeFailure } from './storeFailure.js';
 import { telegramUnreachable } from './telegramUnreachable.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 /** The cases, in the order of the issue's table. Each lives in a module of its own beside this one. */
-const cases: readonly FaultCase[] = [storeFailure, telegramUnreachable, discordMaskedLinks];
+const cases: readonly FaultCase[] = [storeFailure, telegramUnreachable, discordMaskedLinks, binaryFile];
 
 /** Runs every fault case (or those whose fault contains one of `args`) and prints the table. */
 export async function runFaultsBenchmark(args: readonly string[]): Promise<void> {
