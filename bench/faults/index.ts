@@ -6,6 +6,7 @@
  */
 import { binaryFile } from './binaryFile.js';
 import { discordMaskedLinks } from './discordMaskedLinks.js';
+import { hiddenBidi } from './hiddenBidi.js';
 import { malformedUpdate } from './malformedUpdate.js';
 import { nonAdminCommands } from './nonAdminCommands.js';
 import { storeFailure } from './storeFailure.js';
@@ -14,7 +15,7 @@ import { webhookBody } from './webhookBody.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 /** The cases, in the order of the issue's table. Each lives in a module of its own beside this one. */
-const cases: readonly FaultCase[] = [storeFailure, telegramUnreachable, discordMaskedLinks, binaryFile, webhookBody, malformedUpdate, nonAdminCommands];
+const cases: readonly FaultCase[] = [storeFailure, telegramUnreachable, discordMaskedLinks, binaryFile, webhookBody, malformedUpdate, nonAdminCommands, hiddenBidi];
 
 /** Runs every fault case (or those whose fault contains one of `args`) and prints the table. */
 export async function runFaultsBenchmark(args: readonly string[]): Promise<void> {
