@@ -15,7 +15,16 @@ import { webhookBody } from './webhookBody.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 /** The cases, in the order of the issue's table. Each lives in a module of its own beside this one. */
-const cases: readonly FaultCase[] = [storeFailure, telegramUnreachable, discordMaskedLinks, binaryFile, webhookBody, malformedUpdate, nonAdminCommands, hiddenBidi];
+const cases: readonly FaultCase[] = [
+  storeFailure,
+  telegramUnreachable,
+  discordMaskedLinks,
+  binaryFile,
+  webhookBody,
+  malformedUpdate,
+  nonAdminCommands,
+  hiddenBidi,
+];
 
 /** Runs every fault case (or those whose fault contains one of `args`) and prints the table. */
 export async function runFaultsBenchmark(args: readonly string[]): Promise<void> {
