@@ -175,8 +175,11 @@ async function scenario(breakage: Breakage): Promise<Observed> {
     const inFlightAtFault = core.delivery.worker.inFlight;
     const loop = watchEventLoop();
     const repairFirst = await breakage.apply(file, storage.database, LOCK_MS);
+    const firstBrokeAt = Date.now();
     const firstBrokenMs = await repairFirst();
     const blockedMs = loop();
+    // Sent while it was broken: their outcomes could not be written until it was repaired.
+    const sentWhileBroken = fake.sent.filter((m) => m.at >= firstBrokeAt && SUBSCRIBERS.includes(Number(m.chatId)) && (m.text ?? '').includes(FIRST.title)).length;
     await until(() => deliveredTo(fake, FIRST.title).size === SUBSCRIBERS.length, 15_000);
     await settledAfterLease();
     const firstCounts = deliveredTo(fake, FIRST.title);
@@ -230,7 +233,7 @@ async function scenario(breakage: Breakage): Promise<Observed> {
     const workerLines = lines.filter((line) => line.component === 'delivery' && typeof line.error === 'string' && line.error.startsWith('store unavailable')).length;
     const levels = [...new Set(postLines.map((line) => `${line.level} '${line.msg}'`))].join(', ');
     const summary =
-      `${breakage.name} ${seconds(firstBrokenMs)} while delivering (${sentAtFault} of 50 sent, ${inFlightAtFault} in flight): ${firstCounts.size} of 50 got it, ${repeats(firstCounts)} twice. ` +
+      `${breakage.name} ${seconds(firstBrokenMs)} while delivering (${sentAtFault} of 50 sent, ${inFlightAtFault} in flight, ${sentWhileBroken} more sent while broken): ${firstCounts.size} of 50 got it, ${repeats(firstCounts)} twice. ` +
       `${breakage.name} again ${seconds(secondBrokenMs)}, answers after ${seconds(answeredMs)}: file post told ${said(postReply)}, ${storedWhileBroken ? 'STORED' : 'not stored'}, ` +
       `logged ${postLines.length}× (${levels || 'no line'}); /subscribe told ${said(subscribeReply)}, ${newcomerStored ? 'stored' : 'not stored'}, logged ${subscribeLines.length}×; ` +
       `retried post told ${said(retryReply)}, ${secondCounts.size} of 50 got it, ${repeats(secondCounts)} twice. ` +
