@@ -80,7 +80,7 @@ export const telegramUnreachable: FaultCase = {
         `at start (black hole ${seconds(DOWN_AT_START_MS)}, start-up timeout ${seconds(STARTUP_TIMEOUT_MS)}): ` +
         (reachLine ? `'${reachLine.msg.slice(0, 60)}…' logged after ${seconds(reachMs!)}` : "no 'cannot reach' line") +
         `, ${waits.length} failed attempts retried after ${waits.join(', ')} ms, ready after ${seconds(readyMs)}, ${answersAfterStart ? 'answers /help' : 'no answer to /help'}. ` +
-        `While polling (refused for ${seconds(CUT_WHILE_POLLING_MS)}): ${cutReachLines} 'cannot reach' lines (${cutLines.length} lines at all), ${triesWhileCut} reconnection attempts (grammY auto-retry, silent); ` +
+        `While polling (refused for ${seconds(CUT_WHILE_POLLING_MS)}): ${cutReachLines} 'cannot reach' lines (${cutLines.length} lines at all), ${triesWhileCut} failed polls, each tried again by the runner 2 s later; ` +
         (recovered ? `answered again ${seconds(recoveredMs)} after the link came back` : 'no answer 30 s after the link came back');
       return { result, ok: startOk && pollingOk };
     }),
