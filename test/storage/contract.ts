@@ -164,7 +164,7 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect((await s.articles.list({ offset: 0, limit: 2 })).map((a) => a.id)).toEqual([article(5).id, article(4).id]);
         expect((await s.articles.list({ offset: 2, limit: 10 })).map((a) => a.id)).toEqual([article(3).id, article(2).id, article(1).id]);
         expect(await s.articles.list({ offset: 1, limit: 1 })).toEqual([
-          { id: article(4).id, title: 'Headline 4', language: 'en', postedAt: article(4).postedAt, url: article(4).url },
+          { id: article(4).id, title: 'Headline 4', language: 'en', postedAt: article(4).postedAt, url: article(4).url, postedBy: 'operator' },
         ]);
         expect(await s.articles.count()).toBe(5);
         expect(await s.articles.findIdsByPrefix('a0000000000', 10)).toEqual([1, 2, 3, 4, 5].map((n) => article(n).id));

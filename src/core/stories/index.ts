@@ -4,3 +4,5 @@
  */
 export { estimatedContainment, estimatedJaccard, minhashOf, shingleHashes, storySignature, type StorySignature } from './signature.js';
 export { createStoryIndex, sameStory, STORY_MATCH, type StoryEntry, type StoryIndex, type StoryMatch } from './storyIndex.js';
+export { outletOf, storyOutlets } from './outlet.js';
+export { openStoryIndex, type RecentStories, type StoryCheck } from './recentStories.js';

@@ -8,7 +8,7 @@ import { startTelegram, telegramSender, type TelegramAdapter } from '../../../sr
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
-import { sampleArticle } from '../../support/fixtures.js';
+import { distinctArticle, sampleArticle } from '../../support/fixtures.js';
 import { startCore } from '../../support/services.js';
 import { startFixtureServer } from '../../support/fixtureServer.js';
 import { startFakeTelegram } from '../../support/fakeTelegram.js';
@@ -328,12 +328,7 @@ describe('Telegram documents and lists', () => {
 
   it('pages /articles with buttons that edit the list in place', async () => {
     const { fake, desk } = await startBot();
-    const names = ['ar-solar-plant.txt', 'ar-book-fair.txt', 'en-flood-barrier.txt', 'en-rail-strike.txt'] as const;
-    for (let i = 0; i < 12; i++) {
-      await desk.postArticle({ text: `${sampleArticle(names[i % 4]!)}
-
-Update number ${i} of this story for the list test.` }, { kind: 'operator' });
-    }
+    for (let i = 0; i < 12; i++) await desk.postArticle({ text: distinctArticle(i) }, { kind: 'operator' });
     fake.pushMessage({ text: '/articles', fromId: 30, chatId: 30 });
     await fake.waitFor((sent) => sent.some((m) => to(30)(m) && /Articles 1–10 of 12/.test(m.text ?? '')));
     const list = fake.sent.find((m) => to(30)(m) && /Articles 1–10/.test(m.text ?? ''))!;
