@@ -173,6 +173,26 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.articles.findIdsByPrefix('a', 2)).toHaveLength(2);
       });
 
+      it('keeps the story an article joined, and lists each story once by its first article', async () => {
+        await s.articles.insert(article(1));
+        await s.articles.insert(article(2, { storyId: article(1).id }));
+        await s.articles.insert(article(3));
+        await s.articles.insert(article(4, { storyId: article(1).id }));
+        expect((await s.articles.get(article(2).id))?.storyId).toBe(article(1).id);
+        expect(await s.articles.get(article(1).id)).not.toHaveProperty('storyId');
+        expect((await s.articles.list({ storiesOnly: true })).map((a) => a.id)).toEqual([article(3).id, article(1).id]);
+        expect(await s.articles.count({ storiesOnly: true })).toBe(2);
+        expect(await s.articles.count()).toBe(4);
+        expect((await s.articles.storyArticles([article(1).id, article(3).id])).map((a) => [a.id, a.storyId])).toEqual([
+          [article(2).id, article(1).id],
+          [article(4).id, article(1).id],
+        ]);
+        expect(await s.articles.storyArticles([])).toEqual([]);
+        // The story's first article deleted: what joined it is listed, not lost.
+        await s.articles.delete(article(1).id);
+        expect((await s.articles.list({ storiesOnly: true })).map((a) => a.id)).toEqual([article(4).id, article(3).id, article(2).id]);
+      });
+
       it('orders articles posted at the same time by id', async () => {
         const at = new Date(T0).toISOString();
         await s.articles.insert(article(2, { postedAt: at }));

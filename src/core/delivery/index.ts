@@ -145,14 +145,17 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
 
   /**
    * The subscribers to whom the article's story is news: all of them when it starts a story (or the
-   * story's first article is gone); otherwise only those who subscribed after the story began,
-   * since everyone else was sent its first article already.
+   * story's first article is gone); otherwise only those who subscribed after the story's latest
+   * earlier article was posted. Anyone subscribed before one of the story's articles was sent that
+   * one, or had the story already when it came.
    */
   async function storyNewTo(article: Article, subscribers: Subscription[]): Promise<Subscription[]> {
     if (article.storyId === undefined) return subscribers;
     const first = await storage.articles.get(article.storyId);
     if (!first) return subscribers;
-    const news = subscribers.filter((subscriber) => subscriber.createdAt > first.postedAt);
+    const joined = await storage.articles.storyArticles([first.id]);
+    const lastTold = joined.filter((other) => other.postedAt < article.postedAt).reduce((latest, other) => (other.postedAt > latest ? other.postedAt : latest), first.postedAt);
+    const news = subscribers.filter((subscriber) => subscriber.createdAt > lastTold);
     logger.info('article joins a story already sent', { article: article.id, story: first.id, skipped: subscribers.length - news.length });
     return news;
   }
