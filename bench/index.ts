@@ -10,6 +10,7 @@ import { runEngineBenchmark } from './engine.js';
 import { runFaultsBenchmark } from './faults/index.js';
 import { runScaleBenchmark } from './scale.js';
 import { runStatusBenchmark } from './status.js';
+import { runStoriesBenchmark } from './stories.js';
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   articles: runArticlesBenchmark,
@@ -19,6 +20,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   faults: runFaultsBenchmark,
   scale: runScaleBenchmark,
   status: runStatusBenchmark,
+  stories: runStoriesBenchmark,
 };
 
 const name = process.argv[2];

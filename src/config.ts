@@ -25,6 +25,8 @@ export interface Config {
   /** Lifetime of a cached answer; 0 keeps answers until the question's evidence changes. */
   readonly answerCacheTtlSeconds: number;
   readonly minArticleChars: number;
+  /** STORY_WINDOW_HOURS: a new article joins a story whose articles were stored at most this long before it; 0 turns stories off. */
+  readonly storyWindowHours: number;
   readonly maxArticleChars: number;
   readonly maxQuestionChars: number;
   readonly logLevel: LogLevel;
@@ -165,6 +167,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     answerCacheTtlSeconds: integer(env, 'ANSWER_CACHE_TTL_SECONDS', 86_400, 0, 365 * 86_400),
     minArticleChars,
     maxArticleChars,
+    storyWindowHours: integer(env, 'STORY_WINDOW_HOURS', 72, 0, 24 * 30),
     maxQuestionChars: integer(env, 'MAX_QUESTION_CHARS', 1_000, 10, 100_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     streamAnswers: oneOf(env, 'STREAM_ANSWERS', ['true', 'false'] as const, 'true') === 'true',

@@ -131,6 +131,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_TIMEOUT_MS: '10' })).toThrow(/^TELEGRAM_TIMEOUT_MS:/);
   });
 
+  it('merges an article into a story stored up to 72 hours before it unless STORY_WINDOW_HOURS says otherwise; 0 turns stories off', () => {
+    expect(loadConfig({}).storyWindowHours).toBe(72);
+    expect(loadConfig({ STORY_WINDOW_HOURS: '24' }).storyWindowHours).toBe(24);
+    expect(loadConfig({ STORY_WINDOW_HOURS: '0' }).storyWindowHours).toBe(0);
+    expect(() => loadConfig({ STORY_WINDOW_HOURS: '-1' })).toThrow(/^STORY_WINDOW_HOURS:/);
+  });
+
   it('refuses a summary maximum below the minimum', () => {
     expect(() => loadConfig({ SUMMARY_MIN_SENTENCES: '4', SUMMARY_MAX_SENTENCES: '3' })).toThrow(/SUMMARY_MAX_SENTENCES/);
   });

@@ -6,6 +6,7 @@ import type { DeliveryReport } from '../core/delivery/index.js';
 import type { EngineUsage } from '../core/engine.js';
 import type { ArticlePage, PostResult } from '../core/newsDesk.js';
 import type { Subscription } from '../core/subscriptions.js';
+import { storyOutlets } from '../core/stories/index.js';
 import type { Answer, Summary } from '../core/types.js';
 import type { Messages } from '../i18n/messages.js';
 import type { Block, Button, Outcome, View } from './types.js';
@@ -83,11 +84,19 @@ export function articlePageView(listing: ArticlePage, page: number, m: Messages,
   return {
     blocks: [
       { kind: 'title', text: m.articlesHeader(from, to, listing.total) },
-      { kind: 'items', items: listing.items.map((item) => ({ id: item.id, text: item.title, detail: `${item.postedAt.slice(0, 10)}  (${item.language})` })) },
+      { kind: 'items', items: listing.items.map((item) => ({ id: item.id, text: storyLine(item), detail: `${item.postedAt.slice(0, 10)}  (${item.language})` })) },
     ],
     ...(buttons.length > 0 ? { buttons } : {}),
     outcome: 'ok',
   };
+}
+
+/** A story's line in the list: its title, and its outlets when more than its first article told it. */
+function storyLine(story: ArticlePage['items'][number]): string {
+  if (story.joined.length === 0) return story.title;
+  const outlets = storyOutlets([story, ...story.joined]);
+  // Pasted articles name no outlet; the count still says the story was told more than once.
+  return outlets.length > 0 ? `${story.title} — ${outlets.join(', ')}` : `${story.title} (+${story.joined.length})`;
 }
 
 /** The admin's delivery figures: totals, subscribers, the engine's usage and the newest articles' counts. */

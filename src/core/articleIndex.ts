@@ -36,6 +36,8 @@ export interface ArticleIndexOptions {
    * write the whole index.
    */
   readonly snapshotAtCloseAfter: number;
+  /** Told when another process's article comes into the index (from the change feed). */
+  readonly onAdded?: (article: Article) => void;
   /** Told when an article leaves the index, so caches of it can go too. */
   readonly onRemoved?: (id: string) => void;
   /** Told when the whole index was built again: any article may have gone. */
@@ -125,7 +127,10 @@ export async function openArticleIndex(options: ArticleIndexOptions): Promise<Ar
       // Changed: taken out and put back with its new terms. Missing: deleted since; its own change follows.
       if (index.remove(change.id)) options.onRemoved?.(change.id);
     }
-    if (article) index.add(article.id, articleTerms(article));
+    if (article) {
+      index.add(article.id, articleTerms(article));
+      options.onAdded?.(article);
+    }
   }
 
   async function readChanges(): Promise<void> {

@@ -14,6 +14,7 @@ import { errorFields, type Logger } from './logger.js';
 import type { Storage } from './ports.js';
 import { noTelemetry, type AnswerOutcome, type Telemetry } from './telemetry.js';
 import { isAnswerable, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval/index.js';
+import { openStoryIndex } from './stories/recentStories.js';
 import { detectLanguage } from './text/index.js';
 import type { Actor, Answer, Article, ArticleInput, ArticleListing, Language, Summary } from './types.js';
 import { normalizeUrl } from './urls.js';
@@ -31,6 +32,8 @@ export interface NewsDeskSettings {
   readonly answerMaxSentences: number;
   readonly answerCacheTtlSeconds: number;
   readonly defaultLanguage: 'ar' | 'en';
+  /** A new article joins a story stored at most this many hours before it; 0: every article is its own story. */
+  readonly storyWindowHours: number;
 }
 
 /** What the news desk is built from. */
@@ -65,11 +68,17 @@ export interface PostResult {
   readonly duplicate: boolean;
 }
 
-/** A page of the article list, newest first. */
+/** One story of the article list: its first article, and the articles that joined it, oldest first. */
+export interface StoryListing extends ArticleListing {
+  readonly joined: readonly ArticleListing[];
+}
+
+/** A page of the article list, newest first, one entry per story. */
 export interface ArticlePage {
+  /** Stories, not articles. */
   readonly total: number;
   readonly offset: number;
-  readonly items: readonly ArticleListing[];
+  readonly items: readonly StoryListing[];
 }
 
 /**
@@ -105,7 +114,7 @@ export interface NewsDesk {
   getArticle(ref: string): Promise<Article>;
   /** The most recently posted article. */
   latestArticle(): Promise<Article>;
-  /** Articles newest first. */
+  /** Stories newest first, each once with the articles that joined it. */
   listArticles(page?: { offset?: number; limit?: number }): Promise<ArticlePage>;
   /** The summary of an article (the latest when `ref` is omitted), made once and then kept. */
   summarize(ref?: string, options?: { language?: Language }): Promise<Summary>;
@@ -144,6 +153,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
   const telemetry = deps.telemetry ?? noTelemetry;
   const splitCache = new Map<string, SplitArticle>();
   const postListeners = new Set<(article: Article) => void>();
+  const stories = await openStoryIndex({ articles, windowHours: settings.storyWindowHours, now, logger: deps.logger });
   const index = await openArticleIndex({
     storage,
     logger: deps.logger,
@@ -151,7 +161,11 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     snapshotEvery: deps.snapshotEvery ?? 500,
     snapshotMinIntervalMs: deps.snapshotMinIntervalMs ?? 60_000,
     snapshotAtCloseAfter: deps.snapshotAtCloseAfter ?? 50,
-    onRemoved: (id) => splitCache.delete(id),
+    onAdded: (article) => stories.added(article),
+    onRemoved: (id) => {
+      splitCache.delete(id);
+      stories.removed(id);
+    },
     onReload: () => splitCache.clear(),
   });
 
@@ -287,19 +301,31 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
 
     async postArticle(input, actor) {
       if (!isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
-      const article = prepareArticle(
+      const prepared = prepareArticle(
         input,
         { minChars: settings.minArticleChars, maxChars: settings.maxArticleChars },
         actor,
         postingTime(),
       );
+      // Decided in this process, from the articles it knows: two processes storing one story at
+      // the same moment may each start it (both are still stored; nothing is lost).
+      const check = stories.check(prepared);
+      const story = check.match;
+      const article: Article = story ? { ...prepared, storyId: story.storyId } : prepared;
       // The database decides, in one transaction, whether the text or the URL is already stored:
       // two posts at once (here or in another process) store one article.
       const stored = await articles.insert(article, { queueFanOut });
       if (!stored.inserted) return { article: stored.article, duplicate: true };
       index.added(article);
+      stories.added(article, check.signature);
       telemetry.articleIngested(article.language, article.source ?? 'paste');
-      logger.info('article posted', { id: article.id, language: article.language, chars: article.text.length, by: article.postedBy });
+      logger.info('article posted', {
+        id: article.id,
+        language: article.language,
+        chars: article.text.length,
+        by: article.postedBy,
+        ...(story ? { story: story.storyId, jaccard: round(story.jaccard), containment: round(story.containment) } : {}),
+      });
       for (const listener of postListeners) {
         // A failing listener (delivery) must not turn a stored article into a failed post.
         try {
@@ -318,6 +344,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       if (!(await articles.delete(article.id))) throw new AkhbarError({ code: 'ARTICLE_NOT_FOUND', id: ref.slice(0, 64) });
       // Its change comes round at the next poll; until then this process must not answer from it.
       index.removed(article.id);
+      stories.removed(article.id);
       logger.info('article deleted', { id: article.id, by: actorId(actor) });
       return article;
     },
@@ -334,7 +361,9 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     async listArticles(page = {}) {
       const offset = Math.max(0, page.offset ?? 0);
       const limit = Math.min(100, Math.max(1, page.limit ?? 10));
-      const [items, total] = await Promise.all([articles.list({ offset, limit }), articles.count()]);
+      const [heads, total] = await Promise.all([articles.list({ offset, limit, storiesOnly: true }), articles.count({ storiesOnly: true })]);
+      const joined = await articles.storyArticles(heads.map((head) => head.id));
+      const items = heads.map((head) => ({ ...head, joined: joined.filter((article) => article.storyId === head.id) }));
       return { total, offset, items };
     },
 
@@ -382,6 +411,8 @@ function listing(article: Article): ArticleListing {
     language: article.language,
     postedAt: article.postedAt,
     ...(article.url === undefined ? {} : { url: article.url }),
+    postedBy: article.postedBy,
+    ...(article.storyId === undefined ? {} : { storyId: article.storyId }),
   };
 }
 

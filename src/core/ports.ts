@@ -46,9 +46,16 @@ export interface ArticleRepo {
    * Finished deliveries stay until pruned. False when there was no such article.
    */
   delete(id: string): Promise<boolean>;
-  /** Newest first (`postedAt` descending, then id), as the article list shows them. */
-  list(page?: PageRequest): Promise<ArticleListing[]>;
-  count(): Promise<number>;
+  /**
+   * Newest first (`postedAt` descending, then id), as the article list shows them. With
+   * `storiesOnly`, one article per story: the one that started it (or, when that one was deleted,
+   * each that joined it).
+   */
+  list(page?: PageRequest & { readonly storiesOnly?: boolean }): Promise<ArticleListing[]>;
+  /** How many articles (with `storiesOnly`, how many `list` would list). */
+  count(options?: { readonly storiesOnly?: boolean }): Promise<number>;
+  /** The articles that joined these stories (their `storyId` is one of `storyIds`), oldest first. */
+  storyArticles(storyIds: readonly string[]): Promise<ArticleListing[]>;
   /** Posted after `after` and at or before `until` (ISO times), newest first, at most `limit`. */
   postedBetween(after: string, until: string, limit: number): Promise<ArticleListing[]>;
   /** Every article in id order, a batch at a time: for building a search index. */

@@ -29,6 +29,11 @@ export interface Article {
   readonly publishedAt?: string;
   /** Absent on articles stored before links and feeds existed: those were pasted. */
   readonly source?: ArticleSource;
+  /**
+   * The id of the first article of the story this one joined (the same event told again: another
+   * outlet's report, the same text reflowed or reworded); absent when it started its own story.
+   */
+  readonly storyId?: string;
 }
 
 /** One line of the article list: what listing and paging need without the body. */
@@ -38,6 +43,10 @@ export interface ArticleListing {
   readonly language: Language;
   readonly postedAt: string;
   readonly url?: string;
+  /** Who posted it (`feed:<host>` for a feed), which with the URL names the outlet. */
+  readonly postedBy: string;
+  /** As on Article: the story it joined, absent when it started one. */
+  readonly storyId?: string;
 }
 
 /** What an admin (or a source on an admin's behalf) hands in to post an article. */

@@ -24,6 +24,8 @@ export interface ArticleRow {
   byline: string | null;
   published_at: string | null;
   body: string;
+  /** SQLite migration 4, PostgreSQL migration 5; null when the article started its story. */
+  story_id: string | null;
 }
 
 /** The columns an article list reads. */
@@ -33,6 +35,8 @@ export interface ListingRow {
   language: string;
   posted_at: string;
   url: string | null;
+  posted_by: string;
+  story_id: string | null;
 }
 
 /** One row of the delivery counters. */
@@ -62,6 +66,7 @@ export function fromArticle(a: Article): ArticleRow {
     byline: a.byline ?? null,
     published_at: a.publishedAt ?? null,
     body: a.text,
+    story_id: a.storyId ?? null,
   };
 }
 
@@ -78,6 +83,7 @@ export function toArticle(row: ArticleRow): Article {
     ...(row.byline !== null ? { byline: row.byline } : {}),
     ...(row.published_at !== null ? { publishedAt: row.published_at } : {}),
     ...(row.source !== null ? { source: row.source as ArticleSource } : {}),
+    ...(row.story_id !== null ? { storyId: row.story_id } : {}),
   };
 }
 
@@ -89,8 +95,19 @@ export function toListing(row: ListingRow): ArticleListing {
     language: row.language as Language,
     postedAt: row.posted_at,
     ...(row.url !== null ? { url: row.url } : {}),
+    postedBy: row.posted_by,
+    ...(row.story_id !== null ? { storyId: row.story_id } : {}),
   };
 }
+
+/** The columns of a listing row, for SELECT lists (`a.` prefixed: queries name the table `a`). */
+export const LISTING_COLUMNS = 'a.id, a.title, a.language, a.posted_at, a.url, a.posted_by, a.story_id';
+
+/**
+ * The SQL condition that an article (table `a`) heads its story: it started it, or the story's
+ * first article was deleted since, so the story would otherwise not be listed at all.
+ */
+export const HEADS_STORY = '(a.story_id IS NULL OR NOT EXISTS (SELECT 1 FROM articles h WHERE h.id = a.story_id))';
 
 /**
  * A delivery as both SQL backends store it (SQLite migration 3, PostgreSQL migration 4): one row

@@ -2,7 +2,7 @@
  * /articles [page]: the stored articles, newest first, ten to a page, with buttons either side.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleArticle } from '../support/fixtures.js';
+import { distinctArticle } from '../support/fixtures.js';
 import { asker, commandServices, run, shown } from '../support/commands.js';
 
 const stops: (() => Promise<void>)[] = [];
@@ -14,7 +14,7 @@ async function withArticles(count: number) {
   const s = await commandServices();
   stops.push(() => s.stop());
   for (let i = 0; i < count; i++) {
-    await s.desk.postArticle({ text: `${sampleArticle('en-rail-strike.txt')}\n\nUpdate number ${i} of this story.` }, { kind: 'operator' });
+    await s.desk.postArticle({ text: distinctArticle(i) }, { kind: 'operator' });
   }
   return s;
 }

@@ -164,13 +164,33 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect((await s.articles.list({ offset: 0, limit: 2 })).map((a) => a.id)).toEqual([article(5).id, article(4).id]);
         expect((await s.articles.list({ offset: 2, limit: 10 })).map((a) => a.id)).toEqual([article(3).id, article(2).id, article(1).id]);
         expect(await s.articles.list({ offset: 1, limit: 1 })).toEqual([
-          { id: article(4).id, title: 'Headline 4', language: 'en', postedAt: article(4).postedAt, url: article(4).url },
+          { id: article(4).id, title: 'Headline 4', language: 'en', postedAt: article(4).postedAt, url: article(4).url, postedBy: 'operator' },
         ]);
         expect(await s.articles.count()).toBe(5);
         expect(await s.articles.findIdsByPrefix('a0000000000', 10)).toEqual([1, 2, 3, 4, 5].map((n) => article(n).id));
         expect(await s.articles.findIdsByPrefix('a00000000003', 10)).toEqual([article(3).id]);
         expect(await s.articles.findIdsByPrefix('b', 10)).toEqual([]);
         expect(await s.articles.findIdsByPrefix('a', 2)).toHaveLength(2);
+      });
+
+      it('keeps the story an article joined, and lists each story once by its first article', async () => {
+        await s.articles.insert(article(1));
+        await s.articles.insert(article(2, { storyId: article(1).id }));
+        await s.articles.insert(article(3));
+        await s.articles.insert(article(4, { storyId: article(1).id }));
+        expect((await s.articles.get(article(2).id))?.storyId).toBe(article(1).id);
+        expect(await s.articles.get(article(1).id)).not.toHaveProperty('storyId');
+        expect((await s.articles.list({ storiesOnly: true })).map((a) => a.id)).toEqual([article(3).id, article(1).id]);
+        expect(await s.articles.count({ storiesOnly: true })).toBe(2);
+        expect(await s.articles.count()).toBe(4);
+        expect((await s.articles.storyArticles([article(1).id, article(3).id])).map((a) => [a.id, a.storyId])).toEqual([
+          [article(2).id, article(1).id],
+          [article(4).id, article(1).id],
+        ]);
+        expect(await s.articles.storyArticles([])).toEqual([]);
+        // The story's first article deleted: what joined it is listed, not lost.
+        await s.articles.delete(article(1).id);
+        expect((await s.articles.list({ storiesOnly: true })).map((a) => a.id)).toEqual([article(4).id, article(3).id, article(2).id]);
       });
 
       it('orders articles posted at the same time by id', async () => {

@@ -113,6 +113,24 @@ describe('SQLite storage', () => {
     await s.close();
   });
 
+  it('upgrades a file from schema version 3 keeping its articles, each its own story, and stores stories from then on', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    old
+      .prepare('INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body) VALUES (?, NULL, ?, ?, ?, ?, ?, NULL, NULL, ?)')
+      .run('old1', 'Rail strike', 'en', '2026-03-01T08:00:00.000Z', 'operator', 'paste', 'Trains stopped.');
+    old.close();
+
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    expect(await s.articles.get('old1')).not.toHaveProperty('storyId');
+    expect((await s.articles.list({ storiesOnly: true })).map((a) => a.id)).toEqual(['old1']);
+    await s.articles.insert({ id: 'new1', title: 'Rail strike ends', text: 'Trains stopped. Then ran.', language: 'en', postedAt: '2026-03-01T08:30:00.000Z', postedBy: 'operator', storyId: 'old1' });
+    expect((await s.articles.get('new1'))?.storyId).toBe('old1');
+    expect(await s.articles.count({ storiesOnly: true })).toBe(1);
+    await s.close();
+  });
+
   it('queues, finds and deduplicates a delivery whose 64-bit key another id already has', async () => {
     const s = openSqliteStorage(freshFile());
     await s.outbox.putMessage({ articleId: 'art1', title: 'T', language: 'en', sentences: ['S.'] });

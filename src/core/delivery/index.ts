@@ -128,7 +128,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     // An article stored without a fan-out request (by a tool, or before delivery existed) gets one now.
     if ((await outbox.fanOutState(article.id)) === 'none') await outbox.requestFanOut(article.id);
     if (!(await outbox.claimFanOut(article.id, owner, FAN_OUT_LEASE_MS))) return 0;
-    const subscribers = await subscriptions.list({ active: true, mode: 'each' });
+    const subscribers = await storyNewTo(article, await subscriptions.list({ active: true, mode: 'each' }));
     const stored = new Map<string, DeliveredSummary>();
     const deliveries: NewDelivery[] = [];
     for (const subscriber of subscribers) {
@@ -141,6 +141,23 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     worker.poke();
     logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, queued });
     return queued;
+  }
+
+  /**
+   * The subscribers to whom the article's story is news: all of them when it starts a story (or the
+   * story's first article is gone); otherwise only those who subscribed after the story's latest
+   * earlier article was posted. Anyone subscribed before one of the story's articles was sent that
+   * one, or had the story already when it came.
+   */
+  async function storyNewTo(article: Article, subscribers: Subscription[]): Promise<Subscription[]> {
+    if (article.storyId === undefined) return subscribers;
+    const first = await storage.articles.get(article.storyId);
+    if (!first) return subscribers;
+    const joined = await storage.articles.storyArticles([first.id]);
+    const lastTold = joined.filter((other) => other.postedAt < article.postedAt).reduce((latest, other) => (other.postedAt > latest ? other.postedAt : latest), first.postedAt);
+    const news = subscribers.filter((subscriber) => subscriber.createdAt > lastTold);
+    logger.info('article joins a story already sent', { article: article.id, story: first.id, skipped: subscribers.length - news.length });
+    return news;
   }
 
   async function runDigests(now = clock()): Promise<number> {
@@ -156,8 +173,14 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       const listings = await storage.articles.postedBetween(covered, slotIso, options.digestMaxArticles ?? 10);
       const stored = new Map<string, DeliveredSummary>();
       const items: OutboxItem[] = [];
-      // Oldest first reads like a day's news.
+      // Oldest first reads like a day's news; a story once, by the first of its articles the digest
+      // holds, and not at all when its first article was in an earlier digest.
+      const inDigest = new Set(listings.map((listing) => listing.id));
+      const stories = new Set<string>();
       for (const listing of [...listings].reverse()) {
+        const story = listing.storyId ?? listing.id;
+        if (stories.has(story) || (listing.storyId !== undefined && !inDigest.has(listing.storyId) && (await storage.articles.get(listing.storyId)))) continue;
+        stories.add(story);
         const article = await storage.articles.get(listing.id);
         // Deleted since it was listed: not in the digest.
         if (!article) continue;

@@ -168,8 +168,13 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       language: article.language,
       postedAt: article.postedAt,
       ...(article.url === undefined ? {} : { url: article.url }),
+      postedBy: article.postedBy,
+      ...(article.storyId === undefined ? {} : { storyId: article.storyId }),
     };
   }
+
+  // As HEADS_STORY in the SQL backends: it started its story, or the story's first article is gone.
+  const headsStory = (article: Article): boolean => article.storyId === undefined || !db.articles.has(article.storyId);
 
   function newestFirst(): Article[] {
     return [...db.articles.values()].sort((a, b) => (a.postedAt < b.postedAt ? 1 : a.postedAt > b.postedAt ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -244,9 +249,18 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       list: (page) =>
         op('article list', () => {
           const { offset, limit } = pageBounds(page);
-          return newestFirst().slice(offset, offset + limit).map(listing);
+          const rows = page?.storiesOnly ? newestFirst().filter(headsStory) : newestFirst();
+          return rows.slice(offset, offset + limit).map(listing);
         }),
-      count: () => op('article count', () => db.articles.size),
+      count: (options) => op('article count', () => (options?.storiesOnly ? [...db.articles.values()].filter(headsStory).length : db.articles.size)),
+      storyArticles: (storyIds) =>
+        op('article list', () => {
+          const wanted = new Set(storyIds);
+          return newestFirst()
+            .filter((a) => a.storyId !== undefined && wanted.has(a.storyId))
+            .reverse()
+            .map(listing);
+        }),
       postedBetween: (after, until, limit) =>
         op('article list', () =>
           newestFirst()

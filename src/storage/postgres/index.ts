@@ -57,6 +57,8 @@ import {
   storedIdOf,
   toArticle,
   toListing,
+  LISTING_COLUMNS,
+  HEADS_STORY,
   toOutboxDelivery,
   type ArticleRow,
   type CountRow,
@@ -350,9 +352,9 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
         // The row in the way may be deleted between the conflict and the look-up; then try again.
         for (let attempt = 0; attempt < 3; attempt++) {
           const added = await q(
-            `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-            [row.id, row.url, row.title, row.language, row.posted_at, row.posted_by, row.source, row.byline, row.published_at, row.body],
+            `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body, story_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+            [row.id, row.url, row.title, row.language, row.posted_at, row.posted_by, row.source, row.byline, row.published_at, row.body, row.story_id],
           );
           if (added.rowCount === 1) {
             if (options.queueFanOut) {
@@ -421,16 +423,28 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
       run('article list', async (q) => {
         const { offset, limit } = pageBounds(page);
         const { rows } = await q<ListingRow>(
-          'SELECT id, title, language, posted_at, url FROM articles ORDER BY posted_at DESC, id LIMIT $1 OFFSET $2',
+          `SELECT ${LISTING_COLUMNS} FROM articles a ${page?.storiesOnly ? `WHERE ${HEADS_STORY}` : ''} ORDER BY a.posted_at DESC, a.id LIMIT $1 OFFSET $2`,
           [limit, offset],
         );
         return rows.map(toListing);
       }),
-    count: () => run('article count', async (q) => Number((await q<{ n: number }>('SELECT count(*) AS n FROM articles')).rows[0]!.n)),
+    count: (options) =>
+      run('article count', async (q) =>
+        Number((await q<{ n: number }>(`SELECT count(*) AS n FROM articles a ${options?.storiesOnly ? `WHERE ${HEADS_STORY}` : ''}`)).rows[0]!.n),
+      ),
+    storyArticles: (storyIds) =>
+      run('article list', async (q) => {
+        if (storyIds.length === 0) return [];
+        const { rows } = await q<ListingRow>(
+          `SELECT ${LISTING_COLUMNS} FROM articles a WHERE a.story_id = ANY($1::text[]) ORDER BY a.posted_at, a.id`,
+          [storyIds],
+        );
+        return rows.map(toListing);
+      }),
     postedBetween: (after, until, limit) =>
       run('article list', async (q) => {
         const { rows } = await q<ListingRow>(
-          'SELECT id, title, language, posted_at, url FROM articles WHERE posted_at > $1 AND posted_at <= $2 ORDER BY posted_at DESC, id LIMIT $3',
+          `SELECT ${LISTING_COLUMNS} FROM articles a WHERE a.posted_at > $1 AND a.posted_at <= $2 ORDER BY a.posted_at DESC, a.id LIMIT $3`,
           [after, until, limit],
         );
         return rows.map(toListing);

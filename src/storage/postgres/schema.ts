@@ -254,6 +254,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status <> 0;
     `,
   },
+  {
+    version: 5,
+    name: 'stories',
+    sql: `
+      -- The first article of the story an article joined; NULL when it started its own.
+      ALTER TABLE articles ADD COLUMN story_id TEXT;
+      CREATE INDEX articles_story ON articles (story_id) WHERE story_id IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -41,6 +41,8 @@ import {
   storedIdOf,
   toArticle,
   toListing,
+  LISTING_COLUMNS,
+  HEADS_STORY,
   toOutboxDelivery,
   type ArticleRow,
   type CountRow,
@@ -133,17 +135,24 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     articleById: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?'),
     articleByUrl: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE url = ?'),
     insertArticle: db.prepare(
-      `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body)
-       VALUES (@id, @url, @title, @language, @posted_at, @posted_by, @source, @byline, @published_at, @body)`,
+      `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body, story_id)
+       VALUES (@id, @url, @title, @language, @posted_at, @posted_by, @source, @byline, @published_at, @body, @story_id)`,
     ),
     idsInRange: db.prepare<[string, string, number], { id: string }>('SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT ?'),
     idsFrom: db.prepare<[string, number], { id: string }>('SELECT id FROM articles WHERE id >= ? ORDER BY id LIMIT ?'),
     listArticles: db.prepare<[number, number], ListingRow>(
-      'SELECT id, title, language, posted_at, url FROM articles ORDER BY posted_at DESC, id LIMIT ? OFFSET ?',
+      `SELECT ${LISTING_COLUMNS} FROM articles a ORDER BY a.posted_at DESC, a.id LIMIT ? OFFSET ?`,
+    ),
+    listStories: db.prepare<[number, number], ListingRow>(
+      `SELECT ${LISTING_COLUMNS} FROM articles a WHERE ${HEADS_STORY} ORDER BY a.posted_at DESC, a.id LIMIT ? OFFSET ?`,
     ),
     countArticles: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
+    countStories: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM articles a WHERE ${HEADS_STORY}`),
+    storyArticles: db.prepare<[string], ListingRow>(
+      `SELECT ${LISTING_COLUMNS} FROM articles a WHERE a.story_id IN (SELECT value FROM json_each(?)) ORDER BY a.posted_at, a.id`,
+    ),
     postedBetween: db.prepare<[string, string, number], ListingRow>(
-      'SELECT id, title, language, posted_at, url FROM articles WHERE posted_at > ? AND posted_at <= ? ORDER BY posted_at DESC, id LIMIT ?',
+      `SELECT ${LISTING_COLUMNS} FROM articles a WHERE a.posted_at > ? AND a.posted_at <= ? ORDER BY a.posted_at DESC, a.id LIMIT ?`,
     ),
     scanArticles: db.prepare<[string, number], ArticleRow>('SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?'),
     deleteArticle: db.prepare<[string]>('DELETE FROM articles WHERE id = ?'),
@@ -418,9 +427,11 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     list: (page) =>
       run('article list', () => {
         const { offset, limit } = pageBounds(page);
-        return q.listArticles.all(limit, offset).map(toListing);
+        return (page?.storiesOnly ? q.listStories : q.listArticles).all(limit, offset).map(toListing);
       }),
-    count: () => run('article count', () => q.countArticles.get()!.n),
+    count: (options) => run('article count', () => (options?.storiesOnly ? q.countStories : q.countArticles).get()!.n),
+    storyArticles: (storyIds) =>
+      run('article list', () => (storyIds.length === 0 ? [] : q.storyArticles.all(JSON.stringify(storyIds)).map(toListing))),
     postedBetween: (after, until, limit) => run('article list', () => q.postedBetween.all(after, until, limit).map(toListing)),
     async *scan(batchSize = 500) {
       let after = '';

@@ -230,6 +230,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX delivery_items_article ON delivery_items (article_id);
     `,
   },
+  {
+    version: 4,
+    name: 'stories',
+    sql: `
+      -- The first article of the story an article joined; NULL when it started its own.
+      ALTER TABLE articles ADD COLUMN story_id TEXT;
+      CREATE INDEX articles_story ON articles (story_id) WHERE story_id IS NOT NULL;
+    `,
+  },
 ];
 
 /**

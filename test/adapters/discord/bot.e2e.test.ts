@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { discordSender, registerDiscordCommands, slashCommands, startDiscord } from '../../../src/adapters/discord/index.js';
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { sampleArticle } from '../../support/fixtures.js';
+import { distinctArticle, sampleArticle } from '../../support/fixtures.js';
 import { startCore } from '../../support/services.js';
 import { startFakeDiscord } from '../../support/fakeDiscord.js';
 
@@ -110,7 +110,7 @@ describe('Discord bot end to end', () => {
 
   it('pages /articles with buttons that edit the list in place', async () => {
     const { fake, desk } = await startBot();
-    for (let i = 0; i < 12; i++) await desk.postArticle({ text: `${sampleArticle('en-rail-strike.txt')}\n\nUpdate ${i}.` }, { kind: 'operator' });
+    for (let i = 0; i < 12; i++) await desk.postArticle({ text: distinctArticle(i) }, { kind: 'operator' });
     const list = fake.sendCommand({ name: 'articles', userId: MEMBER });
     await fake.waitFor(() => fake.interaction(list.id).edits.length > 0);
     const first = fake.interaction(list.id).edits[0];

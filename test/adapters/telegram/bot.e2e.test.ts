@@ -8,7 +8,7 @@ import { startTelegram, telegramSender, type TelegramAdapter } from '../../../sr
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
-import { sampleArticle } from '../../support/fixtures.js';
+import { distinctArticle, sampleArticle } from '../../support/fixtures.js';
 import { startCore } from '../../support/services.js';
 import { startFixtureServer } from '../../support/fixtureServer.js';
 import { startFakeTelegram } from '../../support/fakeTelegram.js';
@@ -115,6 +115,37 @@ describe('Telegram bot end to end', () => {
     // Nothing was fetched for the stranger.
     expect(web.hits('/ar-news.html')).toBe(0);
     expect(desk.articleCount).toBe(0);
+  });
+
+  it('sends a story posted by 3 feeds (as written, reflowed onto one line, cut short) once to each subscriber', async () => {
+    const { fake, desk, delivery } = await startBot();
+    const web = await startFixtureServer();
+    cleanup.push(() => web.close());
+    const seed = sampleArticle('ar-solar-plant.txt').split('\n').filter((line) => line.trim() !== '' && line !== 'Thumbnail');
+    const paragraphs = seed.slice(2);
+    const versions = [paragraphs, [paragraphs.join(' ')], paragraphs.slice(0, Math.ceil(paragraphs.length * 0.6))];
+    versions.forEach((body, n) => {
+      const item = `<item><title>${seed[1]}</title><link>${web.base}/news/solar-${n}.html</link><guid>solar-${n}</guid><pubDate>Sun, 15 Mar 2026 10:30:00 GMT</pubDate><content:encoded><![CDATA[${body.map((p) => `<p>${p}</p>`).join('')}]]></content:encoded></item>`;
+      web.serve(`/feeds/${n}.xml`, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Feed ${n}</title><link>${web.base}/</link>${item}</channel></rss>`, 'application/rss+xml');
+    });
+    fake.pushChannelPost({ text: '/subscribe', chatId: CHANNEL, username: 'akhbar_news' });
+    fake.pushMessage({ text: '/subscribe', fromId: STRANGER, chatId: STRANGER });
+    await fake.waitFor((sent) => sent.filter((m) => /Subscribed/.test(m.text ?? '')).length === 2);
+    for (let n = 0; n < 3; n++) {
+      fake.pushMessage({ text: `/feed add ${web.url(`/feeds/${n}.xml`)}`, fromId: ADMIN, chatId: ADMIN });
+      await fake.waitFor((sent) => sent.filter((m) => to(ADMIN)(m) && /Following feed/.test(m.text ?? '')).length === n + 1);
+    }
+    // Every version is stored, in one story.
+    expect(desk.articleCount).toBe(3);
+    expect((await desk.listArticles()).items.map((item) => item.joined.length)).toEqual([2]);
+    await fake.waitFor((sent) => sent.some((m) => to(CHANNEL)(m) && !/Subscribed/.test(m.text ?? '')));
+    await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && !/Subscribed/.test(m.text ?? '')));
+    // Every fan-out queued and every queued message sent: nothing more is on its way.
+    await delivery.settled();
+    await delivery.worker.idle();
+    for (const chat of [CHANNEL, STRANGER]) {
+      expect(fake.sent.filter((m) => to(chat)(m) && !/Subscribed/.test(m.text ?? ''))).toHaveLength(1);
+    }
   });
 
   it('lets an admin follow a feed: its newest items are posted and delivered, then listed and removed', async () => {
@@ -328,12 +359,7 @@ describe('Telegram documents and lists', () => {
 
   it('pages /articles with buttons that edit the list in place', async () => {
     const { fake, desk } = await startBot();
-    const names = ['ar-solar-plant.txt', 'ar-book-fair.txt', 'en-flood-barrier.txt', 'en-rail-strike.txt'] as const;
-    for (let i = 0; i < 12; i++) {
-      await desk.postArticle({ text: `${sampleArticle(names[i % 4]!)}
-
-Update number ${i} of this story for the list test.` }, { kind: 'operator' });
-    }
+    for (let i = 0; i < 12; i++) await desk.postArticle({ text: distinctArticle(i) }, { kind: 'operator' });
     fake.pushMessage({ text: '/articles', fromId: 30, chatId: 30 });
     await fake.waitFor((sent) => sent.some((m) => to(30)(m) && /Articles 1–10 of 12/.test(m.text ?? '')));
     const list = fake.sent.find((m) => to(30)(m) && /Articles 1–10/.test(m.text ?? ''))!;

@@ -10,7 +10,7 @@ import type { Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { createTelegramBot } from '../../../src/adapters/telegram/bot.js';
 import { createLogger, silentLogger, type Logger } from '../../../src/core/logger.js';
-import { sampleArticle } from '../../support/fixtures.js';
+import { distinctArticle, sampleArticle } from '../../support/fixtures.js';
 import { startCore } from '../../support/services.js';
 import { fakeSender } from '../../support/fakeSender.js';
 
@@ -161,7 +161,7 @@ describe('Telegram handlers', () => {
 
   it('says a page of /articles past the end is not there', async () => {
     const { message, replies, core } = await handlerBot();
-    for (let i = 0; i < 8; i++) await core.desk.postArticle({ text: `${sampleArticle('en-rail-strike.txt')}\n\nUpdate ${i}.` }, { kind: 'operator' });
+    for (let i = 0; i < 8; i++) await core.desk.postArticle({ text: distinctArticle(i) }, { kind: 'operator' });
     await message('/articles 2');
     expect(replies(READER)).toEqual(['There is no page 2: the 8 stored article(s) fill 1 page(s).']);
   });
@@ -180,7 +180,7 @@ describe('Telegram handlers', () => {
 
   it('pages /articles with buttons that edit the list in place', async () => {
     const { message, send, calls, core } = await handlerBot();
-    for (let i = 0; i < 12; i++) await core.desk.postArticle({ text: `${sampleArticle('en-rail-strike.txt')}\n\nUpdate ${i}.` }, { kind: 'operator' });
+    for (let i = 0; i < 12; i++) await core.desk.postArticle({ text: distinctArticle(i) }, { kind: 'operator' });
     await message('/articles');
     const list = calls.find((c) => c.method === 'sendMessage')!;
     expect(String(list.payload['text'])).toMatch(/^<b>Articles 1–10 of 12:<\/b>/);

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDelivery, type DeliveryService } from '../../../src/core/delivery/index.js';
+import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import type { NewsDesk } from '../../../src/core/newsDesk.js';
+import { createSubscriptions, type Subscriptions } from '../../../src/core/subscriptions.js';
+import type { Actor } from '../../../src/core/types.js';
+import { articlePageView } from '../../../src/commands/views.js';
+import { messages } from '../../../src/i18n/messages.js';
+import { openStorage } from '../../../src/storage/index.js';
+import { openTestDesk } from '../../support/desk.js';
+import { fakeSender, type FakeSender } from '../../support/fakeSender.js';
+import { sampleArticle } from '../../support/fixtures.js';
+
+const operator: Actor = { kind: 'operator' };
+const seed = sampleArticle('ar-solar-plant.txt');
+const oneLine = seed.replace(/\s*\n\s*/gu, ' ');
+
+interface Rig {
+  desk: NewsDesk;
+  subscriptions: Subscriptions;
+  sender: FakeSender;
+  delivery: DeliveryService;
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+async function rig(options: { storyWindowHours?: number; now?: () => Date } = {}): Promise<Rig> {
+  const storage = await openStorage('memory://');
+  const { desk } = await openTestDesk({
+    storage,
+    changePollMs: 0,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.storyWindowHours === undefined ? {} : { settings: { storyWindowHours: options.storyWindowHours } }),
+  });
+  const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+  const sender = fakeSender('telegram');
+  const delivery = await startDelivery({
+    storage,
+    desk,
+    subscriptions,
+    senders: new Map([['telegram', sender]]),
+    limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
+    logger: silentLogger,
+    owner: 'test',
+    digestCheckMs: 0,
+    fanOutSweepMs: 0,
+    worker: { pollMs: 20 },
+  });
+  stops.push(async () => {
+    await delivery.stop();
+    await desk.close();
+    await storage.close();
+  });
+  return { desk, subscriptions, sender, delivery };
+}
+
+async function post(r: Rig, text: string, url?: string) {
+  const result = await r.desk.postArticle({ text, ...(url ? { url } : {}) }, operator);
+  await r.delivery.settled();
+  await r.delivery.worker.idle();
+  return result;
+}
+
+async function subscribe(r: Rig, chatIds: string[]) {
+  for (const chatId of chatIds) await r.subscriptions.subscribe({ platform: 'telegram', chatId, kind: 'private' }, { mode: 'each' }, new Date());
+}
+
+describe('one story, once', () => {
+  it('stores the seed article reflowed onto one line as part of its story, and each subscriber receives the story once', async () => {
+    const r = await rig();
+    await subscribe(r, ['10', '11']);
+    const first = await post(r, seed);
+    const again = await post(r, oneLine);
+    // Stored, not refused: nothing the outlet sent is lost.
+    expect(again.duplicate).toBe(false);
+    expect(again.article.id).not.toBe(first.article.id);
+    expect(again.article.storyId).toBe(first.article.id);
+    expect((await r.desk.getArticle(again.article.id)).storyId).toBe(first.article.id);
+    expect(r.sender.received.map((m) => m.chatId).sort()).toEqual(['10', '11']);
+    expect(r.sender.received.every((m) => m.message.kind === 'article' && m.message.summary.articleId === first.article.id)).toBe(true);
+  });
+
+  it('lists a story once in /articles, with the outlets that reported it', async () => {
+    const r = await rig();
+    await post(r, seed, 'https://www.desert-news.example/solar');
+    await post(r, oneLine, 'https://oasis-times.example/2026/solar-plant');
+    await post(r, sampleArticle('ar-book-fair.txt'));
+    const page = await r.desk.listArticles();
+    expect(page.total).toBe(2);
+    expect(page.items.map((item) => item.joined.length)).toEqual([0, 1]);
+    const view = articlePageView(page, 1, messages('en'));
+    const lines = view.blocks.flatMap((block) => (block.kind === 'items' ? block.items.map((item) => item.text) : []));
+    expect(lines[1]).toMatch(/ — desert-news\.example, oasis-times\.example$/u);
+  });
+
+  it('sends the story to a chat that subscribed after its first article, once', async () => {
+    const r = await rig();
+    await subscribe(r, ['10']);
+    await post(r, seed);
+    await subscribe(r, ['20']);
+    await post(r, oneLine);
+    await post(r, oneLine.replace('200 ميغاواط', '200 ميغاواط تقريبا'));
+    expect(r.sender.received.map((m) => m.chatId).sort()).toEqual(['10', '20']);
+  });
+
+  it('keeps another article on another subject a story of its own, sent to everyone', async () => {
+    const r = await rig();
+    await subscribe(r, ['10']);
+    await post(r, seed);
+    const other = await post(r, sampleArticle('ar-book-fair.txt'));
+    expect(other.article.storyId).toBeUndefined();
+    expect(r.sender.received).toHaveLength(2);
+  });
+
+  it('starts a new story when the first was stored longer ago than STORY_WINDOW_HOURS, and never merges with the window at 0', async () => {
+    let now = Date.parse('2026-03-01T08:00:00Z');
+    const later = await rig({ storyWindowHours: 24, now: () => new Date(now) });
+    await post(later, seed);
+    now += 25 * 3_600_000;
+    expect((await post(later, oneLine)).article.storyId).toBeUndefined();
+
+    const off = await rig({ storyWindowHours: 0 });
+    await post(off, seed);
+    expect((await post(off, oneLine)).article.storyId).toBeUndefined();
+  });
+});
