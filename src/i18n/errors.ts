@@ -61,6 +61,10 @@ export function errorText(error: unknown, language: UiLanguage): string {
       return m.feedNotFound(d.ref.slice(0, 100));
     case 'FEED_EXISTS':
       return m.feedExists(d.id);
+    case 'OPML_INVALID':
+      return m.opmlInvalid(d.cause.slice(0, 200));
+    case 'OPML_TOO_LARGE':
+      return m.opmlTooLarge(d.feeds, d.maxFeeds);
     case 'BAD_BACKUP':
       return m.badBackup(d.line);
   }
