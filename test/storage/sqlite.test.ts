@@ -10,7 +10,7 @@ import { openStorage } from '../../src/storage/index.js';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/schema.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedOutbox, OLD_COUNTS, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectUpgradedFeeds, expectUpgradedOutbox, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -110,6 +110,19 @@ describe('SQLite storage', () => {
     expect(s.database.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
     expect(s.database.prepare('SELECT count(*) FROM deliveries').pluck().get()).toBe(OLD_DELIVERIES.length);
     await expectUpgradedOutbox(s);
+    await s.close();
+  });
+
+  it('upgrades a file from before paused feeds: its feeds stay followed and due, and can be paused', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    old
+      .prepare('INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES (?, ?, ?, ?, ?)')
+      .run(OLD_FEED.id, OLD_FEED.url, OLD_FEED.addedAt, OLD_FEED.nextCheckAt, JSON.stringify(OLD_FEED));
+    old.close();
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    await expectUpgradedFeeds(s);
     await s.close();
   });
 

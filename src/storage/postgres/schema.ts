@@ -254,6 +254,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status <> 0;
     `,
   },
+  {
+    version: 6,
+    name: 'paused feeds',
+    sql: `
+      -- Paused feeds (FEED_MAX_FAILURES checks failed in a row) are left out of the due list until an
+      -- admin resumes them; a column, not only a field of data, so the due query skips them by index.
+      ALTER TABLE feeds ADD COLUMN paused BOOLEAN NOT NULL DEFAULT false;
+      DROP INDEX feeds_due;
+      CREATE INDEX feeds_due ON feeds (next_check_at) WHERE NOT paused;
+    `,
+  },
 ];
 
 /**
