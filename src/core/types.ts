@@ -117,6 +117,8 @@ export interface FeedRecord {
   /** Normalised http(s) URL. */
   readonly url: string;
   readonly title?: string;
+  /** The site the feed belongs to (an OPML outline's htmlUrl), kept so an export gives it back. */
+  readonly siteUrl?: string;
   /** Platform-qualified id of the admin who added it. */
   readonly addedBy: string;
   readonly addedAt: string;
