@@ -76,13 +76,20 @@ export interface PollResult {
   readonly error?: AkhbarError;
 }
 
+/** A feed just followed, or (`resumed`) a paused one added again, and its first check. */
+export interface AddedFeed {
+  readonly feed: FeedRecord;
+  readonly result: PollResult;
+  readonly resumed?: boolean;
+}
+
 /** The running poller. */
 export interface FeedPoller {
   /**
    * Follows a feed (admins only): fetches and parses it first, so a dead link or broken XML is
    * refused with nothing stored, then posts its newest items under the first-poll rule.
    */
-  addFeed(url: string, actor: Actor, init?: Pick<NewFeed, 'addedIn'>): Promise<{ readonly feed: FeedRecord; readonly result: PollResult }>;
+  addFeed(url: string, actor: Actor, init?: Pick<NewFeed, 'addedIn'>): Promise<AddedFeed>;
   /** Checks one feed now, whether due or not. */
   pollOnce(ref: FeedRecord | string): Promise<PollResult>;
   /** Checks every feed that is due, one after another. */
@@ -226,11 +233,13 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
 
   async function check(record: FeedRecord): Promise<PollResult> {
     const base = { feedId: record.id, posted: 0, duplicates: 0, failedItems: 0, passedOver: 0 };
+    // Items waiting for their page are in the copy already read: a 304 would never bring them back.
+    const conditional = (record.retryItems ?? []).length === 0;
     try {
       const response = await fetch(record.url, {
         kind: 'feed',
-        ...(record.etag ? { etag: record.etag } : {}),
-        ...(record.lastModified ? { lastModified: record.lastModified } : {}),
+        ...(conditional && record.etag ? { etag: record.etag } : {}),
+        ...(conditional && record.lastModified ? { lastModified: record.lastModified } : {}),
         signal: cancel.signal,
       });
       if (response.notModified) {
@@ -343,7 +352,7 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
       if (normalized === undefined) throw new AkhbarError({ code: 'INVALID_URL', url: url.slice(0, 200) });
       const existing = await registry.findByUrl(normalized);
       // Adding a paused feed again is how an admin who does not know its id resumes it.
-      if (existing?.paused) return resume(existing.id, actor);
+      if (existing?.paused) return { ...(await resume(existing.id, actor)), resumed: true };
       if (existing) throw new AkhbarError({ code: 'FEED_EXISTS', url: normalized, id: existing.id });
       const response = await fetch(normalized, { kind: 'feed', signal: cancel.signal });
       const feed = (await feedParser()).parseFeed(response.text, response.url);
