@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AkhbarError } from '../../../src/core/errors.js';
-import { parseOpml, writeOpml, type OpmlFeed } from '../../../src/sources/feeds/opml.js';
+import { parseOpml, writeOpml } from '../../../src/sources/feeds/opml.js';
+import { hundredFeeds } from '../../support/opmlFeeds.js';
 
 function refusal(text: string, limits?: Parameters<typeof parseOpml>[1]): AkhbarError {
   try {
@@ -10,15 +11,6 @@ function refusal(text: string, limits?: Parameters<typeof parseOpml>[1]): Akhbar
     throw error;
   }
   throw new Error('expected a refusal');
-}
-
-/** 100 feeds with the awkward parts real lists have: ampersands, quotes, angle brackets, Arabic, queries, no title, no site. */
-export function hundredFeeds(): OpmlFeed[] {
-  return Array.from({ length: 100 }, (_, n) => ({
-    url: `https://outlet-${n}.example/feeds/${n % 3 === 0 ? 'rss.xml?section=world&lang=ar' : `atom-${n}.xml`}`,
-    ...(n % 10 === 9 ? {} : { title: n % 2 === 0 ? `أخبار "الواحة" ${n} & <محليات>` : `Harbour & Coast 'Gazette' ${n}` }),
-    ...(n % 7 === 6 ? {} : { siteUrl: `https://outlet-${n}.example/?from=opml&n=${n}` }),
-  }));
 }
 
 describe('OPML', () => {
