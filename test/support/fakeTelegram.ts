@@ -215,7 +215,7 @@ function parseMultipart(body: Buffer, contentType: string): Payload {
     if (name === undefined) continue;
     const filename = /filename="([^"]*)"/iu.exec(headers)?.[1];
     payload[name] = filename !== undefined
-      ? { filename, size: Buffer.byteLength(content, 'latin1') }
+      ? { filename, size: Buffer.byteLength(content, 'latin1'), content: Buffer.from(content, 'latin1').toString('utf8') }
       : maybeJson(Buffer.from(content, 'latin1').toString('utf8'));
   }
   return payload;
