@@ -13,5 +13,5 @@ export function noticeText(notice: Notice, fallback: UiLanguage): string {
   const { feed } = notice;
   const error = feed.paused?.error ?? feed.lastError;
   const why = error ? feedErrorText(error, language) : m.internalError;
-  return m.feedPausedNotice(feed.id, feed.title ? `${feed.title} (${feed.url})` : feed.url, feed.paused?.failures ?? feed.failures, why);
+  return m.feedPausedNotice(feed.id, feed.title ? `${feed.title} — ${feed.url}` : feed.url, feed.paused?.failures ?? feed.failures, why);
 }

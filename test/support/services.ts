@@ -3,6 +3,7 @@
  */
 import { loadConfig } from '../../src/config.js';
 import { startDelivery, type DeliveryService, type Sender } from '../../src/core/delivery/index.js';
+import { noticeSender } from '../../src/core/delivery/notices.js';
 import type { RateLimits } from '../../src/core/delivery/pacing.js';
 import type { Engine } from '../../src/core/engine.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -14,7 +15,18 @@ import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 import { fetcherFromSettings, openSources, type Sources } from '../../src/sources/index.js';
 
 /** Desk, subscriptions and delivery with one admin and one platform sender. */
-export async function startCore(options: { adminId: string; sender: Sender; limits: RateLimits; engine?: Engine; storeUrl?: string; owner?: string }): Promise<{
+export async function startCore(options: {
+  adminId: string;
+  sender: Sender;
+  limits: RateLimits;
+  engine?: Engine;
+  storeUrl?: string;
+  owner?: string;
+  /** FEED_MAX_FAILURES. */
+  feedMaxFailures?: number;
+  /** How often the feed poller looks for due feeds; never by itself when absent (specs poll by hand). */
+  feedCheckEveryMs?: number;
+}): Promise<{
   desk: NewsDesk;
   subscriptions: Subscriptions;
   delivery: DeliveryService;
@@ -22,7 +34,7 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
   sources: Sources;
   maxArticleChars: number;
 }> {
-  const config = loadConfig({ ADMIN_IDS: options.adminId });
+  const config = loadConfig({ ADMIN_IDS: options.adminId, ...(options.feedMaxFailures === undefined ? {} : { FEED_MAX_FAILURES: String(options.feedMaxFailures) }) });
   const storage = await openStorage(options.storeUrl ?? 'memory://');
   const desk = await openNewsDesk({ storage, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
   const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
@@ -44,7 +56,10 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
     fetch: fetcherFromSettings({ ...config, fetchAllowHosts: ['127.0.0.1'], fetchTimeoutMs: 5_000 }),
     settings: config,
     owner: 'e2e',
-    checkEveryMs: 0,
+    checkEveryMs: options.feedCheckEveryMs ?? 0,
+    // A paused feed's notice goes through the same platform sender as deliveries.
+    notify: noticeSender(new Map([[options.sender.platform, options.sender]])),
+    adminIds: config.adminIds,
   });
   return { desk, subscriptions, delivery, storage, sources, maxArticleChars: config.maxArticleChars };
 }
