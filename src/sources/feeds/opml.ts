@@ -59,7 +59,7 @@ export function parseOpml(text: string, limits: OpmlLimits = OPML_LIMITS): OpmlF
   const visit = (outlines: readonly Outline[] | undefined, depth: number): void => {
     for (const outline of outlines ?? []) {
       if (outline.xmlUrl !== undefined) {
-        const raw = String(outline.xmlUrl).trim();
+        const raw = attribute(outline.xmlUrl) ?? '';
         const url = normalizeUrl(raw);
         if (url === undefined) throw invalid(`"${raw.slice(0, 100)}" is not an http(s) feed address`);
         if (!seen.has(url)) {
@@ -84,10 +84,10 @@ export function parseOpml(text: string, limits: OpmlLimits = OPML_LIMITS): OpmlF
 const MAX_DEPTH = 10;
 
 function feedOf(url: string, outline: Outline): OpmlFeed {
-  const shown = text(outline.text);
+  const shown = attribute(outline.text);
   // A `text` that is only the feed's address (as writeOpml puts for an untitled feed) is no title.
-  const title = text(outline.title) ?? (shown === undefined || normalizeUrl(shown) === url ? undefined : shown);
-  const site = text(outline.htmlUrl);
+  const title = attribute(outline.title) ?? (shown === undefined || normalizeUrl(shown) === url ? undefined : shown);
+  const site = attribute(outline.htmlUrl);
   const siteUrl = site === undefined ? undefined : normalizeUrl(site);
   return { url, ...(title ? { title } : {}), ...(siteUrl ? { siteUrl } : {}) };
 }
@@ -96,7 +96,7 @@ function countFeeds(outlines: readonly Outline[]): number {
   return outlines.reduce((n, o) => n + (o.xmlUrl === undefined ? 0 : 1) + countFeeds(o.outline ?? []), 0);
 }
 
-function text(value: unknown): string | undefined {
+function attribute(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const trimmed = String(value).trim();
   return trimmed === '' ? undefined : trimmed;
