@@ -4,12 +4,11 @@
  */
 import { actorId } from '../core/articles.js';
 import { AkhbarError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { errorFields, type Logger } from '../core/logger.js';
 import type { NewsDesk, PostResult } from '../core/newsDesk.js';
 import type { Storage } from '../core/ports.js';
 import type { Telemetry } from '../core/telemetry.js';
 import type { NoticeSender } from '../core/delivery/notices.js';
-import { errorFields } from '../core/logger.js';
 import type { Actor, FeedChat } from '../core/types.js';
 import { normalizeUrl } from '../core/urls.js';
 import { createFeedRegistry, type AddManyResult, type FeedRecord } from './feeds/feedRegistry.js';
