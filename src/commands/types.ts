@@ -71,9 +71,17 @@ export interface Collect {
   readonly label: string;
 }
 
+/** A file that goes with an answer (an OPML export): sent as a document or attachment, written out by the CLI. */
+export interface Attachment {
+  readonly name: string;
+  readonly contentType: string;
+  readonly content: string;
+}
+
 /** What a command answers, platform-neutral. */
 export interface View {
   readonly blocks: readonly Block[];
+  readonly attachment?: Attachment;
   readonly buttons?: readonly Button[];
   readonly outcome: Outcome;
   /** Set when the surface is to collect a long text and run `collect.command` with it. */
@@ -186,6 +194,8 @@ export interface Command {
   readonly slow?: boolean;
   /** Given nothing, it collects a long text (see `Collect`). */
   readonly collects?: boolean;
+  /** A file sent with it (or replied to with it) is its input, whatever its words (/feed import). */
+  readonly takesFile?: boolean;
   readonly options: readonly OptionSpec[];
   readonly subcommands?: readonly SubcommandSpec[];
   /** One line for a command menu (Telegram's, Discord's description). */

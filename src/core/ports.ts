@@ -245,14 +245,21 @@ export interface OutboxRepo {
 /** Followed feeds, keyed by id, each URL once. */
 export interface FeedRepo {
   get(id: string): Promise<FeedRecord | undefined>;
+  /** The feed at this (normalised) URL, whatever id it has (a feed keeps its id when it moves). */
+  findByUrl(url: string): Promise<FeedRecord | undefined>;
   /** Adds a feed; false (nothing written) when its id or URL is already followed. */
   insert(record: FeedRecord): Promise<boolean>;
+  /**
+   * Adds the feeds not followed yet (by id or URL) in one transaction, so a failure stores none of
+   * them; returns the ids it added, in the order given.
+   */
+  insertMany(records: readonly FeedRecord[]): Promise<string[]>;
   /** Writes a polled feed back; false (nothing written) when it was removed meanwhile. */
   update(record: FeedRecord): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   /** Oldest first (`addedAt`, then id). */
   list(): Promise<FeedRecord[]>;
-  /** Feeds whose next check is at or before `at` (ISO), soonest first. */
+  /** Feeds whose next check is at or before `at` (ISO), soonest first; never a paused one. */
   due(at: string): Promise<FeedRecord[]>;
 }
 

@@ -67,8 +67,14 @@ export const ar = {
     },
     feed: (platform: Platform) =>
       platform === 'discord'
-        ? ['\u200f/feed add url: | /feed list | /feed remove id: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة']
-        : ['\u200f/feed add <url> | list | remove <id>: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة'],
+        ? [
+            '\u200f/feed add url: | /feed list | /feed remove id: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة',
+            '\u200f/feed resume id: | /feed import file: | /feed export: استئناف خلاصة موقوفة؛ متابعة خلاصات ملف OPML؛ تنزيل الخلاصات المتابَعة ملفَّ OPML',
+          ]
+        : [
+            '\u200f/feed add <url> | list | remove <id>: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة',
+            '\u200f/feed resume <id> | import (مع ملف OPML) | export: استئناف خلاصة موقوفة؛ متابعة خلاصات ملف OPML؛ تنزيل الخلاصات المتابَعة ملفَّ OPML',
+          ],
   },
   menu: {
     help: 'ما يستطيعه البوت',
@@ -100,6 +106,10 @@ export const ar = {
     feedList: 'الخلاصات المتابَعة',
     feedRemove: 'إيقاف متابعة خلاصة',
     feedId: 'معرف الخلاصة أو رابطها',
+    feedResume: 'استئناف خلاصة موقوفة',
+    feedImport: 'متابعة خلاصات ملف OPML',
+    feedImportFile: 'ملف OPML (‏.opml أو ‎.xml)',
+    feedExport: 'الخلاصات المتابَعة في ملف OPML',
   },
   postHowTo: (platform: Platform) =>
     platform === 'discord'
@@ -121,7 +131,7 @@ export const ar = {
     `حجم الملف ${name} ‏${bytes.toLocaleString('en')} بايت، وهو أكبر من أن يكون مقالا (الحد الأقصى ${maxChars.toLocaleString('en')} حرف).`,
   fileNotText: (name: string) => `${name} ليس ملفا نصيا. أرسل المقال في ملف ‎.txt‎ أو ‎.md‎، أو الصق نصه.`,
   posted: (id: string, title: string) => `حُفظ المقال ${id}: ${title}`,
-  feedUsage: 'الاستخدام: ‎/feed add <url>‎ أو ‎/feed list‎ أو ‎/feed remove <id>‎',
+  feedUsage: 'الاستخدام: ‎/feed add <url>‎ أو ‎/feed list‎ أو ‎/feed remove <id>‎ أو ‎/feed resume <id>‎ أو ‎/feed import‎ (مع ملف OPML) أو ‎/feed export‎',
   feedAdded: (id: string, url: string, posted: number, passedOver: number) =>
     `تتم الآن متابعة الخلاصة ${id}: ${url}. نُشر ${posted} من المقالات الجديدة${passedOver > 0 ? `، وتُرك ${passedOver} من الأقدم` : ''}. ستُفحص الخلاصة بانتظام.`,
   noFeeds: 'لا توجد خلاصات متابَعة. أضف واحدة بالأمر ‎/feed add <url>‎',
@@ -129,6 +139,19 @@ export const ar = {
   feedFailing: (failures: number) => `متعثرة (${failures} مرات متتالية)`,
   feedNotCheckedYet: 'لم تُفحص بعد',
   feedRemoved: (id: string, url: string) => `توقفت متابعة الخلاصة ${id}: ${url}`,
+  feedLastSuccess: (at: string) => `آخر قراءة ${at}`,
+  feedItemsPosted: (count: number) => `نُشر منها ${count} من المقالات`,
+  feedLastError: (at: string, why: string) => `آخر خطأ ${at}: ${why}`,
+  feedPausedState: (at: string, failures: number, id: string) => `موقوفة منذ ${at} بعد ${failures} من المحاولات الفاشلة؛ ‎/feed resume ${id}‎`,
+  feedResumed: (id: string, url: string, ok: boolean) =>
+    `استؤنفت متابعة الخلاصة ${id}: ${url}. ${ok ? 'قُرئت من جديد الآن.' : 'فشلت قراءتها مرة أخرى الآن؛ ستُفحص لاحقا.'}`,
+  feedPausedNotice: (id: string, name: string, failures: number, why: string) =>
+    `فشل فحص الخلاصة ${name} (${id}) ${failures} مرات متتالية فأوقفت: ${why} حين تعمل من جديد أرسل ‎/feed resume ${id}‎`,
+  feedImportNeedsFile: 'أرسل ملف OPML واكتب ‎/feed import‎ تعليقا عليه، أو رد عليه بالأمر ‎/feed import‎',
+  feedImported: (added: number, existing: number) => `تتم الآن متابعة ${added} من الخلاصات الجديدة من ملف OPML${existing > 0 ? `، و${existing} منها متابَعة من قبل وتبقى كما هي` : ''}. ستُفحص قريبا.`,
+  feedExported: (count: number) => `الخلاصات المتابَعة (${count}) في ملف OPML.`,
+  opmlInvalid: (cause: string) => `هذا ليس ملف OPML صالحا (${cause}). لم تُضف أي خلاصة.`,
+  opmlTooLarge: (feeds: number, maxFeeds: number) => `في ملف OPML ‏${feeds} خلاصة؛ ويمكن استيراد ${maxFeeds} على الأكثر دفعة واحدة. لم تُضف أي خلاصة.`,
   duplicate: (id: string, title: string) => `هذا المقال محفوظ من قبل برقم ${id}: ${title}`,
   deleted: (id: string, title: string) => `حُذف المقال ${id}: ${title}. لن يُرسل ولن يُستشهد به بعد الآن.`,
   deleteUsage: 'الاستخدام: ‎/delete <المعرف>‎ (أرسل ‎/articles‎ لرؤية المعرفات)',

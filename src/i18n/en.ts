@@ -66,8 +66,14 @@ export const en = {
     },
     feed: (platform: Platform) =>
       platform === 'discord'
-        ? ['/feed add url: | /feed list | /feed remove id: follow RSS/Atom feeds; their new articles are posted']
-        : ['/feed add <url> | list | remove <id>: follow RSS/Atom feeds; their new articles are posted'],
+        ? [
+            '/feed add url: | /feed list | /feed remove id: follow RSS/Atom feeds; their new articles are posted',
+            '/feed resume id: | /feed import file: | /feed export: resume a paused feed; follow the feeds of an OPML file; get the followed feeds as OPML',
+          ]
+        : [
+            '/feed add <url> | list | remove <id>: follow RSS/Atom feeds; their new articles are posted',
+            '/feed resume <id> | import (with an OPML file) | export: resume a paused feed; follow the feeds of an OPML file; get the followed feeds as OPML',
+          ],
   },
   menu: {
     help: 'What the bot can do',
@@ -99,6 +105,10 @@ export const en = {
     feedList: 'The followed feeds',
     feedRemove: 'Stop following a feed',
     feedId: 'Feed id or URL',
+    feedResume: 'Resume a paused feed',
+    feedImport: 'Follow the feeds of an OPML file',
+    feedImportFile: 'An OPML file (.opml or .xml)',
+    feedExport: 'The followed feeds as an OPML file',
   },
   postHowTo: (platform: Platform) =>
     platform === 'discord'
@@ -121,7 +131,7 @@ export const en = {
     `The file ${name} is ${bytes.toLocaleString('en')} bytes, too large for an article (at most ${maxChars.toLocaleString('en')} characters).`,
   fileNotText: (name: string) => `${name} is not a text file. Send the article as a .txt or .md file, or paste its text.`,
   posted: (id: string, title: string) => `Stored article ${id}: ${title}`,
-  feedUsage: 'Usage: /feed add <url>, /feed list, /feed remove <id>',
+  feedUsage: 'Usage: /feed add <url>, /feed list, /feed remove <id>, /feed resume <id>, /feed import (with an OPML file), /feed export',
   feedAdded: (id: string, url: string, posted: number, passedOver: number) =>
     `Following feed ${id}: ${url}. ${posted} new article(s) posted now${passedOver > 0 ? `; ${passedOver} older item(s) left out` : ''}. New items are checked regularly.`,
   noFeeds: 'No feeds are followed. Add one with /feed add <url>.',
@@ -129,6 +139,19 @@ export const en = {
   feedFailing: (failures: number) => `failing (${failures} in a row)`,
   feedNotCheckedYet: 'not checked yet',
   feedRemoved: (id: string, url: string) => `Stopped following feed ${id}: ${url}`,
+  feedLastSuccess: (at: string) => `last read ${at}`,
+  feedItemsPosted: (count: number) => `${count} article(s) posted`,
+  feedLastError: (at: string, why: string) => `last error ${at}: ${why}`,
+  feedPausedState: (at: string, failures: number, id: string) => `PAUSED since ${at} after ${failures} failed checks; /feed resume ${id}`,
+  feedResumed: (id: string, url: string, ok: boolean) =>
+    `Resumed feed ${id}: ${url}. ${ok ? 'It was read again just now.' : 'It failed again just now; it is checked again later.'}`,
+  feedPausedNotice: (id: string, name: string, failures: number, why: string) =>
+    `The feed ${name} (${id}) failed ${failures} checks in a row and is paused: ${why} Once it works again, send /feed resume ${id}.`,
+  feedImportNeedsFile: 'Send the OPML file with /feed import as its caption, or reply /feed import to it.',
+  feedImported: (added: number, existing: number) => `Following ${added} new feed(s) from the OPML file${existing > 0 ? `; ${existing} were followed already and are kept as they are` : ''}. They are checked soon.`,
+  feedExported: (count: number) => `The ${count} followed feed(s), as OPML.`,
+  opmlInvalid: (cause: string) => `That is not a usable OPML file (${cause}). No feed was added.`,
+  opmlTooLarge: (feeds: number, maxFeeds: number) => `The OPML file lists ${feeds} feeds; at most ${maxFeeds} can be imported at once. No feed was added.`,
   duplicate: (id: string, title: string) => `Already stored as article ${id}: ${title}`,
   deleted: (id: string, title: string) => `Deleted article ${id}: ${title}. It will not be delivered or cited again.`,
   deleteUsage: 'Usage: /delete <id> (send /articles to see the ids)',

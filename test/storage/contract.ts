@@ -625,6 +625,44 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.feeds.update(feed(2))).toBe(false);
         expect(await s.feeds.get(feed(2).id)).toBeUndefined();
       });
+
+      it('leaves a paused feed out of the due list until it is resumed', async () => {
+        await s.feeds.insert(feed(1));
+        await s.feeds.insert(feed(2));
+        const paused: FeedRecord = { ...feed(1), failures: 10, paused: { at: new Date(T0).toISOString(), failures: 10 } };
+        expect(await s.feeds.update(paused)).toBe(true);
+        const later = new Date(T0 + 60_000).toISOString();
+        expect((await s.feeds.due(later)).map((f) => f.id)).toEqual([feed(2).id]);
+        expect((await s.feeds.list()).map((f) => f.id)).toEqual([feed(1).id, feed(2).id]);
+        expect(await s.feeds.get(feed(1).id)).toEqual(paused);
+        const { paused: _paused, ...resumed } = paused;
+        await s.feeds.update({ ...resumed, failures: 0 });
+        expect((await s.feeds.due(later)).map((f) => f.id)).toEqual([feed(1).id, feed(2).id]);
+        // Paused from the start (an import can bring one): not due either.
+        await s.feeds.insert(feed(3, { paused: { at: new Date(T0).toISOString(), failures: 0 } }));
+        expect((await s.feeds.due(later)).map((f) => f.id)).toEqual([feed(1).id, feed(2).id]);
+      });
+
+      it('finds a feed by its URL also after it moved, and its old URL is free again', async () => {
+        await s.feeds.insert(feed(1));
+        const moved = { ...feed(1), url: 'https://news.example/new-home.xml', movedFrom: feed(1).url };
+        expect(await s.feeds.update(moved)).toBe(true);
+        expect(await s.feeds.findByUrl('https://news.example/new-home.xml')).toEqual(moved);
+        expect(await s.feeds.findByUrl(feed(1).url)).toBeUndefined();
+        expect(await s.feeds.insert(feed(2, { url: feed(1).url }))).toBe(true);
+      });
+
+      it('adds many feeds in one step, keeping those followed already by id or URL as they are', async () => {
+        await s.feeds.insert(feed(1, { title: 'kept' }));
+        const added = await s.feeds.insertMany([feed(2), feed(1, { title: 'again' }), feed(3, { url: feed(1).url }), feed(4), feed(4)]);
+        expect(added).toEqual([feed(2).id, feed(4).id]);
+        expect((await s.feeds.list()).map((f) => [f.id, f.title])).toEqual([
+          [feed(1).id, 'kept'],
+          [feed(2).id, undefined],
+          [feed(4).id, undefined],
+        ]);
+        expect(await s.feeds.insertMany([])).toEqual([]);
+      });
     });
 
     describe('leases', () => {

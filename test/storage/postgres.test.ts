@@ -15,7 +15,7 @@ import { MIGRATIONS, migrate } from '../../src/storage/postgres/schema.js';
 import { openTestDesk } from '../support/desk.js';
 import { sampleArticle } from '../support/fixtures.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedOutbox, OLD_COUNTS, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectUpgradedFeeds, expectUpgradedOutbox, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -201,6 +201,24 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       const { rows } = await admin.query(`SELECT max(version) AS v, (SELECT count(*)::int FROM ${schema}.deliveries) AS n FROM ${schema}.schema_migrations`);
       expect(rows[0]).toEqual({ v: MIGRATIONS[MIGRATIONS.length - 1]!.version, n: OLD_DELIVERIES.length });
       await expectUpgradedOutbox(s);
+      await s.close();
+    });
+
+    it('upgrades a database from before paused feeds: its feeds stay followed and due, and can be paused', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version <= 4));
+      await old.query('INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+        OLD_FEED.id,
+        OLD_FEED.url,
+        OLD_FEED.addedAt,
+        OLD_FEED.nextCheckAt,
+        JSON.stringify(OLD_FEED),
+      ]);
+      await old.end();
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      await expectUpgradedFeeds(s);
       await s.close();
     });
 

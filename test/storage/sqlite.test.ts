@@ -10,7 +10,7 @@ import { openStorage } from '../../src/storage/index.js';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/schema.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedOutbox, OLD_COUNTS, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectUpgradedFeeds, expectUpgradedOutbox, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -128,6 +128,19 @@ describe('SQLite storage', () => {
     await s.articles.insert({ id: 'new1', title: 'Rail strike ends', text: 'Trains stopped. Then ran.', language: 'en', postedAt: '2026-03-01T08:30:00.000Z', postedBy: 'operator', storyId: 'old1' });
     expect((await s.articles.get('new1'))?.storyId).toBe('old1');
     expect(await s.articles.count({ storiesOnly: true })).toBe(1);
+    await s.close();
+  });
+
+  it('upgrades a file from before paused feeds: its feeds stay followed and due, and can be paused', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    old
+      .prepare('INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES (?, ?, ?, ?, ?)')
+      .run(OLD_FEED.id, OLD_FEED.url, OLD_FEED.addedAt, OLD_FEED.nextCheckAt, JSON.stringify(OLD_FEED));
+    old.close();
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    await expectUpgradedFeeds(s);
     await s.close();
   });
 

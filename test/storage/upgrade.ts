@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import type { DeliveredSummary } from '../../src/core/delivery/types.js';
 import type { Storage } from '../../src/core/ports.js';
+import type { FeedRecord } from '../../src/core/types.js';
 
 /** The store's clock in the upgrade specs. */
 export const UPGRADE_NOW = Date.parse('2026-03-01T09:00:00.000Z');
@@ -135,4 +136,24 @@ export async function expectUpgradedOutbox(s: Storage): Promise<void> {
   expect(await s.outbox.counts()).toMatchObject({ pending: 0, sent: 6 });
   const after = await s.outbox.counts();
   expect(await s.outbox.recount()).toEqual({ ...after, byArticle: [...after.byArticle] });
+}
+
+/** A feed as every schema before paused feeds stored it: the record as JSON beside its key columns. */
+export const OLD_FEED: FeedRecord = {
+  id: 'f0000001',
+  url: 'https://news.example/feed.xml',
+  addedBy: 'telegram:1',
+  addedAt: '2026-02-01T09:00:00.000Z',
+  nextCheckAt: '2026-03-01T08:00:00.000Z',
+  failures: 3,
+  seen: ['item-1'],
+};
+
+/** After the upgrade the old feed is still followed and due, and pausing it takes it out of the due list. */
+export async function expectUpgradedFeeds(s: Storage): Promise<void> {
+  const now = new Date(UPGRADE_NOW).toISOString();
+  expect(await s.feeds.get(OLD_FEED.id)).toEqual(OLD_FEED);
+  expect((await s.feeds.due(now)).map((f) => f.id)).toEqual([OLD_FEED.id]);
+  await s.feeds.update({ ...OLD_FEED, paused: { at: now, failures: 10 } });
+  expect(await s.feeds.due(now)).toEqual([]);
 }

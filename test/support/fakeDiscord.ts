@@ -35,7 +35,8 @@ export interface FakeDiscord {
   /** Dispatch an INTERACTION_CREATE for a slash command; returns the interaction id and token. */
   sendCommand(options: {
     name: string;
-    options?: { name: string; type: number; value: unknown }[];
+    /** A subcommand is an option of type 1 whose `options` are its own. */
+    options?: { name: string; type: number; value?: unknown; options?: { name: string; type: number; value: unknown }[] }[];
     userId: string;
     /** Member permissions bitfield as a string, default '0'. */
     permissions?: string;

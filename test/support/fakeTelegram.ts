@@ -213,9 +213,10 @@ function parseMultipart(body: Buffer, contentType: string): Payload {
     const content = part.slice(split + 4).replace(/\r\n$/u, '');
     const name = /name="([^"]*)"/iu.exec(headers)?.[1];
     if (name === undefined) continue;
-    const filename = /filename="([^"]*)"/iu.exec(headers)?.[1];
+    // Quoted or not: grammY writes `filename=name.ext` without quotes.
+    const filename = /filename=(?:"([^"]*)"|([^;\r\n]*))/iu.exec(headers)?.slice(1).find((v) => v !== undefined);
     payload[name] = filename !== undefined
-      ? { filename, size: Buffer.byteLength(content, 'latin1') }
+      ? { filename, size: Buffer.byteLength(content, 'latin1'), content: Buffer.from(content, 'latin1').toString('utf8') }
       : maybeJson(Buffer.from(content, 'latin1').toString('utf8'));
   }
   return payload;

@@ -3,6 +3,7 @@
  */
 import { loadConfig } from '../../src/config.js';
 import { startDelivery, type DeliveryOptions, type DeliveryService, type Sender } from '../../src/core/delivery/index.js';
+import { noticeSender } from '../../src/core/delivery/notices.js';
 import type { RateLimits } from '../../src/core/delivery/pacing.js';
 import type { Engine } from '../../src/core/engine.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
@@ -27,6 +28,10 @@ export async function startCore(options: {
   owner?: string;
   logger?: Logger;
   worker?: DeliveryOptions['worker'];
+  /** FEED_MAX_FAILURES. */
+  feedMaxFailures?: number;
+  /** How often the feed poller looks for due feeds; never by itself when absent (specs poll by hand). */
+  feedCheckEveryMs?: number;
 }): Promise<{
   desk: NewsDesk;
   subscriptions: Subscriptions;
@@ -35,7 +40,7 @@ export async function startCore(options: {
   sources: Sources;
   maxArticleChars: number;
 }> {
-  const config = loadConfig({ ADMIN_IDS: options.adminId });
+  const config = loadConfig({ ADMIN_IDS: options.adminId, ...(options.feedMaxFailures === undefined ? {} : { FEED_MAX_FAILURES: String(options.feedMaxFailures) }) });
   const logger = options.logger ?? silentLogger;
   const storage = options.storage ?? (await openStorage(options.storeUrl ?? 'memory://'));
   const desk = await openNewsDesk({ storage, engine: options.engine ?? createExtractiveEngine(), logger, settings: config });
@@ -59,7 +64,10 @@ export async function startCore(options: {
     fetch: fetcherFromSettings({ ...config, fetchAllowHosts: ['127.0.0.1'], fetchTimeoutMs: 5_000 }),
     settings: config,
     owner: 'e2e',
-    checkEveryMs: 0,
+    checkEveryMs: options.feedCheckEveryMs ?? 0,
+    // A paused feed's notice goes through the same platform sender as deliveries.
+    notify: noticeSender(new Map([[options.sender.platform, options.sender]])),
+    adminIds: config.adminIds,
   });
   return { desk, subscriptions, delivery, storage, sources, maxArticleChars: config.maxArticleChars };
 }

@@ -126,7 +126,7 @@ export async function answer(interaction: RepliableInteraction, view: View, priv
 }
 
 function editOf(payload: DiscordPayload) {
-  return { content: payload.content ?? '', embeds: payload.embeds ?? [], components: payload.components ?? [], allowedMentions: NO_MENTIONS };
+  return { content: payload.content ?? '', embeds: payload.embeds ?? [], components: payload.components ?? [], ...(payload.files ? { files: payload.files } : {}), allowedMentions: NO_MENTIONS };
 }
 
 /** Answers an interaction not yet acknowledged with a view only the user sees (a refusal, a usage line). */

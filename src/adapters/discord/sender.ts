@@ -5,9 +5,10 @@
  * is gone or closed to the bot deactivates its subscription.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from 'discord.js';
-import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
+import type { DeliveryMessage, DeliveryTarget, Notice, SendOutcome, Sender } from '../../core/delivery/index.js';
 import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
-import { deliveryMessage } from './format.js';
+import { noticeText } from '../../i18n/notices.js';
+import { deliveryMessage, escapeText } from './format.js';
 
 // Unknown Channel, Unknown Guild, Missing Access, Missing Permissions, Cannot send messages to this user.
 const CHANNEL_GONE = new Set([10003, 10004, 50001, 50013, 50007]);
@@ -46,6 +47,14 @@ export function createDiscordSender(rest: REST, fallbackLanguage: UiLanguage): S
         await rest.post(Routes.channelMessages(target.chatId), {
           body: { content: body.content, embeds: body.embeds, allowed_mentions: { parse: [] } },
         });
+        return { kind: 'sent' };
+      } catch (error) {
+        return classifyDiscordError(error);
+      }
+    },
+    async notify(target: DeliveryTarget, notice: Notice): Promise<SendOutcome> {
+      try {
+        await rest.post(Routes.channelMessages(target.chatId), { body: { content: escapeText(noticeText(notice, fallbackLanguage)).slice(0, 2000), allowed_mentions: { parse: [] } } });
         return { kind: 'sent' };
       } catch (error) {
         return classifyDiscordError(error);

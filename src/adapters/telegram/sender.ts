@@ -3,9 +3,10 @@
  * answers (429, 403, chat not found, migrated group, 5xx) to delivery outcomes.
  */
 import { GrammyError, HttpError, type Api, type InlineKeyboard } from 'grammy';
-import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
+import type { DeliveryMessage, DeliveryTarget, Notice, SendOutcome, Sender } from '../../core/delivery/index.js';
 import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
-import { deliveryHtml, htmlToPlain, splitHtml } from './format.js';
+import { noticeText } from '../../i18n/notices.js';
+import { deliveryHtml, escapeHtml, htmlToPlain, splitHtml } from './format.js';
 
 // 400s that mean the bot can no longer write to the chat at all.
 const CHAT_GONE_400 = /chat not found|group chat was deactivated|not enough rights|have no rights|need administrator rights|CHAT_WRITE_FORBIDDEN|bot was kicked|channel_private|user is deactivated|peer_id_invalid/i;
@@ -58,6 +59,14 @@ export function createTelegramSender(api: Api, fallbackLanguage: UiLanguage): Se
       const language = uiLanguage(message.kind === 'article' ? message.summary.language : message.language, fallbackLanguage);
       try {
         await sendHtml(api, target.chatId, deliveryHtml(message, language));
+        return { kind: 'sent' };
+      } catch (error) {
+        return classifyTelegramError(error);
+      }
+    },
+    async notify(target: DeliveryTarget, notice: Notice): Promise<SendOutcome> {
+      try {
+        await sendHtml(api, target.chatId, escapeHtml(noticeText(notice, fallbackLanguage)));
         return { kind: 'sent' };
       } catch (error) {
         return classifyTelegramError(error);

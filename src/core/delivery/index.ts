@@ -20,7 +20,7 @@ import type { Telemetry } from '../telemetry.js';
 import type { DeliveredSummary, Sender } from './types.js';
 import { startDeliveryWorker, type DeliveryWorker, type WorkerOptions, type WorkerStats } from './worker.js';
 
-export type { DeliveryMessage, DeliveredSummary, DeliveryTarget, SendOutcome, Sender } from './types.js';
+export type { DeliveryMessage, DeliveredSummary, DeliveryTarget, Notice, SendOutcome, Sender } from './types.js';
 
 /** Outbox counts, overall and for the articles queued most recently. */
 export type DeliveryReport = DeliveryCounts;

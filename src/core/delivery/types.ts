@@ -2,7 +2,7 @@
  * The delivery vocabulary shared by the core and the platform senders.
  */
 import type { ChatKind } from '../subscriptions.js';
-import type { Language } from '../types.js';
+import type { FeedRecord, Language } from '../types.js';
 
 /** One article's summary as it goes out to a chat. */
 export interface DeliveredSummary {
@@ -39,10 +39,20 @@ export type SendOutcome =
   /** This message can never be sent as it is (e.g. 400 bad request): give it up. */
   | { readonly kind: 'rejected'; readonly error: string };
 
+/** A message for the admins that is no article: a followed feed was paused after failing too often. */
+export interface Notice {
+  readonly kind: 'feed-paused';
+  readonly feed: FeedRecord;
+  /** The language of the chat it goes to, when known. */
+  readonly language?: Language;
+}
+
 /** A platform's way of sending a delivery; adapters implement it. */
 export interface Sender {
   readonly platform: string;
   send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome>;
+  /** Sends a notice to admins, worded in the adapter's language; a sender without it cannot tell admins anything. */
+  notify?(target: DeliveryTarget, notice: Notice): Promise<SendOutcome>;
 }
 
 /** The life of one delivery. `dead`: the chat is gone. */

@@ -527,12 +527,24 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
 
     feeds: {
       get: (id) => op('feed read', () => copy(db.feeds.get(id))),
+      findByUrl: (url) => op('feed read', () => copy([...db.feeds.values()].find((f) => f.url === url))),
       insert: (record) =>
         op('feed insert', () => {
           if (db.feeds.has(record.id) || [...db.feeds.values()].some((f) => f.url === record.url)) return false;
           db.feeds.set(record.id, copy(record));
           logChange('feed', record.id, 'new');
           return true;
+        }),
+      insertMany: (records) =>
+        op('feed insert', () => {
+          const added: string[] = [];
+          for (const record of records) {
+            if (db.feeds.has(record.id) || [...db.feeds.values()].some((f) => f.url === record.url)) continue;
+            db.feeds.set(record.id, copy(record));
+            logChange('feed', record.id, 'new');
+            added.push(record.id);
+          }
+          return added;
         }),
       update: (record) =>
         op('feed update', () => {
@@ -554,7 +566,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       due: (at) =>
         op('feed list', () =>
           [...db.feeds.values()]
-            .filter((f) => f.nextCheckAt <= at)
+            .filter((f) => f.nextCheckAt <= at && !f.paused)
             .sort((a, b) => (a.nextCheckAt < b.nextCheckAt ? -1 : a.nextCheckAt > b.nextCheckAt ? 1 : a.id < b.id ? -1 : 1))
             .map(copy),
         ),

@@ -937,23 +937,37 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
       }),
   };
 
+  // ON CONFLICT DO NOTHING: a feed followed already, by id or by URL, is left as it is.
+  async function insertFeed(q: Query, record: FeedRecord): Promise<boolean> {
+    const result = await q(
+      'INSERT INTO feeds (id, url, added_at, next_check_at, paused, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING',
+      [record.id, record.url, record.addedAt, record.nextCheckAt, record.paused !== undefined, JSON.stringify(record)],
+    );
+    return result.rowCount !== 0;
+  }
+
   const feeds: FeedRepo = {
     get: (id) => run('feed read', async (q) => (await q<{ data: FeedRecord }>('SELECT data FROM feeds WHERE id = $1', [id])).rows[0]?.data),
+    findByUrl: (url) => run('feed read', async (q) => (await q<{ data: FeedRecord }>('SELECT data FROM feeds WHERE url = $1', [url])).rows[0]?.data),
     insert: (record) =>
       write('feed insert', async (q) => {
-        const result = await q(
-          'INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT DO NOTHING',
-          [record.id, record.url, record.addedAt, record.nextCheckAt, JSON.stringify(record)],
-        );
-        if (result.rowCount === 0) return false;
+        if (!(await insertFeed(q, record))) return false;
         await logChanges(q, [['feed', record.id, 'new']]);
         return true;
       }),
+    insertMany: (records) =>
+      write('feed insert', async (q) => {
+        const added: string[] = [];
+        for (const record of records) if (await insertFeed(q, record)) added.push(record.id);
+        if (added.length > 0) await logChanges(q, added.map((id) => ['feed', id, 'new'] as const));
+        return added;
+      }),
     update: (record) =>
       write('feed update', async (q) => {
-        const result = await q('UPDATE feeds SET url = $1, next_check_at = $2, data = $3::jsonb WHERE id = $4', [
+        const result = await q('UPDATE feeds SET url = $1, next_check_at = $2, paused = $3, data = $4::jsonb WHERE id = $5', [
           record.url,
           record.nextCheckAt,
+          record.paused !== undefined,
           JSON.stringify(record),
           record.id,
         ]);
@@ -970,7 +984,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
     list: () => run('feed list', async (q) => (await q<{ data: FeedRecord }>('SELECT data FROM feeds ORDER BY added_at, id')).rows.map((r) => r.data)),
     due: (at) =>
       run('feed list', async (q) =>
-        (await q<{ data: FeedRecord }>('SELECT data FROM feeds WHERE next_check_at <= $1 ORDER BY next_check_at, id', [at])).rows.map((r) => r.data),
+        (await q<{ data: FeedRecord }>('SELECT data FROM feeds WHERE next_check_at <= $1 AND NOT paused ORDER BY next_check_at, id', [at])).rows.map((r) => r.data),
       ),
   };
 

@@ -302,13 +302,14 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     deleteFanOut: db.prepare<[string]>('DELETE FROM fan_outs WHERE article_id = ?'),
 
     feed: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE id = ?'),
-    insertFeed: db.prepare<[string, string, string, string, string]>(
-      'INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    feedByUrl: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE url = ?'),
+    insertFeed: db.prepare<[string, string, string, string, number, string]>(
+      'INSERT INTO feeds (id, url, added_at, next_check_at, paused, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
-    updateFeed: db.prepare<[string, string, string, string]>('UPDATE feeds SET url = ?, next_check_at = ?, data = ? WHERE id = ?'),
+    updateFeed: db.prepare<[string, string, number, string, string]>('UPDATE feeds SET url = ?, next_check_at = ?, paused = ?, data = ? WHERE id = ?'),
     deleteFeed: db.prepare<[string]>('DELETE FROM feeds WHERE id = ?'),
     listFeeds: db.prepare<[], { data: string }>('SELECT data FROM feeds ORDER BY added_at, id'),
-    dueFeeds: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE next_check_at <= ? ORDER BY next_check_at, id'),
+    dueFeeds: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE next_check_at <= ? AND paused = 0 ORDER BY next_check_at, id'),
 
     acquire: db.prepare<[string, string, number, number]>(
       `INSERT INTO leases (key, owner, until) VALUES (?, ?, ?)
@@ -673,15 +674,30 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         const row = q.feed.get(id);
         return row ? (JSON.parse(row.data) as FeedRecord) : undefined;
       }),
+    findByUrl: (url) =>
+      run('feed read', () => {
+        const row = q.feedByUrl.get(url);
+        return row ? (JSON.parse(row.data) as FeedRecord) : undefined;
+      }),
     insert: (record) =>
       write('feed insert', () => {
-        if (q.insertFeed.run(record.id, record.url, record.addedAt, record.nextCheckAt, JSON.stringify(record)).changes === 0) return false;
+        if (q.insertFeed.run(record.id, record.url, record.addedAt, record.nextCheckAt, record.paused ? 1 : 0, JSON.stringify(record)).changes === 0) return false;
         logChange('feed', record.id, 'new');
         return true;
       }),
+    insertMany: (records) =>
+      write('feed insert', () => {
+        const added: string[] = [];
+        for (const record of records) {
+          if (q.insertFeed.run(record.id, record.url, record.addedAt, record.nextCheckAt, record.paused ? 1 : 0, JSON.stringify(record)).changes === 0) continue;
+          logChange('feed', record.id, 'new');
+          added.push(record.id);
+        }
+        return added;
+      }),
     update: (record) =>
       write('feed update', () => {
-        if (q.updateFeed.run(record.url, record.nextCheckAt, JSON.stringify(record), record.id).changes === 0) return false;
+        if (q.updateFeed.run(record.url, record.nextCheckAt, record.paused ? 1 : 0, JSON.stringify(record), record.id).changes === 0) return false;
         logChange('feed', record.id, 'changed');
         return true;
       }),

@@ -237,6 +237,17 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The first article of the story an article joined; NULL when it started its own.
       ALTER TABLE articles ADD COLUMN story_id TEXT;
       CREATE INDEX articles_story ON articles (story_id) WHERE story_id IS NOT NULL;
+      `,
+    },
+    {
+    version: 5,
+    name: 'paused feeds',
+    sql: `
+      -- Paused feeds (FEED_MAX_FAILURES checks failed in a row) are left out of the due list until an
+      -- admin resumes them; a column, not only a field of data, so the due query skips them by index.
+      ALTER TABLE feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+      DROP INDEX feeds_due;
+      CREATE INDEX feeds_due ON feeds (next_check_at) WHERE paused = 0;
     `,
   },
 ];

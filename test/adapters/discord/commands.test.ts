@@ -31,7 +31,13 @@ describe('Discord command modules', () => {
       ['add', 1],
       ['list', 1],
       ['remove', 1],
+      ['resume', 1],
+      ['import', 1],
+      ['export', 1],
     ]);
+    // /feed import takes the OPML file as a required attachment (type 11).
+    const subcommands = byName.get('feed')!.options! as unknown as { name: string; options?: { name: string; type: number; required?: boolean }[] }[];
+    expect(subcommands.find((o) => o.name === 'import')!.options).toMatchObject([{ name: 'file', type: 11, required: true }]);
     for (const command of byName.values()) {
       expect(command.description.length).toBeLessThanOrEqual(100);
       for (const option of command.options ?? []) expect(option.description.length).toBeLessThanOrEqual(100);
