@@ -390,8 +390,10 @@ describe('feed health', () => {
   it('reads a feed with bare ampersands and a BOM before its declaration, and posts its items', async () => {
     const r = await rig({ firstPollItems: 10, teaserChars: 10 });
     // Long enough to be articles: each description says its piece in a few sentences, ampersands and all.
-    const story = ' The harbour board & the town council met on Monday. Ferries & buses will run to a new timetable from April, and fares rise a little.';
-    const sloppy = server.fixture('sloppy-feed.xml').replace('and all.</p>', `and all.${story}</p>`).replace('leaves at six.', `leaves at six.${story}`);
+    // Two different stories: a shared padding would make the two items one story, listed once.
+    const ferries = ' The harbour board & the town council met on Monday. Ferries & buses will run to a new timetable from April, and fares rise a little.';
+    const turbines = ' Three turbines & a battery store are planned off the point. The vote was close & the work starts after the summer storms.';
+    const sloppy = server.fixture('sloppy-feed.xml').replace('and all.</p>', `and all.${turbines}</p>`).replace('leaves at six.', `leaves at six.${ferries}`);
     server.serve('/feeds/sloppy.xml', sloppy, RSS);
     const { result } = await r.poller.addFeed(server.url('/feeds/sloppy.xml'), admin);
     expect(result).toMatchObject({ status: 'checked', posted: 2 });
