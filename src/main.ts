@@ -14,6 +14,7 @@ import type { Engine } from './core/engine.js';
 import { startDelivery, type DeliveryService, type Sender } from './core/delivery/index.js';
 import { noticeSender } from './core/delivery/notices.js';
 import type { RateLimits } from './core/delivery/pacing.js';
+import { createFollows, type Follows } from './core/follows.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { startRetention } from './core/retention.js';
 import { createEngine } from './engines/index.js';
@@ -32,6 +33,7 @@ export interface Services {
   readonly engine: Engine;
   readonly desk: NewsDesk;
   readonly subscriptions: Subscriptions;
+  readonly follows: Follows;
   readonly delivery: DeliveryService;
   readonly sources: Sources;
   /** This process among those sharing the database: what its claims and leases carry. */
@@ -112,10 +114,12 @@ export async function openServices(
     });
     closers.push(() => desk.close());
     const subscriptions = createSubscriptions(storage.subscriptions, config.deliveryTimeZone);
+    const follows = createFollows({ repo: storage.follows, desk, logger });
     const delivery = await startDelivery({
       storage,
       desk,
       subscriptions,
+      follows,
       senders,
       limits: rateLimitsFromConfig(config),
       logger,
@@ -156,6 +160,7 @@ export async function openServices(
       engine,
       desk,
       subscriptions,
+      follows,
       delivery,
       sources,
       owner,
@@ -244,6 +249,7 @@ export async function runBot(config: Config): Promise<void> {
   const common = {
     desk: services.desk,
     subscriptions: services.subscriptions,
+    follows: services.follows,
     delivery: services.delivery,
     sources: services.sources,
     defaultLanguage: config.defaultLanguage,

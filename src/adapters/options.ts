@@ -3,6 +3,7 @@
  */
 import type { DeliveryService } from '../core/delivery/index.js';
 import type { Logger } from '../core/logger.js';
+import type { Follows } from '../core/follows.js';
 import type { NewsDesk } from '../core/newsDesk.js';
 import type { Subscriptions } from '../core/subscriptions.js';
 import type { Sources } from '../sources/index.js';
@@ -13,6 +14,8 @@ export interface ChatAdapterOptions {
   readonly desk: NewsDesk;
   readonly subscriptions: Subscriptions;
   readonly delivery: DeliveryService;
+  /** Followed questions (/follow); absent, the commands are not offered. */
+  readonly follows?: Follows;
   /** Posting by link (and following feeds). */
   readonly sources: Sources;
   readonly defaultLanguage: UiLanguage;

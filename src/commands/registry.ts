@@ -9,22 +9,24 @@ import { articles } from './articles.js';
 import { ask } from './ask.js';
 import { deleteArticle } from './delete.js';
 import { feed } from './feed.js';
+import { follow, following, unfollow } from './follow.js';
 import { createHelp } from './help.js';
 import { post } from './post.js';
 import { cancel, quit } from './session.js';
 import { status } from './status.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 import { latest, summary } from './summary.js';
-import type { Command, CommandServices, Platform } from './types.js';
+import { why } from './why.js';
+import type { Command, CommandServices, Need, Platform } from './types.js';
 
 /** Whether `command` exists on `platform` with these services (the console may run without delivery). */
-export function isAvailable(command: Command, platform: Platform, services?: Pick<CommandServices, 'subscriptions' | 'delivery' | 'sources'>): boolean {
+export function isAvailable(command: Command, platform: Platform, services?: Pick<CommandServices, Need>): boolean {
   if (command.platforms && !command.platforms.includes(platform)) return false;
   return (command.needs ?? []).every((need) => services === undefined || services[need] !== undefined);
 }
 
 /** The commands of `platform`, in menu order. */
-export function commandsFor(platform: Platform, services?: Pick<CommandServices, 'subscriptions' | 'delivery' | 'sources'>): readonly Command[] {
+export function commandsFor(platform: Platform, services?: Pick<CommandServices, Need>): readonly Command[] {
   return COMMANDS.filter((command) => isAvailable(command, platform, services));
 }
 
@@ -35,11 +37,15 @@ export const help: Command = createHelp(commandsFor);
 export const COMMANDS: readonly Command[] = [
   help,
   ask,
+  why,
   latest,
   summary,
   articles,
   subscribe,
   unsubscribe,
+  follow,
+  following,
+  unfollow,
   post,
   deleteArticle,
   status,
@@ -55,7 +61,7 @@ const fold = (name: string) => foldForMatching(name).replace(/\s+/gu, '');
  * The command `name` (without its slash) means on `platform`: its own name, a Latin alias, or on
  * the console an Arabic one; undefined when there is none here.
  */
-export function findCommand(name: string, platform: Platform, services?: Pick<CommandServices, 'subscriptions' | 'delivery' | 'sources'>): Command | undefined {
+export function findCommand(name: string, platform: Platform, services?: Pick<CommandServices, Need>): Command | undefined {
   const wanted = name.toLowerCase();
   const folded = fold(name);
   return commandsFor(platform, services).find(
@@ -73,7 +79,7 @@ export function commandMenu(platform: Platform, language: UiLanguage): { command
 }
 
 /** What the console completes a leading slash to: every name, Latin and Arabic. */
-export function completions(services?: Pick<CommandServices, 'subscriptions' | 'delivery' | 'sources'>): string[] {
+export function completions(services?: Pick<CommandServices, Need>): string[] {
   return commandsFor('console', services).flatMap((command) => [
     `/${command.name}`,
     ...(command.aliases?.latin ?? []).map((alias) => `/${alias}`),

@@ -6,13 +6,32 @@
 import type { DeliveryReport } from '../core/delivery/index.js';
 import type { Logger } from '../core/logger.js';
 import type { NewsDesk } from '../core/newsDesk.js';
+import type { Follows } from '../core/follows.js';
+import type { LastAnswers } from '../core/lastAnswers.js';
 import type { ChatRef, Subscriptions } from '../core/subscriptions.js';
 import type { Actor } from '../core/types.js';
 import type { Messages, UiLanguage } from '../i18n/messages.js';
 import type { Sources } from '../sources/index.js';
 
 /** Every command's name, as Telegram and Discord know it. */
-export type CommandName = 'help' | 'ask' | 'latest' | 'summary' | 'articles' | 'subscribe' | 'unsubscribe' | 'post' | 'delete' | 'status' | 'feed' | 'cancel' | 'quit';
+export type CommandName =
+  | 'help'
+  | 'ask'
+  | 'latest'
+  | 'summary'
+  | 'articles'
+  | 'subscribe'
+  | 'unsubscribe'
+  | 'post'
+  | 'delete'
+  | 'status'
+  | 'feed'
+  | 'cancel'
+  | 'quit'
+  | 'follow'
+  | 'following'
+  | 'unfollow'
+  | 'why';
 
 /** The chat surfaces a command can be run from. */
 export type Platform = 'telegram' | 'discord' | 'console';
@@ -141,6 +160,10 @@ export interface CommandServices {
   readonly subscriptions?: Subscriptions;
   readonly delivery?: { report(): Promise<DeliveryReport> };
   readonly sources?: Sources;
+  /** Followed questions (they need delivery to send their updates). */
+  readonly follows?: Follows;
+  /** The last answer given in each chat, for /why. */
+  readonly lastAnswers?: LastAnswers;
   /** Time zone of digest times that do not name one. */
   readonly timeZone: string;
   /** Largest article accepted, to refuse big files before downloading them. */
@@ -174,7 +197,7 @@ export interface SubcommandSpec {
 }
 
 /** Services a command needs; without them it does not exist on that surface. */
-export type Need = 'subscriptions' | 'delivery' | 'sources';
+export type Need = 'subscriptions' | 'delivery' | 'sources' | 'follows' | 'lastAnswers';
 
 /** One command, written once for every surface. */
 export interface Command {

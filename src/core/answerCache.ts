@@ -39,9 +39,21 @@ export function answerCacheKey(parts: AnswerKeyParts): string {
   const question = foldForMatching(parts.question)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-  const evidence = parts.passages.map((p) => `${p.articleId}@${parts.postedAt?.[p.articleId] ?? ''}:${p.sentences.map((s) => s.index).join(',')}`);
-  const material = JSON.stringify([question, parts.language ?? '', parts.engineName, parts.engineVersion, evidence]);
+  const material = JSON.stringify([question, parts.language ?? '', parts.engineName, parts.engineVersion, evidenceOf(parts)]);
   return createHash('sha256').update(material).digest('hex');
+}
+
+/**
+ * The evidence alone, as a short fingerprint: equal exactly when two answers rest on the same
+ * sentences of the same postings of the same articles. A followed question's answer changed when
+ * this did (see follows.ts); the cache key above changes with it.
+ */
+export function evidenceFingerprint(parts: Pick<AnswerKeyParts, 'passages' | 'postedAt'>): string {
+  return createHash('sha256').update(JSON.stringify(evidenceOf(parts))).digest('hex').slice(0, 32);
+}
+
+function evidenceOf(parts: Pick<AnswerKeyParts, 'passages' | 'postedAt'>): string[] {
+  return parts.passages.map((p) => `${p.articleId}@${parts.postedAt?.[p.articleId] ?? ''}:${p.sentences.map((s) => s.index).join(',')}`);
 }
 
 /** Reads and writes cached answers in a keyv namespace. */

@@ -6,17 +6,17 @@
  */
 import Keyv from 'keyv';
 import { actorId, prepareArticle } from './articles.js';
-import { answerCacheKey, createAnswerCache, type CachedAnswer } from './answerCache.js';
+import { answerCacheKey, createAnswerCache, evidenceFingerprint, type CachedAnswer } from './answerCache.js';
 import { openArticleIndex } from './articleIndex.js';
 import type { Engine, EngineUsage } from './engine.js';
 import { AkhbarError } from './errors.js';
 import { errorFields, type Logger } from './logger.js';
 import type { Storage } from './ports.js';
 import { noTelemetry, type AnswerOutcome, type Telemetry } from './telemetry.js';
-import { isAnswerable, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval/index.js';
+import { answerConfidence, declineReason, retrieveEvidence, RETRIEVAL_POLICY, splitArticle, unknownWords, type Evidence, type SplitArticle } from './retrieval/index.js';
 import { openStoryIndex } from './stories/recentStories.js';
 import { detectLanguage } from './text/index.js';
-import type { Actor, Answer, Article, ArticleInput, ArticleListing, Language, Summary } from './types.js';
+import type { Actor, Answer, AnswerEvidence, Article, ArticleInput, ArticleListing, Language, Summary } from './types.js';
 import { normalizeUrl } from './urls.js';
 
 export type { ArticleListing } from './types.js';
@@ -236,16 +236,18 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     });
     // A question of two or more terms needs two of them in one article: a single shared name
     // ("Japan" in an article about a book fair) is not evidence of an answer.
-    const relevant = isAnswerable(evidence);
+    const declined = declineReason(evidence);
+    const relevant = declined === undefined;
     const passages = relevant ? evidence.passages : [];
     const key = answerCacheKey({ question, language, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
+    const explained = explanation(question, evidence, evidenceFingerprint({ passages, postedAt }), declined);
     const hit = await answers.get(key).catch((error: unknown) => {
       logger.warn('answer cache not read', errorFields(error));
       return undefined;
     });
     // The key already names only articles in the index; this also covers a cache another
     // instance filled from an index that had not yet lost a deleted article.
-    if (hit && hit.citations.every((citation) => index.has(citation.articleId))) return { ...withoutCreatedAt(hit), cached: true };
+    if (hit && hit.citations.every((citation) => index.has(citation.articleId))) return { ...withoutCreatedAt(hit), cached: true, evidence: explained };
 
     let answer: Omit<Answer, 'cached'>;
     if (!relevant) {
@@ -264,7 +266,7 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         ? { found: true, text: made.text, language, citations: made.citations, engine: by }
         : { found: false, text: '', language, citations: [], engine: by };
       // A fallback answer is not cached under the engine's key: the engine answers once it is back.
-      if (made.fallbackEngine) return { ...answer, cached: false };
+      if (made.fallbackEngine) return { ...answer, cached: false, evidence: explained };
     }
     logger.debug('question answered', {
       found: answer.found,
@@ -278,7 +280,19 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     await answers
       .set(key, { ...answer, createdAt: now().toISOString() })
       .catch((error: unknown) => logger.warn('answer not cached', errorFields(error)));
-    return { ...answer, cached: false };
+    return { ...answer, cached: false, evidence: explained };
+  }
+
+  /** What an answer rests on, in the reader's terms: the passages, the confidence, and what no article holds. */
+  function explanation(question: string, evidence: Evidence, fingerprint: string, declined: AnswerEvidence['declined']): AnswerEvidence {
+    return {
+      fingerprint,
+      unknownWords: unknownWords(question, index.terms),
+      passages: evidence.passages.map((p) => ({ articleId: p.articleId, title: p.title, score: round(p.score), sentences: p.sentences.map((s) => s.text) })),
+      confidence: evidence.passages.length > 0 ? round(answerConfidence(evidence)) : 0,
+      threshold: RETRIEVAL_POLICY.minAnswerConfidence,
+      ...(declined ? { declined } : {}),
+    };
   }
 
   // A fallback's answer carries the fallback's name; the engine's own answers carry the engine's.

@@ -10,7 +10,8 @@
  * - Times are epoch milliseconds from the storage's clock unless a field says ISO 8601; the clock
  *   is the one `openStorage` was given, so tests and the core agree on "now".
  */
-import type { DeliveredSummary, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
+import type { DeliveredAnswer, DeliveredSummary, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
+import type { Follow } from './follows.js';
 import type { Subscription, SubscriptionMode } from './subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from './types.js';
 
@@ -99,19 +100,28 @@ export interface OutboxItem {
 /** A chat as the outbox knows it: deliveries go to chats, whatever subscription queued them. */
 export type ChatAddress = Pick<DeliveryTarget, 'platform' | 'chatId'>;
 
+/** What a delivery carries: a new article's summary, a digest, or a followed question's new answer. */
+export type DeliveryKind = 'article' | 'digest' | 'follow-update';
+
 /** A delivery as the core queues it; the message itself is stored once per article and language. */
 export interface NewDelivery {
   /**
    * Deterministic, so queuing twice queues once: `a:<article>:<platform>:<chat>` for an article (the
-   * form a store may keep without writing it out), `d:<platform>:<chat>:<slot>` for a digest.
+   * form a store may keep without writing it out), `d:<platform>:<chat>:<slot>` for a digest,
+   * `f:<follow>:<article>` for a followed question's update.
    */
   readonly id: string;
   readonly target: DeliveryTarget;
-  readonly kind: 'article' | 'digest';
+  readonly kind: DeliveryKind;
   /** The language of the message as a whole (a digest's heading). */
   readonly language: Language;
-  /** Exactly one for `article`; a digest's articles in the order they are shown. */
+  /**
+   * Exactly one for `article`; a digest's articles in the order they are shown; for a
+   * `follow-update`, the new article that changed the answer (deleting it drops the update).
+   */
   readonly items: readonly OutboxItem[];
+  /** A `follow-update`'s answer, stored with the delivery itself (it is for one chat only). */
+  readonly answer?: DeliveredAnswer;
   /** ISO 8601. */
   readonly createdAt: string;
   /** Not to be tried before; 0 (the default) is at once. */
@@ -123,7 +133,7 @@ export interface OutboxDelivery {
   /** As queued, also after a `retarget`. */
   readonly id: string;
   readonly target: DeliveryTarget;
-  readonly kind: 'article' | 'digest';
+  readonly kind: DeliveryKind;
   readonly language: Language;
   readonly items: readonly OutboxItem[];
   readonly message: DeliveryMessage;
@@ -242,6 +252,30 @@ export interface OutboxRepo {
   fanOutState(articleId: string): Promise<'none' | 'pending' | 'done'>;
 }
 
+/** How adding a follow turned out: stored, followed already (nothing changed), or the chat has its most. */
+export type FollowAdd = 'added' | 'exists' | 'full';
+
+/** Followed questions, keyed by id (one per chat and question), each with the terms it is found by. */
+export interface FollowRepo {
+  /**
+   * Stores the follow unless its id is stored already or its chat has `maxPerChat` follows; the
+   * count is checked in the same transaction, so two /follow at once cannot pass the limit.
+   */
+  add(follow: Follow, maxPerChat: number): Promise<FollowAdd>;
+  get(id: string): Promise<Follow | undefined>;
+  /** The chat's follows, oldest first. */
+  list(chat: ChatAddress): Promise<Follow[]>;
+  /**
+   * Follows with at least one of `terms` (a new article's), oldest first: the cheap first cut, by
+   * index, so a post re-asks only the questions that could be about it.
+   */
+  matching(terms: readonly string[]): Promise<Follow[]>;
+  /** Records the evidence of the answer last sent; false when the follow is gone. */
+  setFingerprint(id: string, fingerprint: string, updatedAt: string): Promise<boolean>;
+  /** False when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
 /** Followed feeds, keyed by id, each URL once. */
 export interface FeedRepo {
   get(id: string): Promise<FeedRecord | undefined>;
@@ -356,6 +390,7 @@ export interface Storage {
   readonly subscriptions: SubscriptionRepo;
   readonly outbox: OutboxRepo;
   readonly feeds: FeedRepo;
+  readonly follows: FollowRepo;
   readonly leases: Leases;
   readonly changes: ChangeFeed;
   readonly indexSnapshots: IndexSnapshots;

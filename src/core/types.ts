@@ -93,7 +93,40 @@ export interface Answer {
   /** True when served from the answer cache. */
   readonly cached: boolean;
   readonly engine: string;
+  /** What the answer rests on (or why there was none): for /why and for followed questions. */
+  readonly evidence?: AnswerEvidence;
 }
+
+/** One passage retrieval handed to the engine, as /why shows it. */
+export interface EvidencePassage {
+  readonly articleId: string;
+  readonly title: string;
+  /** Retrieval score, higher is better; only comparable within one question. */
+  readonly score: number;
+  readonly sentences: readonly string[];
+}
+
+/** The evidence behind an answer, or behind a refusal. */
+export interface AnswerEvidence {
+  /** Equal for two answers exactly when they rest on the same sentences of the same postings. */
+  readonly fingerprint: string;
+  /** Words of the question that no stored article contains, as the question spells them. */
+  readonly unknownWords: readonly string[];
+  /** The passages retrieved, best first (also for a refusal: the candidates that were not enough). */
+  readonly passages: readonly EvidencePassage[];
+  /** How likely the best passage holds the answer, 0..1, and the least that is answered from. */
+  readonly confidence: number;
+  readonly threshold: number;
+  /** Why the question was declined; absent when the evidence was enough. */
+  readonly declined?: DeclineReason;
+}
+
+/**
+ * Why a question is declined, the first test its evidence fails: no article matched at all, only
+ * one of its terms did, too little of it is in the best article, a number it names is not there, or
+ * the best candidate is below the confidence threshold.
+ */
+export type DeclineReason = 'no-candidate' | 'one-term' | 'low-coverage' | 'number-absent' | 'low-confidence';
 
 /**
  * Who is acting: the local operator at the console, a user of a chat platform, or a followed feed

@@ -7,6 +7,7 @@
  * fails the type check instead of showing `undefined` to a user.
  */
 import type { CommandName, Platform } from '../commands/types.js';
+import type { DeclineReason } from '../core/types.js';
 import { ar } from './ar.js';
 import { en } from './en.js';
 
@@ -151,6 +152,37 @@ export interface Messages {
   readonly feedNotFound: (ref: string) => string;
   readonly feedExists: (id: string) => string;
   readonly badBackup: (line: number) => string;
+  /** /follow, /following, /unfollow and the updates they bring. */
+  readonly follows: {
+    readonly help: { readonly follow: string; readonly following: string; readonly unfollow: string };
+    readonly args: { readonly question: string; readonly which: string };
+    readonly whichOption: string;
+    readonly followed: (question: string) => string;
+    readonly alreadyFollowed: (question: string) => string;
+    readonly tooMany: (max: number) => string;
+    readonly answerNow: string;
+    readonly noFollows: string;
+    readonly followingHeader: (count: number, max: number) => string;
+    readonly unfollowed: (question: string) => string;
+    readonly noSuchFollow: (ref: string) => string;
+    readonly unfollowUsage: string;
+    /** The heading of a delivered update: the question whose answer changed. */
+    readonly updateTitle: (question: string) => string;
+  };
+  /** /why: the evidence behind the last answer in this chat. */
+  readonly why: {
+    readonly help: string;
+    readonly nothingAsked: string;
+    readonly question: (question: string) => string;
+    readonly quoted: string;
+    readonly candidates: string;
+    /** A retrieved passage: its article, and its retrieval score (comparable within one question only). */
+    readonly passage: (title: string, id: string, score: number) => string;
+    readonly confidence: (percent: number, thresholdPercent: number) => string;
+    readonly unknownWord: (word: string) => string;
+    readonly declined: Readonly<Record<DeclineReason, string>>;
+    readonly cached: string;
+  };
 }
 
 const tables: Readonly<Record<UiLanguage, Messages>> = { en, ar };

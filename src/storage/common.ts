@@ -3,8 +3,8 @@
  * putting a delivery's message back together from the messages stored once per article and language.
  */
 import { AkhbarError, isAkhbarError } from '../core/errors.js';
-import type { DeliveredSummary, DeliveryMessage } from '../core/delivery/types.js';
-import type { OutboxItem, StatusCounts } from '../core/ports.js';
+import type { DeliveredAnswer, DeliveredSummary, DeliveryMessage } from '../core/delivery/types.js';
+import type { DeliveryKind, OutboxItem, StatusCounts } from '../core/ports.js';
 import type { Language } from '../core/types.js';
 
 /** The typed outage error for a failed `operation`, keeping the driver's error as the cause. */
@@ -19,11 +19,13 @@ export function storeUnavailable(operation: string, error: unknown): AkhbarError
 
 /** The message a delivery carries, from the stored summaries; a summary gone with its deleted article is left out. */
 export function assembleMessage(
-  kind: 'article' | 'digest',
+  kind: DeliveryKind,
   language: Language,
   items: readonly OutboxItem[],
   lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
+  answer?: DeliveredAnswer,
 ): DeliveryMessage {
+  if (kind === 'follow-update') return { kind, language, answer: answer ?? { question: '', text: '', language, citations: [] } };
   const summaries = items.map((item) => lookup(item.articleId, item.language)).filter((s): s is DeliveredSummary => s !== undefined);
   if (kind === 'article') {
     const item = items[0];
@@ -53,7 +55,10 @@ export function pageBounds(page: { offset?: number; limit?: number } = {}, maxLi
 }
 
 /** Checks what enqueue is given: a caller bug here would store a delivery that can never be sent. */
-export function checkNewDelivery(delivery: { id: string; kind: 'article' | 'digest'; language: Language; items: readonly OutboxItem[] }): void {
+export function checkNewDelivery(delivery: { id: string; kind: DeliveryKind; language: Language; items: readonly OutboxItem[]; answer?: DeliveredAnswer }): void {
+  if (delivery.kind === 'follow-update' && (delivery.items.length !== 1 || delivery.answer === undefined)) {
+    throw new RangeError(`follow update ${delivery.id} must carry its answer and the one article that changed it`);
+  }
   if (delivery.kind === 'article' && delivery.items.length !== 1) {
     throw new RangeError(`article delivery ${delivery.id} must carry exactly one article, not ${delivery.items.length}`);
   }
@@ -61,4 +66,9 @@ export function checkNewDelivery(delivery: { id: string; kind: 'article' | 'dige
     throw new RangeError(`article delivery ${delivery.id} is in ${delivery.language} but its summary is in ${delivery.items[0]!.language}`);
   }
   if (delivery.kind === 'digest' && delivery.items.length === 0) throw new RangeError(`digest delivery ${delivery.id} carries no article`);
+}
+
+/** Whether enqueue must find a stored message for the delivery's items: a follow update carries its own. */
+export function needsStoredMessages(delivery: { kind: DeliveryKind }): boolean {
+  return delivery.kind !== 'follow-update';
 }

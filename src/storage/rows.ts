@@ -3,7 +3,8 @@
  * delivery counter map to columns, written once so the two cannot drift apart.
  */
 import { createHash } from 'node:crypto';
-import type { DeliveredSummary, DeliveryStatus } from '../core/delivery/types.js';
+import type { DeliveredAnswer, DeliveredSummary, DeliveryStatus } from '../core/delivery/types.js';
+import type { Follow } from '../core/follows.js';
 import type { NewDelivery, OutboxDelivery, OutboxItem } from '../core/ports.js';
 import type { ChatKind, Subscription, SubscriptionMode } from '../core/subscriptions.js';
 import type { Article, ArticleListing, ArticleSource, Language } from '../core/types.js';
@@ -132,11 +133,13 @@ export interface DeliveryRow {
   created_at: number;
   finished_at: number | null;
   last_error: string | null;
+  /** A follow update's answer as JSON (SQLite migration 8, PostgreSQL migration 9); null for the other kinds. */
+  body: string | null;
 }
 
 /** The columns of DeliveryRow, for SELECT and RETURNING lists; prefixed with `alias.` when given. */
 export function deliveryColumns(alias?: string): string {
-  const names = ['seq', 'id', 'platform', 'chat_id', 'chat_kind', 'language', 'article_id', 'status', 'attempts', 'not_before', 'claimed_by', 'claimed_until', 'created_at', 'finished_at', 'last_error'];
+  const names = ['seq', 'id', 'platform', 'chat_id', 'chat_kind', 'language', 'article_id', 'status', 'attempts', 'not_before', 'claimed_by', 'claimed_until', 'created_at', 'finished_at', 'last_error', 'body'];
   return names.map((name) => (alias ? `${alias}.${name}` : name)).join(', ');
 }
 
@@ -211,9 +214,9 @@ export function toOutboxDelivery(
   digestItems: readonly OutboxItem[],
   lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
 ): OutboxDelivery {
-  const kind = row.article_id === null ? 'digest' : 'article';
+  const kind = row.body !== null ? 'follow-update' : row.article_id === null ? 'digest' : 'article';
   const language = row.language as Language;
-  const items = kind === 'article' ? [{ articleId: row.article_id!, language }] : [...digestItems];
+  const items = kind === 'digest' ? [...digestItems] : [{ articleId: row.article_id!, language }];
   const status = statusOf(row.status);
   return {
     id: deliveryIdOf(row),
@@ -221,7 +224,7 @@ export function toOutboxDelivery(
     kind,
     language,
     items,
-    message: assembleMessage(kind, language, items, lookup),
+    message: assembleMessage(kind, language, items, lookup, row.body === null ? undefined : (JSON.parse(row.body) as DeliveredAnswer)),
     articleIds: items.map((item) => item.articleId),
     status,
     attempts: row.attempts,
@@ -270,5 +273,51 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...(row.digest_covered_until !== null ? { digestCoveredUntil: row.digest_covered_until } : {}),
+  };
+}
+
+/** A followed question as both SQL backends store it (SQLite migration 8, PostgreSQL migration 9); `terms` is a JSON list. */
+export interface FollowRow {
+  id: string;
+  platform: string;
+  chat_id: string;
+  chat_kind: string;
+  question: string;
+  terms: string;
+  language: string;
+  fingerprint: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The row a follow is stored as. */
+export function fromFollow(f: Follow): FollowRow {
+  return {
+    id: f.id,
+    platform: f.platform,
+    chat_id: f.chatId,
+    chat_kind: f.chatKind,
+    question: f.question,
+    terms: JSON.stringify(f.terms),
+    language: f.language,
+    fingerprint: f.fingerprint,
+    created_at: f.createdAt,
+    updated_at: f.updatedAt,
+  };
+}
+
+/** The follow a row holds. */
+export function toFollow(row: FollowRow): Follow {
+  return {
+    id: row.id,
+    platform: row.platform,
+    chatId: row.chat_id,
+    chatKind: row.chat_kind as ChatKind,
+    question: row.question,
+    terms: JSON.parse(row.terms) as string[],
+    language: row.language as Language,
+    fingerprint: row.fingerprint,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }

@@ -9,6 +9,7 @@ import type { Engine } from '../../src/core/engine.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { openNewsDesk, type NewsDesk } from '../../src/core/newsDesk.js';
 import type { Storage } from '../../src/core/ports.js';
+import { createFollows, type Follows } from '../../src/core/follows.js';
 import { createSubscriptions, type Subscriptions } from '../../src/core/subscriptions.js';
 import { openStorage } from '../../src/storage/index.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
@@ -35,6 +36,7 @@ export async function startCore(options: {
 }): Promise<{
   desk: NewsDesk;
   subscriptions: Subscriptions;
+  follows: Follows;
   delivery: DeliveryService;
   storage: Storage;
   sources: Sources;
@@ -45,10 +47,12 @@ export async function startCore(options: {
   const storage = options.storage ?? (await openStorage(options.storeUrl ?? 'memory://'));
   const desk = await openNewsDesk({ storage, engine: options.engine ?? createExtractiveEngine(), logger, settings: config });
   const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+  const follows = createFollows({ repo: storage.follows, desk, logger });
   const delivery = await startDelivery({
     storage,
     desk,
     subscriptions,
+    follows,
     senders: new Map([[options.sender.platform, options.sender]]),
     limits: new Map([[options.sender.platform, options.limits]]),
     logger,
@@ -69,5 +73,5 @@ export async function startCore(options: {
     notify: noticeSender(new Map([[options.sender.platform, options.sender]])),
     adminIds: config.adminIds,
   });
-  return { desk, subscriptions, delivery, storage, sources, maxArticleChars: config.maxArticleChars };
+  return { desk, subscriptions, follows, delivery, storage, sources, maxArticleChars: config.maxArticleChars };
 }

@@ -41,6 +41,7 @@ export async function startTelegramBot(fake: FakeTelegram, options: TelegramBotO
     apiRoot: fake.apiRoot,
     desk: core.desk,
     subscriptions: core.subscriptions,
+    follows: core.follows,
     delivery: core.delivery,
     sources: core.sources,
     defaultLanguage: 'en',

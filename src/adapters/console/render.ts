@@ -10,5 +10,9 @@ export function renderDelivery(message: DeliveryMessage, language: UiLanguage): 
   const block = (s: { title: string; articleId: string; sentences: readonly string[]; url?: string }) =>
     [`${s.title} [${s.articleId}]${s.url ? ` ${s.url}` : ''}`, ...s.sentences.map((line) => `• ${line}`)].join('\n');
   if (message.kind === 'article') return `📰 ${m.newArticle}: ${block(message.summary)}`;
+  if (message.kind === 'follow-update') {
+    const { answer } = message;
+    return [`🔔 ${m.follows.updateTitle(answer.question)}`, answer.text, `${m.sources}:`, ...answer.citations.map((c) => `• ${c.title} [${c.articleId}]${c.url ? ` ${c.url}` : ''}`)].join('\n');
+  }
   return [`📰 ${m.digestTitle}`, ...message.summaries.map(block)].join('\n\n');
 }

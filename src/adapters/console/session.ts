@@ -4,6 +4,7 @@
  * a question, and /post alone collects a pasted article until a line holding only "." (or /end);
  * /cancel (or Ctrl-C) leaves paste mode without posting.
  */
+import { createLastAnswers } from '../../core/lastAnswers.js';
 import { stat, readFile } from 'node:fs/promises';
 import { findCommand } from '../../commands/registry.js';
 import { runCommand } from '../../commands/run.js';
@@ -81,6 +82,7 @@ export function createConsoleSession(options: ConsoleSessionOptions): ConsoleSes
     desk,
     ...(delivery ? { subscriptions: delivery.subscriptions, delivery: delivery.delivery } : {}),
     ...(sources ? { sources } : {}),
+    lastAnswers: createLastAnswers(),
     timeZone: delivery?.timeZone ?? 'UTC',
     maxArticleChars: options.maxArticleChars ?? Number.POSITIVE_INFINITY,
     logger: logger.child({ adapter: 'console' }),

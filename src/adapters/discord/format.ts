@@ -49,11 +49,22 @@ export function summaryEmbed(summary: Pick<DeliveredSummary, 'title' | 'articleI
   };
 }
 
-/** A delivered article or digest as a channel message (a digest is up to 10 embeds). */
+/** A delivered article, digest or followed question's new answer as a channel message (a digest is up to 10 embeds). */
 export function deliveryMessage(message: DeliveryMessage, language: UiLanguage): MessageCreateOptions {
   const m = messages(language);
   if (message.kind === 'article') {
     return { content: `📰 ${m.newArticle}`, embeds: [summaryEmbed(message.summary)], allowedMentions: NO_MENTIONS };
+  }
+  if (message.kind === 'follow-update') {
+    const { answer } = message;
+    const embeds = answerEmbeds({
+      kind: 'answer',
+      text: answer.text,
+      sourcesLabel: m.sources,
+      citations: answer.citations.map((c) => ({ articleId: c.articleId, title: c.title, ...(c.url ? { url: c.url } : {}) })),
+      notes: [],
+    });
+    return { content: truncate(`🔔 ${escapeText(m.follows.updateTitle(answer.question))}`, 2000), embeds, allowedMentions: NO_MENTIONS };
   }
   return { content: `📰 ${m.digestTitle}`, embeds: message.summaries.slice(0, 10).map(summaryEmbed), allowedMentions: NO_MENTIONS };
 }

@@ -42,10 +42,20 @@ export function summaryLines(summary: Pick<DeliveredSummary, 'title' | 'articleI
   ];
 }
 
-/** A delivered article or digest. */
+/** A delivered article, digest or followed question's new answer. */
 export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): string {
   const m = messages(language);
   if (message.kind === 'article') return [`📰 <i>${escapeHtml(m.newArticle)}</i>`, ...summaryLines(message.summary)].join('\n');
+  if (message.kind === 'follow-update') {
+    const { answer } = message;
+    return [
+      `🔔 <i>${escapeHtml(m.follows.updateTitle(answer.question))}</i>`,
+      escapeHtml(answer.text),
+      '',
+      `<b>${escapeHtml(m.sources)}</b>`,
+      ...answer.citations.map((c) => `• ${linkHtml(c.url, c.title)} <code>${escapeHtml(c.articleId)}</code>`),
+    ].join('\n');
+  }
   return [`📰 <b>${escapeHtml(m.digestTitle)}</b>`, ...message.summaries.flatMap((s) => ['', ...summaryLines(s)])].join('\n');
 }
 

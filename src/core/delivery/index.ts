@@ -12,6 +12,7 @@
 import { errorFields, type Logger } from '../logger.js';
 import type { NewsDesk } from '../newsDesk.js';
 import type { DeliveryCounts, NewDelivery, OutboxItem, Storage } from '../ports.js';
+import type { Follows } from '../follows.js';
 import type { Subscription, Subscriptions } from '../subscriptions.js';
 import type { Article, Language } from '../types.js';
 import type { RateLimits } from './pacing.js';
@@ -30,6 +31,8 @@ export interface DeliveryOptions {
   readonly storage: Pick<Storage, 'articles' | 'outbox' | 'leases'>;
   readonly desk: NewsDesk;
   readonly subscriptions: Subscriptions;
+  /** Followed questions: a new article's fan-out also queues the answers it changed. */
+  readonly follows?: Follows;
   readonly senders: ReadonlyMap<string, Sender>;
   readonly limits: ReadonlyMap<string, RateLimits>;
   readonly logger: Logger;
@@ -136,10 +139,15 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       const item = { articleId: article.id, language: summary.language };
       deliveries.push(delivery(`a:${article.id}:${subscriber.id}`, subscriber, 'article', summary.language, [item]));
     }
+    // In the same write as the subscribers' copies, so the fan-out is done only once these are queued too.
+    const updates = (await options.follows?.updatesFor(article)) ?? [];
+    deliveries.push(...updates.map((update) => update.delivery));
     // Ids are deterministic, so a fan-out taken over from a crashed process queues only what is missing.
     const queued = await outbox.enqueue(deliveries, { completesFanOut: article.id });
+    // After the enqueue: a crash between the two asks again and finds the same ids already queued.
+    await options.follows?.recorded(updates);
     worker.poke();
-    logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, queued });
+    logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, followUpdates: updates.length, queued });
     return queued;
   }
 

@@ -13,10 +13,27 @@ export interface DeliveredSummary {
   readonly sentences: readonly string[];
 }
 
-/** What a chat receives: one new article, or a digest of several. */
+/** A cited article of a delivered answer: the sentence the answer quotes, and where it is from. */
+export interface DeliveredCitation {
+  readonly articleId: string;
+  readonly title: string;
+  readonly url?: string;
+  readonly quote: string;
+}
+
+/** A followed question's new answer as it goes out to the chat that follows it. */
+export interface DeliveredAnswer {
+  readonly question: string;
+  readonly text: string;
+  readonly language: Language;
+  readonly citations: readonly DeliveredCitation[];
+}
+
+/** What a chat receives: one new article, a digest of several, or a followed question's new answer. */
 export type DeliveryMessage =
   | { readonly kind: 'article'; readonly summary: DeliveredSummary }
-  | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] };
+  | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] }
+  | { readonly kind: 'follow-update'; readonly language: Language; readonly answer: DeliveredAnswer };
 
 /** Where a message goes. */
 export interface DeliveryTarget {

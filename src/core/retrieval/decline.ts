@@ -5,19 +5,26 @@
  * caught by how little of the question's specific part (the words that single out one fact) the
  * answer sentence holds, and by whether it holds the kind of answer asked for.
  */
+import type { DeclineReason } from '../types.js';
 import type { Evidence } from './evidence.js';
 import { RETRIEVAL_POLICY as POLICY } from './policy.js';
 
+
 /** Whether the evidence is strong enough to answer from, or the question should be declined. */
 export function isAnswerable(evidence: Evidence): boolean {
-  if (evidence.passages.length === 0) return false;
+  return declineReason(evidence) === undefined;
+}
+
+/** The reason to decline the question on this evidence; undefined when it is answerable. */
+export function declineReason(evidence: Evidence): DeclineReason | undefined {
+  if (evidence.passages.length === 0) return 'no-candidate';
   // A question of two or more terms needs two of them in one article: a single shared name
   // ("Japan" in an article about a book fair) is not evidence of an answer.
-  if (evidence.matchedTerms < Math.min(2, evidence.questionTerms)) return false;
-  if (evidence.articleCoverage < POLICY.minArticleCoverage) return false;
+  if (evidence.matchedTerms < Math.min(2, evidence.questionTerms)) return 'one-term';
+  if (evidence.articleCoverage < POLICY.minArticleCoverage) return 'low-coverage';
   // "What was the population in 1901?" of an article that never mentions 1901 asks about another fact.
-  if (evidence.numberAbsent) return false;
-  return answerConfidence(evidence) >= POLICY.minAnswerConfidence;
+  if (evidence.numberAbsent) return 'number-absent';
+  return answerConfidence(evidence) >= POLICY.minAnswerConfidence ? undefined : 'low-confidence';
 }
 
 /** How likely the evidence holds the answer, 0..1: a logistic model over the evidence's coverage figures. */

@@ -5,4 +5,5 @@
 export { articleTerms, retrieveEvidence, splitArticle, type Evidence, type RetrievalOptions, type SplitArticle } from './evidence.js';
 export { analyzeQuestion, type QuestionAnalysis } from './question.js';
 export { RETRIEVAL_POLICY } from './policy.js';
-export { isAnswerable } from './decline.js';
+export { answerConfidence, declineReason, isAnswerable } from './decline.js';
+export { unknownWords } from './unknownWords.js';

@@ -27,7 +27,8 @@ export interface LegacyDelivery {
   readonly id: string;
   readonly subscriptionId: string;
   readonly target: DeliveryTarget;
-  readonly message: DeliveryMessage;
+  /** The old store knew only articles and digests. */
+  readonly message: Exclude<DeliveryMessage, { kind: 'follow-update' }>;
   readonly articleIds: readonly string[];
   readonly status: DeliveryStatus;
   readonly attempts: number;

@@ -4,11 +4,14 @@
  * name (`memory://name`) share one database within the process, which is how the contract suite
  * plays two processes; `memory://` alone is a private database.
  */
-import type { DeliveredSummary, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
+import type { DeliveredAnswer, DeliveredSummary, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
+import type { Follow } from '../../core/follows.js';
 import type {
   Change,
   ChangeKind,
   DeliveryCounts,
+  DeliveryKind,
+  FollowRepo,
   NewDelivery,
   OutboxDelivery,
   OutboxItem,
@@ -17,15 +20,16 @@ import type {
 } from '../../core/ports.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from '../../core/types.js';
-import { assembleMessage, checkNewDelivery, isEmptyCount, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { assembleMessage, checkNewDelivery, isEmptyCount, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 
 interface DeliveryRow {
   seq: number;
   id: string;
   target: DeliveryTarget;
-  kind: 'article' | 'digest';
+  kind: DeliveryKind;
   language: Language;
   items: OutboxItem[];
+  answer: DeliveredAnswer | undefined;
   status: DeliveryStatus;
   attempts: number;
   notBefore: number;
@@ -57,6 +61,7 @@ interface MemoryDatabase {
   readonly counters: Map<string, Counts>;
   readonly fanOuts: Map<string, FanOutRow>;
   readonly feeds: Map<string, FeedRecord>;
+  readonly follows: Map<string, Follow>;
   readonly leases: Map<string, { owner: string; until: number }>;
   readonly changes: Change[];
   nextChangeSeq: number;
@@ -85,6 +90,7 @@ function newDatabase(): MemoryDatabase {
     counters: new Map(),
     fanOuts: new Map(),
     feeds: new Map(),
+    follows: new Map(),
     leases: new Map(),
     changes: [],
     nextChangeSeq: 1,
@@ -147,7 +153,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       kind: row.kind,
       language: row.language,
       items: row.items,
-      message: assembleMessage(row.kind, row.language, row.items, lookup),
+      message: assembleMessage(row.kind, row.language, row.items, lookup, row.answer),
       articleIds: row.items.map((item) => item.articleId),
       status: row.status,
       attempts: row.attempts,
@@ -229,7 +235,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           if (!article) return false;
           for (const row of pendingOf((r) => r.items.some((i) => i.articleId === id))) {
             const remaining = row.items.filter((i) => i.articleId !== id);
-            if (row.kind === 'article' || remaining.length === 0) {
+            if (row.kind !== 'digest' || remaining.length === 0) {
               bump(row.items.map((i) => i.articleId), 'pending', undefined);
               db.deliveries.delete(row.id);
             } else {
@@ -293,6 +299,8 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         }),
     },
 
+    follows: memoryFollows(op, db.follows),
+
     subscriptions: {
       get: (id) => op('subscription read', () => copy(db.subscriptions.get(id))),
       put: (subscription) =>
@@ -346,6 +354,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         op('delivery enqueue', () => {
           for (const d of deliveries) {
             checkNewDelivery(d);
+            if (!needsStoredMessages(d)) continue;
             for (const item of d.items) {
               if (!lookup(item.articleId, item.language)) throw new RangeError(`no message stored for ${item.articleId} in ${item.language}`);
             }
@@ -643,6 +652,36 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
   return storage;
 }
 
+/** Followed questions in a Map; `op` makes each call fail like the rest of the backend. */
+function memoryFollows(op: <T>(operation: string, body: () => T) => Promise<T>, follows: Map<string, Follow>): FollowRepo {
+  const ordered = (list: Follow[]) => list.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(copy);
+  return {
+    add: (follow, maxPerChat) =>
+      op('follow write', () => {
+        if (follows.has(follow.id)) return 'exists' as const;
+        const inChat = [...follows.values()].filter((f) => f.platform === follow.platform && f.chatId === follow.chatId).length;
+        if (inChat >= maxPerChat) return 'full' as const;
+        follows.set(follow.id, copy(follow));
+        return 'added' as const;
+      }),
+    get: (id) => op('follow read', () => copy(follows.get(id))),
+    list: (chat) => op('follow list', () => ordered([...follows.values()].filter((f) => f.platform === chat.platform && f.chatId === chat.chatId))),
+    matching: (terms) =>
+      op('follow list', () => {
+        const wanted = new Set(terms);
+        return ordered([...follows.values()].filter((f) => f.terms.some((term) => wanted.has(term))));
+      }),
+    setFingerprint: (id, fingerprint, updatedAt) =>
+      op('follow write', () => {
+        const current = follows.get(id);
+        if (!current) return false;
+        follows.set(id, { ...current, fingerprint, updatedAt });
+        return true;
+      }),
+    delete: (id) => op('follow delete', () => follows.delete(id)),
+  };
+}
+
 function rowOf(d: NewDelivery, seq: number): DeliveryRow {
   return {
     seq,
@@ -651,6 +690,7 @@ function rowOf(d: NewDelivery, seq: number): DeliveryRow {
     kind: d.kind,
     language: d.language,
     items: d.items.map((i) => ({ articleId: i.articleId, language: i.language })),
+    answer: d.answer === undefined ? undefined : copy(d.answer),
     status: 'pending',
     attempts: 0,
     notBefore: d.notBefore ?? 0,

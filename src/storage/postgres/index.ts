@@ -43,7 +43,8 @@ import type {
 } from '../../core/ports.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
-import { checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { checkNewDelivery, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { postgresFollows } from './follows.js';
 import { migrate } from './schema.js';
 import {
   chatKindCode,
@@ -101,7 +102,7 @@ export const CHANGE_CHANNEL = 'akhbar_changes';
 
 
 /** One connection's query function: the pool's (one statement, autocommit) or a transaction's client. */
-type Query = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+export type Query = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
 
 // Counter rows per key; chosen so that a few instances' concurrent settles seldom meet on one row.
 const COUNTER_SHARDS = 16;
@@ -545,7 +546,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
       write('delivery enqueue', async (q) => {
         for (const d of deliveries) checkNewDelivery(d);
         const pairs = new Map<string, OutboxItem>();
-        for (const d of deliveries) for (const item of d.items) pairs.set(`${item.articleId}\u0000${item.language}`, item);
+        for (const d of deliveries.filter(needsStoredMessages)) for (const item of d.items) pairs.set(`${item.articleId}\u0000${item.language}`, item);
         const needed = [...pairs.values()];
         if (needed.length > 0) {
           // FOR KEY SHARE: a prune or a delete of these messages waits until the deliveries that need them are in.
@@ -578,13 +579,13 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
           if (batch.length === 0) return new Map();
           const { rows } = await q<{ n: number; seq: number }>(
             `WITH input AS (
-               SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[])
-                 WITH ORDINALITY AS t(key, id, stored_id, platform, chat_id, chat_kind, language, article_id, not_before, created_at, n)
+               SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[])
+                 WITH ORDINALITY AS t(key, id, stored_id, platform, chat_id, chat_kind, language, article_id, not_before, created_at, body, n)
              ), numbered AS MATERIALIZED (
                SELECT nextval(pg_get_serial_sequence('deliveries', 'seq')) AS seq, i.* FROM (SELECT * FROM input ORDER BY n) i
              ), added AS (
-               INSERT INTO deliveries (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at)
-               SELECT seq, key, stored_id, platform, chat_id, chat_kind, language, article_id, 0, not_before, created_at
+               INSERT INTO deliveries (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, body)
+               SELECT seq, key, stored_id, platform, chat_id, chat_kind, language, article_id, 0, not_before, created_at, body
                FROM numbered x WHERE NOT EXISTS (SELECT 1 FROM deliveries u WHERE u.key IS NULL AND u.id = x.id)
                ORDER BY key, id
                ON CONFLICT DO NOTHING
@@ -598,9 +599,10 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
               batch.map((d) => d.target.chatId),
               batch.map((d) => chatKindCode(d.target.kind)),
               batch.map((d) => d.language),
-              batch.map((d) => (d.kind === 'article' ? d.items[0]!.articleId : null)),
+              batch.map((d) => (d.kind === 'digest' ? null : d.items[0]!.articleId)),
               batch.map((d) => d.notBefore ?? 0),
               batch.map((d) => Date.parse(d.createdAt) || clock()),
+              batch.map((d) => (d.answer === undefined ? null : JSON.stringify(d.answer))),
             ],
           );
           return new Map(rows.map((r) => [r.n - 1, r.seq]));
@@ -1073,6 +1075,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
     subscriptions,
     outbox,
     feeds,
+    follows: postgresFollows({ run: (operation, body) => run(operation, body), write }),
     leases,
     changes: watchedChanges,
     onChange: (listener) => notifications.add(listener),

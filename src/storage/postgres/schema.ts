@@ -274,6 +274,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX feeds_due ON feeds (next_check_at) WHERE NOT paused;
     `,
   },
+  {
+    version: 9,
+    name: 'followed questions',
+    sql: `
+      -- A chat's followed questions. The terms are also kept one per row in follow_terms, so a new
+      -- article finds the questions that share a term with it by index, not by reading every follow.
+      CREATE TABLE follows (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        chat_kind TEXT NOT NULL,
+        question TEXT NOT NULL,
+        terms TEXT NOT NULL,
+        language TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX follows_chat ON follows (platform, chat_id, created_at);
+      CREATE TABLE follow_terms (
+        term TEXT NOT NULL,
+        follow_id TEXT NOT NULL REFERENCES follows (id) ON DELETE CASCADE,
+        PRIMARY KEY (term, follow_id)
+      );
+      CREATE INDEX follow_terms_follow ON follow_terms (follow_id);
+      -- A follow update's answer, written for one chat only, so it travels in its delivery row;
+      -- NULL (no bytes) on every other delivery.
+      ALTER TABLE deliveries ADD COLUMN body TEXT;
+    `,
+  },
 ];
 
 /**

@@ -27,7 +27,8 @@ import type {
 } from '../../core/ports.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
-import { checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { checkNewDelivery, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { sqliteFollows } from './follows.js';
 import { migrate } from './schema.js';
 import {
   chatKindCode,
@@ -88,6 +89,7 @@ interface DeliveryInsert {
   article_id: string | null;
   not_before: number;
   created_at: number;
+  body: string | null;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -187,8 +189,8 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     deleteMessages: db.prepare<[string]>('DELETE FROM delivery_messages WHERE article_id = ?'),
     // Unless the id is there already unkeyed; a row with the same key is left alone here (see enqueue).
     insertDelivery: db.prepare<DeliveryInsert>(
-      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at)
-       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at
+      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, body)
+       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at, @body
        WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE key IS NULL AND id = @id)
        ON CONFLICT DO NOTHING`,
     ),
@@ -513,6 +515,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         const known = new Set<string>();
         for (const d of deliveries) {
           checkNewDelivery(d);
+          if (!needsStoredMessages(d)) continue;
           for (const item of d.items) {
             const key = `${item.articleId}\u0000${item.language}`;
             if (known.has(key)) continue;
@@ -532,9 +535,10 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
             chat_id: d.target.chatId,
             chat_kind: chatKindCode(d.target.kind),
             language: d.language,
-            article_id: d.kind === 'article' ? d.items[0]!.articleId : null,
+            article_id: d.kind === 'digest' ? null : d.items[0]!.articleId,
             not_before: d.notBefore ?? 0,
             created_at: Date.parse(d.createdAt) || clock(),
+            body: d.answer === undefined ? null : JSON.stringify(d.answer),
           };
           let info = q.insertDelivery.run(row);
           // Nothing written: the id is queued already, or another id has its key; the latter goes in unkeyed.
@@ -761,6 +765,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     subscriptions,
     outbox,
     feeds,
+    follows: sqliteFollows(db, { run, write }),
     leases,
     changes,
     indexSnapshots,

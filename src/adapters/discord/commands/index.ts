@@ -7,6 +7,8 @@ import { articles } from './articles.js';
 import { ask } from './ask.js';
 import { deleteArticle } from './delete.js';
 import { feed } from './feed.js';
+import { follow } from './follow.js';
+import { following } from './following.js';
 import { help } from './help.js';
 import { latest } from './latest.js';
 import type { DiscordCommand } from './module.js';
@@ -14,11 +16,13 @@ import { post } from './post.js';
 import { status } from './status.js';
 import { subscribe } from './subscribe.js';
 import { summary } from './summary.js';
+import { unfollow } from './unfollow.js';
 import { unsubscribe } from './unsubscribe.js';
+import { why } from './why.js';
 
 export type { DiscordCommand } from './module.js';
 
 /** Every slash command by name. */
 export function discordCommands(): Collection<string, DiscordCommand> {
-  return new Collection([help, ask, latest, summary, articles, subscribe, unsubscribe, post, deleteArticle, status, feed].map((module) => [module.data.name, module]));
+  return new Collection([help, ask, why, latest, summary, articles, subscribe, unsubscribe, follow, following, unfollow, post, deleteArticle, status, feed].map((module) => [module.data.name, module]));
 }
