@@ -1,0 +1,141 @@
+/**
+ * Following a question: a later article that changes the answer sends the following chat one
+ * update with its new source; an unrelated article sends nothing; the same article twice, once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { terms } from '../../src/core/text/index.js';
+import type { Actor } from '../../src/core/types.js';
+import { fakeSender, type FakeSender } from '../support/fakeSender.js';
+import { startCore } from '../support/services.js';
+
+const admin: Actor = { kind: 'user', platform: 'telegram', userId: '1', language: 'en' };
+const reader: Actor = { kind: 'user', platform: 'telegram', userId: '7', language: 'en' };
+const chat = { platform: 'telegram', chatId: '700', kind: 'private' } as const;
+
+/** The first report: the talks are under way, nothing signed. */
+export const TALKS = [
+  'Port Ellery trade talks open with no deal in sight',
+  'Trade minister Lina Haddad opened talks with the harbour authority of Port Ellery on Monday.',
+  'The harbour authority wants a tariff on grain shipments before it signs anything.',
+  'Haddad said the ministry would refuse any tariff above two percent.',
+  'Both sides will meet again later in the week.',
+].join('\n\n');
+
+/** A later report that changes what was agreed: the deal is signed. */
+export const DEAL = [
+  'Port Ellery grain tariff set at one and a half percent',
+  'The grain tariff of Port Ellery was set at one and a half percent on Thursday, after three days of talks.',
+  'The rate holds for ten years, the harbour authority said.',
+  'Haddad called it a fair deal for farmers and for the harbour.',
+  'Shipments under the new terms begin next month.',
+].join('\n\n');
+
+/** An article no followed question is about. */
+export const FOOTBALL = [
+  'Riverside United win the cup final on penalties',
+  'Riverside United beat Northgate Rovers on penalties in Saturday’s cup final after a goalless draw.',
+  'Goalkeeper Sam Okafor saved two spot kicks as the stadium erupted.',
+  'The club’s coach praised the players for their patience over one hundred and twenty minutes.',
+  'Supporters celebrated in the city centre until late at night.',
+].join('\n\n');
+
+/** An article about the same town that does not touch the question's fact. */
+export const FESTIVAL = [
+  'Port Ellery lantern festival draws record crowds',
+  'Thousands of visitors filled the old harbour of Port Ellery on Friday for the lantern festival.',
+  'Musicians played on boats along the quay until midnight.',
+  'The organisers said next year’s festival will last three nights.',
+  'Hotels in the town reported no free rooms for the weekend.',
+].join('\n\n');
+
+const QUESTION = 'What grain tariff was set for Port Ellery?';
+
+let stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops) await stop();
+  stops = [];
+});
+
+async function core(): Promise<{ sender: FakeSender } & Awaited<ReturnType<typeof startCore>>> {
+  const sender = fakeSender('telegram');
+  const started = await startCore({ adminId: 'telegram:1', sender, limits: { perSecond: 1000, chatIntervalMs: { private: 0, group: 0, channel: 0 } } });
+  stops.push(async () => {
+    await started.sources.stop();
+    await started.delivery.stop();
+  });
+  return { ...started, sender };
+}
+
+async function post(c: Awaited<ReturnType<typeof core>>, text: string) {
+  const result = await c.desk.postArticle({ text }, admin);
+  await c.delivery.settled();
+  await c.delivery.worker.idle();
+  return result;
+}
+
+describe('a followed question', () => {
+  it('sends the following chat the new answer with its new source, once, when a later article changes it', async () => {
+    const c = await core();
+    const first = await post(c, TALKS);
+    const followed = await c.follows.follow(chat, QUESTION, reader);
+    expect(followed.outcome).toBe('added');
+    expect(followed.answer.citations.map((citation) => citation.articleId)).toEqual([first.article.id]);
+
+    const deal = await post(c, DEAL);
+    expect(c.sender.received).toHaveLength(1);
+    const [update] = c.sender.received;
+    expect(update!.chatId).toBe('700');
+    expect(update!.message.kind).toBe('follow-update');
+    if (update!.message.kind !== 'follow-update') return;
+    expect(update!.message.answer.question).toBe(QUESTION);
+    expect(update!.message.answer.citations.map((citation) => citation.articleId)).toContain(deal.article.id);
+    expect(update!.message.answer.text).toMatch(/one and a half percent/);
+
+    // Posted again it is a duplicate; fanned out again (a sweep, another process) it is done already.
+    expect((await post(c, DEAL)).duplicate).toBe(true);
+    expect(await c.delivery.fanOut(deal.article)).toBe(0);
+    // Asked again, the answer rests on the evidence already sent: no second update.
+    expect(await c.follows.updatesFor(deal.article)).toEqual([]);
+    expect(c.sender.received).toHaveLength(1);
+  });
+
+  it('sends nothing for an article unrelated to the question', async () => {
+    const c = await core();
+    await post(c, TALKS);
+    await c.follows.follow(chat, QUESTION, reader);
+    const football = await post(c, FOOTBALL);
+    expect(await c.follows.updatesFor(football.article)).toEqual([]);
+    expect(c.sender.received).toEqual([]);
+  });
+
+  it('sends nothing for an article that shares the question’s words but does not change its answer', async () => {
+    const c = await core();
+    await post(c, TALKS);
+    await c.follows.follow(chat, QUESTION, reader);
+    const festival = await post(c, FESTIVAL);
+    // It shares "Port Ellery", so the question is asked again; the answer still quotes the talks.
+    expect((await c.storage.follows.matching(terms(festival.article.title))).map((f) => f.question)).toEqual([QUESTION]);
+    expect(await c.follows.updatesFor(festival.article)).toEqual([]);
+    expect(c.sender.received).toEqual([]);
+  });
+
+  it('is kept per chat: another chat following the same question gets its own update, a chat not following gets none', async () => {
+    const c = await core();
+    await post(c, TALKS);
+    await c.follows.follow(chat, QUESTION, reader);
+    await c.follows.follow({ ...chat, chatId: '701' }, QUESTION, reader);
+    await post(c, DEAL);
+    expect(c.sender.received.map((received) => received.chatId).sort()).toEqual(['700', '701']);
+  });
+
+  it('stops when the chat unfollows, and counts against a limit per chat', async () => {
+    const c = await core();
+    await post(c, TALKS);
+    await c.follows.follow(chat, QUESTION, reader);
+    expect((await c.follows.unfollow(chat, '1'))?.question).toBe(QUESTION);
+    await post(c, DEAL);
+    expect(c.sender.received).toEqual([]);
+    for (let i = 0; i < c.follows.maxPerChat; i++) expect((await c.follows.follow(chat, `Grain tariff question number ${i}?`, reader)).outcome).toBe('added');
+    expect((await c.follows.follow(chat, 'One grain question too many?', reader)).outcome).toBe('full');
+  });
+});
