@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveredSummary } from '../../src/core/delivery/types.js';
 import { isAkhbarError } from '../../src/core/errors.js';
 import type { NewDelivery, Storage } from '../../src/core/ports.js';
+import type { Follow } from '../../src/core/follows.js';
 import type { Subscription } from '../../src/core/subscriptions.js';
 import type { Article, FeedRecord, Language, Summary } from '../../src/core/types.js';
 
@@ -52,6 +53,22 @@ function subscription(chatId: string, overrides: Partial<Subscription> = {}): Su
     active: true,
     createdAt: new Date(T0).toISOString(),
     updatedAt: new Date(T0).toISOString(),
+    ...overrides,
+  };
+}
+
+function followOf(n: number, overrides: Partial<Follow> = {}): Follow {
+  return {
+    id: `f${String(n).padStart(5, '0')}`,
+    platform: 'telegram',
+    chatId: '1',
+    chatKind: 'private',
+    question: `Question ${n}?`,
+    terms: [`term${n}`, 'shared'],
+    language: 'en',
+    fingerprint: `fp${n}`,
+    createdAt: new Date(T0 + n * 1_000).toISOString(),
+    updatedAt: new Date(T0 + n * 1_000).toISOString(),
     ...overrides,
   };
 }
@@ -662,6 +679,59 @@ export function storageContract(name: string, backend: ContractBackend): void {
           [feed(4).id, undefined],
         ]);
         expect(await s.feeds.insertMany([])).toEqual([]);
+      });
+    });
+
+    describe('followed questions', () => {
+      it('stores a follow once per id, lists a chat’s oldest first, and refuses one past the chat’s limit', async () => {
+        expect(await s.follows.add(followOf(2), 3)).toBe('added');
+        expect(await s.follows.add(followOf(1), 3)).toBe('added');
+        expect(await s.follows.add(followOf(1, { question: 'again?' }), 3)).toBe('exists');
+        expect(await s.follows.add(followOf(3, { chatId: '2' }), 3)).toBe('added');
+        expect(await s.follows.add(followOf(4), 3)).toBe('added');
+        expect(await s.follows.add(followOf(5), 3)).toBe('full');
+        expect((await s.follows.list({ platform: 'telegram', chatId: '1' })).map((f) => f.id)).toEqual([followOf(1).id, followOf(2).id, followOf(4).id]);
+        expect(await s.follows.get(followOf(1).id)).toEqual(followOf(1));
+        expect(await s.follows.get('nope')).toBeUndefined();
+      });
+
+      it('finds the follows sharing a term with an article, records a new fingerprint, and forgets a deleted follow', async () => {
+        await s.follows.add(followOf(1), 20);
+        await s.follows.add(followOf(2, { chatId: '2' }), 20);
+        await s.follows.add(followOf(3, { terms: ['alone'] }), 20);
+        expect((await s.follows.matching(['term2', 'unrelated'])).map((f) => f.id)).toEqual([followOf(2).id]);
+        expect((await s.follows.matching(['shared', 'term1', 'alone'])).map((f) => f.id)).toEqual([followOf(1).id, followOf(2).id, followOf(3).id]);
+        expect(await s.follows.matching(['unrelated'])).toEqual([]);
+        expect(await s.follows.matching([])).toEqual([]);
+        expect(await s.follows.setFingerprint(followOf(1).id, 'fp-new', new Date(T0 + 9_000).toISOString())).toBe(true);
+        expect(await s.follows.get(followOf(1).id)).toMatchObject({ fingerprint: 'fp-new', updatedAt: new Date(T0 + 9_000).toISOString() });
+        expect(await s.follows.delete(followOf(1).id)).toBe(true);
+        expect(await s.follows.delete(followOf(1).id)).toBe(false);
+        expect(await s.follows.setFingerprint(followOf(1).id, 'fp', new Date(T0).toISOString())).toBe(false);
+        expect((await s.follows.matching(['shared'])).map((f) => f.id)).toEqual([followOf(2).id]);
+      });
+
+      it('queues a follow update with its answer in the delivery itself, once, and drops it with its article', async () => {
+        const stored = article(1);
+        await s.articles.insert(stored);
+        const update: NewDelivery = {
+          id: `f:${followOf(1).id}:${stored.id}`,
+          target: { platform: 'telegram', chatId: '1', kind: 'private' },
+          kind: 'follow-update',
+          language: 'en',
+          items: [{ articleId: stored.id, language: 'en' }],
+          answer: { question: 'Question 1?', text: 'The new answer.', language: 'en', citations: [{ articleId: stored.id, title: stored.title, quote: 'The new answer.' }] },
+          createdAt: new Date(T0).toISOString(),
+        };
+        // No summary is stored for it: the answer travels with the delivery.
+        expect(await s.outbox.enqueue([update])).toBe(1);
+        expect(await s.outbox.enqueue([update])).toBe(0);
+        const [claimed] = await s.outbox.claim({ owner: 'w', leaseMs: 5_000, limit: 10, platforms: ['telegram'] });
+        expect(claimed).toMatchObject({ id: update.id, kind: 'follow-update', articleIds: [stored.id], message: { kind: 'follow-update', language: 'en', answer: update.answer } });
+        expect(await s.outbox.settle(update.id, 'w', { kind: 'retry', notBefore: 0, countAttempt: false })).toBe(true);
+        expect(await s.articles.delete(stored.id)).toBe(true);
+        expect(await s.outbox.get(update.id)).toBeUndefined();
+        expect((await s.outbox.counts()).pending).toBe(0);
       });
     });
 

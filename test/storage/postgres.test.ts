@@ -15,7 +15,7 @@ import { MIGRATIONS, migrate } from '../../src/storage/postgres/schema.js';
 import { openTestDesk } from '../support/desk.js';
 import { sampleArticle } from '../support/fixtures.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedFeeds, expectUpgradedOutbox, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectFollowsAfterUpgrade, expectUpgradedFeeds, expectUpgradedOutbox, PRE_FOLLOW_DELIVERY, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -219,6 +219,30 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await old.end();
       const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
       await expectUpgradedFeeds(s);
+      await s.close();
+    });
+
+    it('upgrades a database from before followed questions: its pending deliveries are kept as they were, and chats can follow questions', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version < 9));
+      const m = OLD_MESSAGES[0]!;
+      await old.query('INSERT INTO delivery_messages (article_id, language, data, created_at) VALUES ($1, $2, $3::jsonb, 0)', [m.articleId, m.language, JSON.stringify(m)]);
+      await old.query('INSERT INTO delivery_chats (platform, chat_id) VALUES ($1, $2)', [PRE_FOLLOW_DELIVERY.platform, PRE_FOLLOW_DELIVERY.chat_id]);
+      const d = PRE_FOLLOW_DELIVERY;
+      await old.query('INSERT INTO deliveries (id, platform, chat_id, chat_kind, language, article_id, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)', [
+        d.id,
+        d.platform,
+        d.chat_id,
+        d.chat_kind,
+        d.language,
+        d.article_id,
+        d.created_at,
+      ]);
+      await old.end();
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      await expectFollowsAfterUpgrade(s);
       await s.close();
     });
 

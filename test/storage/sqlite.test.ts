@@ -10,7 +10,7 @@ import { openStorage } from '../../src/storage/index.js';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/schema.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedFeeds, expectUpgradedOutbox, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectFollowsAfterUpgrade, expectUpgradedFeeds, expectUpgradedOutbox, PRE_FOLLOW_DELIVERY, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -141,6 +141,21 @@ describe('SQLite storage', () => {
     old.close();
     const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
     await expectUpgradedFeeds(s);
+    await s.close();
+  });
+
+  it('upgrades a file from before followed questions: its pending deliveries are kept as they were, and chats can follow questions', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version < 8));
+    const m = OLD_MESSAGES[0]!;
+    old.prepare('INSERT INTO delivery_messages (article_id, language, data, created_at) VALUES (?, ?, ?, ?)').run(m.articleId, m.language, JSON.stringify(m), 0);
+    old
+      .prepare('INSERT INTO deliveries (id, platform, chat_id, chat_kind, language, article_id, status, created_at) VALUES (@id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @created_at)')
+      .run(PRE_FOLLOW_DELIVERY);
+    old.close();
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    await expectFollowsAfterUpgrade(s);
     await s.close();
   });
 

@@ -157,3 +157,25 @@ export async function expectUpgradedFeeds(s: Storage): Promise<void> {
   await s.feeds.update({ ...OLD_FEED, paused: { at: now, failures: 10 } });
   expect(await s.feeds.due(now)).toEqual([]);
 }
+
+/** A pending article delivery as the schema before followed questions held it (SQLite 3–7, PostgreSQL 4–8). */
+export const PRE_FOLLOW_DELIVERY = { id: 'kept:art1:telegram:9', platform: 'telegram', chat_id: '9', chat_kind: 0, language: 'en', article_id: 'art1', created_at: UPGRADE_NOW - 1_000 };
+
+/** After the upgrade: the old delivery is still an article delivery with its message, and a chat can follow a question. */
+export async function expectFollowsAfterUpgrade(s: Storage): Promise<void> {
+  expect(await s.outbox.get(PRE_FOLLOW_DELIVERY.id)).toMatchObject({ kind: 'article', status: 'pending', message: { kind: 'article', summary: OLD_MESSAGES[0] } });
+  const follow = {
+    id: 'f1',
+    platform: 'telegram',
+    chatId: '9',
+    chatKind: 'private' as const,
+    question: 'Why did the trains stop?',
+    terms: ['train', 'stop'],
+    language: 'en' as const,
+    fingerprint: 'fp',
+    createdAt: new Date(UPGRADE_NOW).toISOString(),
+    updatedAt: new Date(UPGRADE_NOW).toISOString(),
+  };
+  expect(await s.follows.add(follow, 20)).toBe('added');
+  expect(await s.follows.matching(['train'])).toEqual([follow]);
+}
