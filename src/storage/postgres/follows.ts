@@ -8,8 +8,8 @@ import type { Query } from './index.js';
 
 /** How the repo runs its statements: one autocommit statement, or several in one transaction. */
 export interface PostgresRunners {
-  run<T>(operation: string, body: (q: Query) => Promise<T>): Promise<T>;
-  write<T>(operation: string, body: (q: Query) => Promise<T>): Promise<T>;
+  readonly run: <T>(operation: string, body: (q: Query) => Promise<T>) => Promise<T>;
+  readonly write: <T>(operation: string, body: (q: Query) => Promise<T>) => Promise<T>;
 }
 
 /** The FollowRepo over the backend's connections. */

@@ -8,8 +8,8 @@ import { fromFollow, toFollow, type FollowRow } from '../rows.js';
 
 /** How the repo runs its statements: reads, and writes in an immediate transaction, failing as the backend's errors do. */
 export interface SqliteRunners {
-  run<T>(operation: string, body: () => T): Promise<T>;
-  write<T>(operation: string, body: () => T): Promise<T>;
+  readonly run: <T>(operation: string, body: () => T) => Promise<T>;
+  readonly write: <T>(operation: string, body: () => T) => Promise<T>;
 }
 
 /** The FollowRepo over `db`. */
