@@ -52,7 +52,7 @@ export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): st
       `🔔 <i>${escapeHtml(m.follows.updateTitle(answer.question))}</i>`,
       escapeHtml(answer.text),
       '',
-      `<b>${escapeHtml(m.sources)}</b>`,
+      `<b>${escapeHtml(m.sources)}:</b>`,
       ...answer.citations.map((c) => `• ${linkHtml(c.url, c.title)} <code>${escapeHtml(c.articleId)}</code>`),
     ].join('\n');
   }

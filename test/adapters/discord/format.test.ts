@@ -53,4 +53,14 @@ describe('Discord formatting', () => {
     expect(message.content).toBe('📰 مقال جديد');
     expect(message.embeds![0]).toMatchObject({ title: 'عنوان', description: '• جملة أولى.', footer: { text: 'a1' } });
   });
+
+  it('sends a followed question’s new answer as an answer embed under the question, pinging nobody', () => {
+    const message = deliveryMessage(
+      { kind: 'follow-update', language: 'en', answer: { question: 'Who won @everyone?', text: 'Riverside won.', language: 'en', citations: [{ articleId: 'c3', title: 'Cup final', quote: 'Riverside won.' }] } },
+      'en',
+    );
+    expect(message.content).toBe('🔔 New answer to a question you follow: "Who won @everyone?"');
+    expect(message.allowedMentions).toEqual({ parse: [] });
+    expect(message.embeds![0]).toMatchObject({ description: 'Riverside won.', fields: [{ name: 'Sources: c3', value: 'Cup final' }] });
+  });
 });

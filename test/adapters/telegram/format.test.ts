@@ -58,6 +58,14 @@ describe('Telegram HTML', () => {
     );
     expect(html).toMatch(/News digest[\s\S]*<b>One<\/b>[\s\S]*• First\.[\s\S]*<b><a href="https:\/\/x.example">Two<\/a><\/b>/);
   });
+
+  it('renders a followed question’s new answer under its question, with the new source linked, in the answer’s language', () => {
+    const citation = { articleId: 'b2', title: 'الاتفاق <وُقّع>', quote: 'وُقّع الاتفاق.', url: 'https://x.example/b2' };
+    const html = deliveryHtml({ kind: 'follow-update', language: 'ar', answer: { question: 'ما الرسوم؟', text: 'وُقّع الاتفاق.', language: 'ar', citations: [citation] } }, 'ar');
+    expect(html).toBe(
+      ['🔔 <i>إجابة جديدة لسؤال تتابعه: «ما الرسوم؟»</i>', 'وُقّع الاتفاق.', '', '<b>المصادر:</b>', '• <a href="https://x.example/b2">الاتفاق &lt;وُقّع&gt;</a> <code>b2</code>'].join('\n'),
+    );
+  });
 });
 
 describe('splitHtml', () => {
