@@ -62,6 +62,8 @@ export interface Follows {
   updatesFor(article: Article): Promise<FollowUpdate[]>;
   /** Records that these updates were queued, so the next change is measured from them. */
   recorded(updates: readonly FollowUpdate[]): Promise<void>;
+  /** Forgets the follows of a chat that is gone, so its questions are not asked again for nobody. */
+  chatGone(chat: Pick<ChatRef, 'platform' | 'chatId'>): Promise<number>;
 }
 
 /** What the follows service is built from. */
@@ -167,6 +169,8 @@ export function createFollows(options: FollowsOptions): Follows {
       logger.info('followed questions asked again', { article: article.id, candidates: candidates.length, updates: updates.length });
       return updates;
     },
+
+    chatGone: (chat) => repo.deleteChat({ platform: chat.platform, chatId: chat.chatId }),
 
     async recorded(updates) {
       const now = new Date(clock()).toISOString();

@@ -274,6 +274,8 @@ export interface FollowRepo {
   setFingerprint(id: string, fingerprint: string, updatedAt: string): Promise<boolean>;
   /** False when there was none. */
   delete(id: string): Promise<boolean>;
+  /** Forgets every follow of the chat (it is gone: blocked, kicked, deleted); returns how many. */
+  deleteChat(chat: ChatAddress): Promise<number>;
 }
 
 /** Followed feeds, keyed by id, each URL once. */

@@ -73,6 +73,12 @@ export function subscriptionId(chat: Pick<ChatRef, 'platform' | 'chatId'>): stri
   return `${chat.platform}:${chat.chatId}`;
 }
 
+/** The chat a subscription id names: the inverse of subscriptionId (platform names hold no colon). */
+export function chatOfSubscriptionId(id: string): Pick<ChatRef, 'platform' | 'chatId'> {
+  const colon = id.indexOf(':');
+  return { platform: id.slice(0, colon), chatId: id.slice(colon + 1) };
+}
+
 /** True for a valid `HH:MM` 24-hour time. */
 export function isDigestTime(value: string): boolean {
   return HH_MM.test(value);

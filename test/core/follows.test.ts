@@ -93,6 +93,16 @@ describe('a followed question', () => {
     expect(c.sender.received.map((received) => received.chatId).sort()).toEqual(['700', '701']);
   });
 
+  it('forgets the follows of a chat that is gone (the bot was blocked) once an update to it fails so', async () => {
+    const c = await core();
+    await post(c, TALKS);
+    await c.follows.follow(chat, QUESTION, reader);
+    c.sender.script.set('700', [{ kind: 'chat-gone', reason: '403 Forbidden: bot was blocked by the user' }]);
+    await post(c, DEAL);
+    expect(c.sender.received).toEqual([]);
+    expect(await c.follows.list(chat)).toEqual([]);
+  });
+
   it('stops when the chat unfollows, and counts against a limit per chat', async () => {
     const c = await core();
     await post(c, TALKS);

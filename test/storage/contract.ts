@@ -709,6 +709,10 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.follows.delete(followOf(1).id)).toBe(false);
         expect(await s.follows.setFingerprint(followOf(1).id, 'fp', new Date(T0).toISOString())).toBe(false);
         expect((await s.follows.matching(['shared'])).map((f) => f.id)).toEqual([followOf(2).id]);
+        await s.follows.add(followOf(4, { chatId: '2' }), 20);
+        expect(await s.follows.deleteChat({ platform: 'telegram', chatId: '2' })).toBe(2);
+        expect(await s.follows.deleteChat({ platform: 'telegram', chatId: '2' })).toBe(0);
+        expect((await s.follows.matching(['shared', 'alone'])).map((f) => f.id)).toEqual([followOf(3).id]);
       });
 
       it('queues a follow update with its answer in the delivery itself, once, and drops it with its article', async () => {

@@ -13,7 +13,7 @@ import { errorFields, type Logger } from '../logger.js';
 import type { NewsDesk } from '../newsDesk.js';
 import type { DeliveryCounts, NewDelivery, OutboxItem, Storage } from '../ports.js';
 import type { Follows } from '../follows.js';
-import type { Subscription, Subscriptions } from '../subscriptions.js';
+import { chatOfSubscriptionId, type Subscription, type Subscriptions } from '../subscriptions.js';
 import type { Article, Language } from '../types.js';
 import type { RateLimits } from './pacing.js';
 import { latestDailySlot } from './schedule.js';
@@ -92,7 +92,11 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     ...options.worker,
     events: {
-      chatGone: (id, reason) => subscriptions.deactivate(id, reason, new Date(clock())),
+      chatGone: async (id, reason) => {
+        await subscriptions.deactivate(id, reason, new Date(clock()));
+        // Nobody reads the chat's answers any more: its questions are not asked again.
+        await options.follows?.chatGone(chatOfSubscriptionId(id));
+      },
       chatMigrated: async (id, newChatId) => {
         await subscriptions.migrate(id, newChatId, new Date(clock()));
       },

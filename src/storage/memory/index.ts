@@ -679,6 +679,12 @@ function memoryFollows(op: <T>(operation: string, body: () => T) => Promise<T>, 
         return true;
       }),
     delete: (id) => op('follow delete', () => follows.delete(id)),
+    deleteChat: (chat) =>
+      op('follow delete', () => {
+        const gone = [...follows.values()].filter((f) => f.platform === chat.platform && f.chatId === chat.chatId);
+        for (const f of gone) follows.delete(f.id);
+        return gone.length;
+      }),
   };
 }
 

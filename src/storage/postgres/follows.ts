@@ -54,5 +54,7 @@ export function postgresFollows({ run, write }: PostgresRunners): FollowRepo {
       run('follow write', async (q) => (await q('UPDATE follows SET fingerprint = $1, updated_at = $2 WHERE id = $3', [fingerprint, updatedAt, id])).rowCount === 1),
     // follow_terms go with it (ON DELETE CASCADE).
     delete: (id) => run('follow delete', async (q) => (await q('DELETE FROM follows WHERE id = $1', [id])).rowCount === 1),
+    deleteChat: (chat) =>
+      run('follow delete', async (q) => (await q('DELETE FROM follows WHERE platform = $1 AND chat_id = $2', [chat.platform, chat.chatId])).rowCount ?? 0),
   };
 }

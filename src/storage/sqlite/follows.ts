@@ -29,6 +29,7 @@ export function sqliteFollows(db: Database.Database, { run, write }: SqliteRunne
     ),
     setFingerprint: db.prepare<[string, string, string]>('UPDATE follows SET fingerprint = ?, updated_at = ? WHERE id = ?'),
     delete: db.prepare<[string]>('DELETE FROM follows WHERE id = ?'),
+    deleteChat: db.prepare<[string, string]>('DELETE FROM follows WHERE platform = ? AND chat_id = ?'),
   };
   return {
     add: (follow, maxPerChat) =>
@@ -49,5 +50,6 @@ export function sqliteFollows(db: Database.Database, { run, write }: SqliteRunne
     setFingerprint: (id, fingerprint, updatedAt) => write('follow write', () => q.setFingerprint.run(fingerprint, updatedAt, id).changes === 1),
     // follow_terms go with it (ON DELETE CASCADE).
     delete: (id) => write('follow delete', () => q.delete.run(id).changes === 1),
+    deleteChat: (chat) => write('follow delete', () => q.deleteChat.run(chat.platform, chat.chatId).changes),
   };
 }
