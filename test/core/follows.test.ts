@@ -3,8 +3,11 @@
  * update with its new source; an unrelated article sends nothing; the same article twice, once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFollows } from '../../src/core/follows.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { terms } from '../../src/core/text/index.js';
 import type { Actor } from '../../src/core/types.js';
+import { openTestDesk } from '../support/desk.js';
 import { fakeSender, type FakeSender } from '../support/fakeSender.js';
 import { DEAL, FESTIVAL, FOOTBALL, TALKS } from '../support/followArticles.js';
 import { startCore } from '../support/services.js';
@@ -91,6 +94,25 @@ describe('a followed question', () => {
     await c.follows.follow({ ...chat, chatId: '701' }, QUESTION, reader);
     await post(c, DEAL);
     expect(c.sender.received.map((received) => received.chatId).sort()).toEqual(['700', '701']);
+  });
+
+  it('asks again only the follows that share a term with the new article, however many chats follow other questions', async () => {
+    // No delivery here: only this service asks, and the test counts it.
+    const { desk, storage } = await openTestDesk();
+    await desk.postArticle({ text: TALKS }, admin);
+    let asked = 0;
+    const counting = createFollows({
+      repo: storage.follows,
+      desk: { ask: (...args) => (asked++, desk.ask(...args)), catchUp: () => desk.catchUp() },
+      logger: silentLogger,
+    });
+    await counting.follow(chat, QUESTION, reader);
+    // A thousand chats following questions about other things than either article.
+    for (let i = 0; i < 1_000; i++) await counting.follow({ ...chat, chatId: String(10_000 + i) }, `Who scored the winner for Riverside in round ${i}?`, reader);
+    asked = 0;
+    const deal = await desk.postArticle({ text: DEAL }, admin);
+    expect((await counting.updatesFor(deal.article)).map((update) => update.follow.chatId)).toEqual(['700']);
+    expect(asked).toBe(1);
   });
 
   it('forgets the follows of a chat that is gone (the bot was blocked) once an update to it fails so', async () => {
