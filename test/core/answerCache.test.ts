@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerCacheKey } from '../../src/core/answerCache.js';
+import { answerCacheKey, evidenceFingerprint } from '../../src/core/answerCache.js';
 import type { Passage } from '../../src/core/engine.js';
 
 function passage(articleId: string, indexes: number[]): Passage {
@@ -42,5 +42,17 @@ describe('answerCacheKey', () => {
     const first = answerCacheKey({ ...base, postedAt: { a1: '2026-03-01T08:00:00.000Z' } });
     expect(answerCacheKey({ ...base, postedAt: { a1: '2026-03-01T08:00:00.000Z' } })).toBe(first);
     expect(answerCacheKey({ ...base, postedAt: { a1: '2026-03-02T09:00:00.000Z' } })).not.toBe(first);
+  });
+});
+
+describe('evidenceFingerprint', () => {
+  it('changes exactly when the evidence does: other sentences, another article, a new posting of one', () => {
+    const fingerprint = evidenceFingerprint({ passages: [passage('a1', [2, 3])] });
+    expect(evidenceFingerprint({ passages: [passage('a1', [2, 3])] })).toBe(fingerprint);
+    expect(evidenceFingerprint({ passages: [passage('a1', [2, 3]), passage('b7', [0])] })).not.toBe(fingerprint);
+    expect(evidenceFingerprint({ passages: [passage('a1', [4])] })).not.toBe(fingerprint);
+    expect(evidenceFingerprint({ passages: [passage('a1', [2, 3])], postedAt: { a1: '2026-03-02T00:00:00.000Z' } })).not.toBe(fingerprint);
+    // A refusal rests on no evidence, and two refusals on the same.
+    expect(evidenceFingerprint({ passages: [] })).toBe(evidenceFingerprint({ passages: [] }));
   });
 });
