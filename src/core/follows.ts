@@ -64,6 +64,8 @@ export interface Follows {
   recorded(updates: readonly FollowUpdate[]): Promise<void>;
   /** Forgets the follows of a chat that is gone, so its questions are not asked again for nobody. */
   chatGone(chat: Pick<ChatRef, 'platform' | 'chatId'>): Promise<number>;
+  /** Moves the chat's follows to its new id (a Telegram group that became a supergroup). */
+  chatMoved(chat: Pick<ChatRef, 'platform' | 'chatId'>, newChatId: string): Promise<number>;
 }
 
 /** What the follows service is built from. */
@@ -171,6 +173,7 @@ export function createFollows(options: FollowsOptions): Follows {
     },
 
     chatGone: (chat) => repo.deleteChat({ platform: chat.platform, chatId: chat.chatId }),
+    chatMoved: (chat, newChatId) => repo.moveChat({ platform: chat.platform, chatId: chat.chatId }, newChatId),
 
     async recorded(updates) {
       const now = new Date(clock()).toISOString();

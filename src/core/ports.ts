@@ -276,6 +276,11 @@ export interface FollowRepo {
   delete(id: string): Promise<boolean>;
   /** Forgets every follow of the chat (it is gone: blocked, kicked, deleted); returns how many. */
   deleteChat(chat: ChatAddress): Promise<number>;
+  /**
+   * Points the chat's follows at its new id on the same platform (a group became a supergroup);
+   * each keeps its id, so updates already queued for it are still recognised. Returns how many.
+   */
+  moveChat(from: ChatAddress, toChatId: string): Promise<number>;
 }
 
 /** Followed feeds, keyed by id, each URL once. */

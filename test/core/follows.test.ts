@@ -125,6 +125,18 @@ describe('a followed question', () => {
     expect(await c.follows.list(chat)).toEqual([]);
   });
 
+  it('follows a group that became a supergroup to its new id, and sends the update there', async () => {
+    const c = await core();
+    await post(c, TALKS);
+    const group = { platform: 'telegram', chatId: '-700', kind: 'group' } as const;
+    await c.follows.follow(group, QUESTION, reader);
+    c.sender.script.set('-700', [{ kind: 'migrated', newChatId: '-100700' }]);
+    await post(c, DEAL);
+    await expect.poll(() => c.sender.received.map((received) => received.chatId)).toEqual(['-100700']);
+    expect(await c.follows.list(group)).toEqual([]);
+    expect((await c.follows.list({ ...group, chatId: '-100700' })).map((f) => f.question)).toEqual([QUESTION]);
+  });
+
   it('stops when the chat unfollows, and counts against a limit per chat', async () => {
     const c = await core();
     await post(c, TALKS);

@@ -695,7 +695,7 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.follows.get('nope')).toBeUndefined();
       });
 
-      it('finds the follows sharing a term with an article, records a new fingerprint, and forgets a deleted follow', async () => {
+      it('finds the follows sharing a term with an article, records a new fingerprint, forgets a deleted follow or chat, and moves a chat', async () => {
         await s.follows.add(followOf(1), 20);
         await s.follows.add(followOf(2, { chatId: '2' }), 20);
         await s.follows.add(followOf(3, { terms: ['alone'] }), 20);
@@ -712,6 +712,10 @@ export function storageContract(name: string, backend: ContractBackend): void {
         await s.follows.add(followOf(4, { chatId: '2' }), 20);
         expect(await s.follows.deleteChat({ platform: 'telegram', chatId: '2' })).toBe(2);
         expect(await s.follows.deleteChat({ platform: 'telegram', chatId: '2' })).toBe(0);
+        expect(await s.follows.moveChat({ platform: 'telegram', chatId: '1' }, '-1009')).toBe(1);
+        expect(await s.follows.list({ platform: 'telegram', chatId: '1' })).toEqual([]);
+        expect((await s.follows.list({ platform: 'telegram', chatId: '-1009' })).map((f) => f.id)).toEqual([followOf(3).id]);
+        expect((await s.follows.matching(['alone']))[0]).toMatchObject({ id: followOf(3).id, chatId: '-1009' });
         expect((await s.follows.matching(['shared', 'alone'])).map((f) => f.id)).toEqual([followOf(3).id]);
       });
 

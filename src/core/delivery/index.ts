@@ -99,6 +99,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       },
       chatMigrated: async (id, newChatId) => {
         await subscriptions.migrate(id, newChatId, new Date(clock()));
+        await options.follows?.chatMoved(chatOfSubscriptionId(id), newChatId);
       },
     },
   });

@@ -685,6 +685,12 @@ function memoryFollows(op: <T>(operation: string, body: () => T) => Promise<T>, 
         for (const f of gone) follows.delete(f.id);
         return gone.length;
       }),
+    moveChat: (from, toChatId) =>
+      op('follow write', () => {
+        const moving = [...follows.values()].filter((f) => f.platform === from.platform && f.chatId === from.chatId);
+        for (const f of moving) follows.set(f.id, { ...f, chatId: toChatId });
+        return moving.length;
+      }),
   };
 }
 

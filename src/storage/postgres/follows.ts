@@ -56,5 +56,7 @@ export function postgresFollows({ run, write }: PostgresRunners): FollowRepo {
     delete: (id) => run('follow delete', async (q) => (await q('DELETE FROM follows WHERE id = $1', [id])).rowCount === 1),
     deleteChat: (chat) =>
       run('follow delete', async (q) => (await q('DELETE FROM follows WHERE platform = $1 AND chat_id = $2', [chat.platform, chat.chatId])).rowCount ?? 0),
+    moveChat: (from, toChatId) =>
+      run('follow write', async (q) => (await q('UPDATE follows SET chat_id = $1 WHERE platform = $2 AND chat_id = $3', [toChatId, from.platform, from.chatId])).rowCount ?? 0),
   };
 }

@@ -30,6 +30,7 @@ export function sqliteFollows(db: Database.Database, { run, write }: SqliteRunne
     setFingerprint: db.prepare<[string, string, string]>('UPDATE follows SET fingerprint = ?, updated_at = ? WHERE id = ?'),
     delete: db.prepare<[string]>('DELETE FROM follows WHERE id = ?'),
     deleteChat: db.prepare<[string, string]>('DELETE FROM follows WHERE platform = ? AND chat_id = ?'),
+    moveChat: db.prepare<[string, string, string]>('UPDATE follows SET chat_id = ? WHERE platform = ? AND chat_id = ?'),
   };
   return {
     add: (follow, maxPerChat) =>
@@ -51,5 +52,6 @@ export function sqliteFollows(db: Database.Database, { run, write }: SqliteRunne
     // follow_terms go with it (ON DELETE CASCADE).
     delete: (id) => write('follow delete', () => q.delete.run(id).changes === 1),
     deleteChat: (chat) => write('follow delete', () => q.deleteChat.run(chat.platform, chat.chatId).changes),
+    moveChat: (from, toChatId) => write('follow write', () => q.moveChat.run(toChatId, from.platform, from.chatId).changes),
   };
 }
