@@ -14,7 +14,16 @@ import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 import { fetcherFromSettings, openSources, type Sources } from '../../src/sources/index.js';
 
 /** Desk, subscriptions and delivery with one admin and one platform sender. */
-export async function startCore(options: { adminId: string; sender: Sender; limits: RateLimits; engine?: Engine; storeUrl?: string; owner?: string }): Promise<{
+export async function startCore(options: {
+  adminId: string;
+  sender: Sender;
+  limits: RateLimits;
+  engine?: Engine;
+  storeUrl?: string;
+  owner?: string;
+  /** More configuration, as environment variables (STORY_WINDOW_HOURS …). */
+  env?: Readonly<Record<string, string>>;
+}): Promise<{
   desk: NewsDesk;
   subscriptions: Subscriptions;
   delivery: DeliveryService;
@@ -22,7 +31,7 @@ export async function startCore(options: { adminId: string; sender: Sender; limi
   sources: Sources;
   maxArticleChars: number;
 }> {
-  const config = loadConfig({ ADMIN_IDS: options.adminId });
+  const config = loadConfig({ ...options.env, ADMIN_IDS: options.adminId });
   const storage = await openStorage(options.storeUrl ?? 'memory://');
   const desk = await openNewsDesk({ storage, engine: options.engine ?? createExtractiveEngine(), logger: silentLogger, settings: config });
   const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
