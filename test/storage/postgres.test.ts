@@ -204,6 +204,30 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await s.close();
     });
 
+    it('upgrades a database from schema version 4 keeping its articles, each its own story, and stores stories from then on', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version <= 4));
+      // As version 4 wrote an article: no story column yet.
+      await old.query(
+        `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body)
+         VALUES ($1, NULL, $2, $3, $4, $5, $6, NULL, NULL, $7)`,
+        ['old1', 'Rail strike', 'en', '2026-03-01T08:00:00.000Z', 'operator', 'paste', 'Trains stopped.'],
+      );
+      await old.end();
+
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      expect(await s.articles.get('old1')).not.toHaveProperty('storyId');
+      expect((await s.articles.list({ storiesOnly: true })).map((a) => a.id)).toEqual(['old1']);
+      await s.articles.insert({ id: 'new1', title: 'Rail strike ends', text: 'Trains stopped. Then ran.', language: 'en', postedAt: '2026-03-01T08:30:00.000Z', postedBy: 'operator', storyId: 'old1' });
+      expect((await s.articles.get('new1'))?.storyId).toBe('old1');
+      expect((await s.articles.storyArticles(['old1'])).map((a) => a.id)).toEqual(['new1']);
+      expect(await s.articles.count({ storiesOnly: true })).toBe(1);
+      expect(await s.articles.count()).toBe(2);
+      await s.close();
+    });
+
     it('queues, finds and deduplicates a delivery whose 64-bit key another id already has', async () => {
       const schema = await freshSchema();
       const s = await open(schema);
