@@ -62,7 +62,7 @@ const sendUrl = new URL('/send', platformUrl).href;
 const httpSender: Sender = {
   platform: 'telegram',
   async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
-    const messageId = message.kind === 'article' ? message.summary.articleId : `digest:${message.summaries.map((s) => s.articleId).join(',')}`;
+    const messageId = message.kind === 'digest' ? `digest:${message.summaries.map((s) => s.articleId).join(',')}` : message.summary.articleId;
     let status: number;
     let answer: PlatformAnswer;
     try {

@@ -10,24 +10,29 @@ import type { ChannelLookup, Command, CommandContext, View } from './types.js';
 /** A parsed `/subscribe` argument list, or the word that was not understood. */
 export type SubscribeArgs = { readonly ok: true; readonly options: SubscribeOptions } | { readonly ok: false; readonly problem: string };
 
-/** Parses `[each|digest HH:MM] [ar|en]` (in any order; `each` is the default; كل and ملخص are each and digest). */
+/**
+ * Parses `[each|digest HH:MM] [ar|en] [updates]` (in any order; `each` is the default; كل and ملخص
+ * are each and digest, تحديثات is updates: "also reported by" notes, off unless asked for).
+ */
 export function parseSubscribeArgs(text: string): SubscribeArgs {
   let mode: 'each' | 'digest' = 'each';
   let digestTime: string | undefined;
   let language: 'ar' | 'en' | undefined;
+  let storyUpdates = false;
   for (const word of text.trim().split(/\s+/u).filter((w) => w !== '')) {
     const lower = word.toLowerCase();
     if (lower === 'each' || lower === 'كل') mode = 'each';
     else if (lower === 'digest' || lower === 'ملخص') mode = 'digest';
     else if (/^\d{1,2}:\d{2}$/u.test(lower)) digestTime = lower.padStart(5, '0');
     else if (lower === 'ar' || lower === 'en') language = lower;
+    else if (lower === 'updates' || lower === 'تحديثات') storyUpdates = true;
     else return { ok: false, problem: word };
   }
   if (digestTime !== undefined && mode === 'each') mode = 'digest';
   if (mode === 'digest' && (digestTime === undefined || !isDigestTime(digestTime))) {
     return { ok: false, problem: digestTime ?? 'digest' };
   }
-  return { ok: true, options: { mode, ...(digestTime ? { digestTime } : {}), ...(language ? { language } : {}) } };
+  return { ok: true, options: { mode, ...(digestTime ? { digestTime } : {}), ...(language ? { language } : {}), ...(storyUpdates ? { storyUpdates } : {}) } };
 }
 
 function lookupRefusal(lookup: Extract<ChannelLookup, { ok: false }>, m: Messages): View {
@@ -81,9 +86,10 @@ export const subscribe: Command = {
         { name: 'English', value: 'en' },
       ],
     },
+    { name: 'updates', type: 'string', describe: (m) => m.options.updates, choices: [{ name: 'also reported by', value: 'updates' }] },
   ],
   menu: (m) => m.menu.subscribe,
-  help: (m, platform) => m.help.subscribe(platform),
+  help: (m, platform) => [...m.help.subscribe(platform), m.subscribeUpdatesHelp],
   async run(input, ctx, services) {
     const m = messages(ctx.language);
     const words = input.text.trim().split(/\s+/u).filter((w) => w !== '');
@@ -93,7 +99,7 @@ export const subscribe: Command = {
     if (!parsed.ok) return textView(m.badSubscribeArgs(parsed.problem), 'refused');
     const subscription = await services.subscriptions!.subscribe(target.chat, { ...parsed.options, timeZone: services.timeZone }, new Date());
     const text = subscription.mode === 'digest' ? m.subscribedDigest(subscription.digestTime!, subscription.timeZone!) : m.subscribedEach;
-    return textView(about(target.chat, ctx, text));
+    return textView(about(target.chat, ctx, subscription.storyUpdates ? `${text} ${m.subscribedStoryUpdates}` : text));
   },
 };
 

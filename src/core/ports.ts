@@ -10,7 +10,7 @@
  * - Times are epoch milliseconds from the storage's clock unless a field says ISO 8601; the clock
  *   is the one `openStorage` was given, so tests and the core agree on "now".
  */
-import type { DeliveredSummary, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
+import type { DeliveredSummary, DeliveryKind, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
 import type { Subscription, SubscriptionMode } from './subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from './types.js';
 
@@ -103,14 +103,15 @@ export type ChatAddress = Pick<DeliveryTarget, 'platform' | 'chatId'>;
 export interface NewDelivery {
   /**
    * Deterministic, so queuing twice queues once: `a:<article>:<platform>:<chat>` for an article (the
-   * form a store may keep without writing it out), `d:<platform>:<chat>:<slot>` for a digest.
+   * form a store may keep without writing it out), `d:<platform>:<chat>:<slot>` for a digest,
+   * `u:<story>:<outlet>:<platform>:<chat>` for a story update (see storyUpdateId).
    */
   readonly id: string;
   readonly target: DeliveryTarget;
-  readonly kind: 'article' | 'digest';
+  readonly kind: DeliveryKind;
   /** The language of the message as a whole (a digest's heading). */
   readonly language: Language;
-  /** Exactly one for `article`; a digest's articles in the order they are shown. */
+  /** Exactly one for `article` and `update`; a digest's articles in the order they are shown. */
   readonly items: readonly OutboxItem[];
   /** ISO 8601. */
   readonly createdAt: string;
@@ -123,7 +124,7 @@ export interface OutboxDelivery {
   /** As queued, also after a `retarget`. */
   readonly id: string;
   readonly target: DeliveryTarget;
-  readonly kind: 'article' | 'digest';
+  readonly kind: DeliveryKind;
   readonly language: Language;
   readonly items: readonly OutboxItem[];
   readonly message: DeliveryMessage;

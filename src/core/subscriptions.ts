@@ -32,6 +32,11 @@ export interface Subscription extends ChatRef {
   readonly timeZone?: string;
   /** Summary language wanted; the article's own when absent. */
   readonly language?: Language;
+  /**
+   * True when the chat wants one short "also reported by" note when another outlet reports a story
+   * it already had (`/subscribe updates`); absent: such a report is not sent at all.
+   */
+  readonly storyUpdates?: boolean;
   readonly active: boolean;
   /** Why delivery stopped (blocked, kicked, chat deleted…), when inactive. */
   readonly inactiveReason?: string;
@@ -47,6 +52,8 @@ export interface SubscribeOptions {
   readonly digestTime?: string;
   readonly timeZone?: string;
   readonly language?: Language;
+  /** Wants "also reported by" notes (see Subscription). */
+  readonly storyUpdates?: boolean;
 }
 
 /** The subscription registry. */
@@ -109,6 +116,7 @@ export function createSubscriptions(repo: SubscriptionRepo, defaultTimeZone: str
           ? { digestTime: options.digestTime!, timeZone: options.timeZone ?? existing?.timeZone ?? defaultTimeZone }
           : {}),
         ...(options.language ? { language: options.language } : {}),
+        ...(options.storyUpdates ? { storyUpdates: true } : {}),
         active: true,
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,

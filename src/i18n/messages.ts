@@ -38,7 +38,7 @@ export interface Messages {
   readonly menu: Readonly<Record<CommandName, string>>;
   /** Descriptions of command options (Discord shows them; at most 100 characters). */
   readonly options: Readonly<
-    Record<'postText' | 'postFile' | 'postUrl' | 'articleId' | 'page' | 'question' | 'mode' | 'time' | 'language' | 'feedAdd' | 'feedUrl' | 'feedList' | 'feedRemove' | 'feedId', string>
+    Record<'postText' | 'postFile' | 'postUrl' | 'articleId' | 'page' | 'question' | 'mode' | 'time' | 'language' | 'updates' | 'feedAdd' | 'feedUrl' | 'feedList' | 'feedRemove' | 'feedId', string>
   >;
   /** /post given nothing, where the surface cannot collect a long text: the ways to post there. */
   readonly postHowTo: (platform: Platform) => string;
@@ -97,6 +97,14 @@ export interface Messages {
   readonly notSubscribed: string;
   readonly badSubscribeArgs: (word: string) => string;
   readonly newArticle: string;
+  /** The /help line of `/subscribe … updates`, the same on every surface. */
+  readonly subscribeUpdatesHelp: string;
+  /** Added to the /subscribe reply when the chat asked for story updates. */
+  readonly subscribedStoryUpdates: string;
+  /** A story update's heading: another outlet reported a story the chat already had. */
+  readonly alsoReportedBy: (outlet: string) => string;
+  /** Before the other outlets of a cited article's story, in an answer's sources. */
+  readonly alsoReportedIn: string;
   readonly fallbackNotice: string;
   readonly usageLine: (requests: number, prompt: number, completion: number) => string;
   readonly digestTitle: string;

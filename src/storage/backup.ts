@@ -109,6 +109,7 @@ const SUBSCRIPTION_FIELDS: Record<string, FieldCheck> = {
   updatedAt: time,
   digestTime: optional((value) => typeof value === 'string' && /^\d{2}:\d{2}$/u.test(value)),
   language: optional(oneOf('ar', 'en', 'other')),
+  storyUpdates: optional((value) => typeof value === 'boolean'),
 };
 const FEED_FIELDS: Record<string, FieldCheck> = {
   id: text,

@@ -3,7 +3,8 @@
  * putting a delivery's message back together from the messages stored once per article and language.
  */
 import { AkhbarError, isAkhbarError } from '../core/errors.js';
-import type { DeliveredSummary, DeliveryMessage } from '../core/delivery/types.js';
+import type { DeliveredSummary, DeliveryKind, DeliveryMessage } from '../core/delivery/types.js';
+import { outletOf } from '../core/stories/index.js';
 import type { OutboxItem, StatusCounts } from '../core/ports.js';
 import type { Language } from '../core/types.js';
 
@@ -19,18 +20,19 @@ export function storeUnavailable(operation: string, error: unknown): AkhbarError
 
 /** The message a delivery carries, from the stored summaries; a summary gone with its deleted article is left out. */
 export function assembleMessage(
-  kind: 'article' | 'digest',
+  kind: DeliveryKind,
   language: Language,
   items: readonly OutboxItem[],
   lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
 ): DeliveryMessage {
   const summaries = items.map((item) => lookup(item.articleId, item.language)).filter((s): s is DeliveredSummary => s !== undefined);
-  if (kind === 'article') {
+  if (kind !== 'digest') {
     const item = items[0];
     // Only a delivery of a deleted article can lack its message, and deleting removes pending ones;
     // a finished one read back still needs a shape.
     const summary = summaries[0] ?? { articleId: item?.articleId ?? '', title: '', language: item?.language ?? language, sentences: [] };
-    return { kind: 'article', summary };
+    // An update is queued only for an article with a link, which names its outlet.
+    return kind === 'article' ? { kind, summary } : { kind, summary, outlet: outletOf({ ...(summary.url ? { url: summary.url } : {}), postedBy: '' }) ?? '' };
   }
   return { kind: 'digest', language, summaries };
 }
@@ -53,11 +55,11 @@ export function pageBounds(page: { offset?: number; limit?: number } = {}, maxLi
 }
 
 /** Checks what enqueue is given: a caller bug here would store a delivery that can never be sent. */
-export function checkNewDelivery(delivery: { id: string; kind: 'article' | 'digest'; language: Language; items: readonly OutboxItem[] }): void {
-  if (delivery.kind === 'article' && delivery.items.length !== 1) {
-    throw new RangeError(`article delivery ${delivery.id} must carry exactly one article, not ${delivery.items.length}`);
+export function checkNewDelivery(delivery: { id: string; kind: DeliveryKind; language: Language; items: readonly OutboxItem[] }): void {
+  if (delivery.kind !== 'digest' && delivery.items.length !== 1) {
+    throw new RangeError(`${delivery.kind} delivery ${delivery.id} must carry exactly one article, not ${delivery.items.length}`);
   }
-  if (delivery.kind === 'article' && delivery.items[0]!.language !== delivery.language) {
+  if (delivery.kind !== 'digest' && delivery.items[0]!.language !== delivery.language) {
     throw new RangeError(`article delivery ${delivery.id} is in ${delivery.language} but its summary is in ${delivery.items[0]!.language}`);
   }
   if (delivery.kind === 'digest' && delivery.items.length === 0) throw new RangeError(`digest delivery ${delivery.id} carries no article`);

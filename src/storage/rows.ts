@@ -3,7 +3,7 @@
  * delivery counter map to columns, written once so the two cannot drift apart.
  */
 import { createHash } from 'node:crypto';
-import type { DeliveredSummary, DeliveryStatus } from '../core/delivery/types.js';
+import { isStoryUpdateId, type DeliveredSummary, type DeliveryStatus } from '../core/delivery/types.js';
 import type { NewDelivery, OutboxDelivery, OutboxItem } from '../core/ports.js';
 import type { ChatKind, Subscription, SubscriptionMode } from '../core/subscriptions.js';
 import type { Article, ArticleListing, ArticleSource, Language } from '../core/types.js';
@@ -211,12 +211,14 @@ export function toOutboxDelivery(
   digestItems: readonly OutboxItem[],
   lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
 ): OutboxDelivery {
-  const kind = row.article_id === null ? 'digest' : 'article';
+  const id = deliveryIdOf(row);
+  // The kind is not stored: a digest has no article of its own, an update's id says it is one.
+  const kind = row.article_id === null ? 'digest' : isStoryUpdateId(id) ? 'update' : 'article';
   const language = row.language as Language;
-  const items = kind === 'article' ? [{ articleId: row.article_id!, language }] : [...digestItems];
+  const items = kind === 'digest' ? [...digestItems] : [{ articleId: row.article_id!, language }];
   const status = statusOf(row.status);
   return {
-    id: deliveryIdOf(row),
+    id,
     target: { platform: row.platform, chatId: row.chat_id, kind: chatKindOf(row.chat_kind) },
     kind,
     language,
@@ -251,6 +253,8 @@ export interface SubscriptionRow {
   created_at: string;
   updated_at: string;
   digest_covered_until: string | null;
+  /** SQLite migration 7, PostgreSQL migration 8: "also reported by" notes wanted (0/1 in SQLite). */
+  story_updates: boolean | number;
 }
 
 /** The subscription a row holds, optional fields left out when null. */
@@ -265,6 +269,7 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     ...(row.digest_time !== null ? { digestTime: row.digest_time } : {}),
     ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
     ...(row.language !== null ? { language: row.language as Language } : {}),
+    ...(row.story_updates === true || row.story_updates === 1 ? { storyUpdates: true } : {}),
     active: row.active === true || row.active === 1,
     ...(row.inactive_reason !== null ? { inactiveReason: row.inactive_reason } : {}),
     createdAt: row.created_at,

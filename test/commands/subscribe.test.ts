@@ -26,6 +26,8 @@ describe('/subscribe arguments', () => {
     ['digest 7:30 en', { mode: 'digest', digestTime: '07:30', language: 'en' }],
     ['ملخص 21:15', { mode: 'digest', digestTime: '21:15' }],
     ['18:00', { mode: 'digest', digestTime: '18:00' }],
+    ['updates', { mode: 'each', storyUpdates: true }],
+    ['ar تحديثات', { mode: 'each', language: 'ar', storyUpdates: true }],
   ])('%j means %j', (text, options) => {
     expect(parseSubscribeArgs(text)).toEqual({ ok: true, options });
   });
@@ -47,6 +49,17 @@ describe('/subscribe', () => {
     const bad = await run(s, reader, 'subscribe', 'tomorrow');
     expect(shown(bad)).toBe('I did not understand "tomorrow". Use /subscribe, /subscribe digest 08:00, or add ar or en for the language.');
     expect(bad.outcome).toBe('refused');
+  });
+
+  it('turns "also reported by" notes on with updates, says so, and off again when subscribing without it', async () => {
+    const s = await services();
+    const reader = asker({ chatId: '56' });
+    expect(shown(await run(s, reader, 'subscribe', 'updates'))).toBe(
+      'Subscribed: a summary of every new article will arrive here. When another outlet reports a story already sent here, one short "also reported by" note follows.',
+    );
+    expect(await s.subscriptions!.get('telegram:56')).toMatchObject({ mode: 'each', storyUpdates: true });
+    await run(s, reader, 'subscribe');
+    expect(await s.subscriptions!.get('telegram:56')).not.toHaveProperty('storyUpdates');
   });
 
   it('leaves a chat’s subscription to those who manage the chat', async () => {

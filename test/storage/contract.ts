@@ -290,6 +290,15 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.subscriptions.get('telegram:1')).toBeUndefined();
       });
 
+      it('keeps whether a chat wants "also reported by" notes, and forgets it when put without', async () => {
+        await s.subscriptions.put(subscription('1', { storyUpdates: true }));
+        await s.subscriptions.put(subscription('2'));
+        expect(await s.subscriptions.get('telegram:1')).toEqual(subscription('1', { storyUpdates: true }));
+        expect(await s.subscriptions.get('telegram:2')).not.toHaveProperty('storyUpdates');
+        await s.subscriptions.put(subscription('1'));
+        expect(await s.subscriptions.get('telegram:1')).not.toHaveProperty('storyUpdates');
+      });
+
       it('patches fields in place, and reactivating clears the reason', async () => {
         await s.subscriptions.put(subscription('1'));
         const off = await s.subscriptions.update('telegram:1', { active: false, inactiveReason: 'kicked', updatedAt: 'later' });
@@ -330,6 +339,20 @@ export function storageContract(name: string, backend: ContractBackend): void {
           createdAt: new Date(T0).toISOString(),
         });
         expect((await s.outbox.counts()).pending).toBe(3);
+      });
+
+      it('queues a story update once and reads it back as an update naming the outlet of its link', async () => {
+        await s.outbox.putMessage({ ...message('art2'), url: 'https://www.oasis-times.example/solar' });
+        const update: NewDelivery = { ...articleDelivery('art2', '1'), id: 'u:art1:oasis-times.example:telegram:1', kind: 'update' };
+        expect(await s.outbox.enqueue([update, update])).toBe(1);
+        expect(await s.outbox.enqueue([update])).toBe(0);
+        expect(await s.outbox.get(update.id)).toMatchObject({
+          kind: 'update',
+          articleIds: ['art2'],
+          message: { kind: 'update', outlet: 'oasis-times.example', summary: { articleId: 'art2', url: 'https://www.oasis-times.example/solar' } },
+        });
+        const [claimed] = await s.outbox.claim({ owner: 'p1', leaseMs: 60_000, limit: 10, platforms: ['telegram'] });
+        expect(claimed).toMatchObject({ id: update.id, kind: 'update' });
       });
 
       it('refuses a delivery whose message was never stored, and queues none of the batch', async () => {

@@ -228,6 +228,27 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await s.close();
     });
 
+    it('upgrades a database from before story updates keeping its subscriptions, none wanting notes, and stores the choice from then on', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version < 8));
+      await old.query(
+        `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active, inactive_reason, created_at, updated_at, digest_covered_until)
+         VALUES ($1, $2, $3, $4, NULL, $5, NULL, NULL, $6, true, NULL, $7, $7, NULL)`,
+        ['telegram:7', 'telegram', '7', 'private', 'each', 'ar', '2026-03-01T08:00:00.000Z'],
+      );
+      await old.end();
+
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      const current = (await s.subscriptions.get('telegram:7'))!;
+      expect(current).toMatchObject({ mode: 'each', language: 'ar', active: true });
+      expect(current).not.toHaveProperty('storyUpdates');
+      await s.subscriptions.put({ ...current, storyUpdates: true });
+      expect(await s.subscriptions.get('telegram:7')).toEqual({ ...current, storyUpdates: true });
+      await s.close();
+    });
+
     it('queues, finds and deduplicates a delivery whose 64-bit key another id already has', async () => {
       const schema = await freshSchema();
       const s = await open(schema);

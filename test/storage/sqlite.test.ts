@@ -131,6 +131,27 @@ describe('SQLite storage', () => {
     await s.close();
   });
 
+  it('upgrades a file from before story updates keeping its subscriptions, none wanting notes, and stores the choice from then on', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version < 7));
+    old
+      .prepare(
+        `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active, inactive_reason, created_at, updated_at, digest_covered_until)
+         VALUES (?, ?, ?, ?, NULL, ?, NULL, NULL, ?, 1, NULL, ?, ?, NULL)`,
+      )
+      .run('telegram:7', 'telegram', '7', 'private', 'each', 'ar', '2026-03-01T08:00:00.000Z', '2026-03-01T08:00:00.000Z');
+    old.close();
+
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    expect(await s.subscriptions.get('telegram:7')).toMatchObject({ mode: 'each', language: 'ar', active: true });
+    expect(await s.subscriptions.get('telegram:7')).not.toHaveProperty('storyUpdates');
+    const current = (await s.subscriptions.get('telegram:7'))!;
+    await s.subscriptions.put({ ...current, storyUpdates: true });
+    expect(await s.subscriptions.get('telegram:7')).toEqual({ ...current, storyUpdates: true });
+    await s.close();
+  });
+
   it('queues, finds and deduplicates a delivery whose 64-bit key another id already has', async () => {
     const s = openSqliteStorage(freshFile());
     await s.outbox.putMessage({ articleId: 'art1', title: 'T', language: 'en', sentences: ['S.'] });

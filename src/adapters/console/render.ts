@@ -10,5 +10,6 @@ export function renderDelivery(message: DeliveryMessage, language: UiLanguage): 
   const block = (s: { title: string; articleId: string; sentences: readonly string[]; url?: string }) =>
     [`${s.title} [${s.articleId}]${s.url ? ` ${s.url}` : ''}`, ...s.sentences.map((line) => `• ${line}`)].join('\n');
   if (message.kind === 'article') return `📰 ${m.newArticle}: ${block(message.summary)}`;
+  if (message.kind === 'update') return `🔗 ${m.alsoReportedBy(message.outlet)}: ${message.summary.title}${message.summary.url ? ` ${message.summary.url}` : ''}`;
   return [`📰 ${m.digestTitle}`, ...message.summaries.map(block)].join('\n\n');
 }

@@ -55,6 +55,12 @@ export function deliveryMessage(message: DeliveryMessage, language: UiLanguage):
   if (message.kind === 'article') {
     return { content: `📰 ${m.newArticle}`, embeds: [summaryEmbed(message.summary)], allowedMentions: NO_MENTIONS };
   }
+  if (message.kind === 'update') {
+    const url = httpUrl(message.summary.url);
+    // The link in <>: a one-line note, not another preview of a story the channel has.
+    const title = escapeText(message.summary.title.replace(BIDI_CONTROLS, ''));
+    return { content: truncate(`🔗 ${escapeText(m.alsoReportedBy(message.outlet))}: ${title}${url ? ` <${url}>` : ''}`, 2000), allowedMentions: NO_MENTIONS };
+  }
   return { content: `📰 ${m.digestTitle}`, embeds: message.summaries.slice(0, 10).map(summaryEmbed), allowedMentions: NO_MENTIONS };
 }
 

@@ -5,7 +5,7 @@
  * is gone or closed to the bot deactivates its subscription.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from 'discord.js';
-import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
+import { messageLanguage, type DeliveryMessage, type DeliveryTarget, type SendOutcome, type Sender } from '../../core/delivery/index.js';
 import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { deliveryMessage } from './format.js';
 
@@ -40,7 +40,7 @@ export function createDiscordSender(rest: REST, fallbackLanguage: UiLanguage): S
   return {
     platform: 'discord',
     async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
-      const language = uiLanguage(message.kind === 'article' ? message.summary.language : message.language, fallbackLanguage);
+      const language = uiLanguage(messageLanguage(message), fallbackLanguage);
       const body = deliveryMessage(message, language);
       try {
         await rest.post(Routes.channelMessages(target.chatId), {

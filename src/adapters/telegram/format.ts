@@ -46,6 +46,7 @@ export function summaryLines(summary: Pick<DeliveredSummary, 'title' | 'articleI
 export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): string {
   const m = messages(language);
   if (message.kind === 'article') return [`📰 <i>${escapeHtml(m.newArticle)}</i>`, ...summaryLines(message.summary)].join('\n');
+  if (message.kind === 'update') return `🔗 <i>${escapeHtml(m.alsoReportedBy(message.outlet))}</i>: ${linkHtml(message.summary.url, message.summary.title)}`;
   return [`📰 <b>${escapeHtml(m.digestTitle)}</b>`, ...message.summaries.flatMap((s) => ['', ...summaryLines(s)])].join('\n');
 }
 

@@ -3,7 +3,7 @@
  * answers (429, 403, chat not found, migrated group, 5xx) to delivery outcomes.
  */
 import { GrammyError, HttpError, type Api, type InlineKeyboard } from 'grammy';
-import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../../core/delivery/index.js';
+import { messageLanguage, type DeliveryMessage, type DeliveryTarget, type SendOutcome, type Sender } from '../../core/delivery/index.js';
 import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { deliveryHtml, htmlToPlain, splitHtml } from './format.js';
 
@@ -55,7 +55,7 @@ export function createTelegramSender(api: Api, fallbackLanguage: UiLanguage): Se
   return {
     platform: 'telegram',
     async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
-      const language = uiLanguage(message.kind === 'article' ? message.summary.language : message.language, fallbackLanguage);
+      const language = uiLanguage(messageLanguage(message), fallbackLanguage);
       try {
         await sendHtml(api, target.chatId, deliveryHtml(message, language));
         return { kind: 'sent' };

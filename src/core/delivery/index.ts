@@ -17,10 +17,12 @@ import type { Article, Language } from '../types.js';
 import type { RateLimits } from './pacing.js';
 import { latestDailySlot } from './schedule.js';
 import type { Telemetry } from '../telemetry.js';
-import type { DeliveredSummary, Sender } from './types.js';
+import { storyUpdateId, type DeliveredSummary, type DeliveryKind, type Sender } from './types.js';
+import { outletOf, storyOutlets } from '../stories/index.js';
 import { startDeliveryWorker, type DeliveryWorker, type WorkerOptions, type WorkerStats } from './worker.js';
 
 export type { DeliveryMessage, DeliveredSummary, DeliveryTarget, SendOutcome, Sender } from './types.js';
+export { messageLanguage } from './types.js';
 
 /** Outbox counts, overall and for the articles queued most recently. */
 export type DeliveryReport = DeliveryCounts;
@@ -113,7 +115,24 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     return delivered;
   }
 
-  function delivery(id: string, subscription: Subscription, kind: 'article' | 'digest', language: Language, items: OutboxItem[]): NewDelivery {
+  /**
+   * What a story update carries: the article's title and link, in the language the chat wants (the
+   * note's words are; the title stays as the outlet wrote it). No summary is made for it; a summary
+   * already stored in that language serves, and one made later for another chat replaces this.
+   */
+  async function noteMessage(article: Article, language: Language, notes: Map<Language, DeliveredSummary>): Promise<DeliveredSummary> {
+    const known = notes.get(language) ?? (await outbox.getMessage(article.id, language));
+    if (known) {
+      notes.set(language, known);
+      return known;
+    }
+    const note: DeliveredSummary = { articleId: article.id, title: article.title, ...(article.url ? { url: article.url } : {}), language, sentences: [] };
+    await outbox.putMessage(note);
+    notes.set(language, note);
+    return note;
+  }
+
+  function delivery(id: string, subscription: Subscription, kind: DeliveryKind, language: Language, items: OutboxItem[]): NewDelivery {
     return {
       id,
       target: { platform: subscription.platform, chatId: subscription.chatId, kind: subscription.kind },
@@ -128,13 +147,23 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     // An article stored without a fan-out request (by a tool, or before delivery existed) gets one now.
     if ((await outbox.fanOutState(article.id)) === 'none') await outbox.requestFanOut(article.id);
     if (!(await outbox.claimFanOut(article.id, owner, FAN_OUT_LEASE_MS))) return 0;
-    const subscribers = await storyNewTo(article, await subscriptions.list({ active: true, mode: 'each' }));
+    const audience = await storyAudience(article, await subscriptions.list({ active: true, mode: 'each' }));
+    const subscribers = audience.news;
     const stored = new Map<string, DeliveredSummary>();
     const deliveries: NewDelivery[] = [];
     for (const subscriber of subscribers) {
       const summary = await message(article, subscriber.language ?? article.language, stored);
       const item = { articleId: article.id, language: summary.language };
       deliveries.push(delivery(`a:${article.id}:${subscriber.id}`, subscriber, 'article', summary.language, [item]));
+    }
+    if (audience.update) {
+      const { storyId, outlet, subscribers: told } = audience.update;
+      const notes = new Map<Language, DeliveredSummary>();
+      for (const subscriber of told) {
+        const note = await noteMessage(article, subscriber.language ?? article.language, notes);
+        const item = { articleId: article.id, language: note.language };
+        deliveries.push(delivery(storyUpdateId(storyId, outlet, subscriber), subscriber, 'update', note.language, [item]));
+      }
     }
     // Ids are deterministic, so a fan-out taken over from a crashed process queues only what is missing.
     const queued = await outbox.enqueue(deliveries, { completesFanOut: article.id });
@@ -144,20 +173,28 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   }
 
   /**
-   * The subscribers to whom the article's story is news: all of them when it starts a story (or the
-   * story's first article is gone); otherwise only those who subscribed after the story's latest
-   * earlier article was posted. Anyone subscribed before one of the story's articles was sent that
-   * one, or had the story already when it came.
+   * Who hears of the article. `news`: the subscribers to whom its story is news: all of them when it
+   * starts a story (or the story's first article is gone); otherwise only those who subscribed after
+   * the story's latest earlier article was posted. Anyone subscribed before one of the story's
+   * articles was sent that one, or had the story already when it came. `update`: of those who had
+   * the story, the ones who asked for "also reported by" notes, when the article has a link from an
+   * outlet that had not reported the story before.
    */
-  async function storyNewTo(article: Article, subscribers: Subscription[]): Promise<Subscription[]> {
-    if (article.storyId === undefined) return subscribers;
+  async function storyAudience(
+    article: Article,
+    subscribers: Subscription[],
+  ): Promise<{ news: Subscription[]; update?: { storyId: string; outlet: string; subscribers: Subscription[] } }> {
+    if (article.storyId === undefined) return { news: subscribers };
     const first = await storage.articles.get(article.storyId);
-    if (!first) return subscribers;
-    const joined = await storage.articles.storyArticles([first.id]);
-    const lastTold = joined.filter((other) => other.postedAt < article.postedAt).reduce((latest, other) => (other.postedAt > latest ? other.postedAt : latest), first.postedAt);
+    if (!first) return { news: subscribers };
+    const earlier = [first, ...(await storage.articles.storyArticles([first.id])).filter((other) => other.postedAt < article.postedAt)];
+    const lastTold = earlier.reduce((latest, other) => (other.postedAt > latest ? other.postedAt : latest), first.postedAt);
     const news = subscribers.filter((subscriber) => subscriber.createdAt > lastTold);
-    logger.info('article joins a story already sent', { article: article.id, story: first.id, skipped: subscribers.length - news.length });
-    return news;
+    const outlet = article.url === undefined ? undefined : outletOf(article);
+    const newOutlet = outlet !== undefined && !storyOutlets(earlier).includes(outlet);
+    const told = newOutlet ? subscribers.filter((subscriber) => subscriber.createdAt <= lastTold && subscriber.storyUpdates === true) : [];
+    logger.info('article joins a story already sent', { article: article.id, story: first.id, skipped: subscribers.length - news.length, updates: told.length });
+    return { news, ...(told.length > 0 ? { update: { storyId: first.id, outlet: outlet!, subscribers: told } } : {}) };
   }
 
   async function runDigests(now = clock()): Promise<number> {

@@ -13,10 +13,33 @@ export interface DeliveredSummary {
   readonly sentences: readonly string[];
 }
 
-/** What a chat receives: one new article, or a digest of several. */
+/** What a chat receives: one new article, a digest of several, or a note that another outlet reported a story it had. */
 export type DeliveryMessage =
   | { readonly kind: 'article'; readonly summary: DeliveredSummary }
-  | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] };
+  | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] }
+  /** "Also reported by <outlet>": the joining article's title and link, no summary. */
+  | { readonly kind: 'update'; readonly summary: DeliveredSummary; readonly outlet: string };
+
+/** The language a message is written in (a digest's heading's, else its summary's). */
+export function messageLanguage(message: DeliveryMessage): Language {
+  return message.kind === 'digest' ? message.language : message.summary.language;
+}
+
+/** The kinds of delivery, as queued and stored. */
+export type DeliveryKind = DeliveryMessage['kind'];
+
+/**
+ * The id of the one "also reported by" note a chat gets for an outlet's report of a story: the
+ * same for every article of that outlet in that story, so the chat is told once.
+ */
+export function storyUpdateId(storyId: string, outlet: string, chat: { readonly platform: string; readonly chatId: string }): string {
+  return `u:${storyId}:${outlet}:${chat.platform}:${chat.chatId}`;
+}
+
+/** Whether a delivery id is a story update's (see storyUpdateId). */
+export function isStoryUpdateId(id: string): boolean {
+  return id.startsWith('u:');
+}
 
 /** Where a message goes. */
 export interface DeliveryTarget {

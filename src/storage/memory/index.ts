@@ -4,7 +4,7 @@
  * name (`memory://name`) share one database within the process, which is how the contract suite
  * plays two processes; `memory://` alone is a private database.
  */
-import type { DeliveredSummary, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
+import type { DeliveredSummary, DeliveryKind, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
 import type {
   Change,
   ChangeKind,
@@ -23,7 +23,7 @@ interface DeliveryRow {
   seq: number;
   id: string;
   target: DeliveryTarget;
-  kind: 'article' | 'digest';
+  kind: DeliveryKind;
   language: Language;
   items: OutboxItem[];
   status: DeliveryStatus;
@@ -229,7 +229,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           if (!article) return false;
           for (const row of pendingOf((r) => r.items.some((i) => i.articleId === id))) {
             const remaining = row.items.filter((i) => i.articleId !== id);
-            if (row.kind === 'article' || remaining.length === 0) {
+            if (row.kind !== 'digest' || remaining.length === 0) {
               bump(row.items.map((i) => i.articleId), 'pending', undefined);
               db.deliveries.delete(row.id);
             } else {

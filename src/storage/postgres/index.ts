@@ -145,12 +145,13 @@ const keysOf = (ids: readonly string[]) => ids.map((id) => deliveryKey(id).toStr
 
 const SUBSCRIPTION_UPSERT = `
   INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
-                             inactive_reason, created_at, updated_at, digest_covered_until)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                             inactive_reason, created_at, updated_at, digest_covered_until, story_updates)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
   ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
     name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
     language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
-    created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until`;
+    created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until,
+    story_updates = excluded.story_updates`;
 
 /** Opens the PostgreSQL store a `postgres://` or `postgresql://` URL names, migrating it first. */
 export async function openPostgresStorage(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
@@ -598,7 +599,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
               batch.map((d) => d.target.chatId),
               batch.map((d) => chatKindCode(d.target.kind)),
               batch.map((d) => d.language),
-              batch.map((d) => (d.kind === 'article' ? d.items[0]!.articleId : null)),
+              batch.map((d) => (d.kind === 'digest' ? null : d.items[0]!.articleId)),
               batch.map((d) => d.notBefore ?? 0),
               batch.map((d) => Date.parse(d.createdAt) || clock()),
             ],
@@ -1191,6 +1192,7 @@ function subscriptionValues(s: Subscription): unknown[] {
     s.createdAt,
     s.updatedAt,
     s.digestCoveredUntil ?? null,
+    s.storyUpdates === true,
   ];
 }
 

@@ -263,6 +263,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX articles_story ON articles (story_id) WHERE story_id IS NOT NULL;
     `,
   },
+  {
+    // 6 and 7 are other features' (numbered when they were planned); the runner applies what is above the store's version.
+    version: 8,
+    name: 'story updates',
+    sql: `
+      -- True when the chat wants one "also reported by" note per outlet of a story it already had.
+      ALTER TABLE subscriptions ADD COLUMN story_updates BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 /**

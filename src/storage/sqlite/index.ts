@@ -166,13 +166,14 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     subscription: db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?'),
     putSubscription: db.prepare(
       `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
-                                  inactive_reason, created_at, updated_at, digest_covered_until)
+                                  inactive_reason, created_at, updated_at, digest_covered_until, story_updates)
        VALUES (@id, @platform, @chat_id, @chat_kind, @name, @mode, @digest_time, @time_zone, @language, @active,
-               @inactive_reason, @created_at, @updated_at, @digest_covered_until)
+               @inactive_reason, @created_at, @updated_at, @digest_covered_until, @story_updates)
        ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
          name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
          language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
-         created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until`,
+         created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until,
+         story_updates = excluded.story_updates`,
     ),
     deleteSubscription: db.prepare<[string]>('DELETE FROM subscriptions WHERE id = ?'),
     listSubscriptions: db.prepare<[number | null, number | null, string | null, string | null], SubscriptionRow>(
@@ -531,7 +532,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
             chat_id: d.target.chatId,
             chat_kind: chatKindCode(d.target.kind),
             language: d.language,
-            article_id: d.kind === 'article' ? d.items[0]!.articleId : null,
+            article_id: d.kind === 'digest' ? null : d.items[0]!.articleId,
             not_before: d.notBefore ?? 0,
             created_at: Date.parse(d.createdAt) || clock(),
           };
@@ -780,6 +781,7 @@ function fromSubscription(s: Subscription): SubscriptionRow {
     created_at: s.createdAt,
     updated_at: s.updatedAt,
     digest_covered_until: s.digestCoveredUntil ?? null,
+    story_updates: s.storyUpdates ? 1 : 0,
   };
 }
 

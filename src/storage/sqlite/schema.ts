@@ -239,6 +239,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX articles_story ON articles (story_id) WHERE story_id IS NOT NULL;
     `,
   },
+  {
+    // 5 and 6 are other features' (numbered when they were planned); the runner applies what is above the store's version.
+    version: 7,
+    name: 'story updates',
+    sql: `
+      -- 1 when the chat wants one "also reported by" note per outlet of a story it already had.
+      ALTER TABLE subscriptions ADD COLUMN story_updates INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /**

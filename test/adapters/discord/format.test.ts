@@ -53,4 +53,13 @@ describe('Discord formatting', () => {
     expect(message.content).toBe('📰 مقال جديد');
     expect(message.embeds![0]).toMatchObject({ title: 'عنوان', description: '• جملة أولى.', footer: { text: 'a1' } });
   });
+
+  it('writes a story update as one line naming the other outlet, its link kept from unfolding a preview', () => {
+    const message = deliveryMessage(
+      { kind: 'update', summary: { articleId: 'a2', title: 'Solar plant opens', language: 'en', sentences: [], url: 'https://oasis-times.example/solar' }, outlet: 'oasis-times.example' },
+      'ar',
+    );
+    expect(message.content).toBe('🔗 ورد الخبر أيضاً في oasis-times.example: Solar plant opens <https://oasis-times.example/solar>');
+    expect(message.embeds).toBeUndefined();
+  });
 });

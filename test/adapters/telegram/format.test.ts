@@ -58,6 +58,16 @@ describe('Telegram HTML', () => {
     );
     expect(html).toMatch(/News digest[\s\S]*<b>One<\/b>[\s\S]*• First\.[\s\S]*<b><a href="https:\/\/x.example">Two<\/a><\/b>/);
   });
+
+  it('writes a story update as one line naming the other outlet, linked to its report, in the chat’s language', () => {
+    const summary = { articleId: 'a2', title: 'محطة الواحات', language: 'ar' as const, sentences: [], url: 'https://oasis-times.example/solar' };
+    expect(deliveryHtml({ kind: 'update', summary, outlet: 'oasis-times.example' }, 'en')).toBe(
+      '🔗 <i>Also reported by oasis-times.example</i>: <a href="https://oasis-times.example/solar">محطة الواحات</a>',
+    );
+    expect(deliveryHtml({ kind: 'update', summary, outlet: 'oasis-times.example' }, 'ar')).toBe(
+      '🔗 <i>ورد الخبر أيضاً في oasis-times.example</i>: <a href="https://oasis-times.example/solar">محطة الواحات</a>',
+    );
+  });
 });
 
 describe('splitHtml', () => {
