@@ -34,6 +34,8 @@ export type Block =
       readonly kind: 'answer';
       readonly text: string;
       readonly sourcesLabel: string;
+      /** Before a citation's `also` list. */
+      readonly alsoLabel: string;
       readonly citations: readonly CitationView[];
       readonly notes: readonly string[];
     };
@@ -52,6 +54,8 @@ export interface CitationView {
   readonly title: string;
   readonly url?: string;
   readonly quote?: string;
+  /** The other reports of the cited article's story, one per outlet (or per title, without one). */
+  readonly also?: readonly { readonly name: string; readonly url?: string }[];
 }
 
 /** A button that runs a command again with other arguments (a page of /articles). */

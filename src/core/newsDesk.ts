@@ -15,6 +15,7 @@ import type { Storage } from './ports.js';
 import { noTelemetry, type AnswerOutcome, type Telemetry } from './telemetry.js';
 import { isAnswerable, retrieveEvidence, splitArticle, type SplitArticle } from './retrieval/index.js';
 import { openStoryIndex } from './stories/recentStories.js';
+import { withStorySources } from './stories/storySources.js';
 import { detectLanguage } from './text/index.js';
 import type { Actor, Answer, Article, ArticleInput, ArticleListing, Language, Summary } from './types.js';
 import { normalizeUrl } from './urls.js';
@@ -399,7 +400,13 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       const started = performance.now();
       const answer = await answerQuestion(rawQuestion, actor, options);
       telemetry.answered(outcomeOf(answer), (performance.now() - started) / 1000);
-      return answer;
+      if (answer.citations.length === 0) return answer;
+      // Looked up on every answer, cached or not: an outlet's report that joined the story since still shows.
+      const citations = await withStorySources(answer.citations, articles).catch((error: unknown) => {
+        logger.warn('story sources not read; the answer cites its own articles only', errorFields(error));
+        return answer.citations;
+      });
+      return { ...answer, citations };
     },
   };
 }

@@ -64,6 +64,12 @@ export function deliveryMessage(message: DeliveryMessage, language: UiLanguage):
   return { content: `📰 ${m.digestTitle}`, embeds: message.summaries.slice(0, 10).map(summaryEmbed), allowedMentions: NO_MENTIONS };
 }
 
+/** `[name](url)` when the URL is http(s), else the name alone. */
+function markdownLink(url: string | undefined, name: string): string {
+  const safe = httpUrl(url);
+  return safe ? `[${escapeText(name)}](${safe})` : escapeText(name);
+}
+
 /** An answer as embeds of at most 4096 characters, the sources as fields of the last and the notes in its footer. */
 export function answerEmbeds(answer: Extract<Block, { kind: 'answer' }>): APIEmbed[] {
   const pieces = splitText(escapeText(answer.text), 4096);
@@ -74,7 +80,8 @@ export function answerEmbeds(answer: Extract<Block, { kind: 'answer' }>): APIEmb
       const url = httpUrl(citation.url);
       const title = escapeText(citation.title);
       const quote = citation.quote === undefined ? '' : `\n> ${escapeText(citation.quote)}`;
-      return { name: truncate(`${answer.sourcesLabel}: ${citation.articleId}`, 256), value: truncate(`${url ? `[${title}](${url})` : title}${quote}`, 1024) };
+      const also = citation.also ? `\n${escapeText(answer.alsoLabel)}: ${citation.also.map((other) => markdownLink(other.url, other.name)).join(', ')}` : '';
+      return { name: truncate(`${answer.sourcesLabel}: ${citation.articleId}`, 256), value: truncate(`${url ? `[${title}](${url})` : title}${also}${quote}`, 1024) };
     });
   }
   if (answer.notes.length > 0) last.footer = { text: answer.notes.join(' · ') };

@@ -195,6 +195,7 @@ export async function retrieveEvidence(
   // The article is chosen by its BM25 rank: mixing in how well its best sentence answers did not
   // choose better on the dev halves of the whole-article benchmark.
   answers.sort((x, y) => y.bm25 - x.bm25);
+  const ranked = onePerStory(answers);
 
   const focus = (answer: ArticleAnswer): FocusQuery => ({
     spellings: query.map((term) => term.spellings),
@@ -203,8 +204,8 @@ export async function retrieveEvidence(
     questionTokens: analysis.tokens,
     kindBonus: POLICY.kindBonus,
   });
-  const passages = answers.slice(0, options.passages).map((answer, i) => passageOf(answer, i, options.contextSentences, focus(answer)));
-  const top = answers[0]!;
+  const passages = ranked.slice(0, options.passages).map((answer, i) => passageOf(answer, i, options.contextSentences, focus(answer)));
+  const top = ranked[0]!;
   return {
     passages,
     articleCoverage: top.articleCoverage,
@@ -214,7 +215,7 @@ export async function retrieveEvidence(
     kindFound: top.kindFound,
     specificCoverage: top.specificCoverage,
     numberAbsent: top.numberAbsent,
-    runnerUp: runnerUp(answers),
+    runnerUp: runnerUp(ranked),
   };
 }
 
@@ -356,6 +357,21 @@ function answerInArticle(
     bm25,
     localWeights: query.map((_, i) => weightOf(i)),
   };
+}
+
+/**
+ * The best-ranked article of each story, in rank order. A story told by several outlets is one piece
+ * of evidence, spoken for by its best article (the desk cites the others with it): two versions of
+ * it are not two stories competing for the question.
+ */
+function onePerStory(ranked: readonly ArticleAnswer[]): ArticleAnswer[] {
+  const stories = new Set<string>();
+  return ranked.filter((answer) => {
+    const story = answer.split.article.storyId ?? answer.split.article.id;
+    if (stories.has(story)) return false;
+    stories.add(story);
+    return true;
+  });
 }
 
 /** The relative BM25 of the best candidate that tells another story than the best one, 0 when there is none. */
