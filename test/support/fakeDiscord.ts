@@ -35,7 +35,8 @@ export interface FakeDiscord {
   /** Dispatch an INTERACTION_CREATE for a slash command; returns the interaction id and token. */
   sendCommand(options: {
     name: string;
-    options?: { name: string; type: number; value: unknown }[];
+    /** Options as Discord sends them; a subcommand (type 1) carries its own options. */
+    options?: ({ name: string; type: number; value: unknown } | { name: string; type: 1; options: { name: string; type: number; value: unknown }[] })[];
     userId: string;
     /** Member permissions bitfield as a string, default '0'. */
     permissions?: string;

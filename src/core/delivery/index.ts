@@ -241,12 +241,21 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     running.add(tracked);
   }
 
-  const fanOutLogged = (article: Article) =>
-    track(
-      fanOut(article).catch((error: unknown) =>
-        logger.error('fan-out failed; another try follows once its claim runs out', { article: article.id, ...errorFields(error) }),
-      ),
-    );
+  // One story's fan-outs run one after another, in the order its articles were posted: a chat is
+  // queued the story before an "also reported by" note of it, though the note needs no summary and
+  // would otherwise be queued first.
+  const storyFanOuts = new Map<string, Promise<unknown>>();
+  const fanOutLogged = (article: Article) => {
+    const story = article.storyId ?? article.id;
+    const job = (storyFanOuts.get(story) ?? Promise.resolve())
+      .then(() => fanOut(article))
+      .catch((error: unknown) => logger.error('fan-out failed; another try follows once its claim runs out', { article: article.id, ...errorFields(error) }));
+    storyFanOuts.set(story, job);
+    void job.finally(() => {
+      if (storyFanOuts.get(story) === job) storyFanOuts.delete(story);
+    });
+    track(job);
+  };
 
   let sweeping = false;
   async function sweep(): Promise<void> {
