@@ -63,6 +63,10 @@ export function errorText(error: unknown, language: UiLanguage): string {
       return m.feedExists(d.id);
     case 'BAD_BACKUP':
       return m.badBackup(d.line);
+    case 'BAD_FILTER_PATTERN':
+      return d.reason === 'too-long' ? m.filters.patternTooLong(d.maxChars) : m.filters.patternUnsupported(d.cause.slice(0, 120));
+    case 'BAD_FILTER_WORD':
+      return m.filters.wordMatchesNothing(d.word.slice(0, 60));
   }
 }
 

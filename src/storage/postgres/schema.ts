@@ -254,6 +254,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status <> 0;
     `,
   },
+  {
+    version: 7,
+    name: 'subscription topics, filters and styles',
+    sql: `
+      -- As SQLite's migration 6: a subscription's forum topic, filters and delivery style as JSON
+      -- text, read whole and never queried by; NULL for the many that set none.
+      ALTER TABLE subscriptions ADD COLUMN options TEXT;
+      -- A delivery's topic or forum and style, as JSON; NULL for a plain one, so a broadcast's rows
+      -- stay the size they were (a NULL costs a bit in the row's null map).
+      ALTER TABLE deliveries ADD COLUMN presentation TEXT;
+    `,
+  },
 ];
 
 /**

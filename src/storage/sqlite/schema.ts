@@ -230,6 +230,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX delivery_items_article ON delivery_items (article_id);
     `,
   },
+  {
+    version: 6,
+    name: 'subscription topics, filters and styles',
+    sql: `
+      -- A subscription's forum topic, filters and delivery style, as JSON: read whole with the
+      -- subscription and never queried by, and NULL for the many subscriptions that set none.
+      ALTER TABLE subscriptions ADD COLUMN options TEXT;
+      -- A delivery's topic or forum and style, as JSON; NULL (nothing stored) for a plain delivery.
+      ALTER TABLE deliveries ADD COLUMN presentation TEXT;
+    `,
+  },
 ];
 
 /**
