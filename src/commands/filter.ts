@@ -91,12 +91,13 @@ async function feedHost(word: string, services: CommandServices, ctx: Parameters
   if (/^[0-9a-f]{4,8}$/iu.test(word) && services.sources) {
     const feeds = await services.sources.listFeeds(ctx.actor).catch(() => []);
     const feed = feeds.find((f) => f.id.startsWith(word.toLowerCase()));
-    if (feed) return new URL(feed.url).hostname;
+    if (feed) return new URL(feed.url).host;
   }
   const url = normalizeUrl(/^https?:\/\//iu.test(word) ? word : `https://${word}`);
   if (url === undefined) return undefined;
-  const host = new URL(url).hostname;
-  return host.includes('.') ? host : undefined;
+  // As a feed's items are posted: by the host of its URL, with the port when it has one.
+  const { host, hostname } = new URL(url);
+  return hostname.includes('.') ? host : undefined;
 }
 
 /** The filters with `action` applied; throws the refusal for a word or pattern that cannot be used. */

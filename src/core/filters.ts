@@ -16,7 +16,7 @@ export interface SubscriptionFilters {
   readonly include: readonly string[];
   /** The article is blocked if it mentions any of these. */
   readonly exclude: readonly string[];
-  /** Hosts of the feeds whose items pass (articles posted by hand are from no feed). */
+  /** Hosts (with a port, if the feed's URL has one) of the feeds whose items pass; articles posted by hand are from no feed. */
   readonly feeds: readonly string[];
   /** Article languages that pass. */
   readonly languages: readonly Language[];
