@@ -91,7 +91,16 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     ...options.worker,
     events: {
-      chatGone: (id, reason) => subscriptions.deactivate(id, reason, new Date(clock())),
+      chatGone: async (id, reason) => {
+        const now = new Date(clock());
+        await subscriptions.deactivate(id, reason, now);
+        // Gone for the bot is gone for every topic in it: those subscriptions stop with it.
+        const gone = await subscriptions.get(id);
+        if (!gone) return;
+        for (const other of await subscriptions.list({ active: true })) {
+          if (other.platform === gone.platform && other.chatId === gone.chatId) await subscriptions.deactivate(other.id, reason, now);
+        }
+      },
       chatMigrated: async (id, newChatId) => {
         await subscriptions.migrate(id, newChatId, new Date(clock()));
       },
