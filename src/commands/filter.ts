@@ -20,7 +20,7 @@ import type { Language } from '../core/types.js';
 import { messages, type Messages } from '../i18n/messages.js';
 import { about, targetOf, WHERE_OPTION } from './target.js';
 import { textView } from './views.js';
-import type { Block, Command, CommandServices, View } from './types.js';
+import type { Block, Command, CommandContext, CommandServices, View } from './types.js';
 
 /** What `/filter` was asked to do. */
 export type FilterAction =
@@ -87,7 +87,7 @@ export function parseFilterArgs(text: string): FilterAction {
 }
 
 /** The feed host a word names: a URL's or a host's as typed, or a followed feed's by its id (when the asker may list feeds). */
-async function feedHost(word: string, services: CommandServices, ctx: Parameters<Command['run']>[1]): Promise<string | undefined> {
+async function feedHost(word: string, services: CommandServices, ctx: CommandContext): Promise<string | undefined> {
   if (/^[0-9a-f]{4,8}$/iu.test(word) && services.sources) {
     const feeds = await services.sources.listFeeds(ctx.actor).catch(() => []);
     const feed = feeds.find((f) => f.id.startsWith(word.toLowerCase()));
@@ -101,7 +101,7 @@ async function feedHost(word: string, services: CommandServices, ctx: Parameters
 }
 
 /** The filters with `action` applied; throws the refusal for a word or pattern that cannot be used. */
-async function applied(current: SubscriptionFilters, action: FilterAction, services: CommandServices, ctx: Parameters<Command['run']>[1]): Promise<SubscriptionFilters | { bad: string }> {
+async function applied(current: SubscriptionFilters, action: FilterAction, services: CommandServices, ctx: CommandContext): Promise<SubscriptionFilters | { bad: string }> {
   switch (action.kind) {
     case 'add': {
       let values: string[] = [...action.values];

@@ -104,10 +104,12 @@ function isFilters(value: unknown): boolean {
   if (!isObject(value)) return false;
   const words = (list: unknown) => Array.isArray(list) && list.every((word) => typeof word === 'string');
   if (!['include', 'exclude', 'feeds', 'languages'].every((list) => words(value[list]))) return false;
-  if (value['regex'] === undefined) return true;
+  const regex = value['regex'];
+  if (regex === undefined) return true;
+  if (typeof regex !== 'string') return false;
   try {
-    compilePattern(String(value['regex']));
-    return typeof value['regex'] === 'string';
+    compilePattern(regex);
+    return true;
   } catch {
     return false;
   }
