@@ -76,6 +76,8 @@ export interface SubscriptionRepo {
   delete(id: string): Promise<boolean>;
   /** Oldest first; only those matching the filter when one is given. */
   list(filter?: { readonly active?: boolean; readonly mode?: SubscriptionMode }): Promise<Subscription[]>;
+  /** The chat's own subscription and its forum topics', oldest first; found by index, not by a scan. */
+  inChat(chat: { readonly platform: string; readonly chatId: string }): Promise<Subscription[]>;
   /**
    * Renames a subscription (a chat got a new id) in one step: `to` replaces `fromId`. Undefined
    * when `fromId` is gone. Pending deliveries are not touched; see OutboxRepo.retarget.

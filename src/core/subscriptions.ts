@@ -86,7 +86,7 @@ export interface Subscriptions {
   get(id: string): Promise<Subscription | undefined>;
   /** Every subscription, active or not, oldest first; only those matching the filter when one is given. */
   list(filter?: { readonly active?: boolean; readonly mode?: SubscriptionMode }): Promise<Subscription[]>;
-  /** Stops delivery to a chat that is gone, keeping the record and the reason. */
+  /** Stops delivery to a chat that is gone, keeping the record and the reason: the subscription `id` names, and its chat's others (its forum topics'). */
   deactivate(id: string, reason: string, now: Date): Promise<void>;
   /** Moves a subscription to a new chat id (a Telegram group that became a supergroup). */
   migrate(id: string, newChatId: string, now: Date): Promise<Subscription | undefined>;
@@ -164,7 +164,11 @@ export function createSubscriptions(repo: SubscriptionRepo, defaultTimeZone: str
     get: (id) => repo.get(id),
     list: (filter) => repo.list(filter),
     async deactivate(id, reason, now) {
-      await repo.update(id, { active: false, inactiveReason: reason, updatedAt: now.toISOString() });
+      const patch = { active: false, inactiveReason: reason, updatedAt: now.toISOString() };
+      const gone = await repo.update(id, patch);
+      // Gone for the bot is gone for every topic in it.
+      if (!gone) return;
+      for (const other of await repo.inChat(gone)) if (other.id !== id && other.active) await repo.update(other.id, patch);
     },
     async migrate(id, newChatId, now) {
       const current = await repo.get(id);

@@ -294,6 +294,8 @@ export function storageContract(name: string, backend: ContractBackend): void {
         const cleared = await s.subscriptions.update('telegram:-1005:42', { filters: { include: [], exclude: [], feeds: [], languages: [] } });
         expect(cleared).toEqual({ ...topic, filters: { include: [], exclude: [], feeds: [], languages: [] } });
         expect(await s.subscriptions.get('telegram:-1005:42')).toEqual(cleared);
+        expect((await s.subscriptions.inChat({ platform: 'telegram', chatId: '-1005' })).map((x) => x.id).sort()).toEqual(['telegram:-1005', 'telegram:-1005:42']);
+        expect(await s.subscriptions.inChat({ platform: 'discord', chatId: '-1005' })).toEqual([]);
       });
 
       it('moves a subscription to a new chat id in one step', async () => {

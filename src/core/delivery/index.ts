@@ -91,16 +91,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     ...options.worker,
     events: {
-      chatGone: async (id, reason) => {
-        const now = new Date(clock());
-        await subscriptions.deactivate(id, reason, now);
-        // Gone for the bot is gone for every topic in it: those subscriptions stop with it.
-        const gone = await subscriptions.get(id);
-        if (!gone) return;
-        for (const other of await subscriptions.list({ active: true })) {
-          if (other.platform === gone.platform && other.chatId === gone.chatId) await subscriptions.deactivate(other.id, reason, now);
-        }
-      },
+      chatGone: (id, reason) => subscriptions.deactivate(id, reason, new Date(clock())),
       chatMigrated: async (id, newChatId) => {
         await subscriptions.migrate(id, newChatId, new Date(clock()));
       },

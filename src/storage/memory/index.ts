@@ -311,6 +311,13 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
             .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
             .map(copy),
         ),
+      inChat: (chat) =>
+        op('subscription list', () =>
+          [...db.subscriptions.values()]
+            .filter((s) => s.platform === chat.platform && s.chatId === chat.chatId)
+            .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .map(copy),
+        ),
       move: (fromId, to) =>
         op('subscription move', () => {
           if (!db.subscriptions.has(fromId)) return undefined;

@@ -500,6 +500,11 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
         );
         return rows.map(toSubscription);
       }),
+    inChat: (chat) =>
+      run('subscription list', async (q) => {
+        const { rows } = await q<SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2 ORDER BY created_at, id', [chat.platform, chat.chatId]);
+        return rows.map(toSubscription);
+      }),
     move: (fromId, to) =>
       write('subscription move', async (q) => {
         if ((await q('DELETE FROM subscriptions WHERE id = $1', [fromId])).rowCount === 0) return undefined;

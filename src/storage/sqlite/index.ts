@@ -170,6 +170,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
          options = excluded.options`,
     ),
     deleteSubscription: db.prepare<[string]>('DELETE FROM subscriptions WHERE id = ?'),
+    chatSubscriptions: db.prepare<[string, string], SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY created_at, id'),
     listSubscriptions: db.prepare<[number | null, number | null, string | null, string | null], SubscriptionRow>(
       'SELECT * FROM subscriptions WHERE (? IS NULL OR active = ?) AND (? IS NULL OR mode = ?) ORDER BY created_at, id',
     ),
@@ -483,6 +484,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         const mode = filter.mode ?? null;
         return q.listSubscriptions.all(active, active, mode, mode).map(toSubscription);
       }),
+    inChat: (chat) => run('subscription list', () => q.chatSubscriptions.all(chat.platform, chat.chatId).map(toSubscription)),
     move: (fromId, to) =>
       write('subscription move', () => {
         if (q.deleteSubscription.run(fromId).changes === 0) return undefined;
