@@ -110,7 +110,10 @@ async function rig() {
   /** Titles each chat received, once everything queued is sent. */
   const receivedBy = async (chatId: string) => {
     await core.delivery.settled();
-    await core.delivery.worker.idle();
+    // idle() can resolve while a chat's next delivery waits out the per-chat gap in the database
+    // (50 messages go into one chat here), so the outbox itself is asked until nothing is pending.
+    do await core.delivery.worker.idle();
+    while ((await core.delivery.report()).pending > 0);
     return sender.received
       .filter((r) => r.chatId === chatId)
       .flatMap((r) => (r.message.kind === 'article' ? [r.message.summary.title] : r.message.summaries.map((s) => s.title)))
