@@ -110,7 +110,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       language: summary.language,
       sentences: summary.sentences,
       // Stored with every message (once per article and language), so any subscriber may ask for it.
-      lead: firstParagraph(article.text),
+      lead: firstParagraph(article.text, article.title),
     };
     await outbox.putMessage(delivered);
     stored.set(`${article.id}:${language}`, delivered);
