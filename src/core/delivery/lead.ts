@@ -5,8 +5,9 @@
 
 /**
  * Longest lead kept. The ledes of the six sample articles (examples/articles) run 154 to 212
- * characters, so 700 keeps any ordinary lede whole; a first "paragraph" far longer is a page without paragraph breaks, and is cut at a
- * word so the summary and the lead still fit one Telegram message (4096).
+ * characters, so 700 keeps an ordinary lede whole; a first "paragraph" far longer is a page without
+ * paragraph breaks, and is cut at a word so the summary and the lead still fit one Telegram message
+ * (4096).
  */
 export const MAX_LEAD_CHARS = 700;
 
