@@ -185,7 +185,7 @@ export const filter: Command = {
   needs: ['subscriptions'],
   options: [WHERE_OPTION, { name: 'rule', type: 'string', describe: (m) => m.options.filterRule, maxLength: 300 }],
   menu: (m) => m.menu.filter,
-  help: (m) => m.filters.help,
+  help: (m, platform) => (platform === 'discord' ? m.filters.helpDiscord : m.filters.help),
   async run(input, ctx, services) {
     const m = messages(ctx.language);
     const text = input.text.trim();

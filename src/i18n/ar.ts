@@ -205,6 +205,9 @@ export const ar = {
       '\u200f/filter include <كلمات> | exclude <كلمات> | feed <معرف أو موقع> | language ar|en | regex <نمط>: إضافة قاعدة؛ و‎/filter clear‎ يحذفها',
       '\u200f/filter test <معرف مقال>: لماذا يصل ذلك المقال هنا أو لا يصل',
     ],
+    helpDiscord: [
+      '\u200f/filter [where] [rule]: عرض المقالات التي تسمح بها هذه القناة أو السلسلة؛ وrule هي include <كلمات> أو exclude <كلمات> أو feed <معرف أو موقع> أو language ar|en أو regex <نمط> أو clear أو test <معرف مقال> (لمن يدير القنوات)',
+    ],
     title: 'المرشحات',
     none: 'لا مرشحات: يصل هنا كل مقال جديد.',
     include: 'فقط المقالات التي تذكر',

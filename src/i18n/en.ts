@@ -206,6 +206,9 @@ export const en = {
       '/filter include <words> | exclude <words> | feed <id or site> | language ar|en | regex <pattern>: add a rule; /filter clear [rule] removes them',
       '/filter test <article id>: why that article would arrive here or not',
     ],
+    helpDiscord: [
+      '/filter [where] [rule]: show which articles this channel or thread lets through; rule: include <words>, exclude <words>, feed <id or site>, language ar|en, regex <pattern>, clear [rule], or test <article id> (Manage Channels)',
+    ],
     title: 'Filters',
     none: 'No filters: every new article arrives here.',
     include: 'Only articles mentioning',

@@ -144,6 +144,8 @@ export interface Messages {
 /** The words of /filter. */
 export interface FilterMessages {
   readonly help: readonly string[];
+  /** Discord's /help lines, where the rule is an option. */
+  readonly helpDiscord: readonly string[];
   readonly title: string;
   readonly none: string;
   readonly include: string;
