@@ -12,7 +12,7 @@ import type { Messages, UiLanguage } from '../i18n/messages.js';
 import type { Sources } from '../sources/index.js';
 
 /** Every command's name, as Telegram and Discord know it. */
-export type CommandName = 'help' | 'ask' | 'latest' | 'summary' | 'articles' | 'subscribe' | 'unsubscribe' | 'post' | 'delete' | 'status' | 'feed' | 'cancel' | 'quit';
+export type CommandName = 'help' | 'ask' | 'latest' | 'summary' | 'articles' | 'subscribe' | 'unsubscribe' | 'filter' | 'post' | 'delete' | 'status' | 'feed' | 'cancel' | 'quit';
 
 /** The chat surfaces a command can be run from. */
 export type Platform = 'telegram' | 'discord' | 'console';
@@ -120,6 +120,8 @@ export interface ChatSurface {
    * when `word` names no channel. Only surfaces where a chat can act for a channel have it.
    */
   findChannel?(word: string): Promise<ChannelLookup | undefined>;
+  /** In a post of a Discord forum channel: the forum itself, which can subscribe (each delivery a new post). */
+  readonly forum?: ChatRef;
 }
 
 /** Who asks, where, and in which language. */

@@ -5,6 +5,7 @@
 import { AkhbarError, isAkhbarError } from '../core/errors.js';
 import type { DeliveredSummary, DeliveryMessage } from '../core/delivery/types.js';
 import type { OutboxItem, StatusCounts } from '../core/ports.js';
+import type { DeliveryStyle } from '../core/subscriptions.js';
 import type { Language } from '../core/types.js';
 
 /** The typed outage error for a failed `operation`, keeping the driver's error as the cause. */
@@ -23,16 +24,18 @@ export function assembleMessage(
   language: Language,
   items: readonly OutboxItem[],
   lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
+  style?: DeliveryStyle,
 ): DeliveryMessage {
+  const styled = style ? { style } : {};
   const summaries = items.map((item) => lookup(item.articleId, item.language)).filter((s): s is DeliveredSummary => s !== undefined);
   if (kind === 'article') {
     const item = items[0];
     // Only a delivery of a deleted article can lack its message, and deleting removes pending ones;
     // a finished one read back still needs a shape.
     const summary = summaries[0] ?? { articleId: item?.articleId ?? '', title: '', language: item?.language ?? language, sentences: [] };
-    return { kind: 'article', summary };
+    return { kind: 'article', summary, ...styled };
   }
-  return { kind: 'digest', language, summaries };
+  return { kind: 'digest', language, summaries, ...styled };
 }
 
 /** Zero counts, to add to. */

@@ -6,9 +6,9 @@
  */
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from 'discord.js';
 import type { DeliveryMessage, DeliveryTarget, Notice, SendOutcome, Sender } from '../../core/delivery/index.js';
-import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
+import { messages, uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { noticeText } from '../../i18n/notices.js';
-import { deliveryMessage, escapeText } from './format.js';
+import { deliveryMessage, escapeText, truncate } from './format.js';
 
 // Unknown Channel, Unknown Guild, Missing Access, Missing Permissions, Cannot send messages to this user.
 const CHANNEL_GONE = new Set([10003, 10004, 50001, 50013, 50007]);
@@ -36,17 +36,27 @@ export function createDeliveryRest(token: string, api?: string): REST {
   return new REST({ ...(api ? { api } : {}), rejectOnRateLimit: () => true, retries: 0 }).setToken(token);
 }
 
+// Discord's limit on a thread's (a forum post's) name.
+const POST_NAME_LIMIT = 100;
+
+/** The name of the forum post a delivery opens: the article's title, or the digest's heading. */
+export function postName(message: DeliveryMessage, language: UiLanguage): string {
+  const name = message.kind === 'article' ? message.summary.title : messages(language).digestTitle;
+  return truncate(name.trim() === '' ? message.kind === 'article' ? message.summary.articleId : messages(language).digestTitle : name, POST_NAME_LIMIT);
+}
+
 /** A sender over a discord.js REST client (see createDeliveryRest). */
 export function createDiscordSender(rest: REST, fallbackLanguage: UiLanguage): Sender {
   return {
     platform: 'discord',
     async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
       const language = uiLanguage(message.kind === 'article' ? message.summary.language : message.language, fallbackLanguage);
-      const body = deliveryMessage(message, language);
+      const payload = deliveryMessage(message, language);
+      const body = { content: payload.content, embeds: payload.embeds, allowed_mentions: { parse: [] }, ...(payload.flags ? { flags: payload.flags } : {}) };
       try {
-        await rest.post(Routes.channelMessages(target.chatId), {
-          body: { content: body.content, embeds: body.embeds, allowed_mentions: { parse: [] } },
-        });
+        // A forum channel takes posts, not messages: each delivery opens a post named after its article.
+        if (target.forum) await rest.post(Routes.threads(target.chatId), { body: { name: postName(message, language), message: body } });
+        else await rest.post(Routes.channelMessages(target.chatId), { body });
         return { kind: 'sent' };
       } catch (error) {
         return classifyDiscordError(error);

@@ -12,11 +12,13 @@
 import { errorFields, type Logger } from '../logger.js';
 import type { NewsDesk } from '../newsDesk.js';
 import type { DeliveryCounts, NewDelivery, OutboxItem, Storage } from '../ports.js';
-import type { Subscription, Subscriptions } from '../subscriptions.js';
+import { articleWords, compileFilters, type ArticleWords, type CompiledFilters } from '../filters.js';
+import { styleOf, type Subscription, type Subscriptions } from '../subscriptions.js';
 import type { Article, Language } from '../types.js';
 import type { RateLimits } from './pacing.js';
 import { latestDailySlot } from './schedule.js';
 import type { Telemetry } from '../telemetry.js';
+import { firstParagraph } from './lead.js';
 import type { DeliveredSummary, Sender } from './types.js';
 import { startDeliveryWorker, type DeliveryWorker, type WorkerOptions, type WorkerStats } from './worker.js';
 
@@ -107,6 +109,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       ...(article.url ? { url: article.url } : {}),
       language: summary.language,
       sentences: summary.sentences,
+      // Stored with every message (once per article and language), so any subscriber may ask for it.
+      lead: firstParagraph(article.text, article.title),
     };
     await outbox.putMessage(delivered);
     stored.set(`${article.id}:${language}`, delivered);
@@ -116,12 +120,47 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   function delivery(id: string, subscription: Subscription, kind: 'article' | 'digest', language: Language, items: OutboxItem[]): NewDelivery {
     return {
       id,
-      target: { platform: subscription.platform, chatId: subscription.chatId, kind: subscription.kind },
+      target: {
+        platform: subscription.platform,
+        chatId: subscription.chatId,
+        kind: subscription.kind,
+        ...(subscription.threadId !== undefined ? { threadId: subscription.threadId } : {}),
+        ...(subscription.forum ? { forum: true } : {}),
+      },
       kind,
       language,
       items,
+      style: styleOf(subscription),
       createdAt: new Date(clock()).toISOString(),
     };
+  }
+
+  // Each subscription's filters compiled once (the pattern is the costly part) and reused for every
+  // article until the subscription changes.
+  const compiled = new Map<string, { readonly updatedAt: string; readonly filters: CompiledFilters | undefined }>();
+  function filtersOf(subscription: Subscription): CompiledFilters | undefined {
+    const known = compiled.get(subscription.id);
+    if (known && known.updatedAt === subscription.updatedAt) return known.filters;
+    let filters: CompiledFilters | undefined;
+    try {
+      filters = subscription.filters ? compileFilters(subscription.filters) : undefined;
+    } catch (error) {
+      // Patterns are checked when set; one that no longer compiles lets everything through rather than lose news silently.
+      logger.error('subscription filters do not compile; delivering unfiltered', { subscription: subscription.id, ...errorFields(error) });
+    }
+    compiled.set(subscription.id, { updatedAt: subscription.updatedAt, filters });
+    return filters;
+  }
+
+  /** Whether the subscription's filters let the article through; `words` is built once per article. */
+  function passes(subscription: Subscription, words: () => ArticleWords): boolean {
+    const filters = filtersOf(subscription);
+    return filters === undefined || !filters.active || filters.judge(words()).passed;
+  }
+
+  function wordsOnce(article: Article): () => ArticleWords {
+    let words: ArticleWords | undefined;
+    return () => (words ??= articleWords(article));
   }
 
   async function fanOut(article: Article): Promise<number> {
@@ -131,7 +170,13 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     const subscribers = await storyNewTo(article, await subscriptions.list({ active: true, mode: 'each' }));
     const stored = new Map<string, DeliveredSummary>();
     const deliveries: NewDelivery[] = [];
+    const words = wordsOnce(article);
+    let filtered = 0;
     for (const subscriber of subscribers) {
+      if (!passes(subscriber, words)) {
+        filtered++;
+        continue;
+      }
       const summary = await message(article, subscriber.language ?? article.language, stored);
       const item = { articleId: article.id, language: summary.language };
       deliveries.push(delivery(`a:${article.id}:${subscriber.id}`, subscriber, 'article', summary.language, [item]));
@@ -139,7 +184,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     // Ids are deterministic, so a fan-out taken over from a crashed process queues only what is missing.
     const queued = await outbox.enqueue(deliveries, { completesFanOut: article.id });
     worker.poke();
-    logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, queued });
+    logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, filtered, queued });
     return queued;
   }
 
@@ -182,8 +227,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
         if (stories.has(story) || (listing.storyId !== undefined && !inDigest.has(listing.storyId) && (await storage.articles.get(listing.storyId)))) continue;
         stories.add(story);
         const article = await storage.articles.get(listing.id);
-        // Deleted since it was listed: not in the digest.
-        if (!article) continue;
+        // Deleted since it was listed, or kept out by the subscription's filters: not in the digest.
+        if (!article || !passes(subscription, wordsOnce(article))) continue;
         const summary = await message(article, subscription.language ?? article.language, stored);
         items.push({ articleId: article.id, language: summary.language });
       }

@@ -1,7 +1,7 @@
 /**
  * The delivery vocabulary shared by the core and the platform senders.
  */
-import type { ChatKind } from '../subscriptions.js';
+import type { ChatKind, DeliveryStyle } from '../subscriptions.js';
 import type { FeedRecord, Language } from '../types.js';
 
 /** One article's summary as it goes out to a chat. */
@@ -11,18 +11,28 @@ export interface DeliveredSummary {
   readonly url?: string;
   readonly language: Language;
   readonly sentences: readonly string[];
+  /** The article's first paragraph, for subscriptions that want it after the summary (format `full`). */
+  readonly lead?: string;
 }
 
 /** What a chat receives: one new article, or a digest of several. */
-export type DeliveryMessage =
+export type DeliveryMessage = (
   | { readonly kind: 'article'; readonly summary: DeliveredSummary }
-  | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] };
+  | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] }
+) & {
+  /** How it reads, as its subscription asked; DEFAULT_STYLE when absent. */
+  readonly style?: DeliveryStyle;
+};
 
-/** Where a message goes. */
+/** Where a message goes. Pacing and ordering are per chat: a topic shares its chat's. */
 export interface DeliveryTarget {
   readonly platform: string;
   readonly chatId: string;
   readonly kind: ChatKind;
+  /** A Telegram forum topic in the chat. */
+  readonly threadId?: string;
+  /** A Discord forum channel: the message opens a post. */
+  readonly forum?: boolean;
 }
 
 /** What a platform answered to one send, in the delivery engine's terms. */

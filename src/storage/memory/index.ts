@@ -15,7 +15,7 @@ import type {
   Storage,
   StorageOptions,
 } from '../../core/ports.js';
-import type { Subscription } from '../../core/subscriptions.js';
+import type { DeliveryStyle, Subscription } from '../../core/subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from '../../core/types.js';
 import { assembleMessage, checkNewDelivery, isEmptyCount, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 
@@ -26,6 +26,7 @@ interface DeliveryRow {
   kind: 'article' | 'digest';
   language: Language;
   items: OutboxItem[];
+  style: DeliveryStyle | undefined;
   status: DeliveryStatus;
   attempts: number;
   notBefore: number;
@@ -147,7 +148,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       kind: row.kind,
       language: row.language,
       items: row.items,
-      message: assembleMessage(row.kind, row.language, row.items, lookup),
+      message: assembleMessage(row.kind, row.language, row.items, lookup, row.style),
       articleIds: row.items.map((item) => item.articleId),
       status: row.status,
       attempts: row.attempts,
@@ -321,6 +322,13 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         op('subscription list', () =>
           [...db.subscriptions.values()]
             .filter((s) => (filter.active === undefined || s.active === filter.active) && (filter.mode === undefined || s.mode === filter.mode))
+            .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .map(copy),
+        ),
+      inChat: (chat) =>
+        op('subscription list', () =>
+          [...db.subscriptions.values()]
+            .filter((s) => s.platform === chat.platform && s.chatId === chat.chatId)
             .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
             .map(copy),
         ),
@@ -647,10 +655,17 @@ function rowOf(d: NewDelivery, seq: number): DeliveryRow {
   return {
     seq,
     id: d.id,
-    target: { platform: d.target.platform, chatId: d.target.chatId, kind: d.target.kind },
+    target: {
+      platform: d.target.platform,
+      chatId: d.target.chatId,
+      kind: d.target.kind,
+      ...(d.target.threadId !== undefined ? { threadId: d.target.threadId } : {}),
+      ...(d.target.forum ? { forum: true } : {}),
+    },
     kind: d.kind,
     language: d.language,
     items: d.items.map((i) => ({ articleId: i.articleId, language: i.language })),
+    style: d.style ? { format: d.style.format, previews: d.style.previews } : undefined,
     status: 'pending',
     attempts: 0,
     notBefore: d.notBefore ?? 0,

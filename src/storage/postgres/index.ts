@@ -55,6 +55,8 @@ import {
   statusCode,
   statusOf,
   storedIdOf,
+  presentationOf,
+  subscriptionOptionsOf,
   toArticle,
   toListing,
   LISTING_COLUMNS,
@@ -145,12 +147,13 @@ const keysOf = (ids: readonly string[]) => ids.map((id) => deliveryKey(id).toStr
 
 const SUBSCRIPTION_UPSERT = `
   INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
-                             inactive_reason, created_at, updated_at, digest_covered_until)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                             inactive_reason, created_at, updated_at, digest_covered_until, options)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
   ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
     name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
     language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
-    created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until`;
+    created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until,
+    options = excluded.options`;
 
 /** Opens the PostgreSQL store a `postgres://` or `postgresql://` URL names, migrating it first. */
 export async function openPostgresStorage(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
@@ -511,6 +514,11 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
         );
         return rows.map(toSubscription);
       }),
+    inChat: (chat) =>
+      run('subscription list', async (q) => {
+        const { rows } = await q<SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2 ORDER BY created_at, id', [chat.platform, chat.chatId]);
+        return rows.map(toSubscription);
+      }),
     move: (fromId, to) =>
       write('subscription move', async (q) => {
         if ((await q('DELETE FROM subscriptions WHERE id = $1', [fromId])).rowCount === 0) return undefined;
@@ -578,13 +586,13 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
           if (batch.length === 0) return new Map();
           const { rows } = await q<{ n: number; seq: number }>(
             `WITH input AS (
-               SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[])
-                 WITH ORDINALITY AS t(key, id, stored_id, platform, chat_id, chat_kind, language, article_id, not_before, created_at, n)
+               SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[])
+                 WITH ORDINALITY AS t(key, id, stored_id, platform, chat_id, chat_kind, language, article_id, not_before, created_at, presentation, n)
              ), numbered AS MATERIALIZED (
                SELECT nextval(pg_get_serial_sequence('deliveries', 'seq')) AS seq, i.* FROM (SELECT * FROM input ORDER BY n) i
              ), added AS (
-               INSERT INTO deliveries (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at)
-               SELECT seq, key, stored_id, platform, chat_id, chat_kind, language, article_id, 0, not_before, created_at
+               INSERT INTO deliveries (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, presentation)
+               SELECT seq, key, stored_id, platform, chat_id, chat_kind, language, article_id, 0, not_before, created_at, presentation
                FROM numbered x WHERE NOT EXISTS (SELECT 1 FROM deliveries u WHERE u.key IS NULL AND u.id = x.id)
                ORDER BY key, id
                ON CONFLICT DO NOTHING
@@ -601,6 +609,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
               batch.map((d) => (d.kind === 'article' ? d.items[0]!.articleId : null)),
               batch.map((d) => d.notBefore ?? 0),
               batch.map((d) => Date.parse(d.createdAt) || clock()),
+              batch.map((d) => presentationOf(d)),
             ],
           );
           return new Map(rows.map((r) => [r.n - 1, r.seq]));
@@ -1205,6 +1214,7 @@ function subscriptionValues(s: Subscription): unknown[] {
     s.createdAt,
     s.updatedAt,
     s.digestCoveredUntil ?? null,
+    subscriptionOptionsOf(s),
   ];
 }
 

@@ -44,6 +44,8 @@ import {
   LISTING_COLUMNS,
   HEADS_STORY,
   toOutboxDelivery,
+  presentationOf,
+  subscriptionOptionsOf,
   type ArticleRow,
   type CountRow,
   type Delta,
@@ -88,6 +90,7 @@ interface DeliveryInsert {
   article_id: string | null;
   not_before: number;
   created_at: number;
+  presentation: string | null;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -166,15 +169,17 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     subscription: db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?'),
     putSubscription: db.prepare(
       `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
-                                  inactive_reason, created_at, updated_at, digest_covered_until)
+                                  inactive_reason, created_at, updated_at, digest_covered_until, options)
        VALUES (@id, @platform, @chat_id, @chat_kind, @name, @mode, @digest_time, @time_zone, @language, @active,
-               @inactive_reason, @created_at, @updated_at, @digest_covered_until)
+               @inactive_reason, @created_at, @updated_at, @digest_covered_until, @options)
        ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
          name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
          language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
-         created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until`,
+         created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until,
+         options = excluded.options`,
     ),
     deleteSubscription: db.prepare<[string]>('DELETE FROM subscriptions WHERE id = ?'),
+    chatSubscriptions: db.prepare<[string, string], SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY created_at, id'),
     listSubscriptions: db.prepare<[number | null, number | null, string | null, string | null], SubscriptionRow>(
       'SELECT * FROM subscriptions WHERE (? IS NULL OR active = ?) AND (? IS NULL OR mode = ?) ORDER BY created_at, id',
     ),
@@ -187,8 +192,8 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     deleteMessages: db.prepare<[string]>('DELETE FROM delivery_messages WHERE article_id = ?'),
     // Unless the id is there already unkeyed; a row with the same key is left alone here (see enqueue).
     insertDelivery: db.prepare<DeliveryInsert>(
-      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at)
-       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at
+      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, presentation)
+       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at, @presentation
        WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE key IS NULL AND id = @id)
        ON CONFLICT DO NOTHING`,
     ),
@@ -491,6 +496,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         const mode = filter.mode ?? null;
         return q.listSubscriptions.all(active, active, mode, mode).map(toSubscription);
       }),
+    inChat: (chat) => run('subscription list', () => q.chatSubscriptions.all(chat.platform, chat.chatId).map(toSubscription)),
     move: (fromId, to) =>
       write('subscription move', () => {
         if (q.deleteSubscription.run(fromId).changes === 0) return undefined;
@@ -535,6 +541,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
             article_id: d.kind === 'article' ? d.items[0]!.articleId : null,
             not_before: d.notBefore ?? 0,
             created_at: Date.parse(d.createdAt) || clock(),
+            presentation: presentationOf(d),
           };
           let info = q.insertDelivery.run(row);
           // Nothing written: the id is queued already, or another id has its key; the latter goes in unkeyed.
@@ -796,6 +803,7 @@ function fromSubscription(s: Subscription): SubscriptionRow {
     created_at: s.createdAt,
     updated_at: s.updatedAt,
     digest_covered_until: s.digestCoveredUntil ?? null,
+    options: subscriptionOptionsOf(s),
   };
 }
 

@@ -248,6 +248,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
       DROP INDEX feeds_due;
       CREATE INDEX feeds_due ON feeds (next_check_at) WHERE paused = 0;
+      `,
+    },
+    {
+    version: 6,
+    name: 'subscription topics, filters and styles',
+    sql: `
+      -- A subscription's forum topic, filters and delivery style, as JSON: read whole with the
+      -- subscription and never queried by, and NULL for the many subscriptions that set none.
+      ALTER TABLE subscriptions ADD COLUMN options TEXT;
+      -- A chat that is gone stops its topics' subscriptions too: found by chat, not by a scan.
+      CREATE INDEX subscriptions_chat ON subscriptions (platform, chat_id);
+      -- A delivery's topic or forum and style, as JSON; NULL (nothing stored) for a plain delivery.
+      ALTER TABLE deliveries ADD COLUMN presentation TEXT;
     `,
   },
 ];
