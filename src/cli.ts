@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, errorFields } from './core/logger.js';
-import { isAkhbarError } from './core/errors.js';
+import { AkhbarError, isAkhbarError } from './core/errors.js';
 import type { Actor } from './core/types.js';
 import { detectLanguage } from './core/text/index.js';
 import { errorText } from './i18n/errors.js';
@@ -17,6 +17,7 @@ import { messages, uiLanguage } from './i18n/messages.js';
 import { viewText } from './adapters/console/view.js';
 import { findCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
+import type { FileInput } from './commands/types.js';
 import { answerView, articlePageView, postedView, summaryView } from './commands/views.js';
 import { createExtractiveEngine } from './engines/extractive/index.js';
 import { createEngine } from './engines/index.js';
@@ -34,6 +35,8 @@ Commands:
   post --file F [--title T] [--url U]     store an article (F may be - for standard input)
   post URL                                fetch the article at a link and store it
   feed add URL | feed list | feed remove ID   follow RSS/Atom feeds (new items are posted)
+  feed resume ID                          poll a feed paused after too many failures again
+  feed import FILE | feed export          follow the feeds of an OPML file (FILE may be -); write the followed feeds as OPML to standard output
   list [--offset N] [--limit N]           list stored articles, newest first
   summary [ID]                            summarise an article (the latest without ID)
   ask "QUESTION"                          answer from the stored articles, with citations
@@ -161,12 +164,16 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
       } else if (command === 'feed') {
         const feed = findCommand('feed', 'console', services)!;
         const ctx = { platform: 'console', actor: operator, language, chat: { ref: CLI_CHAT, canManage: async () => true } } as const;
-        const view = await runCommand(feed, { text: rest.join(' ') }, ctx, { ...services, timeZone: config.deliveryTimeZone, maxArticleChars: config.maxArticleChars });
+        const file = rest[0] === 'import' && rest[1] ? cliFile(rest[1], streams.stdin) : undefined;
+        const input = file ? { text: 'import', file } : { text: rest.join(' ') };
+        const view = await runCommand(feed, input, ctx, { ...services, timeZone: config.deliveryTimeZone, maxArticleChars: config.maxArticleChars });
         if (view.outcome !== 'ok') {
           err(`akhbar: ${viewText(view)}\n`);
           return 1;
         }
-        out(viewText(view));
+        // Only the document on standard output, so `akhbar feed export > feeds.opml` is a file a reader can import.
+        if (view.attachment) out(view.attachment.content.trimEnd());
+        else out(viewText(view));
       } else if (command === 'post') {
         if (!values.file) return usageError('post needs --file F (or --file - for standard input), or a link');
         const text = values.file === '-' ? await readAll(streams.stdin) : await readFile(values.file, 'utf8');
@@ -327,4 +334,17 @@ async function readAll(input: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A file named on the command line (or - for standard input) as a command reads one; an unreadable path is FILE_UNREADABLE. */
+function cliFile(path: string, stdin: NodeJS.ReadableStream): FileInput {
+  return {
+    name: path === '-' ? 'stdin' : path,
+    async read() {
+      if (path === '-') return readAll(stdin);
+      return readFile(path, 'utf8').catch((error: unknown) => {
+        throw new AkhbarError({ code: 'FILE_UNREADABLE', path, cause: error instanceof Error ? error.message : String(error) });
+      });
+    },
+  };
 }

@@ -61,6 +61,8 @@ export interface Config {
   readonly feedPollIntervalMinutes: number;
   /** Newest items posted when a feed is first followed; the older ones are only marked seen. */
   readonly feedFirstPollItems: number;
+  /** Failed checks in a row after which a feed is paused and the admins are told. */
+  readonly feedMaxFailures: number;
   /**
    * Where /healthz, /readyz and /metrics get a port of their own; absent, they are served only on
    * the Telegram webhook's port in webhook mode, and not at all otherwise.
@@ -187,6 +189,9 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     fetchAllowHosts: allowHosts(env),
     feedPollIntervalMinutes: integer(env, 'FEED_POLL_INTERVAL_MINUTES', 15, 1, 1_440),
     feedFirstPollItems: integer(env, 'FEED_FIRST_POLL_ITEMS', 3, 0, 100),
+    // 10: with the backoff (2, 4, 8… intervals, at most 6 h) that is about two days of failing at the
+    // default interval, past a weekend outage of a small outlet, short of weeks of useless fetches.
+    feedMaxFailures: integer(env, 'FEED_MAX_FAILURES', 10, 1, 1_000),
     // 15 min: longer than one delivery's whole backoff (2 s doubling for 8 tries, about 8.5 min) and
     // than a 10k-subscriber broadcast at Telegram's 29/s (about 6 min), so only a stuck queue trips it.
     readyMaxOutboxLagMs: integer(env, 'READY_MAX_OUTBOX_LAG_MS', 15 * 60_000, 1_000, 7 * 86_400_000),

@@ -12,6 +12,7 @@ import { openStorage } from './storage/index.js';
 import { openAnswerCacheStore } from './storage/cache.js';
 import type { Engine } from './core/engine.js';
 import { startDelivery, type DeliveryService, type Sender } from './core/delivery/index.js';
+import { noticeSender } from './core/delivery/notices.js';
 import type { RateLimits } from './core/delivery/pacing.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { startRetention } from './core/retention.js';
@@ -123,7 +124,17 @@ export async function openServices(
       ...(telemetry ? { telemetry } : {}),
     });
     closers.push(() => delivery.stop());
-    const sources = openSources({ desk, storage, logger, fetch: fetcherFromSettings(config), settings: config, owner, ...(telemetry ? { telemetry } : {}) });
+    const sources = openSources({
+      desk,
+      storage,
+      logger,
+      fetch: fetcherFromSettings(config),
+      settings: config,
+      owner,
+      notify: noticeSender(senders),
+      adminIds: config.adminIds,
+      ...(telemetry ? { telemetry } : {}),
+    });
     // Feeds stop first: a poll in flight may still post articles for delivery to queue.
     closers.push(() => sources.stop());
     if (options.retention) {

@@ -12,7 +12,9 @@ import { prepareArticle } from '../src/core/articles.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { Subscription } from '../src/core/subscriptions.js';
 import { openStore } from '../src/storage/legacy/keyvStore.js';
+import { parseOpml, writeOpml } from '../src/sources/feeds/opml.js';
 import { startFixtureServer } from './support/fixtureServer.js';
+import { hundredFeeds } from './support/opmlFeeds.js';
 import { REDIS_URL, useRedis } from './support/redis.js';
 
 const run = promisify(execFile);
@@ -116,6 +118,25 @@ describe('akhbar CLI', () => {
     } finally {
       await web.close();
     }
+  }, 60_000);
+
+  it('imports the feeds of an OPML file and writes them out again as OPML, refusing a broken file with nothing stored', async () => {
+    const opml = writeOpml(hundredFeeds(), { title: 'elsewhere', createdAt: new Date(0) });
+    const path = join(dir, 'feeds.opml');
+    writeFileSync(path, opml);
+    const broken = join(dir, 'broken.opml');
+    writeFileSync(broken, opml.replace('</body>', ''));
+    const refused = await akhbar(['feed', 'import', broken], 'opml.sqlite');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^akhbar: That is not a usable OPML file .*No feed was added\.\n$/);
+    expect((await akhbar(['feed', 'list'], 'opml.sqlite')).stdout).toBe('No feeds are followed. Add one with /feed add <url>.\n');
+
+    const imported = await akhbar(['feed', 'import', path], 'opml.sqlite');
+    expect(imported).toMatchObject({ code: 0, stdout: 'Following 100 new feed(s) from the OPML file. They are checked soon.\n' });
+    const exported = await akhbar(['feed', 'export'], 'opml.sqlite');
+    expect(exported.code).toBe(0);
+    const byUrl = (a: { url: string }, b: { url: string }) => a.url.localeCompare(b.url);
+    expect(parseOpml(exported.stdout).sort(byUrl)).toEqual(hundredFeeds().sort(byUrl));
   }, 60_000);
 
   it('exits non-zero with a clear message for bad input', async () => {

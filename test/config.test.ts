@@ -71,6 +71,7 @@ describe('loadConfig', () => {
       fetchAllowHosts: [],
       feedPollIntervalMinutes: 15,
       feedFirstPollItems: 3,
+      feedMaxFailures: 10,
     });
     expect(loadConfig({ FETCH_ALLOW_HOSTS: ' 127.0.0.1, localhost ,10.0.0.0/8,' }).fetchAllowHosts).toEqual(['127.0.0.1', 'localhost', '10.0.0.0/8']);
   });
@@ -83,6 +84,7 @@ describe('loadConfig', () => {
     ['FETCH_ALLOW_HOSTS', 'http://intranet'],
     ['FEED_POLL_INTERVAL_MINUTES', '0'],
     ['FEED_FIRST_POLL_ITEMS', '-1'],
+    ['FEED_MAX_FAILURES', '0'],
   ])('fails at start naming %s when it is %j', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}:`));
   });

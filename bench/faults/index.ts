@@ -4,20 +4,36 @@
  * required and what happened, then the totals: articles and subscriptions lost, duplicates beyond
  * the messages in flight, and whether this process is still alive.
  */
+import { binaryFile } from './binaryFile.js';
+import { discordMaskedLinks } from './discordMaskedLinks.js';
+import { hiddenBidi } from './hiddenBidi.js';
 import { llmInjection } from './llmInjection.js';
 import { llmStall } from './llmStall.js';
+import { malformedUpdate } from './malformedUpdate.js';
+import { nonAdminCommands } from './nonAdminCommands.js';
+import { storeFailure } from './storeFailure.js';
 import { telegramConflict } from './telegramConflict.js';
 import { telegramHang } from './telegramHang.js';
 import { telegramReply429 } from './telegramReply429.js';
+import { telegramUnreachable } from './telegramUnreachable.js';
+import { webhookBody } from './webhookBody.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 /** The cases, in the order of the issue's table. Each lives in a module of its own beside this one. */
 const cases: readonly FaultCase[] = [
+  storeFailure,
   telegramConflict,
+  telegramUnreachable,
   telegramHang,
   llmStall,
   telegramReply429,
   llmInjection,
+  discordMaskedLinks,
+  binaryFile,
+  webhookBody,
+  malformedUpdate,
+  nonAdminCommands,
+  hiddenBidi,
 ];
 
 /** Runs every fault case (or those whose fault contains one of `args`) and prints the table. */

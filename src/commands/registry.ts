@@ -9,6 +9,7 @@ import { articles } from './articles.js';
 import { ask } from './ask.js';
 import { deleteArticle } from './delete.js';
 import { feed } from './feed.js';
+import { filter } from './filter.js';
 import { createHelp } from './help.js';
 import { post } from './post.js';
 import { cancel, quit } from './session.js';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   articles,
   subscribe,
   unsubscribe,
+  filter,
   post,
   deleteArticle,
   status,

@@ -32,6 +32,11 @@ export async function refusal(command: Command, ctx: CommandContext, services: C
 
 /** What the asker reads for an error: the domain reason, or an apology for a bug (which is logged). */
 export function errorView(error: unknown, language: UiLanguage, logger: Logger, fields: Record<string, unknown> = {}): View {
+  if (isAkhbarError(error, 'STORE_UNAVAILABLE')) {
+    // An outage, not a refusal: what was asked was not done, and an operator must see it.
+    logger.error('command not done: the database is unavailable', { ...fields, reason: error.message });
+    return { blocks: [{ kind: 'text', text: errorText(error, language) }], outcome: 'refused' };
+  }
   if (isAkhbarError(error)) {
     logger.info('command refused', { ...fields, reason: error.message });
     return { blocks: [{ kind: 'text', text: errorText(error, language) }], outcome: 'refused' };

@@ -12,7 +12,7 @@ import type { Messages, UiLanguage } from '../i18n/messages.js';
 import type { Sources } from '../sources/index.js';
 
 /** Every command's name, as Telegram and Discord know it. */
-export type CommandName = 'help' | 'ask' | 'latest' | 'summary' | 'articles' | 'subscribe' | 'unsubscribe' | 'post' | 'delete' | 'status' | 'feed' | 'cancel' | 'quit';
+export type CommandName = 'help' | 'ask' | 'latest' | 'summary' | 'articles' | 'subscribe' | 'unsubscribe' | 'filter' | 'post' | 'delete' | 'status' | 'feed' | 'cancel' | 'quit';
 
 /** The chat surfaces a command can be run from. */
 export type Platform = 'telegram' | 'discord' | 'console';
@@ -75,9 +75,17 @@ export interface Collect {
   readonly label: string;
 }
 
+/** A file that goes with an answer (an OPML export): sent as a document or attachment, written out by the CLI. */
+export interface Attachment {
+  readonly name: string;
+  readonly contentType: string;
+  readonly content: string;
+}
+
 /** What a command answers, platform-neutral. */
 export interface View {
   readonly blocks: readonly Block[];
+  readonly attachment?: Attachment;
   readonly buttons?: readonly Button[];
   readonly outcome: Outcome;
   /** Set when the surface is to collect a long text and run `collect.command` with it. */
@@ -116,6 +124,8 @@ export interface ChatSurface {
    * when `word` names no channel. Only surfaces where a chat can act for a channel have it.
    */
   findChannel?(word: string): Promise<ChannelLookup | undefined>;
+  /** In a post of a Discord forum channel: the forum itself, which can subscribe (each delivery a new post). */
+  readonly forum?: ChatRef;
 }
 
 /** Who asks, where, and in which language. */
@@ -190,6 +200,8 @@ export interface Command {
   readonly slow?: boolean;
   /** Given nothing, it collects a long text (see `Collect`). */
   readonly collects?: boolean;
+  /** A file sent with it (or replied to with it) is its input, whatever its words (/feed import). */
+  readonly takesFile?: boolean;
   readonly options: readonly OptionSpec[];
   readonly subcommands?: readonly SubcommandSpec[];
   /** One line for a command menu (Telegram's, Discord's description). */

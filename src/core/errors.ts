@@ -27,7 +27,8 @@ export type AkhbarErrorDetails =
   | { code: 'QUESTION_TOO_LONG'; maxChars: number; actualChars: number }
   | { code: 'STORE_UNAVAILABLE'; cause: string }
   // Fetching a page or a feed. `url` is what the admin gave (or the hop that failed); `cause` is for logs only.
-  | { code: 'LINK_UNREACHABLE'; url: string; reason: LinkFailure; status?: number; cause?: string }
+  // `retryAfterMs`: the server's Retry-After (429, 503), which a poller honours before asking again.
+  | { code: 'LINK_UNREACHABLE'; url: string; reason: LinkFailure; status?: number; cause?: string; retryAfterMs?: number }
   | { code: 'LINK_BLOCKED'; url: string; host: string; reason: 'private-address' | 'scheme' }
   | { code: 'LINK_NOT_HTML'; url: string; contentType: string }
   | { code: 'LINK_TOO_LARGE'; url: string; maxBytes: number }
@@ -36,7 +37,15 @@ export type AkhbarErrorDetails =
   | { code: 'FEED_INVALID'; url: string; cause: string }
   | { code: 'FEED_NOT_FOUND'; ref: string }
   | { code: 'FEED_EXISTS'; url: string; id: string }
-  | { code: 'BAD_BACKUP'; line: number; reason: string };
+  // An OPML file refused as a whole: nothing of it was followed.
+  | { code: 'OPML_INVALID'; cause: string }
+  | { code: 'OPML_TOO_LARGE'; feeds: number; maxFeeds: number }
+  | { code: 'BAD_BACKUP'; line: number; reason: string }
+  // A subscription filter's pattern: longer than the cap, or not something RE2 runs (backreferences, lookaround, bad syntax).
+  | { code: 'BAD_FILTER_PATTERN'; pattern: string; reason: 'too-long'; maxChars: number }
+  | { code: 'BAD_FILTER_PATTERN'; pattern: string; reason: 'unsupported'; cause: string }
+  // A filter word that is only a stop word or punctuation, so it could never match anything.
+  | { code: 'BAD_FILTER_WORD'; word: string };
 
 /** Why a link could not be fetched: no such host, nobody listening, too slow, an HTTP error status, or a broken connection. */
 export type LinkFailure = 'dns' | 'refused' | 'timeout' | 'http-status' | 'network';
@@ -120,7 +129,15 @@ function describe(details: AkhbarErrorDetails): string {
       return `no feed ${details.ref}`;
     case 'FEED_EXISTS':
       return `feed ${details.url} is already followed as ${details.id}`;
+    case 'OPML_INVALID':
+      return `not a usable OPML file: ${details.cause}`;
+    case 'OPML_TOO_LARGE':
+      return `OPML file lists ${details.feeds} feeds, more than ${details.maxFeeds}`;
     case 'BAD_BACKUP':
       return `not a usable backup at line ${details.line}: ${details.reason}`;
+    case 'BAD_FILTER_PATTERN':
+      return details.reason === 'too-long' ? `filter pattern is longer than ${details.maxChars} characters` : `filter pattern not supported: ${details.cause}`;
+    case 'BAD_FILTER_WORD':
+      return `filter word ${details.word} has nothing to match (a stop word?)`;
   }
 }

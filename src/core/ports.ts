@@ -11,7 +11,7 @@
  *   is the one `openStorage` was given, so tests and the core agree on "now".
  */
 import type { DeliveredSummary, DeliveryKind, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
-import type { Subscription, SubscriptionMode } from './subscriptions.js';
+import type { DeliveryStyle, Subscription, SubscriptionMode } from './subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from './types.js';
 
 /** A page request: `offset` rows skipped, at most `limit` returned. */
@@ -70,9 +70,9 @@ export interface SummaryRepo {
 }
 
 /** The fields of a subscription that change without a new subscribe. */
-export type SubscriptionPatch = Partial<Pick<Subscription, 'active' | 'inactiveReason' | 'digestCoveredUntil' | 'updatedAt' | 'name'>>;
+export type SubscriptionPatch = Partial<Pick<Subscription, 'active' | 'inactiveReason' | 'digestCoveredUntil' | 'updatedAt' | 'name' | 'filters'>>;
 
-/** Subscriptions, keyed by `platform:chatId`. */
+/** Subscriptions, keyed by `platform:chatId` (with `:threadId` for a forum topic). */
 export interface SubscriptionRepo {
   get(id: string): Promise<Subscription | undefined>;
   /** Creates or replaces the subscription with this id. */
@@ -83,6 +83,8 @@ export interface SubscriptionRepo {
   delete(id: string): Promise<boolean>;
   /** Oldest first; only those matching the filter when one is given. */
   list(filter?: { readonly active?: boolean; readonly mode?: SubscriptionMode }): Promise<Subscription[]>;
+  /** The chat's own subscription and its forum topics', oldest first; found by index, not by a scan. */
+  inChat(chat: { readonly platform: string; readonly chatId: string }): Promise<Subscription[]>;
   /**
    * Renames a subscription (a chat got a new id) in one step: `to` replaces `fromId`. Undefined
    * when `fromId` is gone. Pending deliveries are not touched; see OutboxRepo.retarget.
@@ -104,7 +106,7 @@ export interface NewDelivery {
   /**
    * Deterministic, so queuing twice queues once: `a:<article>:<platform>:<chat>` for an article (the
    * form a store may keep without writing it out), `d:<platform>:<chat>:<slot>` for a digest,
-   * `u:<story>:<outlet>:<platform>:<chat>` for a story update (see storyUpdateId).
+   * `u:<story>:<outlet>:<platform>:<chat>[:<topic>]` for a story update (see storyUpdateId).
    */
   readonly id: string;
   readonly target: DeliveryTarget;
@@ -117,6 +119,8 @@ export interface NewDelivery {
   readonly createdAt: string;
   /** Not to be tried before; 0 (the default) is at once. */
   readonly notBefore?: number;
+  /** How it reads; DEFAULT_STYLE when absent. */
+  readonly style?: DeliveryStyle;
 }
 
 /** A delivery as stored, with its message put back together from the stored summaries: what the worker sends. */
@@ -127,6 +131,7 @@ export interface OutboxDelivery {
   readonly kind: DeliveryKind;
   readonly language: Language;
   readonly items: readonly OutboxItem[];
+  /** Carries the delivery's style, when it has one. */
   readonly message: DeliveryMessage;
   readonly articleIds: readonly string[];
   readonly status: DeliveryStatus;
@@ -246,14 +251,21 @@ export interface OutboxRepo {
 /** Followed feeds, keyed by id, each URL once. */
 export interface FeedRepo {
   get(id: string): Promise<FeedRecord | undefined>;
+  /** The feed at this (normalised) URL, whatever id it has (a feed keeps its id when it moves). */
+  findByUrl(url: string): Promise<FeedRecord | undefined>;
   /** Adds a feed; false (nothing written) when its id or URL is already followed. */
   insert(record: FeedRecord): Promise<boolean>;
+  /**
+   * Adds the feeds not followed yet (by id or URL) in one transaction, so a failure stores none of
+   * them; returns the ids it added, in the order given.
+   */
+  insertMany(records: readonly FeedRecord[]): Promise<string[]>;
   /** Writes a polled feed back; false (nothing written) when it was removed meanwhile. */
   update(record: FeedRecord): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   /** Oldest first (`addedAt`, then id). */
   list(): Promise<FeedRecord[]>;
-  /** Feeds whose next check is at or before `at` (ISO), soonest first. */
+  /** Feeds whose next check is at or before `at` (ISO), soonest first; never a paused one. */
   due(at: string): Promise<FeedRecord[]>;
 }
 

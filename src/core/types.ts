@@ -115,6 +115,21 @@ export type Actor =
   | { readonly kind: 'user'; readonly platform: string; readonly userId: string; readonly language?: Language }
   | { readonly kind: 'feed'; readonly feedId: string; readonly host: string };
 
+/** Why a check of a feed failed. */
+export interface FeedError {
+  readonly at: string;
+  readonly code: AkhbarErrorCode | 'INTERNAL';
+  readonly details?: AkhbarErrorDetails;
+}
+
+/** A chat, as a feed remembers where it was added from. */
+export interface FeedChat {
+  readonly platform: string;
+  readonly chatId: string;
+  readonly kind: 'private' | 'group' | 'channel';
+  readonly language?: Language;
+}
+
 /** A followed feed, with what polling needs between runs. */
 export interface FeedRecord {
   /** Short id for commands: the first 8 hex digits of the SHA-256 of the normalised URL. */
@@ -122,9 +137,15 @@ export interface FeedRecord {
   /** Normalised http(s) URL. */
   readonly url: string;
   readonly title?: string;
+  /** The site the feed belongs to (an OPML outline's htmlUrl), kept so an export gives it back. */
+  readonly siteUrl?: string;
   /** Platform-qualified id of the admin who added it. */
   readonly addedBy: string;
   readonly addedAt: string;
+  /** The chat it was added from, and in which language: where the admins are told when it is paused. Absent when added at the console or CLI. */
+  readonly addedIn?: FeedChat;
+  /** Where the feed now lives, when a permanent redirect moved it; `url` is then that address. */
+  readonly movedFrom?: string;
   readonly etag?: string;
   readonly lastModified?: string;
   /** The last successful check (200 or 304); absent until the first one, which gets the first-poll rule. */
@@ -132,8 +153,16 @@ export interface FeedRecord {
   readonly nextCheckAt: string;
   /** Failed checks in a row; 0 after a success. */
   readonly failures: number;
-  /** Why the last check failed, while it keeps failing. `details` lets an adapter explain it. */
-  readonly lastError?: { readonly at: string; readonly code: AkhbarErrorCode | 'INTERNAL'; readonly details?: AkhbarErrorDetails };
+  /** Why the last failed check failed, kept after the feed recovers (`failures` says whether it still fails). `details` lets an adapter explain it. */
+  readonly lastError?: FeedError;
+  /** Articles its items became, over the feed's life. Absent on feeds followed before it was counted. */
+  readonly itemsPosted?: number;
+  /** When its last new article was stored. */
+  readonly lastPostedAt?: string;
+  /** Set once it failed FEED_MAX_FAILURES checks in a row: not polled until an admin resumes it. */
+  readonly paused?: { readonly at: string; readonly failures: number; readonly error?: FeedError };
+  /** Items whose linked page could not be read: not seen yet, tried again at later polls, with the tries so far. */
+  readonly retryItems?: readonly { readonly id: string; readonly tries: number }[];
   /** Ids of the items already seen, newest first, at most MAX_SEEN (or the feed's length if longer). */
   readonly seen: readonly string[];
 }

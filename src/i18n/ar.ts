@@ -58,17 +58,26 @@ export const ar = {
         case 'telegram':
           return [
             '\u200f/subscribe [each | digest HH:MM] [ar|en]: ملخص كل مقال جديد هنا، أو نشرة يومية (لمشرفي المحادثة)؛ وفي المحادثة الخاصة يشترك ‎/subscribe @channel‎ قناة تشرف عليها أنت والبوت',
+            '\u200f/subscribe … [summary | headline | full] [previews on|off]: شكل كل مقال؛ وفي موضوع من مواضيع المنتدى يشترك الموضوع وحده',
           ];
         case 'discord':
-          return ['\u200f/subscribe [mode] [time] [lang]: ملخص كل مقال جديد في هذه القناة، أو نشرة يومية (لمن يدير القنوات)'];
+          return [
+            '\u200f/subscribe [where] [mode] [time] [lang] [format] [previews]: ملخص كل مقال جديد في هذه القناة أو السلسلة، أو نشرة يومية (لمن يدير القنوات)؛ وفي منشور من منتدى يشترك where: forum المنتدى كله، فيفتح كل مقال منشورا فيه',
+          ];
         case 'console':
           return ['\u200f/subscribe [each | digest HH:MM] [ar|en]: عرض ملخص كل مقال جديد هنا عند توصيله، أو نشرة يومية'];
       }
     },
     feed: (platform: Platform) =>
       platform === 'discord'
-        ? ['\u200f/feed add url: | /feed list | /feed remove id: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة']
-        : ['\u200f/feed add <url> | list | remove <id>: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة'],
+        ? [
+            '\u200f/feed add url: | /feed list | /feed remove id: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة',
+            '\u200f/feed resume id: | /feed import file: | /feed export: استئناف خلاصة موقوفة؛ متابعة خلاصات ملف OPML؛ تنزيل الخلاصات المتابَعة ملفَّ OPML',
+          ]
+        : [
+            '\u200f/feed add <url> | list | remove <id>: متابعة خلاصات RSS/Atom ونشر مقالاتها الجديدة',
+            '\u200f/feed resume <id> | import (مع ملف OPML) | export: استئناف خلاصة موقوفة؛ متابعة خلاصات ملف OPML؛ تنزيل الخلاصات المتابَعة ملفَّ OPML',
+          ],
   },
   menu: {
     help: 'ما يستطيعه البوت',
@@ -78,6 +87,7 @@ export const ar = {
     articles: 'المقالات المخزنة',
     subscribe: 'الاشتراك في الملخصات',
     unsubscribe: 'إيقاف الملخصات',
+    filter: 'اختيار المقالات التي تصل هنا',
     post: 'نشر مقال (للمشرفين)',
     delete: 'حذف مقال بمعرفه (للمشرفين)',
     status: 'أرقام التوصيل (للمشرفين)',
@@ -96,11 +106,19 @@ export const ar = {
     time: 'موعد النشرة، HH:MM',
     language: 'لغة الملخصات',
     updates: 'وإشارة قصيرة حين ينشر مصدر آخر خبراً أُرسل من قبل',
+    format: 'الملخص (الافتراضي)، أو العنوان والرابط فقط، أو الملخص والفقرة الأولى',
+    previews: 'معاينة الروابط',
+    where: 'في منشور منتدى: المنتدى كله (كل مقال منشور جديد)',
+    filterRule: 'include/exclude كلمات، feed، language، regex، clear، أو test <معرف مقال>',
     feedAdd: 'متابعة خلاصة',
     feedUrl: 'رابط الخلاصة',
     feedList: 'الخلاصات المتابَعة',
     feedRemove: 'إيقاف متابعة خلاصة',
     feedId: 'معرف الخلاصة أو رابطها',
+    feedResume: 'استئناف خلاصة موقوفة',
+    feedImport: 'متابعة خلاصات ملف OPML',
+    feedImportFile: 'ملف OPML (‏.opml أو ‎.xml)',
+    feedExport: 'الخلاصات المتابَعة في ملف OPML',
   },
   postHowTo: (platform: Platform) =>
     platform === 'discord'
@@ -122,7 +140,7 @@ export const ar = {
     `حجم الملف ${name} ‏${bytes.toLocaleString('en')} بايت، وهو أكبر من أن يكون مقالا (الحد الأقصى ${maxChars.toLocaleString('en')} حرف).`,
   fileNotText: (name: string) => `${name} ليس ملفا نصيا. أرسل المقال في ملف ‎.txt‎ أو ‎.md‎، أو الصق نصه.`,
   posted: (id: string, title: string) => `حُفظ المقال ${id}: ${title}`,
-  feedUsage: 'الاستخدام: ‎/feed add <url>‎ أو ‎/feed list‎ أو ‎/feed remove <id>‎',
+  feedUsage: 'الاستخدام: ‎/feed add <url>‎ أو ‎/feed list‎ أو ‎/feed remove <id>‎ أو ‎/feed resume <id>‎ أو ‎/feed import‎ (مع ملف OPML) أو ‎/feed export‎',
   feedAdded: (id: string, url: string, posted: number, passedOver: number) =>
     `تتم الآن متابعة الخلاصة ${id}: ${url}. نُشر ${posted} من المقالات الجديدة${passedOver > 0 ? `، وتُرك ${passedOver} من الأقدم` : ''}. ستُفحص الخلاصة بانتظام.`,
   noFeeds: 'لا توجد خلاصات متابَعة. أضف واحدة بالأمر ‎/feed add <url>‎',
@@ -130,6 +148,19 @@ export const ar = {
   feedFailing: (failures: number) => `متعثرة (${failures} مرات متتالية)`,
   feedNotCheckedYet: 'لم تُفحص بعد',
   feedRemoved: (id: string, url: string) => `توقفت متابعة الخلاصة ${id}: ${url}`,
+  feedLastSuccess: (at: string) => `آخر قراءة ${at}`,
+  feedItemsPosted: (count: number) => `نُشر منها ${count} من المقالات`,
+  feedLastError: (at: string, why: string) => `آخر خطأ ${at}: ${why}`,
+  feedPausedState: (at: string, failures: number, id: string) => `موقوفة منذ ${at} بعد ${failures} من المحاولات الفاشلة؛ ‎/feed resume ${id}‎`,
+  feedResumed: (id: string, url: string, ok: boolean) =>
+    `استؤنفت متابعة الخلاصة ${id}: ${url}. ${ok ? 'قُرئت من جديد الآن.' : 'فشلت قراءتها مرة أخرى الآن؛ ستُفحص لاحقا.'}`,
+  feedPausedNotice: (id: string, name: string, failures: number, why: string) =>
+    `فشل فحص الخلاصة ${name} (${id}) ${failures} مرات متتالية فأوقفت: ${why} حين تعمل من جديد أرسل ‎/feed resume ${id}‎`,
+  feedImportNeedsFile: 'أرسل ملف OPML واكتب ‎/feed import‎ تعليقا عليه، أو رد عليه بالأمر ‎/feed import‎',
+  feedImported: (added: number, existing: number) => `تتم الآن متابعة ${added} من الخلاصات الجديدة من ملف OPML${existing > 0 ? `، و${existing} منها متابَعة من قبل وتبقى كما هي` : ''}. ستُفحص قريبا.`,
+  feedExported: (count: number) => `الخلاصات المتابَعة (${count}) في ملف OPML.`,
+  opmlInvalid: (cause: string) => `هذا ليس ملف OPML صالحا (${cause}). لم تُضف أي خلاصة.`,
+  opmlTooLarge: (feeds: number, maxFeeds: number) => `في ملف OPML ‏${feeds} خلاصة؛ ويمكن استيراد ${maxFeeds} على الأكثر دفعة واحدة. لم تُضف أي خلاصة.`,
   duplicate: (id: string, title: string) => `هذا المقال محفوظ من قبل برقم ${id}: ${title}`,
   deleted: (id: string, title: string) => `حُذف المقال ${id}: ${title}. لن يُرسل ولن يُستشهد به بعد الآن.`,
   deleteUsage: 'الاستخدام: ‎/delete <المعرف>‎ (أرسل ‎/articles‎ لرؤية المعرفات)',
@@ -196,4 +227,40 @@ export const ar = {
   feedNotFound: (ref: string) => `لا يوجد موجز متابَع يطابق «${ref}».`,
   feedExists: (id: string) => `هذا الموجز متابَع من قبل (المعرف ${id}).`,
   badBackup: (line: number) => `الملف ليس نسخة احتياطية صالحة من akhbar (السطر ${line}). ما قُرئ قبله محفوظ.`,
+  filters: {
+    help: [
+      '\u200f/filter: عرض المقالات التي يسمح بها هذا الاشتراك (لمشرفي المحادثة)',
+      '\u200f/filter include <كلمات> | exclude <كلمات> | feed <معرف أو موقع> | language ar|en | regex <نمط>: إضافة قاعدة؛ و‎/filter clear‎ يحذفها',
+      '\u200f/filter test <معرف مقال>: لماذا يصل ذلك المقال هنا أو لا يصل',
+    ],
+    helpDiscord: [
+      '\u200f/filter [where] [rule]: عرض المقالات التي تسمح بها هذه القناة أو السلسلة؛ وrule هي include <كلمات> أو exclude <كلمات> أو feed <معرف أو موقع> أو language ar|en أو regex <نمط> أو clear أو test <معرف مقال> (لمن يدير القنوات)',
+    ],
+    title: 'المرشحات',
+    none: 'لا مرشحات: يصل هنا كل مقال جديد.',
+    include: 'فقط المقالات التي تذكر',
+    exclude: 'لا المقالات التي تذكر',
+    feeds: 'فقط من خلاصات',
+    languages: 'فقط باللغة',
+    regex: 'فقط ما يطابق',
+    notSubscribed: 'هذه المحادثة غير مشتركة؛ اشترك أولا بـ ‎/subscribe‎ ثم اضبط مرشحاتها.',
+    badArgs: (word: string) =>
+      `لم أفهم «${word}». استخدم ‎/filter include نفط‎ أو ‎/filter exclude رياضة‎ أو ‎/filter feed <معرف>‎ أو ‎/filter language ar‎ أو ‎/filter regex <نمط>‎ أو ‎/filter clear‎ أو ‎/filter test <معرف مقال>‎.`,
+    badFeed: (word: string) => `«${word}» ليس معرف خلاصة متابَعة ولا عنوان موقع.`,
+    patternTooLong: (maxChars: number) => `النمط طويل جدا: ${maxChars} حرفا على الأكثر.`,
+    patternUnsupported: (cause: string) => `لا يمكن استخدام هذا النمط (${cause}). تعمل الأنماط في زمن خطي، فلا تدعم الإحالات الخلفية ولا النظر إلى الأمام أو الخلف.`,
+    wordMatchesNothing: (word: string) => `«${word}» كلمة شائعة جدا لا يصلح الترشيح بها.`,
+    passes: (id: string, title: string) => `يمر: ${title} (${id}) سيصل هنا.`,
+    blocked: (id: string, title: string) => `محجوب: ${title} (${id}) لن يصل هنا.`,
+    includes: (word: string, matched: string) => `يذكر «${word}» (طابق ${matched})`,
+    includesNone: (words: readonly string[]) => `لا يذكر أيا من ${words.map((w) => `«${w}»`).join('، ')}`,
+    excludes: (word: string, matched: string) => `يستثنى «${word}» (طابق ${matched})`,
+    excludesNone: 'لا يذكر كلمة مستثناة',
+    fromFeed: (host: string) => `من خلاصة ${host}`,
+    notFromFeeds: (source: string | undefined, feeds: readonly string[]) => `${source ? `من ${source}` : 'ليس من خلاصة'}، لا من ${feeds.join('، ')}`,
+    inLanguage: (language: string) => `باللغة ${language}`,
+    notInLanguages: (language: string, languages: readonly string[]) => `باللغة ${language}، لا ${languages.join('، ')}`,
+    patternMatches: (matched: string) => `يطابق النمط («${matched}»)`,
+    patternMisses: 'لا يطابق النمط',
+  },
 } satisfies Messages;

@@ -57,17 +57,26 @@ export const en = {
         case 'telegram':
           return [
             "/subscribe [each | digest HH:MM] [ar|en]: receive a summary of every new article here, or a daily digest (the chat's admins); in a private chat, /subscribe @channel … subscribes a channel you and the bot administer",
+            '/subscribe … [summary | headline | full] [previews on|off]: how each article reads; in a forum topic, the topic subscribes on its own',
           ];
         case 'discord':
-          return ['/subscribe [mode] [time] [lang]: send a summary of every new article to this channel, or a daily digest (Manage Channels)'];
+          return [
+            '/subscribe [where] [mode] [time] [lang] [format] [previews]: send a summary of every new article to this channel or thread, or a daily digest (Manage Channels); in a post of a forum channel, where: forum subscribes the forum, and each article opens a post there',
+          ];
         case 'console':
           return ['/subscribe [each | digest HH:MM] [ar|en]: show the summary of every new article here as it is delivered, or a daily digest'];
       }
     },
     feed: (platform: Platform) =>
       platform === 'discord'
-        ? ['/feed add url: | /feed list | /feed remove id: follow RSS/Atom feeds; their new articles are posted']
-        : ['/feed add <url> | list | remove <id>: follow RSS/Atom feeds; their new articles are posted'],
+        ? [
+            '/feed add url: | /feed list | /feed remove id: follow RSS/Atom feeds; their new articles are posted',
+            '/feed resume id: | /feed import file: | /feed export: resume a paused feed; follow the feeds of an OPML file; get the followed feeds as OPML',
+          ]
+        : [
+            '/feed add <url> | list | remove <id>: follow RSS/Atom feeds; their new articles are posted',
+            '/feed resume <id> | import (with an OPML file) | export: resume a paused feed; follow the feeds of an OPML file; get the followed feeds as OPML',
+          ],
   },
   menu: {
     help: 'What the bot can do',
@@ -77,6 +86,7 @@ export const en = {
     articles: 'The stored articles',
     subscribe: 'Receive summaries here',
     unsubscribe: 'Stop receiving summaries',
+    filter: 'Choose which articles arrive here',
     post: 'Post an article (admins)',
     delete: 'Delete an article by id (admins)',
     status: 'Delivery figures (admins)',
@@ -95,11 +105,19 @@ export const en = {
     time: 'Digest time, HH:MM',
     language: 'Summary language',
     updates: 'Also a short note when another outlet reports a story already sent',
+    format: 'Summary (default), headline and link only, or summary and first paragraph',
+    previews: 'Link previews',
+    where: 'In a forum post: the whole forum (each article a new post)',
+    filterRule: 'include/exclude words, feed, language, regex, clear, or test <article id>',
     feedAdd: 'Follow a feed',
     feedUrl: 'Feed URL',
     feedList: 'The followed feeds',
     feedRemove: 'Stop following a feed',
     feedId: 'Feed id or URL',
+    feedResume: 'Resume a paused feed',
+    feedImport: 'Follow the feeds of an OPML file',
+    feedImportFile: 'An OPML file (.opml or .xml)',
+    feedExport: 'The followed feeds as an OPML file',
   },
   postHowTo: (platform: Platform) =>
     platform === 'discord'
@@ -122,7 +140,7 @@ export const en = {
     `The file ${name} is ${bytes.toLocaleString('en')} bytes, too large for an article (at most ${maxChars.toLocaleString('en')} characters).`,
   fileNotText: (name: string) => `${name} is not a text file. Send the article as a .txt or .md file, or paste its text.`,
   posted: (id: string, title: string) => `Stored article ${id}: ${title}`,
-  feedUsage: 'Usage: /feed add <url>, /feed list, /feed remove <id>',
+  feedUsage: 'Usage: /feed add <url>, /feed list, /feed remove <id>, /feed resume <id>, /feed import (with an OPML file), /feed export',
   feedAdded: (id: string, url: string, posted: number, passedOver: number) =>
     `Following feed ${id}: ${url}. ${posted} new article(s) posted now${passedOver > 0 ? `; ${passedOver} older item(s) left out` : ''}. New items are checked regularly.`,
   noFeeds: 'No feeds are followed. Add one with /feed add <url>.',
@@ -130,6 +148,19 @@ export const en = {
   feedFailing: (failures: number) => `failing (${failures} in a row)`,
   feedNotCheckedYet: 'not checked yet',
   feedRemoved: (id: string, url: string) => `Stopped following feed ${id}: ${url}`,
+  feedLastSuccess: (at: string) => `last read ${at}`,
+  feedItemsPosted: (count: number) => `${count} article(s) posted`,
+  feedLastError: (at: string, why: string) => `last error ${at}: ${why}`,
+  feedPausedState: (at: string, failures: number, id: string) => `PAUSED since ${at} after ${failures} failed checks; /feed resume ${id}`,
+  feedResumed: (id: string, url: string, ok: boolean) =>
+    `Resumed feed ${id}: ${url}. ${ok ? 'It was read again just now.' : 'It failed again just now; it is checked again later.'}`,
+  feedPausedNotice: (id: string, name: string, failures: number, why: string) =>
+    `The feed ${name} (${id}) failed ${failures} checks in a row and is paused: ${why} Once it works again, send /feed resume ${id}.`,
+  feedImportNeedsFile: 'Send the OPML file with /feed import as its caption, or reply /feed import to it.',
+  feedImported: (added: number, existing: number) => `Following ${added} new feed(s) from the OPML file${existing > 0 ? `; ${existing} were followed already and are kept as they are` : ''}. They are checked soon.`,
+  feedExported: (count: number) => `The ${count} followed feed(s), as OPML.`,
+  opmlInvalid: (cause: string) => `That is not a usable OPML file (${cause}). No feed was added.`,
+  opmlTooLarge: (feeds: number, maxFeeds: number) => `The OPML file lists ${feeds} feeds; at most ${maxFeeds} can be imported at once. No feed was added.`,
   duplicate: (id: string, title: string) => `Already stored as article ${id}: ${title}`,
   deleted: (id: string, title: string) => `Deleted article ${id}: ${title}. It will not be delivered or cited again.`,
   deleteUsage: 'Usage: /delete <id> (send /articles to see the ids)',
@@ -197,4 +228,40 @@ export const en = {
   feedNotFound: (ref: string) => `No followed feed matches "${ref}".`,
   feedExists: (id: string) => `That feed is already followed (id ${id}).`,
   badBackup: (line: number) => `That file is not a usable akhbar backup (line ${line}). What was read before it is stored.`,
+  filters: {
+    help: [
+      '/filter: show which articles this subscription lets through (chat admins)',
+      '/filter include <words> | exclude <words> | feed <id or site> | language ar|en | regex <pattern>: add a rule; /filter clear [rule] removes them',
+      '/filter test <article id>: why that article would arrive here or not',
+    ],
+    helpDiscord: [
+      '/filter [where] [rule]: show which articles this channel or thread lets through; rule: include <words>, exclude <words>, feed <id or site>, language ar|en, regex <pattern>, clear [rule], or test <article id> (Manage Channels)',
+    ],
+    title: 'Filters',
+    none: 'No filters: every new article arrives here.',
+    include: 'Only articles mentioning',
+    exclude: 'Never articles mentioning',
+    feeds: 'Only from the feeds of',
+    languages: 'Only in',
+    regex: 'Only matching',
+    notSubscribed: 'This chat is not subscribed; /subscribe first, then set its filters.',
+    badArgs: (word: string) =>
+      `I did not understand "${word}". Use /filter include oil, /filter exclude sport, /filter feed <id>, /filter language en, /filter regex <pattern>, /filter clear, or /filter test <article id>.`,
+    badFeed: (word: string) => `"${word}" is neither a followed feed's id nor a site's address.`,
+    patternTooLong: (maxChars: number) => `That pattern is too long: at most ${maxChars} characters.`,
+    patternUnsupported: (cause: string) => `That pattern cannot be used (${cause}). Patterns run in linear time, so backreferences and lookarounds are not supported.`,
+    wordMatchesNothing: (word: string) => `"${word}" is too common a word to filter by.`,
+    passes: (id: string, title: string) => `Passes: ${title} (${id}) would arrive here.`,
+    blocked: (id: string, title: string) => `Blocked: ${title} (${id}) would not arrive here.`,
+    includes: (word: string, matched: string) => `includes "${word}" (matched ${matched})`,
+    includesNone: (words: readonly string[]) => `mentions none of ${words.map((w) => `"${w}"`).join(', ')}`,
+    excludes: (word: string, matched: string) => `excludes "${word}" (matched ${matched})`,
+    excludesNone: 'mentions no excluded word',
+    fromFeed: (host: string) => `from the feed of ${host}`,
+    notFromFeeds: (source: string | undefined, feeds: readonly string[]) => `${source ? `from ${source}` : 'not from a feed'}, not ${feeds.join(', ')}`,
+    inLanguage: (language: string) => `in ${language}`,
+    notInLanguages: (language: string, languages: readonly string[]) => `in ${language}, not ${languages.join(', ')}`,
+    patternMatches: (matched: string) => `matches the pattern ("${matched}")`,
+    patternMisses: 'does not match the pattern',
+  },
 } satisfies Messages;

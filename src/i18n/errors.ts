@@ -2,8 +2,14 @@
  * Domain errors as the words a user reads: the one place an AkhbarError code becomes text. The
  * details a log needs (resolver messages, parser errors, private addresses) never reach the text.
  */
-import { isAkhbarError, type LinkFailure } from '../core/errors.js';
+import { AkhbarError, isAkhbarError, type LinkFailure } from '../core/errors.js';
+import type { FeedError } from '../core/types.js';
 import { messages, type Messages, type UiLanguage } from './messages.js';
+
+/** Why a feed's check failed, as stored with the feed, in words; an unexpected failure reads as the generic apology. */
+export function feedErrorText(error: FeedError, language: UiLanguage): string {
+  return errorText(error.details ? new AkhbarError(error.details) : new Error(error.code), language);
+}
 
 /** The text a user sees for a failed request: the domain reason, or a generic apology for bugs. */
 export function errorText(error: unknown, language: UiLanguage): string {
@@ -61,8 +67,16 @@ export function errorText(error: unknown, language: UiLanguage): string {
       return m.feedNotFound(d.ref.slice(0, 100));
     case 'FEED_EXISTS':
       return m.feedExists(d.id);
+    case 'OPML_INVALID':
+      return m.opmlInvalid(d.cause.slice(0, 200));
+    case 'OPML_TOO_LARGE':
+      return m.opmlTooLarge(d.feeds, d.maxFeeds);
     case 'BAD_BACKUP':
       return m.badBackup(d.line);
+    case 'BAD_FILTER_PATTERN':
+      return d.reason === 'too-long' ? m.filters.patternTooLong(d.maxChars) : m.filters.patternUnsupported(d.cause.slice(0, 120));
+    case 'BAD_FILTER_WORD':
+      return m.filters.wordMatchesNothing(d.word.slice(0, 60));
   }
 }
 

@@ -38,7 +38,11 @@ export interface Messages {
   readonly menu: Readonly<Record<CommandName, string>>;
   /** Descriptions of command options (Discord shows them; at most 100 characters). */
   readonly options: Readonly<
-    Record<'postText' | 'postFile' | 'postUrl' | 'articleId' | 'page' | 'question' | 'mode' | 'time' | 'language' | 'updates' | 'feedAdd' | 'feedUrl' | 'feedList' | 'feedRemove' | 'feedId', string>
+    Record<
+      | 'postText' | 'postFile' | 'postUrl' | 'articleId' | 'page' | 'question' | 'mode' | 'time' | 'language' | 'updates' | 'format' | 'previews' | 'where' | 'filterRule'
+      | 'feedAdd' | 'feedUrl' | 'feedList' | 'feedRemove' | 'feedId' | 'feedResume' | 'feedImport' | 'feedImportFile' | 'feedExport',
+      string
+    >
   >;
   /** /post given nothing, where the surface cannot collect a long text: the ways to post there. */
   readonly postHowTo: (platform: Platform) => string;
@@ -65,6 +69,23 @@ export interface Messages {
   readonly feedFailing: (failures: number) => string;
   readonly feedNotCheckedYet: string;
   readonly feedRemoved: (id: string, url: string) => string;
+  /** /feed list: when the feed was last read successfully. */
+  readonly feedLastSuccess: (at: string) => string;
+  /** /feed list: articles the feed's items became. */
+  readonly feedItemsPosted: (count: number) => string;
+  /** /feed list: the last failed check and why. */
+  readonly feedLastError: (at: string, why: string) => string;
+  /** /feed list: paused after too many failures, and how to resume. */
+  readonly feedPausedState: (at: string, failures: number, id: string) => string;
+  readonly feedResumed: (id: string, url: string, ok: boolean) => string;
+  /** Sent to the admins, where the feed was added, when it is paused. */
+  readonly feedPausedNotice: (id: string, name: string, failures: number, why: string) => string;
+  readonly feedImportNeedsFile: string;
+  readonly feedImported: (added: number, existing: number) => string;
+  /** The caption of the OPML file /feed export sends. */
+  readonly feedExported: (count: number) => string;
+  readonly opmlInvalid: (cause: string) => string;
+  readonly opmlTooLarge: (feeds: number, maxFeeds: number) => string;
   readonly deleted: (id: string, title: string) => string;
   readonly deleteUsage: string;
   readonly importReport: (read: number, added: number, subscriptions: number, feeds: number, feedsAdded: number) => string;
@@ -142,6 +163,41 @@ export interface Messages {
   readonly feedNotFound: (ref: string) => string;
   readonly feedExists: (id: string) => string;
   readonly badBackup: (line: number) => string;
+  /** /filter and what filters say about an article. */
+  readonly filters: FilterMessages;
+}
+
+/** The words of /filter. */
+export interface FilterMessages {
+  readonly help: readonly string[];
+  /** Discord's /help lines, where the rule is an option. */
+  readonly helpDiscord: readonly string[];
+  readonly title: string;
+  readonly none: string;
+  readonly include: string;
+  readonly exclude: string;
+  readonly feeds: string;
+  readonly languages: string;
+  readonly regex: string;
+  readonly notSubscribed: string;
+  readonly badArgs: (word: string) => string;
+  readonly badFeed: (word: string) => string;
+  readonly patternTooLong: (maxChars: number) => string;
+  readonly patternUnsupported: (cause: string) => string;
+  readonly wordMatchesNothing: (word: string) => string;
+  /** The first line of /filter test. */
+  readonly passes: (id: string, title: string) => string;
+  readonly blocked: (id: string, title: string) => string;
+  readonly includes: (word: string, matched: string) => string;
+  readonly includesNone: (words: readonly string[]) => string;
+  readonly excludes: (word: string, matched: string) => string;
+  readonly excludesNone: string;
+  readonly fromFeed: (host: string) => string;
+  readonly notFromFeeds: (source: string | undefined, feeds: readonly string[]) => string;
+  readonly inLanguage: (language: string) => string;
+  readonly notInLanguages: (language: string, languages: readonly string[]) => string;
+  readonly patternMatches: (matched: string) => string;
+  readonly patternMisses: string;
 }
 
 const tables: Readonly<Record<UiLanguage, Messages>> = { en, ar };

@@ -4,19 +4,22 @@
  */
 import { actorId } from '../core/articles.js';
 import { AkhbarError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { errorFields, type Logger } from '../core/logger.js';
 import type { NewsDesk, PostResult } from '../core/newsDesk.js';
 import type { Storage } from '../core/ports.js';
 import type { Telemetry } from '../core/telemetry.js';
-import type { Actor } from '../core/types.js';
+import type { NoticeSender } from '../core/delivery/notices.js';
+import type { Actor, FeedChat } from '../core/types.js';
 import { normalizeUrl } from '../core/urls.js';
-import { createFeedRegistry, type FeedRecord } from './feeds/feedRegistry.js';
-import { startFeedPoller, type PollResult } from './feeds/poller.js';
+import { createFeedRegistry, type AddManyResult, type FeedRecord } from './feeds/feedRegistry.js';
+import { startFeedPoller, type AddedFeed, type PollResult } from './feeds/poller.js';
 import { parseAllowList } from './web/addressGuard.js';
 import { createFetcher, type Fetcher } from './web/fetchResource.js';
 
 // Readability and linkedom are loaded at the first link posted: most processes never post one.
 const postLink = () => import('./web/postLink.js');
+// The XML parser behind OPML is loaded at the first import or export.
+const opmlCodec = () => import('./feeds/opml.js');
 
 /** The fetch settings from config. */
 export interface SourceSettings {
@@ -27,6 +30,8 @@ export interface SourceSettings {
   readonly fetchAllowHosts: readonly string[];
   readonly feedPollIntervalMinutes: number;
   readonly feedFirstPollItems: number;
+  /** Failed checks in a row after which a feed is paused (FEED_MAX_FAILURES). */
+  readonly feedMaxFailures: number;
 }
 
 /** Posting by link and following feeds, as the adapters see it. */
@@ -34,7 +39,17 @@ export interface Sources {
   /** Fetches the article at `url` and posts it; nothing is fetched for someone who may not post. */
   postLink(url: string, actor: Actor): Promise<PostResult>;
   /** Follows a feed (admins): checked at once, its newest items posted; broken feeds are refused. */
-  addFeed(url: string, actor: Actor): Promise<{ readonly feed: FeedRecord; readonly result: PollResult }>;
+  addFeed(url: string, actor: Actor, where?: FeedChat): Promise<AddedFeed>;
+  /** Resumes a paused feed (admins) and checks it at once. */
+  resumeFeed(ref: string, actor: Actor): Promise<{ readonly feed: FeedRecord; readonly result: PollResult }>;
+  /**
+   * Follows every feed an OPML document lists (admins): the whole file is checked first and refused
+   * (OPML_INVALID, OPML_TOO_LARGE) with nothing stored, then all new feeds are stored in one step.
+   * Their first check comes with the next round of polling, under the first-poll rule.
+   */
+  importFeeds(opml: string, actor: Actor, where?: FeedChat): Promise<AddManyResult>;
+  /** The followed feeds as an OPML document (admins), oldest first. */
+  exportFeeds(actor: Actor): Promise<{ readonly opml: string; readonly count: number }>;
   /** The followed feeds, oldest first (admins). */
   listFeeds(actor: Actor): Promise<FeedRecord[]>;
   /** Stops following a feed, by id, id prefix or URL (admins). */
@@ -65,7 +80,11 @@ export interface SourcesDeps {
   readonly storage: Pick<Storage, 'feeds' | 'leases'>;
   readonly logger: Logger;
   readonly fetch: Fetcher;
-  readonly settings: Pick<SourceSettings, 'feedPollIntervalMinutes' | 'feedFirstPollItems'>;
+  readonly settings: Pick<SourceSettings, 'feedPollIntervalMinutes' | 'feedFirstPollItems'> & Partial<Pick<SourceSettings, 'feedMaxFailures'>>;
+  /** How the admins are told a feed was paused; nobody is told when absent (the CLI). */
+  readonly notify?: NoticeSender;
+  /** ADMIN_IDS: told in their private chats about a paused feed that was not added from a chat. */
+  readonly adminIds?: ReadonlySet<string>;
   /** Unique per process: the owner of feed-poll leases. */
   readonly owner: string;
   /** How often due feeds are looked for; 0 turns the poller's timer off (tests poll by hand). */
@@ -91,11 +110,51 @@ export function openSources(deps: SourcesDeps): Sources {
     intervalMs: deps.settings.feedPollIntervalMinutes * 60_000,
     firstPollItems: deps.settings.feedFirstPollItems,
     owner: deps.owner,
+    ...(deps.settings.feedMaxFailures === undefined ? {} : { maxFailures: deps.settings.feedMaxFailures }),
+    ...(deps.notify ? { onPaused: (feed: FeedRecord) => tellAdmins(feed, deps.notify!) } : {}),
     ...(deps.checkEveryMs === undefined ? {} : { checkEveryMs: deps.checkEveryMs }),
     ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
   });
+
+  /** Tells the admins where the feed was added from, or every admin with a private chat when it was added elsewhere. */
+  async function tellAdmins(feed: FeedRecord, notify: NoticeSender): Promise<void> {
+    const targets: FeedChat[] = feed.addedIn
+      ? [feed.addedIn]
+      : // A Telegram user's id is the id of their private chat with the bot; Discord would need a DM channel opened first.
+        [...(deps.adminIds ?? [])].filter((id) => id.startsWith('telegram:')).map((id) => ({ platform: 'telegram', chatId: id.slice('telegram:'.length), kind: 'private' }));
+    for (const target of targets) {
+      const outcome = await notify(target, { kind: 'feed-paused', feed, ...(target.language ? { language: target.language } : {}) }).catch((error: unknown) => {
+        logger.warn('paused-feed notice not sent', { feed: feed.id, platform: target.platform, ...errorFields(error) });
+        return undefined;
+      });
+      if (outcome?.kind === 'sent') logger.info('admins told of a paused feed', { feed: feed.id, platform: target.platform, chat: target.chatId });
+      else if (outcome) logger.warn('paused-feed notice not sent', { feed: feed.id, platform: target.platform, outcome: outcome.kind });
+    }
+  }
+
   return {
-    addFeed: (url, actor) => poller.addFeed(url, actor),
+    addFeed: (url, actor, where) => poller.addFeed(url, actor, where ? { addedIn: where } : {}),
+    resumeFeed: (ref, actor) => poller.resume(ref, actor),
+    async importFeeds(opml, actor, where) {
+      // Rights first: a stranger's file is not even read.
+      mustBeAdmin(actor);
+      const entries = (await opmlCodec()).parseOpml(opml);
+      const result = await registry.addMany(
+        entries.map((entry) => ({ ...entry, ...(where ? { addedIn: where } : {}) })),
+        actor,
+      );
+      logger.info('feeds imported', { listed: entries.length, added: result.added.length, existing: result.existing.length });
+      return result;
+    },
+    async exportFeeds(actor) {
+      mustBeAdmin(actor);
+      const feeds = await registry.list();
+      const opml = (await opmlCodec()).writeOpml(
+        feeds.map((f) => ({ url: f.url, ...(f.title ? { title: f.title } : {}), ...(f.siteUrl ? { siteUrl: f.siteUrl } : {}) })),
+        { title: 'akhbar feeds', createdAt: new Date() },
+      );
+      return { opml, count: feeds.length };
+    },
     async listFeeds(actor) {
       mustBeAdmin(actor);
       return registry.list();

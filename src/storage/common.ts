@@ -6,6 +6,7 @@ import { AkhbarError, isAkhbarError } from '../core/errors.js';
 import type { DeliveredSummary, DeliveryKind, DeliveryMessage } from '../core/delivery/types.js';
 import { outletOf } from '../core/stories/index.js';
 import type { OutboxItem, StatusCounts } from '../core/ports.js';
+import type { DeliveryStyle } from '../core/subscriptions.js';
 import type { Language } from '../core/types.js';
 
 /** The typed outage error for a failed `operation`, keeping the driver's error as the cause. */
@@ -24,17 +25,20 @@ export function assembleMessage(
   language: Language,
   items: readonly OutboxItem[],
   lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
+  style?: DeliveryStyle,
 ): DeliveryMessage {
+  const styled = style ? { style } : {};
   const summaries = items.map((item) => lookup(item.articleId, item.language)).filter((s): s is DeliveredSummary => s !== undefined);
   if (kind !== 'digest') {
     const item = items[0];
     // Only a delivery of a deleted article can lack its message, and deleting removes pending ones;
     // a finished one read back still needs a shape.
     const summary = summaries[0] ?? { articleId: item?.articleId ?? '', title: '', language: item?.language ?? language, sentences: [] };
+    if (kind === 'article') return { kind, summary, ...styled };
     // An update is queued only for an article with a link, which names its outlet.
-    return kind === 'article' ? { kind, summary } : { kind, summary, outlet: outletOf({ ...(summary.url ? { url: summary.url } : {}), postedBy: '' }) ?? '' };
+    return { kind, summary, outlet: outletOf({ ...(summary.url ? { url: summary.url } : {}), postedBy: '' }) ?? '', ...styled };
   }
-  return { kind: 'digest', language, summaries };
+  return { kind: 'digest', language, summaries, ...styled };
 }
 
 /** Zero counts, to add to. */

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { isStoryUpdateId, type DeliveredSummary, type DeliveryStatus } from '../core/delivery/types.js';
 import type { NewDelivery, OutboxDelivery, OutboxItem } from '../core/ports.js';
-import type { ChatKind, Subscription, SubscriptionMode } from '../core/subscriptions.js';
+import type { SubscriptionFilters } from '../core/filters.js';
+import { DEFAULT_STYLE, type ChatKind, type DeliveryFormat, type DeliveryStyle, type Subscription, type SubscriptionMode } from '../core/subscriptions.js';
 import type { Article, ArticleListing, ArticleSource, Language } from '../core/types.js';
 import { assembleMessage } from './common.js';
 
@@ -132,11 +133,13 @@ export interface DeliveryRow {
   created_at: number;
   finished_at: number | null;
   last_error: string | null;
+  /** JSON of what the delivery has beside its chat (see presentationOf); null for none, as most rows. */
+  presentation: string | null;
 }
 
 /** The columns of DeliveryRow, for SELECT and RETURNING lists; prefixed with `alias.` when given. */
 export function deliveryColumns(alias?: string): string {
-  const names = ['seq', 'id', 'platform', 'chat_id', 'chat_kind', 'language', 'article_id', 'status', 'attempts', 'not_before', 'claimed_by', 'claimed_until', 'created_at', 'finished_at', 'last_error'];
+  const names = ['seq', 'id', 'platform', 'chat_id', 'chat_kind', 'language', 'article_id', 'status', 'attempts', 'not_before', 'claimed_by', 'claimed_until', 'created_at', 'finished_at', 'last_error', 'presentation'];
   return names.map((name) => (alias ? `${alias}.${name}` : name)).join(', ');
 }
 
@@ -217,13 +220,20 @@ export function toOutboxDelivery(
   const language = row.language as Language;
   const items = kind === 'digest' ? [...digestItems] : [{ articleId: row.article_id!, language }];
   const status = statusOf(row.status);
+  const presentation = row.presentation === null ? {} : (JSON.parse(row.presentation) as Presentation);
   return {
     id,
-    target: { platform: row.platform, chatId: row.chat_id, kind: chatKindOf(row.chat_kind) },
+    target: {
+      platform: row.platform,
+      chatId: row.chat_id,
+      kind: chatKindOf(row.chat_kind),
+      ...(presentation.threadId !== undefined ? { threadId: presentation.threadId } : {}),
+      ...(presentation.forum ? { forum: true } : {}),
+    },
     kind,
     language,
     items,
-    message: assembleMessage(kind, language, items, lookup),
+    message: assembleMessage(kind, language, items, lookup, presentation.style),
     articleIds: items.map((item) => item.articleId),
     status,
     attempts: row.attempts,
@@ -235,6 +245,47 @@ export function toOutboxDelivery(
     ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
     ...(row.last_error !== null ? { lastError: row.last_error } : {}),
   };
+}
+
+/** Where in its chat a delivery goes and how it reads: stored together, as JSON, only when set. */
+interface Presentation {
+  readonly threadId?: string;
+  readonly forum?: boolean;
+  readonly style?: DeliveryStyle;
+}
+
+/**
+ * The `presentation` column of a new delivery: null when it goes to the chat itself in the default
+ * style, which is what nearly every row of a broadcast is, so those rows pay nothing for it.
+ */
+export function presentationOf(d: NewDelivery): string | null {
+  const presentation: Presentation = {
+    ...(d.target.threadId !== undefined ? { threadId: d.target.threadId } : {}),
+    ...(d.target.forum ? { forum: true } : {}),
+    ...(d.style && (d.style.format !== DEFAULT_STYLE.format || d.style.previews !== DEFAULT_STYLE.previews) ? { style: d.style } : {}),
+  };
+  return Object.keys(presentation).length === 0 ? null : JSON.stringify(presentation);
+}
+
+/** What a subscription has beyond the columns every one fills: stored as JSON in `options`. */
+interface SubscriptionOptions {
+  readonly threadId?: string;
+  readonly forum?: boolean;
+  readonly format?: DeliveryFormat;
+  readonly previews?: boolean;
+  readonly filters?: SubscriptionFilters;
+}
+
+/** The `options` column of a subscription: null when it has none of them. */
+export function subscriptionOptionsOf(s: Subscription): string | null {
+  const options: SubscriptionOptions = {
+    ...(s.threadId !== undefined ? { threadId: s.threadId } : {}),
+    ...(s.forum ? { forum: true } : {}),
+    ...(s.format !== undefined ? { format: s.format } : {}),
+    ...(s.previews !== undefined ? { previews: s.previews } : {}),
+    ...(s.filters !== undefined ? { filters: s.filters } : {}),
+  };
+  return Object.keys(options).length === 0 ? null : JSON.stringify(options);
 }
 
 /** A subscriptions row as both backends read it: SQLite stores `active` as 0/1, PostgreSQL as a boolean. */
@@ -255,10 +306,13 @@ export interface SubscriptionRow {
   digest_covered_until: string | null;
   /** SQLite migration 7, PostgreSQL migration 8: "also reported by" notes wanted (0/1 in SQLite). */
   story_updates: boolean | number;
+  /** JSON text; see subscriptionOptionsOf. */
+  options: string | null;
 }
 
 /** The subscription a row holds, optional fields left out when null. */
 export function toSubscription(row: SubscriptionRow): Subscription {
+  const options = row.options === null ? {} : (JSON.parse(row.options) as SubscriptionOptions);
   return {
     id: row.id,
     platform: row.platform,
@@ -275,5 +329,6 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...(row.digest_covered_until !== null ? { digestCoveredUntil: row.digest_covered_until } : {}),
+    ...options,
   };
 }

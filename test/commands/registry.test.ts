@@ -27,7 +27,7 @@ describe('the command registry', () => {
     const en = commandMenu('telegram', 'en');
     const ar = commandMenu('telegram', 'ar');
     expect(en.map((c) => c.command)).toEqual(ar.map((c) => c.command));
-    expect(en.map((c) => c.command)).toEqual(['help', 'ask', 'latest', 'summary', 'articles', 'subscribe', 'unsubscribe', 'post', 'delete', 'status', 'feed']);
+    expect(en.map((c) => c.command)).toEqual(['help', 'ask', 'latest', 'summary', 'articles', 'subscribe', 'unsubscribe', 'filter', 'post', 'delete', 'status', 'feed']);
     for (const { command, description } of [...en, ...ar]) {
       expect(command).toMatch(/^[a-z0-9_]{1,32}$/);
       expect(description.length).toBeGreaterThanOrEqual(3);

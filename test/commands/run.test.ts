@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/run.js';
 import type { Command } from '../../src/commands/types.js';
+import { AkhbarError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/logger.js';
 import { asker, commandServices, shown } from '../support/commands.js';
 
@@ -34,5 +35,17 @@ describe('running a command', () => {
     expect(view.outcome).toBe('failed');
     expect(shown(view)).toBe('حدث خطأ من جهتنا وسُجّل. حاول مرة أخرى من فضلك.');
     expect(lines.find((line) => line['msg'] === 'command failed')).toMatchObject({ level: 'error', command: 'status', platform: 'telegram', error: 'boom' });
+  });
+
+  it('logs a database outage as an error an operator filtering on errors sees, while the user is told to try again', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', {}, (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
+    const s = await commandServices({ logger });
+    stops.push(() => s.stop());
+    const locked: Command = { ...broken, run: async () => { throw new AkhbarError({ code: 'STORE_UNAVAILABLE', cause: 'database is locked' }); } };
+    const view = await runCommand(locked, { text: '' }, asker({ language: 'en' }), s);
+    expect(view.outcome).toBe('refused');
+    expect(shown(view)).toMatch(/try again/i);
+    expect(lines.filter((line) => line['level'] === 'error')).toEqual([expect.objectContaining({ command: 'status', reason: expect.stringMatching(/locked/) })]);
   });
 });

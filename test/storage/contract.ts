@@ -311,6 +311,22 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.subscriptions.update('telegram:9', { active: false })).toBeUndefined();
       });
 
+      it('keeps a forum topic’s subscription apart from its chat’s, with its filters, format and previews', async () => {
+        const filters = { include: ['أمريكي', 'oil'], exclude: ['sport'], feeds: ['news.example:8080'], languages: ['en' as const], regex: 'crude|نفط' };
+        const topic = subscription('-1005', { id: 'telegram:-1005:42', threadId: '42', format: 'headline', previews: true, filters });
+        await s.subscriptions.put(subscription('-1005'));
+        await s.subscriptions.put(topic);
+        await s.subscriptions.put(subscription('777', { platform: 'discord', id: 'discord:777', kind: 'channel', forum: true, format: 'full' }));
+        expect(await s.subscriptions.get('telegram:-1005:42')).toEqual(topic);
+        expect(await s.subscriptions.get('telegram:-1005')).toEqual(subscription('-1005'));
+        expect(await s.subscriptions.get('discord:777')).toMatchObject({ forum: true, format: 'full' });
+        const cleared = await s.subscriptions.update('telegram:-1005:42', { filters: { include: [], exclude: [], feeds: [], languages: [] } });
+        expect(cleared).toEqual({ ...topic, filters: { include: [], exclude: [], feeds: [], languages: [] } });
+        expect(await s.subscriptions.get('telegram:-1005:42')).toEqual(cleared);
+        expect((await s.subscriptions.inChat({ platform: 'telegram', chatId: '-1005' })).map((x) => x.id).sort()).toEqual(['telegram:-1005', 'telegram:-1005:42']);
+        expect(await s.subscriptions.inChat({ platform: 'discord', chatId: '-1005' })).toEqual([]);
+      });
+
       it('moves a subscription to a new chat id in one step', async () => {
         await s.subscriptions.put(subscription('-100'));
         const moved = subscription('-100200', { createdAt: new Date(T0).toISOString() });
@@ -353,6 +369,28 @@ export function storageContract(name: string, backend: ContractBackend): void {
         });
         const [claimed] = await s.outbox.claim({ owner: 'p1', leaseMs: 60_000, limit: 10, platforms: ['telegram'] });
         expect(claimed).toMatchObject({ id: update.id, kind: 'update' });
+      });
+
+      it('keeps where in its chat a delivery goes and how it reads, and nothing for a plain one', async () => {
+        await s.outbox.putMessage({ ...message('art1'), lead: 'The first paragraph.' });
+        const style = { format: 'full' as const, previews: true };
+        const topic: NewDelivery = { ...articleDelivery('art1', '-1005'), id: 'a:art1:telegram:-1005:42', target: { platform: 'telegram', chatId: '-1005', kind: 'group', threadId: '42' }, style };
+        const forum: NewDelivery = { ...articleDelivery('art1', '777', 'en', 'discord'), target: { platform: 'discord', chatId: '777', kind: 'channel', forum: true } };
+        expect(await s.outbox.enqueue([articleDelivery('art1', '-1005'), topic, forum])).toBe(3);
+        expect(await s.outbox.get('a:art1:telegram:-1005:42')).toMatchObject({
+          target: { platform: 'telegram', chatId: '-1005', kind: 'group', threadId: '42' },
+          message: { kind: 'article', summary: { lead: 'The first paragraph.' }, style },
+        });
+        expect((await s.outbox.get('a:art1:discord:777'))?.target).toEqual({ platform: 'discord', chatId: '777', kind: 'channel', forum: true });
+        const plain = await s.outbox.get('a:art1:telegram:-1005');
+        expect(plain?.target).toEqual({ platform: 'telegram', chatId: '-1005', kind: 'private' });
+        expect(plain?.message.style).toBeUndefined();
+        // Retargeted with its chat (a group that became a supergroup), it stays in its topic.
+        await s.outbox.retarget({ platform: 'telegram', chatId: '-1005' }, '-1009');
+        expect((await s.outbox.claim({ owner: 'w', leaseMs: 60_000, limit: 10, platforms: ['telegram'] })).map((d) => d.target)).toEqual([
+          { platform: 'telegram', chatId: '-1009', kind: 'private' },
+          { platform: 'telegram', chatId: '-1009', kind: 'group', threadId: '42' },
+        ]);
       });
 
       it('refuses a delivery whose message was never stored, and queues none of the batch', async () => {
@@ -647,6 +685,44 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.feeds.delete(feed(2).id)).toBe(true);
         expect(await s.feeds.update(feed(2))).toBe(false);
         expect(await s.feeds.get(feed(2).id)).toBeUndefined();
+      });
+
+      it('leaves a paused feed out of the due list until it is resumed', async () => {
+        await s.feeds.insert(feed(1));
+        await s.feeds.insert(feed(2));
+        const paused: FeedRecord = { ...feed(1), failures: 10, paused: { at: new Date(T0).toISOString(), failures: 10 } };
+        expect(await s.feeds.update(paused)).toBe(true);
+        const later = new Date(T0 + 60_000).toISOString();
+        expect((await s.feeds.due(later)).map((f) => f.id)).toEqual([feed(2).id]);
+        expect((await s.feeds.list()).map((f) => f.id)).toEqual([feed(1).id, feed(2).id]);
+        expect(await s.feeds.get(feed(1).id)).toEqual(paused);
+        const { paused: _paused, ...resumed } = paused;
+        await s.feeds.update({ ...resumed, failures: 0 });
+        expect((await s.feeds.due(later)).map((f) => f.id)).toEqual([feed(1).id, feed(2).id]);
+        // Paused from the start (an import can bring one): not due either.
+        await s.feeds.insert(feed(3, { paused: { at: new Date(T0).toISOString(), failures: 0 } }));
+        expect((await s.feeds.due(later)).map((f) => f.id)).toEqual([feed(1).id, feed(2).id]);
+      });
+
+      it('finds a feed by its URL also after it moved, and its old URL is free again', async () => {
+        await s.feeds.insert(feed(1));
+        const moved = { ...feed(1), url: 'https://news.example/new-home.xml', movedFrom: feed(1).url };
+        expect(await s.feeds.update(moved)).toBe(true);
+        expect(await s.feeds.findByUrl('https://news.example/new-home.xml')).toEqual(moved);
+        expect(await s.feeds.findByUrl(feed(1).url)).toBeUndefined();
+        expect(await s.feeds.insert(feed(2, { url: feed(1).url }))).toBe(true);
+      });
+
+      it('adds many feeds in one step, keeping those followed already by id or URL as they are', async () => {
+        await s.feeds.insert(feed(1, { title: 'kept' }));
+        const added = await s.feeds.insertMany([feed(2), feed(1, { title: 'again' }), feed(3, { url: feed(1).url }), feed(4), feed(4)]);
+        expect(added).toEqual([feed(2).id, feed(4).id]);
+        expect((await s.feeds.list()).map((f) => [f.id, f.title])).toEqual([
+          [feed(1).id, 'kept'],
+          [feed(2).id, undefined],
+          [feed(4).id, undefined],
+        ]);
+        expect(await s.feeds.insertMany([])).toEqual([]);
       });
     });
 

@@ -15,7 +15,7 @@ import { MIGRATIONS, migrate } from '../../src/storage/postgres/schema.js';
 import { openTestDesk } from '../support/desk.js';
 import { sampleArticle } from '../support/fixtures.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedOutbox, OLD_COUNTS, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectUpgradedFeeds, expectUpgradedOutbox, expectUpgradedSubscription, OLD_COUNTS, OLD_FEED, OLD_SUBSCRIPTION, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -246,6 +246,41 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       expect(current).not.toHaveProperty('storyUpdates');
       await s.subscriptions.put({ ...current, storyUpdates: true });
       expect(await s.subscriptions.get('telegram:7')).toEqual({ ...current, storyUpdates: true });
+      await s.close();
+    });
+
+    it('upgrades a database from before paused feeds: its feeds stay followed and due, and can be paused', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version <= 4));
+      await old.query('INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+        OLD_FEED.id,
+        OLD_FEED.url,
+        OLD_FEED.addedAt,
+        OLD_FEED.nextCheckAt,
+        JSON.stringify(OLD_FEED),
+      ]);
+      await old.end();
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      await expectUpgradedFeeds(s);
+      await s.close();
+    });
+
+    it('upgrades a database from before subscription options keeping each subscription as it was', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version < 7));
+      const o = OLD_SUBSCRIPTION;
+      await old.query(
+        `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active, inactive_reason, created_at, updated_at, digest_covered_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, NULL, $10, $11, $12)`,
+        [o.id, o.platform, o.chat_id, o.chat_kind, o.name, o.mode, o.digest_time, o.time_zone, o.language, o.created_at, o.updated_at, o.digest_covered_until],
+      );
+      await old.end();
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      await expectUpgradedSubscription(s);
       await s.close();
     });
 

@@ -10,7 +10,7 @@ import { openStorage } from '../../src/storage/index.js';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/schema.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedOutbox, OLD_COUNTS, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectUpgradedFeeds, expectUpgradedOutbox, expectUpgradedSubscription, OLD_COUNTS, OLD_FEED, OLD_SUBSCRIPTION, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -149,6 +149,35 @@ describe('SQLite storage', () => {
     const current = (await s.subscriptions.get('telegram:7'))!;
     await s.subscriptions.put({ ...current, storyUpdates: true });
     expect(await s.subscriptions.get('telegram:7')).toEqual({ ...current, storyUpdates: true });
+    await s.close();
+  });
+
+  it('upgrades a file from before paused feeds: its feeds stay followed and due, and can be paused', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    old
+      .prepare('INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES (?, ?, ?, ?, ?)')
+      .run(OLD_FEED.id, OLD_FEED.url, OLD_FEED.addedAt, OLD_FEED.nextCheckAt, JSON.stringify(OLD_FEED));
+    old.close();
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    await expectUpgradedFeeds(s);
+    await s.close();
+  });
+
+  it('upgrades a file from before subscription options keeping each subscription as it was', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version < 6));
+    old
+      .prepare(
+        `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active, inactive_reason, created_at, updated_at, digest_covered_until)
+         VALUES (@id, @platform, @chat_id, @chat_kind, @name, @mode, @digest_time, @time_zone, @language, 1, NULL, @created_at, @updated_at, @digest_covered_until)`,
+      )
+      .run(OLD_SUBSCRIPTION);
+    old.close();
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    await expectUpgradedSubscription(s);
     await s.close();
   });
 

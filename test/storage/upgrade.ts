@@ -5,7 +5,10 @@
  */
 import { expect } from 'vitest';
 import type { DeliveredSummary } from '../../src/core/delivery/types.js';
+import type { SubscriptionFilters } from '../../src/core/filters.js';
 import type { Storage } from '../../src/core/ports.js';
+import type { FeedRecord } from '../../src/core/types.js';
+import type { Subscription } from '../../src/core/subscriptions.js';
 
 /** The store's clock in the upgrade specs. */
 export const UPGRADE_NOW = Date.parse('2026-03-01T09:00:00.000Z');
@@ -135,4 +138,64 @@ export async function expectUpgradedOutbox(s: Storage): Promise<void> {
   expect(await s.outbox.counts()).toMatchObject({ pending: 0, sent: 6 });
   const after = await s.outbox.counts();
   expect(await s.outbox.recount()).toEqual({ ...after, byArticle: [...after.byArticle] });
+}
+
+/** A feed as every schema before paused feeds stored it: the record as JSON beside its key columns. */
+export const OLD_FEED: FeedRecord = {
+  id: 'f0000001',
+  url: 'https://news.example/feed.xml',
+  addedBy: 'telegram:1',
+  addedAt: '2026-02-01T09:00:00.000Z',
+  nextCheckAt: '2026-03-01T08:00:00.000Z',
+  failures: 3,
+  seen: ['item-1'],
+};
+
+/** After the upgrade the old feed is still followed and due, and pausing it takes it out of the due list. */
+export async function expectUpgradedFeeds(s: Storage): Promise<void> {
+  const now = new Date(UPGRADE_NOW).toISOString();
+  expect(await s.feeds.get(OLD_FEED.id)).toEqual(OLD_FEED);
+  expect((await s.feeds.due(now)).map((f) => f.id)).toEqual([OLD_FEED.id]);
+  await s.feeds.update({ ...OLD_FEED, paused: { at: now, failures: 10 } });
+  expect(await s.feeds.due(now)).toEqual([]);
+}
+
+/** A subscriptions row as the schema before subscription options wrote it (SQLite before 6, PostgreSQL before 7). */
+export const OLD_SUBSCRIPTION = {
+  id: 'telegram:-100',
+  platform: 'telegram',
+  chat_id: '-100',
+  chat_kind: 'group',
+  name: 'Desk',
+  mode: 'digest',
+  digest_time: '08:00',
+  time_zone: 'Africa/Algiers',
+  language: 'ar',
+  created_at: '2026-02-01T08:00:00.000Z',
+  updated_at: '2026-02-02T08:00:00.000Z',
+  digest_covered_until: '2026-02-28T07:00:00.000Z',
+} as const;
+
+/** The old subscription reads as it was (no topic, no filters, the default style), and takes filters and a style now. */
+export async function expectUpgradedSubscription(s: Storage): Promise<void> {
+  const before: Subscription = {
+    id: 'telegram:-100',
+    platform: 'telegram',
+    chatId: '-100',
+    kind: 'group',
+    name: 'Desk',
+    mode: 'digest',
+    digestTime: '08:00',
+    timeZone: 'Africa/Algiers',
+    language: 'ar',
+    active: true,
+    createdAt: '2026-02-01T08:00:00.000Z',
+    updatedAt: '2026-02-02T08:00:00.000Z',
+    digestCoveredUntil: '2026-02-28T07:00:00.000Z',
+  };
+  expect(await s.subscriptions.get('telegram:-100')).toEqual(before);
+  const filters: SubscriptionFilters = { include: ['نفط'], exclude: [], feeds: [], languages: [] };
+  expect(await s.subscriptions.update('telegram:-100', { filters })).toEqual({ ...before, filters });
+  await s.subscriptions.put({ ...before, filters, format: 'headline', previews: true });
+  expect(await s.subscriptions.get('telegram:-100')).toEqual({ ...before, filters, format: 'headline', previews: true });
 }

@@ -32,7 +32,7 @@ function blockText(block: Block): string[] {
   }
 }
 
-/** The view as terminal text; buttons are left out (the terminal takes the command instead). */
+/** The view as terminal text, an attachment written out after it; buttons are left out (the terminal takes the command instead). */
 export function viewText(view: View): string {
-  return view.blocks.flatMap(blockText).join('\n');
+  return [...view.blocks.flatMap(blockText), ...(view.attachment ? [view.attachment.content.trimEnd()] : [])].join('\n');
 }

@@ -3,7 +3,7 @@
  * answers as embeds, a command's buttons as a row of buttons whose custom id names the command to
  * run again. Every limit is kept (content 2000, one answer embed per message) and nothing pings.
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'discord.js';
+import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, type APIEmbed } from 'discord.js';
 import type { Block, View } from '../../commands/types.js';
 import { answerEmbeds, escapeText, splitText, summaryEmbed } from './format.js';
 
@@ -15,6 +15,7 @@ export interface DiscordPayload {
   readonly content?: string;
   readonly embeds?: APIEmbed[];
   readonly components?: ActionRowBuilder<ButtonBuilder>[];
+  readonly files?: AttachmentBuilder[];
 }
 
 /** A button's custom id: the command and its arguments, `articles:2`. */
@@ -71,5 +72,7 @@ export function viewPayloads(view: View): DiscordPayload[] {
     const last = payloads.length - 1;
     payloads[last] = { ...payloads[last]!, components: [row] };
   }
+  // The file goes with the first message: the one that answers the interaction.
+  if (view.attachment) payloads[0] = { ...payloads[0]!, files: [new AttachmentBuilder(Buffer.from(view.attachment.content, 'utf8'), { name: view.attachment.name })] };
   return payloads;
 }

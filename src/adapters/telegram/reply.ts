@@ -3,6 +3,7 @@
  * it is written when the engine streams, and the view as HTML (split to Telegram's limit, buttons
  * on the last message).
  */
+import { InputFile } from 'grammy';
 import { runCommand } from '../../commands/run.js';
 import type { Command, CommandInput, CommandServices, View } from '../../commands/types.js';
 import { errorFields, type Logger } from '../../core/logger.js';
@@ -10,7 +11,7 @@ import type { AkhbarContext } from './context.js';
 import { htmlToPlain, splitHtml } from './format.js';
 import type { Replies } from './replies.js';
 import { viewHtml, viewKeyboard } from './render.js';
-import { commandContext, type AdminCache } from './surface.js';
+import { commandContext, topicOf, type AdminCache } from './surface.js';
 
 /** What answering needs besides the update. */
 export interface ReplyDeps {
@@ -25,10 +26,11 @@ export interface ReplyDeps {
   readonly streamEditIntervalMs?: number;
 }
 
-/** Sends a view into the update's chat as new messages. */
-function sendView(ctx: AkhbarContext, view: View, replies: Replies): Promise<void> {
+/** Sends a view into the update's chat as new messages, and its attachment as a document after them. */
+async function sendView(ctx: AkhbarContext, view: View, replies: Replies): Promise<void> {
   const keyboard = viewKeyboard(view);
-  return replies.send(ctx, viewHtml(view), keyboard ? { reply_markup: keyboard } : {});
+  await replies.send(ctx, viewHtml(view), keyboard ? { reply_markup: keyboard } : {});
+  if (view.attachment) await ctx.api.sendDocument(ctx.chat!.id, new InputFile(Buffer.from(view.attachment.content, 'utf8'), view.attachment.name));
 }
 
 /** Runs `command` for the update's asker and answers in its chat. */
@@ -55,7 +57,10 @@ function streamingMessage(ctx: AkhbarContext, deps: ReplyDeps): { update(text: s
     chain = chain
       .then(async () => {
         const plainText = text.slice(0, 4_000);
-        if (messageId === undefined) messageId = (await ctx.api.sendMessage(chatId, plainText)).message_id;
+        if (messageId === undefined) {
+          const topic = topicOf(ctx);
+          messageId = (await ctx.api.sendMessage(chatId, plainText, topic === undefined ? {} : { message_thread_id: topic })).message_id;
+        }
         else await ctx.api.editMessageText(chatId, messageId, plainText);
       })
       .catch((error: unknown) => deps.logger.warn('streaming edit failed', errorFields(error)));

@@ -12,16 +12,18 @@
 import { errorFields, type Logger } from '../logger.js';
 import type { NewsDesk } from '../newsDesk.js';
 import type { DeliveryCounts, NewDelivery, OutboxItem, Storage } from '../ports.js';
-import type { Subscription, Subscriptions } from '../subscriptions.js';
+import { articleWords, compileFilters, type ArticleWords, type CompiledFilters } from '../filters.js';
+import { styleOf, type Subscription, type Subscriptions } from '../subscriptions.js';
 import type { Article, Language } from '../types.js';
 import type { RateLimits } from './pacing.js';
 import { latestDailySlot } from './schedule.js';
 import type { Telemetry } from '../telemetry.js';
+import { firstParagraph } from './lead.js';
 import { storyUpdateId, type DeliveredSummary, type DeliveryKind, type Sender } from './types.js';
 import { outletOf, storyOutlets } from '../stories/index.js';
 import { startDeliveryWorker, type DeliveryWorker, type WorkerOptions, type WorkerStats } from './worker.js';
 
-export type { DeliveryMessage, DeliveredSummary, DeliveryTarget, SendOutcome, Sender } from './types.js';
+export type { DeliveryMessage, DeliveredSummary, DeliveryTarget, Notice, SendOutcome, Sender } from './types.js';
 export { messageLanguage } from './types.js';
 
 /** Outbox counts, overall and for the articles queued most recently. */
@@ -109,6 +111,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       ...(article.url ? { url: article.url } : {}),
       language: summary.language,
       sentences: summary.sentences,
+      // Stored with every message (once per article and language), so any subscriber may ask for it.
+      lead: firstParagraph(article.text, article.title),
     };
     await outbox.putMessage(delivered);
     stored.set(`${article.id}:${language}`, delivered);
@@ -135,23 +139,64 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   function delivery(id: string, subscription: Subscription, kind: DeliveryKind, language: Language, items: OutboxItem[]): NewDelivery {
     return {
       id,
-      target: { platform: subscription.platform, chatId: subscription.chatId, kind: subscription.kind },
+      target: {
+        platform: subscription.platform,
+        chatId: subscription.chatId,
+        kind: subscription.kind,
+        ...(subscription.threadId !== undefined ? { threadId: subscription.threadId } : {}),
+        ...(subscription.forum ? { forum: true } : {}),
+      },
       kind,
       language,
       items,
+      style: styleOf(subscription),
       createdAt: new Date(clock()).toISOString(),
     };
+  }
+
+  // Each subscription's filters compiled once (the pattern is the costly part) and reused for every
+  // article until the subscription changes.
+  const compiled = new Map<string, { readonly updatedAt: string; readonly filters: CompiledFilters | undefined }>();
+  function filtersOf(subscription: Subscription): CompiledFilters | undefined {
+    const known = compiled.get(subscription.id);
+    if (known && known.updatedAt === subscription.updatedAt) return known.filters;
+    let filters: CompiledFilters | undefined;
+    try {
+      filters = subscription.filters ? compileFilters(subscription.filters) : undefined;
+    } catch (error) {
+      // Patterns are checked when set; one that no longer compiles lets everything through rather than lose news silently.
+      logger.error('subscription filters do not compile; delivering unfiltered', { subscription: subscription.id, ...errorFields(error) });
+    }
+    compiled.set(subscription.id, { updatedAt: subscription.updatedAt, filters });
+    return filters;
+  }
+
+  /** Whether the subscription's filters let the article through; `words` is built once per article. */
+  function passes(subscription: Subscription, words: () => ArticleWords): boolean {
+    const filters = filtersOf(subscription);
+    return filters === undefined || !filters.active || filters.judge(words()).passed;
+  }
+
+  function wordsOnce(article: Article): () => ArticleWords {
+    let words: ArticleWords | undefined;
+    return () => (words ??= articleWords(article));
   }
 
   async function fanOut(article: Article): Promise<number> {
     // An article stored without a fan-out request (by a tool, or before delivery existed) gets one now.
     if ((await outbox.fanOutState(article.id)) === 'none') await outbox.requestFanOut(article.id);
     if (!(await outbox.claimFanOut(article.id, owner, FAN_OUT_LEASE_MS))) return 0;
-    const audience = await storyAudience(article, await subscriptions.list({ active: true, mode: 'each' }));
+    const words = wordsOnce(article);
+    const audience = await storyAudience(article, await subscriptions.list({ active: true, mode: 'each' }), words);
     const subscribers = audience.news;
     const stored = new Map<string, DeliveredSummary>();
     const deliveries: NewDelivery[] = [];
+    let filtered = 0;
     for (const subscriber of subscribers) {
+      if (!passes(subscriber, words)) {
+        filtered++;
+        continue;
+      }
       const summary = await message(article, subscriber.language ?? article.language, stored);
       const item = { articleId: article.id, language: summary.language };
       deliveries.push(delivery(`a:${article.id}:${subscriber.id}`, subscriber, 'article', summary.language, [item]));
@@ -168,32 +213,47 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     // Ids are deterministic, so a fan-out taken over from a crashed process queues only what is missing.
     const queued = await outbox.enqueue(deliveries, { completesFanOut: article.id });
     worker.poke();
-    logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, queued });
+    logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, filtered, queued });
     return queued;
   }
 
   /**
    * Who hears of the article. `news`: the subscribers to whom its story is news: all of them when it
-   * starts a story (or the story's first article is gone); otherwise only those who subscribed after
-   * the story's latest earlier article was posted. Anyone subscribed before one of the story's
-   * articles was sent that one, or had the story already when it came. `update`: of those who had
-   * the story, the ones who asked for "also reported by" notes, when the article has a link from an
-   * outlet that had not reported the story before.
+   * starts a story (or the story's first article is gone); otherwise those who had none of the
+   * story's earlier articles: subscribed after they were posted, or kept them all out with their
+   * filters. `update`: of those who had the story, the ones who asked for "also reported by" notes
+   * and whose filters let this article through, when it has a link from an outlet that had not
+   * reported the story before.
    */
   async function storyAudience(
     article: Article,
     subscribers: Subscription[],
+    words: () => ArticleWords,
   ): Promise<{ news: Subscription[]; update?: { storyId: string; outlet: string; subscribers: Subscription[] } }> {
     if (article.storyId === undefined) return { news: subscribers };
     const first = await storage.articles.get(article.storyId);
     if (!first) return { news: subscribers };
     const earlier = [first, ...(await storage.articles.storyArticles([first.id])).filter((other) => other.postedAt < article.postedAt)];
     const lastTold = earlier.reduce((latest, other) => (other.postedAt > latest ? other.postedAt : latest), first.postedAt);
-    const news = subscribers.filter((subscriber) => subscriber.createdAt > lastTold);
+    // Filters are judged on the full text, read only when some subscriber has filters.
+    const filtering = subscribers.some((subscriber) => filtersOf(subscriber)?.active === true);
+    const judged = filtering
+      ? [first, ...(await Promise.all(earlier.slice(1).map((other) => storage.articles.get(other.id))))].flatMap((other) =>
+          other ? [{ postedAt: other.postedAt, words: wordsOnce(other) }] : [],
+        )
+      : [];
+    // Sent when posted: a subscriber had an earlier article if it was subscribed by then and its filters let it through.
+    const hadStory = (subscriber: Subscription) =>
+      filtersOf(subscriber)?.active === true
+        ? judged.some((other) => other.postedAt >= subscriber.createdAt && passes(subscriber, other.words))
+        : subscriber.createdAt <= lastTold;
+    const news: Subscription[] = [];
+    const had: Subscription[] = [];
+    for (const subscriber of subscribers) (hadStory(subscriber) ? had : news).push(subscriber);
     const outlet = article.url === undefined ? undefined : outletOf(article);
     const newOutlet = outlet !== undefined && !storyOutlets(earlier).includes(outlet);
-    const told = newOutlet ? subscribers.filter((subscriber) => subscriber.createdAt <= lastTold && subscriber.storyUpdates === true) : [];
-    logger.info('article joins a story already sent', { article: article.id, story: first.id, skipped: subscribers.length - news.length, updates: told.length });
+    const told = newOutlet ? had.filter((subscriber) => subscriber.storyUpdates === true && passes(subscriber, words)) : [];
+    logger.info('article joins a story already sent', { article: article.id, story: first.id, skipped: had.length, updates: told.length });
     return { news, ...(told.length > 0 ? { update: { storyId: first.id, outlet: outlet!, subscribers: told } } : {}) };
   }
 
@@ -219,8 +279,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
         if (stories.has(story) || (listing.storyId !== undefined && !inDigest.has(listing.storyId) && (await storage.articles.get(listing.storyId)))) continue;
         stories.add(story);
         const article = await storage.articles.get(listing.id);
-        // Deleted since it was listed: not in the digest.
-        if (!article) continue;
+        // Deleted since it was listed, or kept out by the subscription's filters: not in the digest.
+        if (!article || !passes(subscription, wordsOnce(article))) continue;
         const summary = await message(article, subscription.language ?? article.language, stored);
         items.push({ articleId: article.id, language: summary.language });
       }

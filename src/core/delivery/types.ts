@@ -1,8 +1,8 @@
 /**
  * The delivery vocabulary shared by the core and the platform senders.
  */
-import type { ChatKind } from '../subscriptions.js';
-import type { Language } from '../types.js';
+import type { ChatKind, DeliveryStyle } from '../subscriptions.js';
+import type { FeedRecord, Language } from '../types.js';
 
 /** One article's summary as it goes out to a chat. */
 export interface DeliveredSummary {
@@ -11,14 +11,23 @@ export interface DeliveredSummary {
   readonly url?: string;
   readonly language: Language;
   readonly sentences: readonly string[];
+  /** The article's first paragraph, for subscriptions that want it after the summary (format `full`). */
+  readonly lead?: string;
 }
 
-/** What a chat receives: one new article, a digest of several, or a note that another outlet reported a story it had. */
-export type DeliveryMessage =
+/**
+ * What a chat receives: one new article, a digest of several, or a note that another outlet
+ * reported a story it had.
+ */
+export type DeliveryMessage = (
   | { readonly kind: 'article'; readonly summary: DeliveredSummary }
   | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] }
   /** "Also reported by <outlet>": the joining article's title and link, no summary. */
-  | { readonly kind: 'update'; readonly summary: DeliveredSummary; readonly outlet: string };
+  | { readonly kind: 'update'; readonly summary: DeliveredSummary; readonly outlet: string }
+) & {
+  /** How it reads, as its subscription asked; DEFAULT_STYLE when absent. */
+  readonly style?: DeliveryStyle;
+};
 
 /** The language a message is written in (a digest's heading's, else its summary's). */
 export function messageLanguage(message: DeliveryMessage): Language {
@@ -30,10 +39,11 @@ export type DeliveryKind = DeliveryMessage['kind'];
 
 /**
  * The id of the one "also reported by" note a chat gets for an outlet's report of a story: the
- * same for every article of that outlet in that story, so the chat is told once.
+ * same for every article of that outlet in that story, so the chat (or topic) is told once.
  */
-export function storyUpdateId(storyId: string, outlet: string, chat: { readonly platform: string; readonly chatId: string }): string {
-  return `u:${storyId}:${outlet}:${chat.platform}:${chat.chatId}`;
+export function storyUpdateId(storyId: string, outlet: string, chat: { readonly platform: string; readonly chatId: string; readonly threadId?: string }): string {
+  // A forum topic subscribes on its own, so it is told on its own.
+  return `u:${storyId}:${outlet}:${chat.platform}:${chat.chatId}${chat.threadId !== undefined ? `:${chat.threadId}` : ''}`;
 }
 
 /** Whether a delivery id is a story update's (see storyUpdateId). */
@@ -41,11 +51,15 @@ export function isStoryUpdateId(id: string): boolean {
   return id.startsWith('u:');
 }
 
-/** Where a message goes. */
+/** Where a message goes. Pacing and ordering are per chat: a topic shares its chat's. */
 export interface DeliveryTarget {
   readonly platform: string;
   readonly chatId: string;
   readonly kind: ChatKind;
+  /** A Telegram forum topic in the chat. */
+  readonly threadId?: string;
+  /** A Discord forum channel: the message opens a post. */
+  readonly forum?: boolean;
 }
 
 /** What a platform answered to one send, in the delivery engine's terms. */
@@ -62,10 +76,20 @@ export type SendOutcome =
   /** This message can never be sent as it is (e.g. 400 bad request): give it up. */
   | { readonly kind: 'rejected'; readonly error: string };
 
+/** A message for the admins that is no article: a followed feed was paused after failing too often. */
+export interface Notice {
+  readonly kind: 'feed-paused';
+  readonly feed: FeedRecord;
+  /** The language of the chat it goes to, when known. */
+  readonly language?: Language;
+}
+
 /** A platform's way of sending a delivery; adapters implement it. */
 export interface Sender {
   readonly platform: string;
   send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome>;
+  /** Sends a notice to admins, worded in the adapter's language; a sender without it cannot tell admins anything. */
+  notify?(target: DeliveryTarget, notice: Notice): Promise<SendOutcome>;
 }
 
 /** The life of one delivery. `dead`: the chat is gone. */

@@ -162,6 +162,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   let claiming = false;
   let claimAgain = false;
   let claimFailures = 0;
+  // When the claimer may next ask the database, after a failed claim (0: now).
+  let claimBackoffUntil = 0;
   let lastClaimFull = false;
   // Claim passes are numbered, so idle() can wait for one that started after it was called.
   let passes = 0;
@@ -311,6 +313,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
 
   function wakeClaimer(at: number): void {
     if (stopped) return;
+    // While the database fails, the poll, new posts and settles wait for the back-off like the retry does.
+    at = Math.max(at, claimBackoffUntil);
     if (claiming) {
       claimAgain = true;
       return;
@@ -345,11 +349,13 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         lastClaimFull = claimed.length >= room;
       }
       claimFailures = 0;
+      claimBackoffUntil = 0;
     } catch (error) {
       claimFailures++;
       const retryMs = Math.min(backoffCap, backoffBase * 2 ** (claimFailures - 1));
       logger.error('deliveries not claimed; trying again', { retryMs, ...errorFields(error) });
       claiming = false;
+      claimBackoffUntil = clock() + retryMs;
       wakeClaimer(clock() + retryMs);
       return;
     }

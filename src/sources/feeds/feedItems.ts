@@ -39,11 +39,18 @@ export function selectNewItems(
 /**
  * The article input for a feed item. When its text is shorter than `teaserChars` and it links to a
  * page, the page is fetched and read; if that fails, the teaser is all there is (the desk may then
- * refuse it as too short, which the poller logs).
+ * refuse it as too short, which the poller logs) unless `teaserIfPageFails` is false, when the
+ * page's error is thrown so the item can be tried again later.
  */
 export async function itemToArticleInput(
   item: FeedItem,
-  deps: { readonly fetch: Fetcher; readonly teaserChars: number; readonly signal?: AbortSignal; readonly onPageError?: (error: unknown) => void },
+  deps: {
+    readonly fetch: Fetcher;
+    readonly teaserChars: number;
+    readonly signal?: AbortSignal;
+    readonly onPageError?: (error: unknown) => void;
+    readonly teaserIfPageFails?: boolean;
+  },
 ): Promise<ArticleInput> {
   const text = (await htmlText()).htmlToText(item.content);
   const own: ArticleInput = {
@@ -66,7 +73,18 @@ export async function itemToArticleInput(
       source: 'feed',
     };
   } catch (error) {
+    if (deps.teaserIfPageFails === false) throw new PageNotRead(item.link, error);
     deps.onPageError?.(error);
     return own;
+  }
+}
+
+/** The linked page of a teaser item could not be read; `cause` says why. */
+export class PageNotRead extends Error {
+  readonly link: string;
+  constructor(link: string, cause: unknown) {
+    super('feed item page not read', { cause });
+    this.name = 'PageNotRead';
+    this.link = link;
   }
 }

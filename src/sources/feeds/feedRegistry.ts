@@ -7,15 +7,41 @@ import { createHash } from 'node:crypto';
 import { actorId } from '../../core/articles.js';
 import { AkhbarError } from '../../core/errors.js';
 import type { FeedRepo } from '../../core/ports.js';
-import type { Actor, FeedRecord } from '../../core/types.js';
+import type { Actor, FeedChat, FeedRecord } from '../../core/types.js';
 import { normalizeUrl } from '../../core/urls.js';
 
 export type { FeedRecord } from '../../core/types.js';
 
+/** What a new feed starts with besides its URL. */
+export interface NewFeed {
+  readonly title?: string;
+  readonly siteUrl?: string;
+  /** The chat it is added from: where the admins are told if it is paused. */
+  readonly addedIn?: FeedChat;
+}
+
+/** A feed to add among many (an OPML import). */
+export interface FeedEntry extends NewFeed {
+  readonly url: string;
+}
+
+/** What adding many feeds did. */
+export interface AddManyResult {
+  /** Followed now, in the order given. */
+  readonly added: readonly FeedRecord[];
+  /** Followed already (by URL), kept as they were. */
+  readonly existing: readonly FeedRecord[];
+}
+
 /** The followed feeds. Adding and removing is for admins. */
 export interface FeedRegistry {
   /** Follows `url` (admins only); throws INVALID_URL or FEED_EXISTS. Due for a check at once. */
-  add(url: string, actor: Actor, init?: { readonly title?: string }): Promise<FeedRecord>;
+  add(url: string, actor: Actor, init?: NewFeed): Promise<FeedRecord>;
+  /**
+   * Follows every entry not followed yet, in one step (admins only): all are stored or none. Throws
+   * INVALID_URL naming the first entry that is no http(s) URL, before anything is stored.
+   */
+  addMany(entries: readonly FeedEntry[], actor: Actor): Promise<AddManyResult>;
   /** Every followed feed, oldest first. Not restricted: the adapter decides who may see the list. */
   list(): Promise<FeedRecord[]>;
   /** The feed with this id, unique id prefix (4+ characters) or URL; throws FEED_NOT_FOUND. */
@@ -58,9 +84,26 @@ export function createFeedRegistry(options: { feeds: FeedRepo; isAdmin: (actor: 
     if (!options.isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
   }
 
+  // By URL, not by the id the URL hashes to: a feed that moved keeps the id of its first address.
   async function findByUrl(url: string): Promise<FeedRecord | undefined> {
     const normalized = normalizeUrl(url);
-    return normalized === undefined ? undefined : feeds.get(feedId(normalized));
+    return normalized === undefined ? undefined : feeds.findByUrl(normalized);
+  }
+
+  function newRecord(normalized: string, actor: Actor, init: NewFeed, at: string): FeedRecord {
+    const title = init.title?.trim();
+    return {
+      id: feedId(normalized),
+      url: normalized,
+      ...(title ? { title } : {}),
+      ...(init.siteUrl ? { siteUrl: init.siteUrl } : {}),
+      addedBy: actorId(actor),
+      addedAt: at,
+      ...(init.addedIn ? { addedIn: init.addedIn } : {}),
+      nextCheckAt: at,
+      failures: 0,
+      seen: [],
+    };
   }
 
   async function find(ref: string): Promise<FeedRecord> {
@@ -80,22 +123,28 @@ export function createFeedRegistry(options: { feeds: FeedRepo; isAdmin: (actor: 
       requireAdmin(actor);
       const normalized = normalizeUrl(url);
       if (normalized === undefined) throw new AkhbarError({ code: 'INVALID_URL', url: url.slice(0, 200) });
-      const id = feedId(normalized);
-      const at = now().toISOString();
-      const title = init.title?.trim();
-      const record: FeedRecord = {
-        id,
-        url: normalized,
-        ...(title ? { title } : {}),
-        addedBy: actorId(actor),
-        addedAt: at,
-        nextCheckAt: at,
-        failures: 0,
-        seen: [],
-      };
+      const record = newRecord(normalized, actor, init, now().toISOString());
       // Decided in the database: two admins adding one feed at once follow it once.
-      if (!(await feeds.insert(record))) throw new AkhbarError({ code: 'FEED_EXISTS', url: normalized, id });
+      if (!(await feeds.insert(record))) throw new AkhbarError({ code: 'FEED_EXISTS', url: normalized, id: record.id });
       return record;
+    },
+
+    async addMany(entries, actor) {
+      requireAdmin(actor);
+      const at = now().toISOString();
+      const records = new Map<string, FeedRecord>();
+      for (const entry of entries) {
+        const normalized = normalizeUrl(entry.url);
+        if (normalized === undefined) throw new AkhbarError({ code: 'INVALID_URL', url: entry.url.slice(0, 200) });
+        if (!records.has(normalized)) records.set(normalized, newRecord(normalized, actor, entry, at));
+      }
+      const followed = new Map((await feeds.list()).map((f) => [f.url, f]));
+      const fresh = [...records.values()].filter((r) => !followed.has(r.url));
+      const addedIds = new Set(await feeds.insertMany(fresh));
+      const added = fresh.filter((r) => addedIds.has(r.id));
+      // Existing: followed before, or added by someone else between the list and the insert.
+      const existing = await Promise.all([...records.values()].filter((r) => !addedIds.has(r.id)).map(async (r) => followed.get(r.url) ?? (await feeds.findByUrl(r.url)) ?? r));
+      return { added, existing };
     },
 
     list: () => feeds.list(),

@@ -42,6 +42,12 @@ export interface FetchRequest {
 export interface FetchedResource {
   /** The URL after redirects. */
   readonly url: string;
+  /**
+   * Where the resource now lives for good: set when every redirect on the way was permanent (301,
+   * 308), so a follower may store it in place of the address it asked for. A temporary hop (302,
+   * 303, 307) anywhere on the way leaves it unset: the old address is still the one to ask.
+   */
+  readonly movedTo?: string;
   readonly status: number;
   /** True for a 304 answer to a conditional request; `text` is then empty. */
   readonly notModified: boolean;
@@ -62,6 +68,7 @@ export function createFetcher(settings: FetchSettings): Fetcher {
 
 const DEFAULT_USER_AGENT = `akhbar/${packageVersion()} (+news bot)`;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const PERMANENT_REDIRECTS = new Set([301, 308]);
 
 const ACCEPTED: Record<ResourceKind, ReadonlySet<string>> = {
   html: new Set(['text/html', 'application/xhtml+xml']),
@@ -93,6 +100,7 @@ export async function fetchResource(url: string, options: FetchSettings & FetchR
 
 async function follow(start: URL, original: string, options: FetchSettings & FetchRequest, signal: AbortSignal): Promise<FetchedResource> {
   let current = start;
+  let permanent = true;
   const visited = new Set([current.href]);
   for (let hop = 0; ; hop++) {
     const response = await send(current, original, options, signal);
@@ -108,10 +116,12 @@ async function follow(start: URL, original: string, options: FetchSettings & Fet
         throw new AkhbarError({ code: 'LINK_TOO_MANY_REDIRECTS', url: original, maxRedirects: options.maxRedirects, loop: false });
       }
       visited.add(next.href);
+      permanent &&= PERMANENT_REDIRECTS.has(status);
       current = next;
       continue;
     }
-    return await receive(response, current, original, options, signal);
+    const received = await receive(response, current, original, options, signal);
+    return hop > 0 && permanent ? { ...received, movedTo: current.href } : received;
   }
 }
 
@@ -133,7 +143,8 @@ async function receive(
   }
   if (status < 200 || status > 299) {
     response.destroy();
-    throw new AkhbarError({ code: 'LINK_UNREACHABLE', url: original, reason: 'http-status', status });
+    const retryAfterMs = retryAfter(header(response, 'retry-after'), Date.now());
+    throw new AkhbarError({ code: 'LINK_UNREACHABLE', url: original, reason: 'http-status', status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
   }
   const contentTypeHeader = header(response, 'content-type') ?? '';
   const mediaType = contentTypeHeader.split(';')[0]!.trim().toLowerCase();
@@ -320,6 +331,15 @@ function looksLike(kind: ResourceKind, text: string): boolean {
   const head = text.slice(0, SNIFF_CHARS).replace(/^\uFEFF/, '').trimStart().toLowerCase();
   if (kind === 'html') return /^<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]/.test(head);
   return /<rss[\s>]|<feed[\s>]|<rdf:rdf[\s>]/.test(head);
+}
+
+/** A Retry-After header (delay seconds, or an HTTP date) as milliseconds from `now`; undefined when absent or unreadable. */
+export function retryAfter(value: string | undefined, now: number): number | undefined {
+  const raw = value?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function httpUrl(raw: string): URL | undefined {

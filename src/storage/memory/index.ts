@@ -15,7 +15,7 @@ import type {
   Storage,
   StorageOptions,
 } from '../../core/ports.js';
-import type { Subscription } from '../../core/subscriptions.js';
+import type { DeliveryStyle, Subscription } from '../../core/subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from '../../core/types.js';
 import { assembleMessage, checkNewDelivery, isEmptyCount, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 
@@ -26,6 +26,7 @@ interface DeliveryRow {
   kind: DeliveryKind;
   language: Language;
   items: OutboxItem[];
+  style: DeliveryStyle | undefined;
   status: DeliveryStatus;
   attempts: number;
   notBefore: number;
@@ -147,7 +148,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       kind: row.kind,
       language: row.language,
       items: row.items,
-      message: assembleMessage(row.kind, row.language, row.items, lookup),
+      message: assembleMessage(row.kind, row.language, row.items, lookup, row.style),
       articleIds: row.items.map((item) => item.articleId),
       status: row.status,
       attempts: row.attempts,
@@ -321,6 +322,13 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         op('subscription list', () =>
           [...db.subscriptions.values()]
             .filter((s) => (filter.active === undefined || s.active === filter.active) && (filter.mode === undefined || s.mode === filter.mode))
+            .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .map(copy),
+        ),
+      inChat: (chat) =>
+        op('subscription list', () =>
+          [...db.subscriptions.values()]
+            .filter((s) => s.platform === chat.platform && s.chatId === chat.chatId)
             .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
             .map(copy),
         ),
@@ -527,12 +535,24 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
 
     feeds: {
       get: (id) => op('feed read', () => copy(db.feeds.get(id))),
+      findByUrl: (url) => op('feed read', () => copy([...db.feeds.values()].find((f) => f.url === url))),
       insert: (record) =>
         op('feed insert', () => {
           if (db.feeds.has(record.id) || [...db.feeds.values()].some((f) => f.url === record.url)) return false;
           db.feeds.set(record.id, copy(record));
           logChange('feed', record.id, 'new');
           return true;
+        }),
+      insertMany: (records) =>
+        op('feed insert', () => {
+          const added: string[] = [];
+          for (const record of records) {
+            if (db.feeds.has(record.id) || [...db.feeds.values()].some((f) => f.url === record.url)) continue;
+            db.feeds.set(record.id, copy(record));
+            logChange('feed', record.id, 'new');
+            added.push(record.id);
+          }
+          return added;
         }),
       update: (record) =>
         op('feed update', () => {
@@ -554,7 +574,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       due: (at) =>
         op('feed list', () =>
           [...db.feeds.values()]
-            .filter((f) => f.nextCheckAt <= at)
+            .filter((f) => f.nextCheckAt <= at && !f.paused)
             .sort((a, b) => (a.nextCheckAt < b.nextCheckAt ? -1 : a.nextCheckAt > b.nextCheckAt ? 1 : a.id < b.id ? -1 : 1))
             .map(copy),
         ),
@@ -635,10 +655,17 @@ function rowOf(d: NewDelivery, seq: number): DeliveryRow {
   return {
     seq,
     id: d.id,
-    target: { platform: d.target.platform, chatId: d.target.chatId, kind: d.target.kind },
+    target: {
+      platform: d.target.platform,
+      chatId: d.target.chatId,
+      kind: d.target.kind,
+      ...(d.target.threadId !== undefined ? { threadId: d.target.threadId } : {}),
+      ...(d.target.forum ? { forum: true } : {}),
+    },
     kind: d.kind,
     language: d.language,
     items: d.items.map((i) => ({ articleId: i.articleId, language: i.language })),
+    style: d.style ? { format: d.style.format, previews: d.style.previews } : undefined,
     status: 'pending',
     attempts: 0,
     notBefore: d.notBefore ?? 0,

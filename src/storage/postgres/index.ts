@@ -55,6 +55,8 @@ import {
   statusCode,
   statusOf,
   storedIdOf,
+  presentationOf,
+  subscriptionOptionsOf,
   toArticle,
   toListing,
   LISTING_COLUMNS,
@@ -145,13 +147,13 @@ const keysOf = (ids: readonly string[]) => ids.map((id) => deliveryKey(id).toStr
 
 const SUBSCRIPTION_UPSERT = `
   INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
-                             inactive_reason, created_at, updated_at, digest_covered_until, story_updates)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                             inactive_reason, created_at, updated_at, digest_covered_until, options, story_updates)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
   ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
     name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
     language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
     created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until,
-    story_updates = excluded.story_updates`;
+    options = excluded.options, story_updates = excluded.story_updates`;
 
 /** Opens the PostgreSQL store a `postgres://` or `postgresql://` URL names, migrating it first. */
 export async function openPostgresStorage(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
@@ -512,6 +514,11 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
         );
         return rows.map(toSubscription);
       }),
+    inChat: (chat) =>
+      run('subscription list', async (q) => {
+        const { rows } = await q<SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2 ORDER BY created_at, id', [chat.platform, chat.chatId]);
+        return rows.map(toSubscription);
+      }),
     move: (fromId, to) =>
       write('subscription move', async (q) => {
         if ((await q('DELETE FROM subscriptions WHERE id = $1', [fromId])).rowCount === 0) return undefined;
@@ -579,13 +586,13 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
           if (batch.length === 0) return new Map();
           const { rows } = await q<{ n: number; seq: number }>(
             `WITH input AS (
-               SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[])
-                 WITH ORDINALITY AS t(key, id, stored_id, platform, chat_id, chat_kind, language, article_id, not_before, created_at, n)
+               SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[])
+                 WITH ORDINALITY AS t(key, id, stored_id, platform, chat_id, chat_kind, language, article_id, not_before, created_at, presentation, n)
              ), numbered AS MATERIALIZED (
                SELECT nextval(pg_get_serial_sequence('deliveries', 'seq')) AS seq, i.* FROM (SELECT * FROM input ORDER BY n) i
              ), added AS (
-               INSERT INTO deliveries (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at)
-               SELECT seq, key, stored_id, platform, chat_id, chat_kind, language, article_id, 0, not_before, created_at
+               INSERT INTO deliveries (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, presentation)
+               SELECT seq, key, stored_id, platform, chat_id, chat_kind, language, article_id, 0, not_before, created_at, presentation
                FROM numbered x WHERE NOT EXISTS (SELECT 1 FROM deliveries u WHERE u.key IS NULL AND u.id = x.id)
                ORDER BY key, id
                ON CONFLICT DO NOTHING
@@ -602,6 +609,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
               batch.map((d) => (d.kind === 'digest' ? null : d.items[0]!.articleId)),
               batch.map((d) => d.notBefore ?? 0),
               batch.map((d) => Date.parse(d.createdAt) || clock()),
+              batch.map((d) => presentationOf(d)),
             ],
           );
           return new Map(rows.map((r) => [r.n - 1, r.seq]));
@@ -938,23 +946,37 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
       }),
   };
 
+  // ON CONFLICT DO NOTHING: a feed followed already, by id or by URL, is left as it is.
+  async function insertFeed(q: Query, record: FeedRecord): Promise<boolean> {
+    const result = await q(
+      'INSERT INTO feeds (id, url, added_at, next_check_at, paused, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING',
+      [record.id, record.url, record.addedAt, record.nextCheckAt, record.paused !== undefined, JSON.stringify(record)],
+    );
+    return result.rowCount !== 0;
+  }
+
   const feeds: FeedRepo = {
     get: (id) => run('feed read', async (q) => (await q<{ data: FeedRecord }>('SELECT data FROM feeds WHERE id = $1', [id])).rows[0]?.data),
+    findByUrl: (url) => run('feed read', async (q) => (await q<{ data: FeedRecord }>('SELECT data FROM feeds WHERE url = $1', [url])).rows[0]?.data),
     insert: (record) =>
       write('feed insert', async (q) => {
-        const result = await q(
-          'INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT DO NOTHING',
-          [record.id, record.url, record.addedAt, record.nextCheckAt, JSON.stringify(record)],
-        );
-        if (result.rowCount === 0) return false;
+        if (!(await insertFeed(q, record))) return false;
         await logChanges(q, [['feed', record.id, 'new']]);
         return true;
       }),
+    insertMany: (records) =>
+      write('feed insert', async (q) => {
+        const added: string[] = [];
+        for (const record of records) if (await insertFeed(q, record)) added.push(record.id);
+        if (added.length > 0) await logChanges(q, added.map((id) => ['feed', id, 'new'] as const));
+        return added;
+      }),
     update: (record) =>
       write('feed update', async (q) => {
-        const result = await q('UPDATE feeds SET url = $1, next_check_at = $2, data = $3::jsonb WHERE id = $4', [
+        const result = await q('UPDATE feeds SET url = $1, next_check_at = $2, paused = $3, data = $4::jsonb WHERE id = $5', [
           record.url,
           record.nextCheckAt,
+          record.paused !== undefined,
           JSON.stringify(record),
           record.id,
         ]);
@@ -971,7 +993,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
     list: () => run('feed list', async (q) => (await q<{ data: FeedRecord }>('SELECT data FROM feeds ORDER BY added_at, id')).rows.map((r) => r.data)),
     due: (at) =>
       run('feed list', async (q) =>
-        (await q<{ data: FeedRecord }>('SELECT data FROM feeds WHERE next_check_at <= $1 ORDER BY next_check_at, id', [at])).rows.map((r) => r.data),
+        (await q<{ data: FeedRecord }>('SELECT data FROM feeds WHERE next_check_at <= $1 AND NOT paused ORDER BY next_check_at, id', [at])).rows.map((r) => r.data),
       ),
   };
 
@@ -1192,6 +1214,7 @@ function subscriptionValues(s: Subscription): unknown[] {
     s.createdAt,
     s.updatedAt,
     s.digestCoveredUntil ?? null,
+    subscriptionOptionsOf(s),
     s.storyUpdates === true,
   ];
 }

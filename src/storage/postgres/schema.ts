@@ -261,6 +261,31 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The first article of the story an article joined; NULL when it started its own.
       ALTER TABLE articles ADD COLUMN story_id TEXT;
       CREATE INDEX articles_story ON articles (story_id) WHERE story_id IS NOT NULL;
+      `,
+    },
+    {
+    version: 6,
+    name: 'paused feeds',
+    sql: `
+      -- Paused feeds (FEED_MAX_FAILURES checks failed in a row) are left out of the due list until an
+      -- admin resumes them; a column, not only a field of data, so the due query skips them by index.
+      ALTER TABLE feeds ADD COLUMN paused BOOLEAN NOT NULL DEFAULT false;
+      DROP INDEX feeds_due;
+      CREATE INDEX feeds_due ON feeds (next_check_at) WHERE NOT paused;
+      `,
+    },
+    {
+    version: 7,
+    name: 'subscription topics, filters and styles',
+    sql: `
+      -- As SQLite's migration 6: a subscription's forum topic, filters and delivery style as JSON
+      -- text, read whole and never queried by; NULL for the many that set none.
+      ALTER TABLE subscriptions ADD COLUMN options TEXT;
+      -- A chat that is gone stops its topics' subscriptions too: found by chat, not by a scan.
+      CREATE INDEX subscriptions_chat ON subscriptions (platform, chat_id);
+      -- A delivery's topic or forum and style, as JSON; NULL for a plain one, so a broadcast's rows
+      -- stay the size they were (a NULL costs a bit in the row's null map).
+      ALTER TABLE deliveries ADD COLUMN presentation TEXT;
     `,
   },
   {

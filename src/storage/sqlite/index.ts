@@ -44,6 +44,8 @@ import {
   LISTING_COLUMNS,
   HEADS_STORY,
   toOutboxDelivery,
+  presentationOf,
+  subscriptionOptionsOf,
   type ArticleRow,
   type CountRow,
   type Delta,
@@ -88,6 +90,7 @@ interface DeliveryInsert {
   article_id: string | null;
   not_before: number;
   created_at: number;
+  presentation: string | null;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -166,16 +169,17 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     subscription: db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?'),
     putSubscription: db.prepare(
       `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
-                                  inactive_reason, created_at, updated_at, digest_covered_until, story_updates)
+                                  inactive_reason, created_at, updated_at, digest_covered_until, options, story_updates)
        VALUES (@id, @platform, @chat_id, @chat_kind, @name, @mode, @digest_time, @time_zone, @language, @active,
-               @inactive_reason, @created_at, @updated_at, @digest_covered_until, @story_updates)
+               @inactive_reason, @created_at, @updated_at, @digest_covered_until, @options, @story_updates)
        ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
          name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
          language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
          created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until,
-         story_updates = excluded.story_updates`,
+         options = excluded.options, story_updates = excluded.story_updates`,
     ),
     deleteSubscription: db.prepare<[string]>('DELETE FROM subscriptions WHERE id = ?'),
+    chatSubscriptions: db.prepare<[string, string], SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY created_at, id'),
     listSubscriptions: db.prepare<[number | null, number | null, string | null, string | null], SubscriptionRow>(
       'SELECT * FROM subscriptions WHERE (? IS NULL OR active = ?) AND (? IS NULL OR mode = ?) ORDER BY created_at, id',
     ),
@@ -188,8 +192,8 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     deleteMessages: db.prepare<[string]>('DELETE FROM delivery_messages WHERE article_id = ?'),
     // Unless the id is there already unkeyed; a row with the same key is left alone here (see enqueue).
     insertDelivery: db.prepare<DeliveryInsert>(
-      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at)
-       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at
+      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, presentation)
+       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at, @presentation
        WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE key IS NULL AND id = @id)
        ON CONFLICT DO NOTHING`,
     ),
@@ -303,13 +307,14 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     deleteFanOut: db.prepare<[string]>('DELETE FROM fan_outs WHERE article_id = ?'),
 
     feed: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE id = ?'),
-    insertFeed: db.prepare<[string, string, string, string, string]>(
-      'INSERT INTO feeds (id, url, added_at, next_check_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    feedByUrl: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE url = ?'),
+    insertFeed: db.prepare<[string, string, string, string, number, string]>(
+      'INSERT INTO feeds (id, url, added_at, next_check_at, paused, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
-    updateFeed: db.prepare<[string, string, string, string]>('UPDATE feeds SET url = ?, next_check_at = ?, data = ? WHERE id = ?'),
+    updateFeed: db.prepare<[string, string, number, string, string]>('UPDATE feeds SET url = ?, next_check_at = ?, paused = ?, data = ? WHERE id = ?'),
     deleteFeed: db.prepare<[string]>('DELETE FROM feeds WHERE id = ?'),
     listFeeds: db.prepare<[], { data: string }>('SELECT data FROM feeds ORDER BY added_at, id'),
-    dueFeeds: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE next_check_at <= ? ORDER BY next_check_at, id'),
+    dueFeeds: db.prepare<[string], { data: string }>('SELECT data FROM feeds WHERE next_check_at <= ? AND paused = 0 ORDER BY next_check_at, id'),
 
     acquire: db.prepare<[string, string, number, number]>(
       `INSERT INTO leases (key, owner, until) VALUES (?, ?, ?)
@@ -491,6 +496,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         const mode = filter.mode ?? null;
         return q.listSubscriptions.all(active, active, mode, mode).map(toSubscription);
       }),
+    inChat: (chat) => run('subscription list', () => q.chatSubscriptions.all(chat.platform, chat.chatId).map(toSubscription)),
     move: (fromId, to) =>
       write('subscription move', () => {
         if (q.deleteSubscription.run(fromId).changes === 0) return undefined;
@@ -535,6 +541,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
             article_id: d.kind === 'digest' ? null : d.items[0]!.articleId,
             not_before: d.notBefore ?? 0,
             created_at: Date.parse(d.createdAt) || clock(),
+            presentation: presentationOf(d),
           };
           let info = q.insertDelivery.run(row);
           // Nothing written: the id is queued already, or another id has its key; the latter goes in unkeyed.
@@ -674,15 +681,30 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         const row = q.feed.get(id);
         return row ? (JSON.parse(row.data) as FeedRecord) : undefined;
       }),
+    findByUrl: (url) =>
+      run('feed read', () => {
+        const row = q.feedByUrl.get(url);
+        return row ? (JSON.parse(row.data) as FeedRecord) : undefined;
+      }),
     insert: (record) =>
       write('feed insert', () => {
-        if (q.insertFeed.run(record.id, record.url, record.addedAt, record.nextCheckAt, JSON.stringify(record)).changes === 0) return false;
+        if (q.insertFeed.run(record.id, record.url, record.addedAt, record.nextCheckAt, record.paused ? 1 : 0, JSON.stringify(record)).changes === 0) return false;
         logChange('feed', record.id, 'new');
         return true;
       }),
+    insertMany: (records) =>
+      write('feed insert', () => {
+        const added: string[] = [];
+        for (const record of records) {
+          if (q.insertFeed.run(record.id, record.url, record.addedAt, record.nextCheckAt, record.paused ? 1 : 0, JSON.stringify(record)).changes === 0) continue;
+          logChange('feed', record.id, 'new');
+          added.push(record.id);
+        }
+        return added;
+      }),
     update: (record) =>
       write('feed update', () => {
-        if (q.updateFeed.run(record.url, record.nextCheckAt, JSON.stringify(record), record.id).changes === 0) return false;
+        if (q.updateFeed.run(record.url, record.nextCheckAt, record.paused ? 1 : 0, JSON.stringify(record), record.id).changes === 0) return false;
         logChange('feed', record.id, 'changed');
         return true;
       }),
@@ -781,6 +803,7 @@ function fromSubscription(s: Subscription): SubscriptionRow {
     created_at: s.createdAt,
     updated_at: s.updatedAt,
     digest_covered_until: s.digestCoveredUntil ?? null,
+    options: subscriptionOptionsOf(s),
     story_updates: s.storyUpdates ? 1 : 0,
   };
 }

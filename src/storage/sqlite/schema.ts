@@ -237,6 +237,30 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The first article of the story an article joined; NULL when it started its own.
       ALTER TABLE articles ADD COLUMN story_id TEXT;
       CREATE INDEX articles_story ON articles (story_id) WHERE story_id IS NOT NULL;
+      `,
+    },
+    {
+    version: 5,
+    name: 'paused feeds',
+    sql: `
+      -- Paused feeds (FEED_MAX_FAILURES checks failed in a row) are left out of the due list until an
+      -- admin resumes them; a column, not only a field of data, so the due query skips them by index.
+      ALTER TABLE feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+      DROP INDEX feeds_due;
+      CREATE INDEX feeds_due ON feeds (next_check_at) WHERE paused = 0;
+      `,
+    },
+    {
+    version: 6,
+    name: 'subscription topics, filters and styles',
+    sql: `
+      -- A subscription's forum topic, filters and delivery style, as JSON: read whole with the
+      -- subscription and never queried by, and NULL for the many subscriptions that set none.
+      ALTER TABLE subscriptions ADD COLUMN options TEXT;
+      -- A chat that is gone stops its topics' subscriptions too: found by chat, not by a scan.
+      CREATE INDEX subscriptions_chat ON subscriptions (platform, chat_id);
+      -- A delivery's topic or forum and style, as JSON; NULL (nothing stored) for a plain delivery.
+      ALTER TABLE deliveries ADD COLUMN presentation TEXT;
     `,
   },
   {

@@ -10,6 +10,8 @@ import { distinctArticle, sampleArticle } from '../../support/fixtures.js';
 import { startCore } from '../../support/services.js';
 import { startFakeDiscord } from '../../support/fakeDiscord.js';
 import { startFixtureServer } from '../../support/fixtureServer.js';
+import { hundredFeeds } from '../../support/opmlFeeds.js';
+import { parseOpml, writeOpml } from '../../../src/sources/feeds/opml.js';
 
 const ADMIN = '500000000000000001';
 const MEMBER = '500000000000000002';
@@ -22,7 +24,7 @@ afterEach(async () => {
 async function startBot(options: { engine?: Engine; stream?: boolean; env?: Record<string, string> } = {}) {
   const fake = await startFakeDiscord();
   cleanup.push(() => fake.close());
-  const { desk, subscriptions, delivery, sources, maxArticleChars } = await startCore({
+  const { desk, subscriptions, delivery, sources, storage, maxArticleChars } = await startCore({
     adminId: `discord:${ADMIN}`,
     sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
     limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
@@ -45,7 +47,7 @@ async function startBot(options: { engine?: Engine; stream?: boolean; env?: Reco
     ...(options.stream ? { streamAnswers: true, streamEditIntervalMs: 0 } : {}),
   });
   cleanup.push(() => adapter.stop());
-  return { fake, desk, subscriptions, delivery, sources };
+  return { fake, desk, subscriptions, delivery, sources, storage };
 }
 
 const string = (name: string, value: string) => ({ name, type: 3, value });
@@ -206,6 +208,31 @@ describe('Discord bot end to end', () => {
     await fake.waitFor(() => fake.interaction(post.id).edits.length > 0);
     expect(fake.interaction(post.id).edits[0].content).toBe('The file archive.txt is 812,345 bytes, too large for an article (at most 100,000 characters).');
     expect(desk.articleCount).toBe(0);
+  });
+
+  it('follows the feeds of an OPML file attached to /feed import, and sends them back attached to /feed export', async () => {
+    const { fake, storage } = await startBot();
+    const web = await startFixtureServer();
+    cleanup.push(() => web.close());
+    web.serve('/uploads/feeds.opml', writeOpml(hundredFeeds(), { title: 'elsewhere', createdAt: new Date(0) }), 'text/x-opml');
+    const attachment = { id: 'att2', filename: 'feeds.opml', size: 40_000, url: web.url('/uploads/feeds.opml'), proxy_url: web.url('/uploads/feeds.opml'), content_type: 'text/x-opml' };
+    const imported = fake.sendCommand({
+      name: 'feed',
+      userId: ADMIN,
+      options: [{ name: 'import', type: 1, options: [{ name: 'file', type: 11, value: 'att2' }] }],
+      resolved: { attachments: { att2: attachment } },
+    });
+    await fake.waitFor(() => fake.interaction(imported.id).edits.length > 0);
+    expect(fake.interaction(imported.id).edits[0].content).toBe('Following 100 new feed(s) from the OPML file. They are checked soon.');
+    expect(await storage.feeds.list()).toHaveLength(100);
+
+    const exported = fake.sendCommand({ name: 'feed', userId: ADMIN, options: [{ name: 'export', type: 1, options: [] }] });
+    await fake.waitFor(() => fake.interaction(exported.id).edits.length > 0);
+    const edit = fake.interaction(exported.id).edits[0];
+    const files = edit.__files as { name: string; text: string }[];
+    expect(files.map((f) => f.name)).toEqual(['akhbar-feeds.opml']);
+    const byUrl = (a: { url: string }, b: { url: string }) => a.url.localeCompare(b.url);
+    expect(parseOpml(files[0]!.text).sort(byUrl)).toEqual(hundredFeeds().sort(byUrl));
   });
 
   it('tells a member who asks for /status that the figures are for admins', async () => {

@@ -25,13 +25,21 @@ describe('Discord command modules', () => {
     expect(byName.get('summary')!.options).toMatchObject([{ name: 'id', autocomplete: true }]);
     expect(byName.get('articles')!.options).toMatchObject([{ name: 'page', type: 4, min_value: 1 }]);
     expect(byName.get('ask')!.options).toMatchObject([{ name: 'question', required: true, max_length: 1000 }]);
-    expect(byName.get('subscribe')!.options!.map((o) => o.name)).toEqual(['mode', 'time', 'lang', 'updates']);
+    expect(byName.get('subscribe')!.options!.map((o) => o.name)).toEqual(['where', 'mode', 'time', 'lang', 'format', 'previews', 'updates']);
+    expect(byName.get('filter')!.options!.map((o) => o.name)).toEqual(['where', 'rule']);
+    expect(byName.get('filter')!.default_member_permissions).toBe(String(1 << 4));
     expect(byName.get('unsubscribe')!.default_member_permissions).toBe(String(1 << 4));
     expect(byName.get('feed')!.options!.map((o) => [o.name, o.type])).toEqual([
       ['add', 1],
       ['list', 1],
       ['remove', 1],
+      ['resume', 1],
+      ['import', 1],
+      ['export', 1],
     ]);
+    // /feed import takes the OPML file as a required attachment (type 11).
+    const subcommands = byName.get('feed')!.options! as unknown as { name: string; options?: { name: string; type: number; required?: boolean }[] }[];
+    expect(subcommands.find((o) => o.name === 'import')!.options).toMatchObject([{ name: 'file', type: 11, required: true }]);
     for (const command of byName.values()) {
       expect(command.description.length).toBeLessThanOrEqual(100);
       for (const option of command.options ?? []) expect(option.description.length).toBeLessThanOrEqual(100);

@@ -70,6 +70,26 @@ describe('Telegram HTML', () => {
   });
 });
 
+describe('a delivery in its subscription’s format', () => {
+  const summary = { articleId: 'a1', title: 'Port reopens', language: 'en' as const, sentences: ['Ships sail again.'], url: 'https://news.example/port', lead: 'The port reopened at dawn <after> a week.' };
+
+  it('is the summary by default, the headline and link alone for headline, and the summary and first paragraph for full', () => {
+    const plain = deliveryHtml({ kind: 'article', summary }, 'en');
+    expect(plain).toBe('📰 <i>New article</i>\n<b><a href="https://news.example/port">Port reopens</a></b> <code>a1</code>\n• Ships sail again.');
+    expect(deliveryHtml({ kind: 'article', summary, style: { format: 'headline', previews: false } }, 'en')).toBe(
+      '📰 <i>New article</i>\n<b><a href="https://news.example/port">Port reopens</a></b> <code>a1</code>',
+    );
+    expect(deliveryHtml({ kind: 'article', summary, style: { format: 'full', previews: false } }, 'en')).toBe(
+      `${plain}\n\nThe port reopened at dawn &lt;after&gt; a week.`,
+    );
+  });
+
+  it('stacks a digest’s headlines one per line', () => {
+    const html = deliveryHtml({ kind: 'digest', language: 'en', summaries: [summary, { ...summary, articleId: 'a2', title: 'Rail strike' }], style: { format: 'headline', previews: false } }, 'en');
+    expect(html.split('\n')).toEqual(['📰 <b>News digest</b>', expect.stringContaining('Port reopens'), expect.stringContaining('Rail strike')]);
+  });
+});
+
 describe('splitHtml', () => {
   it('splits a 5,000-character answer into messages within the limit, losing nothing', () => {
     const sentence = 'The council & the mayor agreed on <the> budget after “long” talks. ';

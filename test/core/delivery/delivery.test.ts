@@ -172,6 +172,31 @@ describe('delivery of new articles', () => {
     expect(r.sender.received.find((m) => m.chatId === '31')!.at).toBeLessThan(calls30[1]!.at);
   });
 
+  it('backs off while the database cannot be claimed from, instead of asking it again at every poll, and delivers once it is back', async () => {
+    const time = fakeTime();
+    const r = await rig({ time });
+    await subscribeChats(r.subscriptions, ['50']);
+    const outbox = r.storage.outbox;
+    const claim = outbox.claim.bind(outbox);
+    let broken = true;
+    let claims = 0;
+    outbox.claim = async (request) => {
+      claims++;
+      if (broken) throw new Error('SQLITE_BUSY: database is locked');
+      return claim(request);
+    };
+    await r.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    await r.delivery.settled();
+    await time.advance(10_000);
+    // The rig polls every 50 ms: 200 claims in 10 s without a back-off; 20·2^n ms waits make about 10.
+    expect(claims).toBeLessThanOrEqual(12);
+    broken = false;
+    await time.advance(15_000);
+    await time.runUntil(r.delivery.worker.idle());
+    expect(r.sender.received.map((m) => m.chatId)).toEqual(['50']);
+    await r.delivery.stop();
+  });
+
   it('retries server errors with backoff, and gives up after the last attempt', async () => {
     const time = fakeTime();
     const r = await rig({ time });
@@ -232,6 +257,26 @@ describe('delivery of new articles', () => {
     expect(r.sender.calls.filter((c) => c.chatId === '51')).toHaveLength(1);
     expect(r.sender.received.filter((m) => m.chatId === '50')).toHaveLength(2);
     expect((await r.delivery.report()).dead).toBe(1);
+  });
+
+  it('stops the subscriptions of a gone chat’s forum topics with it, and delivers into a topic with its thread', async () => {
+    const r = await rig();
+    const group = { platform: 'telegram', chatId: '-1009', kind: 'group' as const };
+    await r.subscriptions.subscribe(group, { mode: 'each' }, new Date());
+    await r.subscriptions.subscribe({ ...group, threadId: '5' }, { mode: 'each', format: 'headline' }, new Date());
+    await postAndDeliver(r, 'en-rail-strike.txt');
+    expect(r.sender.received.map((m) => [m.target?.threadId, m.message.style?.format])).toEqual(
+      expect.arrayContaining([
+        [undefined, 'summary'],
+        ['5', 'headline'],
+      ]),
+    );
+    r.sender.script.set('-1009', [{ kind: 'chat-gone', reason: 'Forbidden: bot was kicked from the supergroup chat' }]);
+    await postAndDeliver(r, 'en-flood-barrier.txt');
+    expect((await r.subscriptions.list()).map((s) => [s.id, s.active])).toEqual([
+      ['telegram:-1009', false],
+      ['telegram:-1009:5', false],
+    ]);
   });
 
   it('follows a group that migrated to a supergroup and delivers there', async () => {

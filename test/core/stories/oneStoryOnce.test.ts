@@ -3,6 +3,7 @@ import { startDelivery, type DeliveryService } from '../../../src/core/delivery/
 import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { NewsDesk } from '../../../src/core/newsDesk.js';
+import { NO_FILTERS } from '../../../src/core/filters.js';
 import { createSubscriptions, type Subscriptions } from '../../../src/core/subscriptions.js';
 import type { Actor } from '../../../src/core/types.js';
 import { articlePageView } from '../../../src/commands/views.js';
@@ -170,5 +171,30 @@ describe('one story, once', () => {
     const first = await post(r, seed, 'https://desert-news.example/solar');
     await post(r, oneLine);
     expect(sentTo(r, '13')).toEqual([first.article.id]);
+  });
+  it('sends each forum topic that asked for updates its own note, into that topic', async () => {
+    const r = await rig();
+    for (const threadId of ['7', '8']) {
+      await r.subscriptions.subscribe({ platform: 'telegram', chatId: '-100', kind: 'group', threadId }, { mode: 'each', storyUpdates: true }, new Date());
+    }
+    const first = await post(r, seed, 'https://desert-news.example/solar');
+    const second = await post(r, oneLine, 'https://oasis-times.example/solar');
+    const into = (kind: string) => r.sender.received.filter((m) => m.message.kind === kind).map((m) => [m.target?.threadId, m.message.kind === 'digest' ? '' : m.message.summary.articleId]);
+    expect(into('article').sort()).toEqual([['7', first.article.id], ['8', first.article.id]]);
+    expect(into('update').sort()).toEqual([['7', second.article.id], ['8', second.article.id]]);
+  });
+
+  it('counts a chat as having a story only if its filters let an earlier report through, and sends no note of a report they keep out', async () => {
+    const r = await rig();
+    await subscribe(r, ['20', '21', '22'], { storyUpdates: true });
+    await r.subscriptions.setFilters('telegram:20', { ...NO_FILTERS, include: ['تحديث'] }, new Date());
+    await r.subscriptions.setFilters('telegram:21', { ...NO_FILTERS, exclude: ['تحديث'] }, new Date());
+    const first = await post(r, seed, 'https://desert-news.example/solar');
+    const later = await post(r, `${oneLine}\n\nتحديث.`, 'https://gulf-wire.example/solar');
+    expect(later.article.storyId).toBe(first.article.id);
+    // 20 kept the first report out, so the story is news to it; 21 had it and keeps this one out; 22 had it.
+    expect(sentTo(r, '20')).toEqual([later.article.id]);
+    expect(sentTo(r, '21')).toEqual([first.article.id]);
+    expect(sentTo(r, '22')).toEqual([first.article.id, `update gulf-wire.example ${later.article.id}`]);
   });
 });

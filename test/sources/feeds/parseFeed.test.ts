@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AkhbarError } from '../../../src/core/errors.js';
-import { parseFeed } from '../../../src/sources/feeds/parseFeed.js';
+import { XMLValidator } from 'fast-xml-parser';
+import { parseFeed, repairXml } from '../../../src/sources/feeds/parseFeed.js';
 import { htmlToText } from '../../../src/sources/web/htmlText.js';
 
 const BASE = 'http://feeds.test';
@@ -68,6 +69,35 @@ describe('parseFeed', () => {
     const error = invalid(fixture('broken-feed.xml'));
     expect(error.details).toMatchObject({ code: 'FEED_INVALID', url: `${BASE}/feed.xml` });
     expect(error.message).toMatch(/line \d+/);
+  });
+
+  it('reads a sloppy feed whose slips have one reading: a BOM and blank lines before the declaration, bare ampersands, HTML entities', () => {
+    const xml = fixture('sloppy-feed.xml');
+    expect(XMLValidator.validate(xml)).not.toBe(true);
+    const feed = parseFeed(xml, `${BASE}/sloppy.xml`);
+    expect(feed).toMatchObject({ title: 'Harbour & Coast Gazette', language: 'en', repaired: true });
+    const [tides, ferry] = feed.items;
+    expect(tides).toMatchObject({ id: 'gazette-tides', title: 'Tides & turbines: the council votes\u00a0yes', link: `${BASE}/news/tides?a=1&b=2` });
+    // CDATA is left to the parser as it was: its ampersands are not escaped a second time.
+    expect(tides!.content).toBe('<p>Kept as written: R&D, & and all.</p>');
+    expect(ferry).toMatchObject({ title: 'Ferry timetable © the port authority', content: 'Fares go up by 5% & the first boat leaves at six.' });
+  });
+
+  it('repairs only bare ampersands and what stands before the declaration, and leaves entities and CDATA alone', () => {
+    expect(repairXml('\uFEFF \n<?xml version="1.0"?><a>R&D &amp; &#38; &#x26; &nbsp; &copy</a>')).toBe('<?xml version="1.0"?><a>R&amp;D &amp; &#38; &#x26; &nbsp; &amp;copy</a>');
+    expect(repairXml('<a><![CDATA[a & b]]> & </a>')).toBe('<a><![CDATA[a & b]]> &amp; </a>');
+  });
+
+  it('reads the channel’s <ttl> in minutes, and no item’s', () => {
+    expect(parseFeed(fixture('sloppy-feed.xml'), `${BASE}/f`).ttlMinutes).toBe(180);
+    expect(parseFeed(fixture('ar-feed.xml'), `${BASE}/f`).ttlMinutes).toBeUndefined();
+    const itemTtl = '<rss version="2.0"><channel><title>t</title><item><title>a</title><guid>1</guid><ttl>30</ttl></item></channel></rss>';
+    expect(parseFeed(itemTtl, `${BASE}/f`).ttlMinutes).toBeUndefined();
+  });
+
+  it('still refuses a feed whose repair leaves it broken (an unclosed element beside a bare ampersand)', () => {
+    // broken-feed.xml has "Tides & turbines" in a description that never closes.
+    expect(invalid(fixture('broken-feed.xml')).message).toMatch(/line \d+/);
   });
 
   it.each([

@@ -107,6 +107,29 @@ describe('refusals', () => {
     expect((await failure(fetchWith('http://no-such-host.test/'))).details).toMatchObject({ code: 'LINK_UNREACHABLE', reason: 'dns' });
   });
 
+  it('reports where a page moved for good only when every redirect on the way was permanent', async () => {
+    server.route('/moved/301', (_req, res) => res.writeHead(301, { location: '/moved/308' }).end());
+    server.route('/moved/308', (_req, res) => res.writeHead(308, { location: '/en-news.html' }).end());
+    server.route('/moved/302', (_req, res) => res.writeHead(302, { location: '/moved/308' }).end());
+    server.route('/moved/307', (_req, res) => res.writeHead(307, { location: '/en-news.html' }).end());
+    expect(await fetchWith(server.url('/moved/301'))).toMatchObject({ url: server.url('/en-news.html'), movedTo: server.url('/en-news.html') });
+    // A temporary hop anywhere on the way: the address asked for is still the one to keep.
+    expect((await fetchWith(server.url('/moved/302'))).movedTo).toBeUndefined();
+    expect((await fetchWith(server.url('/moved/307'))).movedTo).toBeUndefined();
+    expect((await fetchWith(server.url('/en-news.html'))).movedTo).toBeUndefined();
+  });
+
+  it('passes on how long a server asks to be left alone (Retry-After in seconds or as a date)', async () => {
+    server.route('/busy/seconds', (_req, res) => res.writeHead(429, { 'retry-after': '120' }).end());
+    server.route('/busy/date', (_req, res) => res.writeHead(503, { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }).end());
+    expect((await failure(fetchWith(server.url('/busy/seconds')))).details).toMatchObject({ status: 429, retryAfterMs: 120_000 });
+    const dated = (await failure(fetchWith(server.url('/busy/date')))).details as { retryAfterMs?: number };
+    // An HTTP date has whole seconds: the wait is within a couple of seconds of an hour.
+    expect(dated.retryAfterMs).toBeGreaterThan(3_590_000);
+    expect(dated.retryAfterMs).toBeLessThanOrEqual(3_600_000);
+    expect((await failure(fetchWith(server.url('/error')))).details).not.toHaveProperty('retryAfterMs');
+  });
+
   it('gives up on a slow server at the deadline', async () => {
     const started = Date.now();
     expect((await failure(fetchWith(server.url('/slow'), { timeoutMs: 300 }))).details).toMatchObject({ code: 'LINK_UNREACHABLE', reason: 'timeout' });

@@ -7,6 +7,7 @@ import { articles } from './articles.js';
 import { ask } from './ask.js';
 import { deleteArticle } from './delete.js';
 import { feed } from './feed.js';
+import { filter } from './filter.js';
 import { help } from './help.js';
 import { latest } from './latest.js';
 import type { DiscordCommand } from './module.js';
@@ -20,5 +21,5 @@ export type { DiscordCommand } from './module.js';
 
 /** Every slash command by name. */
 export function discordCommands(): Collection<string, DiscordCommand> {
-  return new Collection([help, ask, latest, summary, articles, subscribe, unsubscribe, post, deleteArticle, status, feed].map((module) => [module.data.name, module]));
+  return new Collection([help, ask, latest, summary, articles, subscribe, unsubscribe, filter, post, deleteArticle, status, feed].map((module) => [module.data.name, module]));
 }

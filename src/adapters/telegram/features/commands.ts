@@ -28,6 +28,10 @@ export function documentFile(ctx: AkhbarContext, document: Document, deps: Pick<
 
 /** The input of a command sent in `message`, whose words after the command are `text`. */
 export function commandInput(ctx: AkhbarContext, command: Command, text: string, message: Message | undefined, deps: Pick<CommandFeatureDeps, 'download'>): CommandInput {
+  if (command.takesFile && message) {
+    const document = message.document ?? message.reply_to_message?.document;
+    return document ? { text, file: documentFile(ctx, document, deps) } : { text };
+  }
   if (!command.collects || !message) return { text };
   const replied = message.reply_to_message;
   const document = message.document ?? replied?.document;
