@@ -274,6 +274,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX feeds_due ON feeds (next_check_at) WHERE NOT paused;
     `,
   },
+  {
+    version: 10,
+    name: 'article vectors',
+    sql: `
+      -- An embedding model's vector of each article (float32, little-endian), made once; it goes
+      -- with its article. Keyed by model: after a change of model the old vectors are not compared.
+      CREATE TABLE article_vectors (
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        vector BYTEA NOT NULL,
+        PRIMARY KEY (article_id, model)
+      );
+    `,
+  },
 ];
 
 /**
