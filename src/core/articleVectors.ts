@@ -61,12 +61,21 @@ export function openArticleVectors(options: ArticleVectorsOptions): ArticleVecto
   const vectors = new Map<string, Float32Array>();
   const questions = new Map<string, Float32Array>();
   let work: Promise<void> = Promise.resolve();
+  // Reads of stored vectors, which a question waits for (database reads, never the endpoint).
+  let reading: Promise<void> = Promise.resolve();
   let retryAt = 0;
   let catchingUp = false;
   let behind = true;
 
   function queue(task: () => Promise<void>): void {
     work = work.then(task).catch((error: unknown) => logger.warn('article vectors not updated', errorFields(error)));
+  }
+
+  function read(task: () => Promise<void>): void {
+    reading = reading.then(task).catch((error: unknown) => logger.warn('stored article vectors not read', errorFields(error)));
+    // Vectors are made only after the stored ones are read, so none is made twice.
+    const done = reading;
+    queue(() => done);
   }
 
   const failed = (error: unknown, what: string): void => {
@@ -117,7 +126,7 @@ export function openArticleVectors(options: ArticleVectorsOptions): ArticleVecto
     queue(() => catchUp().finally(() => (catchingUp = false)));
   }
 
-  queue(async () => {
+  read(async () => {
     for (const [id, vector] of await storage.vectors.load(model)) if (options.isIndexed(id)) vectors.set(id, normalized(vector));
     logger.info('article vectors read', { articles: vectors.size });
   });
@@ -134,7 +143,7 @@ export function openArticleVectors(options: ArticleVectorsOptions): ArticleVecto
       });
     },
     adopted(articleId) {
-      queue(async () => {
+      read(async () => {
         const stored = (await storage.vectors.load(model, [articleId])).get(articleId);
         if (stored) vectors.set(articleId, normalized(stored));
         else behind = true;
@@ -146,6 +155,7 @@ export function openArticleVectors(options: ArticleVectorsOptions): ArticleVecto
     },
     async similar(question, limit) {
       catchUpWhenDue();
+      await reading;
       if (vectors.size === 0) return [];
       let vector = questions.get(question);
       if (!vector) {
@@ -171,7 +181,7 @@ export function openArticleVectors(options: ArticleVectorsOptions): ArticleVecto
       // Work queued while waiting is waited for too.
       for (let seen: Promise<void> | undefined; seen !== work; ) {
         seen = work;
-        await work;
+        await Promise.all([work, reading]);
       }
     },
   };

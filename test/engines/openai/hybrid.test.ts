@@ -110,4 +110,23 @@ describe('hybrid retrieval with an embedding model', () => {
     expect(await reopened.ask('How fast do the gates close?')).toMatchObject({ found: true, engine: 'openai:test-model' });
     expect(fake.embeddingRequests.at(-1)!.inputs).toEqual(['How fast do the gates close?']);
   });
+
+  it('takes the vector of an article another process posted from the database instead of making it again', async () => {
+    fake = await startFakeOpenAI();
+    fake.embed = (text) => (/flood|barrier|seaside|shielded|defences/i.test(text) ? [1, 0, 0.1] : [0, 1, 0.1]);
+    fake.fallback = () => json({ found: true, answer: 'A new flood barrier shields the town.', citations: ['P1'] });
+    const storage = await openStorage('memory://');
+    const reader = await hybridDesk(fake, storage);
+    closers.push(() => reader.close());
+    const poster = await hybridDesk(fake, storage);
+    const floodId = (await poster.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' })).article.id;
+    await poster.close();
+    expect(articleEmbeddings(fake, FLOOD_TITLE)).toBe(1);
+
+    await reader.catchUp();
+    const answer = await reader.ask('Seaside defences shielded?');
+    expect(answer.citations.map((citation) => citation.articleId)).toEqual([floodId]);
+    await reader.close();
+    expect(articleEmbeddings(fake, FLOOD_TITLE)).toBe(1);
+  });
 });
