@@ -60,6 +60,21 @@ export interface ArticleRepo {
   postedBetween(after: string, until: string, limit: number): Promise<ArticleListing[]>;
   /** Every article in id order, a batch at a time: for building a search index. */
   scan(batchSize?: number): AsyncIterable<Article>;
+  /** The languages the stored articles are written in, each once. */
+  languages(): Promise<Language[]>;
+}
+
+/**
+ * Each article's vector from an embedding model, made once and kept with the article (it goes when
+ * the article does). Keyed by model too: vectors of two models cannot be compared.
+ */
+export interface ArticleVectorRepo {
+  /** Keeps the vector (replacing one of the same model); nothing is kept when the article is gone. */
+  put(articleId: string, model: string, vector: Float32Array): Promise<void>;
+  /** The stored vectors of `model`: of these articles, or of every article when `articleIds` is omitted. */
+  load(model: string, articleIds?: readonly string[]): Promise<Map<string, Float32Array>>;
+  /** Ids of articles with no vector of `model`, in id order, at most `limit`. */
+  missing(model: string, limit: number): Promise<string[]>;
 }
 
 /** Summaries made by an engine, under a key that names article, engine, version, language and length bounds. */
@@ -365,6 +380,7 @@ export interface Storage {
   readonly leases: Leases;
   readonly changes: ChangeFeed;
   readonly indexSnapshots: IndexSnapshots;
+  readonly vectors: ArticleVectorRepo;
   /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE otherwise (closed, away). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -68,3 +68,8 @@ export function checkNewDelivery(delivery: { id: string; kind: DeliveryKind; lan
   }
   if (delivery.kind === 'digest' && delivery.items.length === 0) throw new RangeError(`digest delivery ${delivery.id} carries no article`);
 }
+
+/** A stored vector's bytes as float32s, copied: a driver's buffer may not sit on a 4-byte boundary. */
+export function float32Of(bytes: Uint8Array): Float32Array {
+  return new Float32Array(new Uint8Array(bytes).buffer);
+}

@@ -263,6 +263,42 @@ export function storageContract(name: string, backend: ContractBackend): void {
       });
     });
 
+    describe('article vectors', () => {
+      const vector = (...values: number[]) => Float32Array.from(values);
+
+      it('tells the languages the stored articles are written in, each once', async () => {
+        expect(await s.articles.languages()).toEqual([]);
+        for (const n of [1, 2, 3]) await s.articles.insert(article(n));
+        expect([...(await s.articles.languages())].sort()).toEqual(['ar', 'en']);
+      });
+
+      it('keeps one vector per article and model, exactly as given, and lists the articles still without one', async () => {
+        for (const n of [1, 2, 3]) await s.articles.insert(article(n));
+        expect(await s.vectors.missing('m1', 10)).toEqual([article(1).id, article(2).id, article(3).id]);
+        await s.vectors.put(article(2).id, 'm1', vector(0.1, -2.5, 1e-7));
+        await s.vectors.put(article(2).id, 'm1', vector(0.25, -0.5, 3));
+        await s.vectors.put(article(3).id, 'm2', vector(1, 0, 0));
+        expect(await s.vectors.missing('m1', 10)).toEqual([article(1).id, article(3).id]);
+        expect(await s.vectors.missing('m1', 1)).toEqual([article(1).id]);
+        const m1 = await s.vectors.load('m1');
+        expect([...m1.keys()]).toEqual([article(2).id]);
+        expect([...m1.get(article(2).id)!]).toEqual([0.25, -0.5, 3]);
+        const other = await db.another();
+        expect([...(await other.vectors.load('m2', [article(3).id, article(1).id])).keys()]).toEqual([article(3).id]);
+        expect((await other.vectors.load('m2', [])).size).toBe(0);
+      });
+
+      it("a vector goes with its article, and one for an article that is gone is not kept", async () => {
+        await s.articles.insert(article(1));
+        await s.vectors.put(article(1).id, 'm1', vector(1, 2));
+        await s.articles.delete(article(1).id);
+        await s.vectors.put(article(4).id, 'm1', vector(1, 2));
+        expect((await s.vectors.load('m1')).size).toBe(0);
+        await s.articles.insert(article(1));
+        expect(await s.vectors.missing('m1', 10)).toEqual([article(1).id]);
+      });
+    });
+
     describe('summaries', () => {
       it('keeps a summary under its key and replaces it', async () => {
         await s.summaries.put('key', summary('a1'));

@@ -15,7 +15,7 @@ import { MIGRATIONS, migrate } from '../../src/storage/postgres/schema.js';
 import { openTestDesk } from '../support/desk.js';
 import { sampleArticle } from '../support/fixtures.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedFeeds, expectUpgradedOutbox, expectUpgradedSubscription, OLD_COUNTS, OLD_FEED, OLD_SUBSCRIPTION, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectUpgradedFeeds, expectUpgradedOutbox, expectUpgradedSubscription, expectUpgradedVectors, OLD_ARTICLE, OLD_COUNTS, OLD_FEED, OLD_SUBSCRIPTION, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -281,6 +281,23 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await old.end();
       const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
       await expectUpgradedSubscription(s);
+      await s.close();
+    });
+
+    it('upgrades a database from before article vectors: its articles are kept and get their vectors once made', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version < 9));
+      const a = OLD_ARTICLE;
+      await old.query(
+        `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body, story_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [a.id, a.url, a.title, a.language, a.posted_at, a.posted_by, a.source, a.byline, a.published_at, a.body, a.story_id],
+      );
+      await old.end();
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      await expectUpgradedVectors(s);
       await s.close();
     });
 

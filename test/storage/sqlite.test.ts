@@ -10,7 +10,7 @@ import { openStorage } from '../../src/storage/index.js';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/schema.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { article, storageContract } from './contract.js';
-import { expectUpgradedFeeds, expectUpgradedOutbox, expectUpgradedSubscription, OLD_COUNTS, OLD_FEED, OLD_SUBSCRIPTION, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import { expectUpgradedFeeds, expectUpgradedOutbox, expectUpgradedSubscription, expectUpgradedVectors, OLD_ARTICLE, OLD_COUNTS, OLD_FEED, OLD_SUBSCRIPTION, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -178,6 +178,22 @@ describe('SQLite storage', () => {
     old.close();
     const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
     await expectUpgradedSubscription(s);
+    await s.close();
+  });
+
+  it('upgrades a file from before article vectors: its articles are kept and get their vectors once made', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version < 8));
+    old
+      .prepare(
+        `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body, story_id)
+         VALUES (@id, @url, @title, @language, @posted_at, @posted_by, @source, @byline, @published_at, @body, @story_id)`,
+      )
+      .run(OLD_ARTICLE);
+    old.close();
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    await expectUpgradedVectors(s);
     await s.close();
   });
 

@@ -199,3 +199,27 @@ export async function expectUpgradedSubscription(s: Storage): Promise<void> {
   await s.subscriptions.put({ ...before, filters, format: 'headline', previews: true });
   expect(await s.subscriptions.get('telegram:-100')).toEqual({ ...before, filters, format: 'headline', previews: true });
 }
+
+/** An article stored before article vectors (SQLite before version 8, PostgreSQL before version 9). */
+export const OLD_ARTICLE = {
+  id: 'art-before-vectors',
+  url: null,
+  title: 'Port reopens',
+  language: 'en',
+  posted_at: '2026-02-28T09:00:00.000Z',
+  posted_by: 'operator',
+  source: null,
+  byline: null,
+  published_at: null,
+  body: 'Ships sail again after the strike ended.',
+  story_id: null,
+} as const;
+
+/** What a user of an upgraded store finds: the old article is waiting for its vector, and keeps one once made. */
+export async function expectUpgradedVectors(s: Storage): Promise<void> {
+  expect(await s.vectors.missing('m1', 10)).toEqual([OLD_ARTICLE.id]);
+  await s.vectors.put(OLD_ARTICLE.id, 'm1', Float32Array.from([0.5, -1]));
+  expect([...(await s.vectors.load('m1')).get(OLD_ARTICLE.id)!]).toEqual([0.5, -1]);
+  expect(await s.vectors.missing('m1', 10)).toEqual([]);
+  expect((await s.articles.get(OLD_ARTICLE.id))?.text).toBe(OLD_ARTICLE.body);
+}

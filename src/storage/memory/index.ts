@@ -62,6 +62,8 @@ interface MemoryDatabase {
   readonly changes: Change[];
   nextChangeSeq: number;
   snapshot: { format: string; seq: number; bytes: Uint8Array } | undefined;
+  /** Article id, then model. */
+  readonly vectors: Map<string, Map<string, Float32Array>>;
 }
 
 /** The memory backend's handle: the ports, plus a switch that plays an outage. */
@@ -90,6 +92,7 @@ function newDatabase(): MemoryDatabase {
     changes: [],
     nextChangeSeq: 1,
     snapshot: undefined,
+    vectors: new Map(),
   };
 }
 
@@ -243,6 +246,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           for (const key of [...db.messages.keys()]) if (key.startsWith(`${id}\u0000`)) db.messages.delete(key);
           db.fanOuts.delete(id);
           db.articles.delete(id);
+          db.vectors.delete(id);
           if (article.url !== undefined) db.articleByUrl.delete(article.url);
           logChange('article', id, 'deleted');
           return true;
@@ -254,6 +258,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           return rows.slice(offset, offset + limit).map(listing);
         }),
       count: (options) => op('article count', () => (options?.storiesOnly ? [...db.articles.values()].filter(headsStory).length : db.articles.size)),
+      languages: () => op('article languages', () => [...new Set([...db.articles.values()].map((article) => article.language))]),
       storyArticles: (storyIds) =>
         op('article list', () => {
           const wanted = new Set(storyIds);
@@ -626,6 +631,32 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           db.changes.splice(0, db.changes.length, ...keep);
           return removed;
         }),
+    },
+
+    vectors: {
+      put: (articleId, model, vector) =>
+        op('vector write', () => {
+          if (!db.articles.has(articleId)) return;
+          const byModel = db.vectors.get(articleId) ?? new Map<string, Float32Array>();
+          byModel.set(model, vector.slice());
+          db.vectors.set(articleId, byModel);
+        }),
+      load: (model, articleIds) =>
+        op('vector read', () => {
+          const found = new Map<string, Float32Array>();
+          for (const id of articleIds ?? db.vectors.keys()) {
+            const vector = db.vectors.get(id)?.get(model);
+            if (vector) found.set(id, vector.slice());
+          }
+          return found;
+        }),
+      missing: (model, limit) =>
+        op('vector read', () =>
+          [...db.articles.keys()]
+            .filter((id) => !db.vectors.get(id)?.has(model))
+            .sort()
+            .slice(0, limit),
+        ),
     },
 
     indexSnapshots: {

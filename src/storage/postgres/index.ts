@@ -25,6 +25,7 @@ import pg from 'pg';
 import type { DeliveredSummary, DeliveryStatus } from '../../core/delivery/types.js';
 import type {
   ArticleRepo,
+  ArticleVectorRepo,
   Change,
   ChangeFeed,
   ChangeKind,
@@ -43,7 +44,7 @@ import type {
 } from '../../core/ports.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
-import { checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { checkNewDelivery, float32Of, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { migrate } from './schema.js';
 import {
   chatKindCode,
@@ -463,6 +464,35 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
         after = batch[batch.length - 1]!.id;
       }
     },
+    languages: () =>
+      run('article languages', async (q) => (await q<{ language: Language }>('SELECT DISTINCT language FROM articles')).rows.map((row) => row.language)),
+  };
+
+  const vectors: ArticleVectorRepo = {
+    put: (articleId, model, vector) =>
+      write('vector write', async (q) => {
+        await q(
+          `INSERT INTO article_vectors (article_id, model, vector) SELECT id, $2, $3 FROM articles WHERE id = $1
+           ON CONFLICT (article_id, model) DO UPDATE SET vector = excluded.vector`,
+          [articleId, model, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)],
+        );
+      }),
+    load: (model, articleIds) =>
+      run('vector read', async (q) => {
+        const { rows } =
+          articleIds === undefined
+            ? await q<{ article_id: string; vector: Buffer }>('SELECT article_id, vector FROM article_vectors WHERE model = $1', [model])
+            : await q<{ article_id: string; vector: Buffer }>('SELECT article_id, vector FROM article_vectors WHERE model = $1 AND article_id = ANY($2::text[])', [model, articleIds]);
+        return new Map(rows.map((row) => [row.article_id, float32Of(row.vector)]));
+      }),
+    missing: (model, limit) =>
+      run('vector read', async (q) => {
+        const { rows } = await q<{ id: string }>(
+          'SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_vectors v WHERE v.article_id = a.id AND v.model = $1) ORDER BY a.id LIMIT $2',
+          [model, limit],
+        );
+        return rows.map((row) => row.id);
+      }),
   };
 
   const summaries: SummaryRepo = {
@@ -1076,6 +1106,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
   return {
     kind: 'postgres',
     indexSnapshots,
+    vectors,
     pool,
     articles,
     summaries,

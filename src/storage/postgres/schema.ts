@@ -297,6 +297,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN story_updates BOOLEAN NOT NULL DEFAULT false;
     `,
   },
+  {
+    version: 9,
+    name: 'article vectors',
+    sql: `
+      -- An embedding model's vector of each article (float32, little-endian), made once; it goes
+      -- with its article. Keyed by model: after a change of model the old vectors are not compared.
+      CREATE TABLE article_vectors (
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        vector BYTEA NOT NULL,
+        PRIMARY KEY (article_id, model)
+      );
+    `,
+  },
 ];
 
 /**

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { DeliveredSummary, DeliveryStatus } from '../../core/delivery/types.js';
 import type {
   ArticleRepo,
+  ArticleVectorRepo,
   Change,
   ChangeFeed,
   ChangeKind,
@@ -27,7 +28,7 @@ import type {
 } from '../../core/ports.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
-import { checkNewDelivery, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { checkNewDelivery, float32Of, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { migrate } from './schema.js';
 import {
   chatKindCode,
@@ -158,6 +159,18 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       `SELECT ${LISTING_COLUMNS} FROM articles a WHERE a.posted_at > ? AND a.posted_at <= ? ORDER BY a.posted_at DESC, a.id LIMIT ?`,
     ),
     scanArticles: db.prepare<[string, number], ArticleRow>('SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?'),
+    articleLanguages: db.prepare<[], { language: Language }>('SELECT DISTINCT language FROM articles'),
+    putVector: db.prepare<[string, Buffer, string]>(
+      `INSERT INTO article_vectors (article_id, model, vector) SELECT id, ?, ? FROM articles WHERE id = ?
+       ON CONFLICT (article_id, model) DO UPDATE SET vector = excluded.vector`,
+    ),
+    allVectors: db.prepare<[string], { article_id: string; vector: Buffer }>('SELECT article_id, vector FROM article_vectors WHERE model = ?'),
+    someVectors: db.prepare<[string, string], { article_id: string; vector: Buffer }>(
+      'SELECT article_id, vector FROM article_vectors WHERE model = ? AND article_id IN (SELECT value FROM json_each(?))',
+    ),
+    withoutVector: db.prepare<[string, number], { id: string }>(
+      'SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_vectors v WHERE v.article_id = a.id AND v.model = ?) ORDER BY a.id LIMIT ?',
+    ),
     deleteArticle: db.prepare<[string]>('DELETE FROM articles WHERE id = ?'),
 
     summary: db.prepare<[string], { data: string }>('SELECT data FROM summaries WHERE key = ?'),
@@ -448,6 +461,18 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         after = batch[batch.length - 1]!.id;
       }
     },
+    languages: () => run('article languages', () => q.articleLanguages.all().map((row) => row.language)),
+  };
+
+  const vectors: ArticleVectorRepo = {
+    put: (articleId, model, vector) =>
+      write('vector write', () => void q.putVector.run(model, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), articleId)),
+    load: (model, articleIds) =>
+      run('vector read', () => {
+        const rows = articleIds === undefined ? q.allVectors.all(model) : q.someVectors.all(model, JSON.stringify(articleIds));
+        return new Map(rows.map((row) => [row.article_id, float32Of(row.vector)]));
+      }),
+    missing: (model, limit) => run('vector read', () => q.withoutVector.all(model, limit).map((row) => row.id)),
   };
 
   const summaries: SummaryRepo = {
@@ -771,6 +796,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     leases,
     changes,
     indexSnapshots,
+    vectors,
     ping: () => run('ping', () => void q.ping.get()),
     async close() {
       if (closed) return;
