@@ -63,7 +63,7 @@ const httpSender: Sender = {
   platform: 'telegram',
   async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
     const messageId =
-      message.kind === 'article' ? message.summary.articleId : message.kind === 'digest' ? `digest:${message.summaries.map((s) => s.articleId).join(',')}` : `follow:${message.answer.question}`;
+      message.kind === 'digest' ? `digest:${message.summaries.map((s) => s.articleId).join(',')}` : message.kind === 'follow-update' ? `follow:${message.answer.question}` : message.summary.articleId;
     let status: number;
     let answer: PlatformAnswer;
     try {

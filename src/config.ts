@@ -99,6 +99,12 @@ export interface OpenAIConfig {
   /** Article text beyond this many characters is cut before it is sent. */
   readonly maxInputChars: number;
   readonly maxOutputTokens: number;
+  /** With an embedding model the endpoint serves, retrieval is hybrid (BM25 and vectors). */
+  readonly embedding?: {
+    readonly model: string;
+    /** An article this near the question (cosine) is evidence even with no term in common. */
+    readonly minSimilarity: number;
+  };
 }
 
 /** Settings of the Discord adapter. */
@@ -324,8 +330,17 @@ function openai(env: Env): { openai?: OpenAIConfig } {
       deadlineMs,
       maxInputChars: integer(env, 'OPENAI_MAX_INPUT_CHARS', 24_000, 1_000, 1_000_000),
       maxOutputTokens: integer(env, 'OPENAI_MAX_OUTPUT_TOKENS', 600, 50, 32_000),
+      ...embedding(env),
     },
   };
+}
+
+function embedding(env: Env): { embedding?: { model: string; minSimilarity: number } } {
+  const model = value(env, 'OPENAI_EMBEDDING_MODEL');
+  // Not tuned on any data: cosine scales differ from model to model, so 0.5 is a cautious start
+  // (a higher bar answers fewer questions that share no word with their article) to set per model.
+  const minSimilarity = fraction(env, 'OPENAI_EMBEDDING_MIN_SIMILARITY', 0.5);
+  return model ? { embedding: { model, minSimilarity } } : {};
 }
 
 function discord(env: Env): { discord?: DiscordConfig } {
@@ -368,6 +383,13 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const parsed = Number(raw);
   if (parsed < min || parsed > max) throw new ConfigError(name, `${parsed} is outside ${min}..${max}`);
   return parsed;
+}
+
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^(?:0|1|0?\.\d+|1\.0*)$/.test(raw)) throw new ConfigError(name, `"${raw}" is not a number from 0 to 1`);
+  return Number(raw);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

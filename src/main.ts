@@ -17,7 +17,7 @@ import type { RateLimits } from './core/delivery/pacing.js';
 import { createFollows, type Follows } from './core/follows.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { startRetention } from './core/retention.js';
-import { createEngine } from './engines/index.js';
+import { createEmbeddings, createEngine } from './engines/index.js';
 import { createConsoleScreen, createConsoleSender, runConsole } from './adapters/console/index.js';
 import { fetcherFromSettings, openSources, type Sources } from './sources/index.js';
 import type { Telemetry } from './core/telemetry.js';
@@ -103,6 +103,7 @@ export async function openServices(
     closers.push(() => cache.close());
     const { telemetry } = options;
     const engine = await createEngine(config, logger, telemetry);
+    const embeddings = await createEmbeddings(config, logger);
     const desk = await openNewsDesk({
       storage,
       answerCache: cache.keyv,
@@ -111,6 +112,7 @@ export async function openServices(
       settings: config,
       changePollMs: config.changePollMs,
       ...(telemetry ? { telemetry } : {}),
+      ...(embeddings ? { embeddings } : {}),
     });
     closers.push(() => desk.close());
     const subscriptions = createSubscriptions(storage.subscriptions, config.deliveryTimeZone);

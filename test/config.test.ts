@@ -150,7 +150,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...key, OPENAI_FIRST_TOKEN_MS: '2000', OPENAI_DEADLINE_MS: '8000' }).openai).toMatchObject({ firstTokenMs: 2_000, deadlineMs: 8_000 });
   });
 
+  it('turns hybrid retrieval on with an embedding model, with a similarity bar of 0.5 unless set', () => {
+    const key = { OPENAI_API_KEY: 'sk-test' };
+    expect(loadConfig(key).openai?.embedding).toBeUndefined();
+    expect(loadConfig({ ...key, OPENAI_EMBEDDING_MODEL: 'text-embedding-3-small' }).openai?.embedding).toEqual({ model: 'text-embedding-3-small', minSimilarity: 0.5 });
+    expect(loadConfig({ ...key, OPENAI_EMBEDDING_MODEL: 'bge-m3', OPENAI_EMBEDDING_MIN_SIMILARITY: '.72' }).openai?.embedding).toEqual({ model: 'bge-m3', minSimilarity: 0.72 });
+    expect(loadConfig({ OPENAI_EMBEDDING_MODEL: 'bge-m3' }).openai).toBeUndefined();
+  });
+
   it.each([
+    ['OPENAI_EMBEDDING_MIN_SIMILARITY', { OPENAI_EMBEDDING_MODEL: 'm', OPENAI_EMBEDDING_MIN_SIMILARITY: '1.5' }],
+    ['OPENAI_EMBEDDING_MIN_SIMILARITY', { OPENAI_EMBEDDING_MODEL: 'm', OPENAI_EMBEDDING_MIN_SIMILARITY: 'high' }],
     ['OPENAI_FIRST_TOKEN_MS', { OPENAI_FIRST_TOKEN_MS: '10s' }],
     ['OPENAI_DEADLINE_MS', { OPENAI_DEADLINE_MS: '0' }],
     ['OPENAI_DEADLINE_MS', { OPENAI_FIRST_TOKEN_MS: '20000', OPENAI_DEADLINE_MS: '15000' }],

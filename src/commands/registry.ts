@@ -9,6 +9,7 @@ import { articles } from './articles.js';
 import { ask } from './ask.js';
 import { deleteArticle } from './delete.js';
 import { feed } from './feed.js';
+import { filter } from './filter.js';
 import { follow, following, unfollow } from './follow.js';
 import { createHelp } from './help.js';
 import { post } from './post.js';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   articles,
   subscribe,
   unsubscribe,
+  filter,
   follow,
   following,
   unfollow,

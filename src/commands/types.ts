@@ -22,6 +22,7 @@ export type CommandName =
   | 'articles'
   | 'subscribe'
   | 'unsubscribe'
+  | 'filter'
   | 'post'
   | 'delete'
   | 'status'
@@ -53,6 +54,8 @@ export type Block =
       readonly kind: 'answer';
       readonly text: string;
       readonly sourcesLabel: string;
+      /** Before a citation's `also` list. */
+      readonly alsoLabel: string;
       readonly citations: readonly CitationView[];
       readonly notes: readonly string[];
     };
@@ -71,6 +74,8 @@ export interface CitationView {
   readonly title: string;
   readonly url?: string;
   readonly quote?: string;
+  /** The other reports of the cited article's story, one per outlet (or per title, without one). */
+  readonly also?: readonly { readonly name: string; readonly url?: string }[];
 }
 
 /** A button that runs a command again with other arguments (a page of /articles). */
@@ -139,6 +144,8 @@ export interface ChatSurface {
    * when `word` names no channel. Only surfaces where a chat can act for a channel have it.
    */
   findChannel?(word: string): Promise<ChannelLookup | undefined>;
+  /** In a post of a Discord forum channel: the forum itself, which can subscribe (each delivery a new post). */
+  readonly forum?: ChatRef;
 }
 
 /** Who asks, where, and in which language. */

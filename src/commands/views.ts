@@ -54,17 +54,34 @@ export function answerView(answer: Answer, m: Messages, engineName?: string): Vi
         kind: 'answer',
         text,
         sourcesLabel: m.sources,
-        citations: answer.citations.map((citation) => ({
-          articleId: citation.articleId,
-          title: citation.title,
-          ...(citation.url ? { url: citation.url } : {}),
-          ...(text.includes(citation.quote) ? {} : { quote: citation.quote }),
-        })),
+        alsoLabel: m.alsoReportedIn,
+        citations: answer.citations.map((citation) => {
+          const also = alsoReported(citation);
+          return {
+            articleId: citation.articleId,
+            title: citation.title,
+            ...(citation.url ? { url: citation.url } : {}),
+            ...(text.includes(citation.quote) ? {} : { quote: citation.quote }),
+            ...(also.length > 0 ? { also } : {}),
+          };
+        }),
         notes,
       },
     ],
     outcome: 'ok',
   };
+}
+
+/** The other reports of a cited story, named by outlet (the first report of each), without the cited article's own outlet. */
+function alsoReported(citation: Answer['citations'][number]): { name: string; url?: string }[] {
+  const own = storyOutlets([{ ...(citation.url ? { url: citation.url } : {}), postedBy: '' }]);
+  const named = new Map<string, { name: string; url?: string }>();
+  for (const source of citation.alsoIn ?? []) {
+    const name = source.outlet ?? source.title;
+    if (own.includes(name) || named.has(name)) continue;
+    named.set(name, { name, ...(source.url ? { url: source.url } : {}) });
+  }
+  return [...named.values()];
 }
 
 /**

@@ -74,6 +74,12 @@ export interface Engine {
   readonly version: string;
   summarize(request: SummaryRequest): Promise<EngineSummary>;
   answer(request: AnswerRequest): Promise<EngineAnswer>;
+  /**
+   * The question as readers of each of `languages` would ask it, one query per language in that
+   * order (fewer when some could not be written), for finding articles written in them. Only
+   * engines that can translate have it; the core searches with the original question as well.
+   */
+  rewriteQuery?(question: string, languages: readonly Language[]): Promise<string[]>;
   /** Requests and tokens used so far, for engines that count them. */
   usage?(): EngineUsage;
 }
@@ -83,4 +89,12 @@ export interface EngineUsage {
   readonly requests: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
+}
+
+/** Turns texts into vectors whose cosine says how alike their meaning is, across languages. */
+export interface Embedder {
+  /** Stored with each vector: vectors of different models are never compared. */
+  readonly model: string;
+  /** One vector per text, in order; rejects when the endpoint fails or misses its deadline. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
 }

@@ -40,7 +40,12 @@ export type AkhbarErrorDetails =
   // An OPML file refused as a whole: nothing of it was followed.
   | { code: 'OPML_INVALID'; cause: string }
   | { code: 'OPML_TOO_LARGE'; feeds: number; maxFeeds: number }
-  | { code: 'BAD_BACKUP'; line: number; reason: string };
+  | { code: 'BAD_BACKUP'; line: number; reason: string }
+  // A subscription filter's pattern: longer than the cap, or not something RE2 runs (backreferences, lookaround, bad syntax).
+  | { code: 'BAD_FILTER_PATTERN'; pattern: string; reason: 'too-long'; maxChars: number }
+  | { code: 'BAD_FILTER_PATTERN'; pattern: string; reason: 'unsupported'; cause: string }
+  // A filter word that is only a stop word or punctuation, so it could never match anything.
+  | { code: 'BAD_FILTER_WORD'; word: string };
 
 /** Why a link could not be fetched: no such host, nobody listening, too slow, an HTTP error status, or a broken connection. */
 export type LinkFailure = 'dns' | 'refused' | 'timeout' | 'http-status' | 'network';
@@ -130,5 +135,9 @@ function describe(details: AkhbarErrorDetails): string {
       return `OPML file lists ${details.feeds} feeds, more than ${details.maxFeeds}`;
     case 'BAD_BACKUP':
       return `not a usable backup at line ${details.line}: ${details.reason}`;
+    case 'BAD_FILTER_PATTERN':
+      return details.reason === 'too-long' ? `filter pattern is longer than ${details.maxChars} characters` : `filter pattern not supported: ${details.cause}`;
+    case 'BAD_FILTER_WORD':
+      return `filter word ${details.word} has nothing to match (a stop word?)`;
   }
 }

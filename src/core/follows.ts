@@ -22,6 +22,11 @@ export interface Follow {
   readonly platform: string;
   readonly chatId: string;
   readonly chatKind: ChatKind;
+  /**
+   * The forum topic it was followed in: its updates go into that topic. A follow is the chat's,
+   * so the same question followed again from another topic stays where it was first followed.
+   */
+  readonly threadId?: string;
   readonly question: string;
   /** The question's search terms: what a new article must share for the question to be asked again. */
   readonly terms: readonly string[];
@@ -103,7 +108,7 @@ export function createFollows(options: FollowsOptions): Follows {
     if (!answer.found || !answer.citations.some((citation) => citation.articleId === article.id)) return undefined;
     const delivery: NewDelivery = {
       id: `f:${follow.id}:${article.id}`,
-      target: { platform: follow.platform, chatId: follow.chatId, kind: follow.chatKind },
+      target: { platform: follow.platform, chatId: follow.chatId, kind: follow.chatKind, ...(follow.threadId !== undefined ? { threadId: follow.threadId } : {}) },
       kind: 'follow-update',
       language: answer.language,
       items: [{ articleId: article.id, language: answer.language }],
@@ -131,6 +136,7 @@ export function createFollows(options: FollowsOptions): Follows {
         platform: chat.platform,
         chatId: chat.chatId,
         chatKind: chat.kind,
+        ...(chat.threadId !== undefined ? { threadId: chat.threadId } : {}),
         question: question.trim(),
         terms,
         language: answer.language,

@@ -8,13 +8,27 @@ import Keyv from 'keyv';
 import { actorId, prepareArticle } from './articles.js';
 import { answerCacheKey, createAnswerCache, evidenceFingerprint, type CachedAnswer } from './answerCache.js';
 import { openArticleIndex } from './articleIndex.js';
-import type { Engine, EngineUsage } from './engine.js';
+import { openArticleVectors } from './articleVectors.js';
+import type { Embedder, Engine, EngineUsage } from './engine.js';
 import { AkhbarError } from './errors.js';
 import { errorFields, type Logger } from './logger.js';
 import type { Storage } from './ports.js';
 import { noTelemetry, type AnswerOutcome, type Telemetry } from './telemetry.js';
-import { answerConfidence, declineReason, retrieveEvidence, RETRIEVAL_POLICY, splitArticle, unknownWords, type Evidence, type SplitArticle } from './retrieval/index.js';
+import {
+  answerConfidence,
+  declineReason,
+  isAnswerable,
+  mergeEvidence,
+  retrieveEvidence,
+  RETRIEVAL_POLICY,
+  splitArticle,
+  unknownWords,
+  type Evidence,
+  type SplitArticle,
+} from './retrieval/index.js';
+import { createQueryRewriter } from './queryRewrite.js';
 import { openStoryIndex } from './stories/recentStories.js';
+import { withStorySources } from './stories/storySources.js';
 import { detectLanguage } from './text/index.js';
 import type { Actor, Answer, AnswerEvidence, Article, ArticleInput, ArticleListing, Language, Summary } from './types.js';
 import { normalizeUrl } from './urls.js';
@@ -38,7 +52,7 @@ export interface NewsDeskSettings {
 
 /** What the news desk is built from. */
 export interface NewsDeskDeps {
-  readonly storage: Pick<Storage, 'articles' | 'summaries' | 'changes' | 'indexSnapshots'>;
+  readonly storage: Pick<Storage, 'articles' | 'summaries' | 'changes' | 'indexSnapshots' | 'vectors'>;
   /** Where answers are cached (memory or Redis, see storage/cache.ts); a private in-memory one by default. */
   readonly answerCache?: Keyv<CachedAnswer>;
   readonly engine: Engine;
@@ -60,6 +74,14 @@ export interface NewsDeskDeps {
   readonly queueFanOut?: boolean;
   /** Where posts and answers are counted for monitoring; nowhere by default. */
   readonly telemetry?: Telemetry;
+  /** With an embedding model, retrieval is hybrid: BM25 and the articles' vectors, fused by rank. */
+  readonly embeddings?: {
+    readonly embedder: Embedder;
+    /** An article nearer the question than this (cosine) is evidence even when it shares no term with it. */
+    readonly minSimilarity: number;
+    /** After a failed embeddings request, articles without vectors wait this long. Default 60 s. */
+    readonly retryMs?: number;
+  };
 }
 
 /** The outcome of posting: the stored article, and whether it was already there. */
@@ -153,6 +175,10 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
   const telemetry = deps.telemetry ?? noTelemetry;
   const splitCache = new Map<string, SplitArticle>();
   const postListeners = new Set<(article: Article) => void>();
+  // Articles of other processes are adopted from the change feed once the index is open.
+  let vectors: ReturnType<typeof openArticleVectors> | undefined;
+  const storedLanguages = new Set<Language>(await articles.languages());
+  const rewriter = createQueryRewriter(engine, deps.logger);
   const stories = await openStoryIndex({ articles, windowHours: settings.storyWindowHours, now, logger: deps.logger });
   const index = await openArticleIndex({
     storage,
@@ -161,13 +187,26 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
     snapshotEvery: deps.snapshotEvery ?? 500,
     snapshotMinIntervalMs: deps.snapshotMinIntervalMs ?? 60_000,
     snapshotAtCloseAfter: deps.snapshotAtCloseAfter ?? 50,
-    onAdded: (article) => stories.added(article),
+    onAdded: (article) => {
+      stories.added(article);
+      storedLanguages.add(article.language);
+      vectors?.adopted(article.id);
+    },
     onRemoved: (id) => {
       splitCache.delete(id);
       stories.removed(id);
+      vectors?.removed(id);
     },
     onReload: () => splitCache.clear(),
   });
+
+  if (deps.embeddings) {
+    const { embedder, retryMs } = deps.embeddings;
+    vectors = openArticleVectors({ embedder, storage, logger: deps.logger, isIndexed: (id) => index.has(id), ...(retryMs !== undefined ? { retryMs } : {}) });
+  }
+  const minSimilarity = deps.embeddings?.minSimilarity ?? Infinity;
+  // Without terms in common, an article is evidence only by being near enough in meaning.
+  const relevantEvidence = (evidence: Evidence): boolean => isAnswerable(evidence) || (evidence.passages.length > 0 && evidence.similarity >= minSimilarity);
 
   // A feed posts on behalf of the admin who added it.
   const isAdmin = (actor: Actor): boolean =>
@@ -229,15 +268,21 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       if (split) postedAt[id] = split.article.postedAt;
       return split;
     };
-    const evidence = await retrieveEvidence(question, index.terms, load, {
-      candidateArticles: 8,
-      passages: 3,
-      contextSentences: 1,
-    });
+    // The question as readers of the other stored languages would ask it: an English question
+    // then finds an Arabic article by its own words.
+    const others = [...storedLanguages].filter((stored) => stored !== language && stored !== 'other');
+    const queries = [question, ...(await rewriter(question, others))];
+    const similar = vectors ? await vectors.similar(question, 8) : [];
+    const found: Evidence[] = [];
+    for (const query of queries) {
+      found.push(await retrieveEvidence(query, index.terms, load, { candidateArticles: 8, passages: 3, contextSentences: 1, similar }));
+    }
+    const evidence = mergeEvidence(found, relevantEvidence, 3);
     // A question of two or more terms needs two of them in one article: a single shared name
     // ("Japan" in an article about a book fair) is not evidence of an answer.
-    const declined = declineReason(evidence);
-    const relevant = declined === undefined;
+    const relevant = relevantEvidence(evidence);
+    // What /why says the answer was declined for; evidence close enough by vector is not declined.
+    const declined = relevant ? undefined : declineReason(evidence);
     const passages = relevant ? evidence.passages : [];
     const key = answerCacheKey({ question, language, engineName: engine.name, engineVersion: engine.version, passages, postedAt });
     const explained = explanation(question, evidence, evidenceFingerprint({ passages, postedAt }), declined);
@@ -276,6 +321,8 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       kindFound: evidence.kindFound,
       terms: evidence.questionTerms,
       matchedTerms: evidence.matchedTerms,
+      queries: queries.length,
+      similarity: round(evidence.similarity),
     });
     await answers
       .set(key, { ...answer, createdAt: now().toISOString() })
@@ -311,7 +358,10 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       return () => postListeners.delete(listener);
     },
     catchUp: () => index.catchUp(),
-    close: () => index.close(),
+    async close() {
+      await vectors?.settled();
+      await index.close();
+    },
 
     async postArticle(input, actor) {
       if (!isAdmin(actor)) throw new AkhbarError({ code: 'NOT_ADMIN', actor: actorId(actor) });
@@ -332,6 +382,8 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       if (!stored.inserted) return { article: stored.article, duplicate: true };
       index.added(article);
       stories.added(article, check.signature);
+      storedLanguages.add(article.language);
+      vectors?.added(article);
       telemetry.articleIngested(article.language, article.source ?? 'paste');
       logger.info('article posted', {
         id: article.id,
@@ -413,7 +465,13 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
       const started = performance.now();
       const answer = await answerQuestion(rawQuestion, actor, options);
       telemetry.answered(outcomeOf(answer), (performance.now() - started) / 1000);
-      return answer;
+      if (answer.citations.length === 0) return answer;
+      // Looked up on every answer, cached or not: an outlet's report that joined the story since still shows.
+      const citations = await withStorySources(answer.citations, articles).catch((error: unknown) => {
+        logger.warn('story sources not read; the answer cites its own articles only', errorFields(error));
+        return answer.citations;
+      });
+      return { ...answer, citations };
     },
   };
 }

@@ -10,9 +10,9 @@
  * - Times are epoch milliseconds from the storage's clock unless a field says ISO 8601; the clock
  *   is the one `openStorage` was given, so tests and the core agree on "now".
  */
-import type { DeliveredAnswer, DeliveredSummary, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
+import type { DeliveredAnswer, DeliveredSummary, DeliveryKind, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
 import type { Follow } from './follows.js';
-import type { Subscription, SubscriptionMode } from './subscriptions.js';
+import type { DeliveryStyle, Subscription, SubscriptionMode } from './subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from './types.js';
 
 /** A page request: `offset` rows skipped, at most `limit` returned. */
@@ -61,6 +61,21 @@ export interface ArticleRepo {
   postedBetween(after: string, until: string, limit: number): Promise<ArticleListing[]>;
   /** Every article in id order, a batch at a time: for building a search index. */
   scan(batchSize?: number): AsyncIterable<Article>;
+  /** The languages the stored articles are written in, each once. */
+  languages(): Promise<Language[]>;
+}
+
+/**
+ * Each article's vector from an embedding model, made once and kept with the article (it goes when
+ * the article does). Keyed by model too: vectors of two models cannot be compared.
+ */
+export interface ArticleVectorRepo {
+  /** Keeps the vector (replacing one of the same model); nothing is kept when the article is gone. */
+  put(articleId: string, model: string, vector: Float32Array): Promise<void>;
+  /** The stored vectors of `model`: of these articles, or of every article when `articleIds` is omitted. */
+  load(model: string, articleIds?: readonly string[]): Promise<Map<string, Float32Array>>;
+  /** Ids of articles with no vector of `model`, in id order, at most `limit`. */
+  missing(model: string, limit: number): Promise<string[]>;
 }
 
 /** Summaries made by an engine, under a key that names article, engine, version, language and length bounds. */
@@ -71,9 +86,9 @@ export interface SummaryRepo {
 }
 
 /** The fields of a subscription that change without a new subscribe. */
-export type SubscriptionPatch = Partial<Pick<Subscription, 'active' | 'inactiveReason' | 'digestCoveredUntil' | 'updatedAt' | 'name'>>;
+export type SubscriptionPatch = Partial<Pick<Subscription, 'active' | 'inactiveReason' | 'digestCoveredUntil' | 'updatedAt' | 'name' | 'filters'>>;
 
-/** Subscriptions, keyed by `platform:chatId`. */
+/** Subscriptions, keyed by `platform:chatId` (with `:threadId` for a forum topic). */
 export interface SubscriptionRepo {
   get(id: string): Promise<Subscription | undefined>;
   /** Creates or replaces the subscription with this id. */
@@ -84,6 +99,8 @@ export interface SubscriptionRepo {
   delete(id: string): Promise<boolean>;
   /** Oldest first; only those matching the filter when one is given. */
   list(filter?: { readonly active?: boolean; readonly mode?: SubscriptionMode }): Promise<Subscription[]>;
+  /** The chat's own subscription and its forum topics', oldest first; found by index, not by a scan. */
+  inChat(chat: { readonly platform: string; readonly chatId: string }): Promise<Subscription[]>;
   /**
    * Renames a subscription (a chat got a new id) in one step: `to` replaces `fromId`. Undefined
    * when `fromId` is gone. Pending deliveries are not touched; see OutboxRepo.retarget.
@@ -100,14 +117,15 @@ export interface OutboxItem {
 /** A chat as the outbox knows it: deliveries go to chats, whatever subscription queued them. */
 export type ChatAddress = Pick<DeliveryTarget, 'platform' | 'chatId'>;
 
-/** What a delivery carries: a new article's summary, a digest, or a followed question's new answer. */
-export type DeliveryKind = 'article' | 'digest' | 'follow-update';
+/** What a delivery carries: a new article's summary, a digest, a story update, or a followed question's new answer. */
+export type { DeliveryKind } from './delivery/types.js';
 
 /** A delivery as the core queues it; the message itself is stored once per article and language. */
 export interface NewDelivery {
   /**
    * Deterministic, so queuing twice queues once: `a:<article>:<platform>:<chat>` for an article (the
    * form a store may keep without writing it out), `d:<platform>:<chat>:<slot>` for a digest,
+   * `u:<story>:<outlet>:<platform>:<chat>[:<topic>]` for a story update (see storyUpdateId),
    * `f:<follow>:<article>` for a followed question's update.
    */
   readonly id: string;
@@ -116,7 +134,7 @@ export interface NewDelivery {
   /** The language of the message as a whole (a digest's heading). */
   readonly language: Language;
   /**
-   * Exactly one for `article`; a digest's articles in the order they are shown; for a
+   * Exactly one for `article` and `update`; a digest's articles in the order they are shown; for a
    * `follow-update`, the new article that changed the answer (deleting it drops the update).
    */
   readonly items: readonly OutboxItem[];
@@ -126,6 +144,8 @@ export interface NewDelivery {
   readonly createdAt: string;
   /** Not to be tried before; 0 (the default) is at once. */
   readonly notBefore?: number;
+  /** How it reads; DEFAULT_STYLE when absent. */
+  readonly style?: DeliveryStyle;
 }
 
 /** A delivery as stored, with its message put back together from the stored summaries: what the worker sends. */
@@ -136,6 +156,7 @@ export interface OutboxDelivery {
   readonly kind: DeliveryKind;
   readonly language: Language;
   readonly items: readonly OutboxItem[];
+  /** Carries the delivery's style, when it has one. */
   readonly message: DeliveryMessage;
   readonly articleIds: readonly string[];
   readonly status: DeliveryStatus;
@@ -401,6 +422,7 @@ export interface Storage {
   readonly leases: Leases;
   readonly changes: ChangeFeed;
   readonly indexSnapshots: IndexSnapshots;
+  readonly vectors: ArticleVectorRepo;
   /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE otherwise (closed, away). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -81,6 +81,17 @@ export interface Citation {
   /** The sentence(s) of the article the answer rests on, quoted as stored. */
   readonly quote: string;
   readonly url?: string;
+  /** The other articles of the cited article's story (other outlets' reports of it), oldest first. */
+  readonly alsoIn?: readonly StorySource[];
+}
+
+/** Another article of a cited story: what a reader needs to find it. */
+export interface StorySource {
+  readonly articleId: string;
+  readonly title: string;
+  readonly url?: string;
+  /** Its outlet (the link's host, or the feed's), when it has one. */
+  readonly outlet?: string;
 }
 
 /** The answer to a user's question about the stored articles. */

@@ -21,6 +21,8 @@ export function withFallback(primary: Engine, fallback: Engine, logger: Logger, 
     name: primary.name,
     version: primary.version,
     ...(primary.usage ? { usage: primary.usage.bind(primary) } : {}),
+    // No fallback for a rewrite: the core searches with the original question alone when it fails.
+    ...(primary.rewriteQuery ? { rewriteQuery: primary.rewriteQuery.bind(primary) } : {}),
     summarize: (request) => attempt('summary', (engine) => engine.summarize(request)),
     answer: (request) => attempt('answer', (engine) => engine.answer(request)),
   };

@@ -58,9 +58,12 @@ export const ar = {
         case 'telegram':
           return [
             '\u200f/subscribe [each | digest HH:MM] [ar|en]: ملخص كل مقال جديد هنا، أو نشرة يومية (لمشرفي المحادثة)؛ وفي المحادثة الخاصة يشترك ‎/subscribe @channel‎ قناة تشرف عليها أنت والبوت',
+            '\u200f/subscribe … [summary | headline | full] [previews on|off]: شكل كل مقال؛ وفي موضوع من مواضيع المنتدى يشترك الموضوع وحده',
           ];
         case 'discord':
-          return ['\u200f/subscribe [mode] [time] [lang]: ملخص كل مقال جديد في هذه القناة، أو نشرة يومية (لمن يدير القنوات)'];
+          return [
+            '\u200f/subscribe [where] [mode] [time] [lang] [format] [previews]: ملخص كل مقال جديد في هذه القناة أو السلسلة، أو نشرة يومية (لمن يدير القنوات)؛ وفي منشور من منتدى يشترك where: forum المنتدى كله، فيفتح كل مقال منشورا فيه',
+          ];
         case 'console':
           return ['\u200f/subscribe [each | digest HH:MM] [ar|en]: عرض ملخص كل مقال جديد هنا عند توصيله، أو نشرة يومية'];
       }
@@ -84,6 +87,7 @@ export const ar = {
     articles: 'المقالات المخزنة',
     subscribe: 'الاشتراك في الملخصات',
     unsubscribe: 'إيقاف الملخصات',
+    filter: 'اختيار المقالات التي تصل هنا',
     post: 'نشر مقال (للمشرفين)',
     delete: 'حذف مقال بمعرفه (للمشرفين)',
     status: 'أرقام التوصيل (للمشرفين)',
@@ -105,6 +109,11 @@ export const ar = {
     mode: 'كل مقال، أو نشرة يومية',
     time: 'موعد النشرة، HH:MM',
     language: 'لغة الملخصات',
+    updates: 'وإشارة قصيرة حين ينشر مصدر آخر خبراً أُرسل من قبل',
+    format: 'الملخص (الافتراضي)، أو العنوان والرابط فقط، أو الملخص والفقرة الأولى',
+    previews: 'معاينة الروابط',
+    where: 'في منشور منتدى: المنتدى كله (كل مقال منشور جديد)',
+    filterRule: 'include/exclude كلمات، feed، language، regex، clear، أو test <معرف مقال>',
     feedAdd: 'متابعة خلاصة',
     feedUrl: 'رابط الخلاصة',
     feedList: 'الخلاصات المتابَعة',
@@ -181,6 +190,10 @@ export const ar = {
   notSubscribed: 'هذه المحادثة غير مشتركة.',
   badSubscribeArgs: (word: string) => `لم أفهم «${word}». استعمل ‎/subscribe‎ أو ‎/subscribe digest 08:00‎، وأضف ar أو en للغة.`,
   newArticle: 'مقال جديد',
+  subscribeUpdatesHelp: '\u200f/subscribe … updates: وإشارة قصيرة واحدة «ورد الخبر أيضاً في…» حين ينشر مصدر آخر خبراً أُرسل هنا من قبل',
+  subscribedStoryUpdates: 'وحين ينشر مصدر آخر خبراً أُرسل هنا من قبل، تصل إشارة قصيرة واحدة «ورد الخبر أيضاً في…».',
+  alsoReportedBy: (outlet: string) => `ورد الخبر أيضاً في ${outlet}`,
+  alsoReportedIn: 'وأيضاً',
   fallbackNotice: 'محرك الذكاء الاصطناعي غير متاح الآن؛ هذه الإجابة من المحرك المدمج.',
   usageLine: (requests: number, prompt: number, completion: number) => `المحرك: ${requests} طلبا، ${prompt} رمزا للمدخلات و${completion} للمخرجات`,
   digestTitle: 'نشرة الأخبار',
@@ -254,5 +267,41 @@ export const ar = {
       'low-confidence': 'كان أفضل مرشح دون حد الثقة.',
     },
     cached: 'جاءت هذه الإجابة من ذاكرة الإجابات؛ ولم تتغير أدلتها منذ ذلك الحين.',
+  },
+  filters: {
+    help: [
+      '\u200f/filter: عرض المقالات التي يسمح بها هذا الاشتراك (لمشرفي المحادثة)',
+      '\u200f/filter include <كلمات> | exclude <كلمات> | feed <معرف أو موقع> | language ar|en | regex <نمط>: إضافة قاعدة؛ و‎/filter clear‎ يحذفها',
+      '\u200f/filter test <معرف مقال>: لماذا يصل ذلك المقال هنا أو لا يصل',
+    ],
+    helpDiscord: [
+      '\u200f/filter [where] [rule]: عرض المقالات التي تسمح بها هذه القناة أو السلسلة؛ وrule هي include <كلمات> أو exclude <كلمات> أو feed <معرف أو موقع> أو language ar|en أو regex <نمط> أو clear أو test <معرف مقال> (لمن يدير القنوات)',
+    ],
+    title: 'المرشحات',
+    none: 'لا مرشحات: يصل هنا كل مقال جديد.',
+    include: 'فقط المقالات التي تذكر',
+    exclude: 'لا المقالات التي تذكر',
+    feeds: 'فقط من خلاصات',
+    languages: 'فقط باللغة',
+    regex: 'فقط ما يطابق',
+    notSubscribed: 'هذه المحادثة غير مشتركة؛ اشترك أولا بـ ‎/subscribe‎ ثم اضبط مرشحاتها.',
+    badArgs: (word: string) =>
+      `لم أفهم «${word}». استخدم ‎/filter include نفط‎ أو ‎/filter exclude رياضة‎ أو ‎/filter feed <معرف>‎ أو ‎/filter language ar‎ أو ‎/filter regex <نمط>‎ أو ‎/filter clear‎ أو ‎/filter test <معرف مقال>‎.`,
+    badFeed: (word: string) => `«${word}» ليس معرف خلاصة متابَعة ولا عنوان موقع.`,
+    patternTooLong: (maxChars: number) => `النمط طويل جدا: ${maxChars} حرفا على الأكثر.`,
+    patternUnsupported: (cause: string) => `لا يمكن استخدام هذا النمط (${cause}). تعمل الأنماط في زمن خطي، فلا تدعم الإحالات الخلفية ولا النظر إلى الأمام أو الخلف.`,
+    wordMatchesNothing: (word: string) => `«${word}» كلمة شائعة جدا لا يصلح الترشيح بها.`,
+    passes: (id: string, title: string) => `يمر: ${title} (${id}) سيصل هنا.`,
+    blocked: (id: string, title: string) => `محجوب: ${title} (${id}) لن يصل هنا.`,
+    includes: (word: string, matched: string) => `يذكر «${word}» (طابق ${matched})`,
+    includesNone: (words: readonly string[]) => `لا يذكر أيا من ${words.map((w) => `«${w}»`).join('، ')}`,
+    excludes: (word: string, matched: string) => `يستثنى «${word}» (طابق ${matched})`,
+    excludesNone: 'لا يذكر كلمة مستثناة',
+    fromFeed: (host: string) => `من خلاصة ${host}`,
+    notFromFeeds: (source: string | undefined, feeds: readonly string[]) => `${source ? `من ${source}` : 'ليس من خلاصة'}، لا من ${feeds.join('، ')}`,
+    inLanguage: (language: string) => `باللغة ${language}`,
+    notInLanguages: (language: string, languages: readonly string[]) => `باللغة ${language}، لا ${languages.join('، ')}`,
+    patternMatches: (matched: string) => `يطابق النمط («${matched}»)`,
+    patternMisses: 'لا يطابق النمط',
   },
 } satisfies Messages;

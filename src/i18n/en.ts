@@ -57,9 +57,12 @@ export const en = {
         case 'telegram':
           return [
             "/subscribe [each | digest HH:MM] [ar|en]: receive a summary of every new article here, or a daily digest (the chat's admins); in a private chat, /subscribe @channel … subscribes a channel you and the bot administer",
+            '/subscribe … [summary | headline | full] [previews on|off]: how each article reads; in a forum topic, the topic subscribes on its own',
           ];
         case 'discord':
-          return ['/subscribe [mode] [time] [lang]: send a summary of every new article to this channel, or a daily digest (Manage Channels)'];
+          return [
+            '/subscribe [where] [mode] [time] [lang] [format] [previews]: send a summary of every new article to this channel or thread, or a daily digest (Manage Channels); in a post of a forum channel, where: forum subscribes the forum, and each article opens a post there',
+          ];
         case 'console':
           return ['/subscribe [each | digest HH:MM] [ar|en]: show the summary of every new article here as it is delivered, or a daily digest'];
       }
@@ -83,6 +86,7 @@ export const en = {
     articles: 'The stored articles',
     subscribe: 'Receive summaries here',
     unsubscribe: 'Stop receiving summaries',
+    filter: 'Choose which articles arrive here',
     post: 'Post an article (admins)',
     delete: 'Delete an article by id (admins)',
     status: 'Delivery figures (admins)',
@@ -104,6 +108,11 @@ export const en = {
     mode: 'Each article, or a daily digest',
     time: 'Digest time, HH:MM',
     language: 'Summary language',
+    updates: 'Also a short note when another outlet reports a story already sent',
+    format: 'Summary (default), headline and link only, or summary and first paragraph',
+    previews: 'Link previews',
+    where: 'In a forum post: the whole forum (each article a new post)',
+    filterRule: 'include/exclude words, feed, language, regex, clear, or test <article id>',
     feedAdd: 'Follow a feed',
     feedUrl: 'Feed URL',
     feedList: 'The followed feeds',
@@ -181,6 +190,10 @@ export const en = {
   notSubscribed: 'This chat is not subscribed.',
   badSubscribeArgs: (word: string) => `I did not understand "${word}". Use /subscribe, /subscribe digest 08:00, or add ar or en for the language.`,
   newArticle: 'New article',
+  subscribeUpdatesHelp: '/subscribe … updates: also one short "also reported by" note when another outlet reports a story already sent here',
+  subscribedStoryUpdates: 'When another outlet reports a story already sent here, one short "also reported by" note follows.',
+  alsoReportedBy: (outlet: string) => `Also reported by ${outlet}`,
+  alsoReportedIn: 'also',
   fallbackNotice: 'The AI engine is unavailable right now; this answer comes from the built-in engine.',
   usageLine: (requests: number, prompt: number, completion: number) => `engine: ${requests} requests, ${prompt} prompt + ${completion} completion tokens`,
   digestTitle: 'News digest',
@@ -255,5 +268,41 @@ export const en = {
       'low-confidence': 'The best candidate was below the confidence threshold.',
     },
     cached: 'This answer came from the answer cache; its evidence has not changed since.',
+  },
+  filters: {
+    help: [
+      '/filter: show which articles this subscription lets through (chat admins)',
+      '/filter include <words> | exclude <words> | feed <id or site> | language ar|en | regex <pattern>: add a rule; /filter clear [rule] removes them',
+      '/filter test <article id>: why that article would arrive here or not',
+    ],
+    helpDiscord: [
+      '/filter [where] [rule]: show which articles this channel or thread lets through; rule: include <words>, exclude <words>, feed <id or site>, language ar|en, regex <pattern>, clear [rule], or test <article id> (Manage Channels)',
+    ],
+    title: 'Filters',
+    none: 'No filters: every new article arrives here.',
+    include: 'Only articles mentioning',
+    exclude: 'Never articles mentioning',
+    feeds: 'Only from the feeds of',
+    languages: 'Only in',
+    regex: 'Only matching',
+    notSubscribed: 'This chat is not subscribed; /subscribe first, then set its filters.',
+    badArgs: (word: string) =>
+      `I did not understand "${word}". Use /filter include oil, /filter exclude sport, /filter feed <id>, /filter language en, /filter regex <pattern>, /filter clear, or /filter test <article id>.`,
+    badFeed: (word: string) => `"${word}" is neither a followed feed's id nor a site's address.`,
+    patternTooLong: (maxChars: number) => `That pattern is too long: at most ${maxChars} characters.`,
+    patternUnsupported: (cause: string) => `That pattern cannot be used (${cause}). Patterns run in linear time, so backreferences and lookarounds are not supported.`,
+    wordMatchesNothing: (word: string) => `"${word}" is too common a word to filter by.`,
+    passes: (id: string, title: string) => `Passes: ${title} (${id}) would arrive here.`,
+    blocked: (id: string, title: string) => `Blocked: ${title} (${id}) would not arrive here.`,
+    includes: (word: string, matched: string) => `includes "${word}" (matched ${matched})`,
+    includesNone: (words: readonly string[]) => `mentions none of ${words.map((w) => `"${w}"`).join(', ')}`,
+    excludes: (word: string, matched: string) => `excludes "${word}" (matched ${matched})`,
+    excludesNone: 'mentions no excluded word',
+    fromFeed: (host: string) => `from the feed of ${host}`,
+    notFromFeeds: (source: string | undefined, feeds: readonly string[]) => `${source ? `from ${source}` : 'not from a feed'}, not ${feeds.join(', ')}`,
+    inLanguage: (language: string) => `in ${language}`,
+    notInLanguages: (language: string, languages: readonly string[]) => `in ${language}, not ${languages.join(', ')}`,
+    patternMatches: (matched: string) => `matches the pattern ("${matched}")`,
+    patternMisses: 'does not match the pattern',
   },
 } satisfies Messages;

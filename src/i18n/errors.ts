@@ -73,6 +73,10 @@ export function errorText(error: unknown, language: UiLanguage): string {
       return m.opmlTooLarge(d.feeds, d.maxFeeds);
     case 'BAD_BACKUP':
       return m.badBackup(d.line);
+    case 'BAD_FILTER_PATTERN':
+      return d.reason === 'too-long' ? m.filters.patternTooLong(d.maxChars) : m.filters.patternUnsupported(d.cause.slice(0, 120));
+    case 'BAD_FILTER_WORD':
+      return m.filters.wordMatchesNothing(d.word.slice(0, 60));
   }
 }
 

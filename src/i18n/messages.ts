@@ -39,7 +39,11 @@ export interface Messages {
   readonly menu: Readonly<Record<CommandName, string>>;
   /** Descriptions of command options (Discord shows them; at most 100 characters). */
   readonly options: Readonly<
-    Record<'postText' | 'postFile' | 'postUrl' | 'articleId' | 'page' | 'question' | 'mode' | 'time' | 'language' | 'feedAdd' | 'feedUrl' | 'feedList' | 'feedRemove' | 'feedId' | 'feedResume' | 'feedImport' | 'feedImportFile' | 'feedExport', string>
+    Record<
+      | 'postText' | 'postFile' | 'postUrl' | 'articleId' | 'page' | 'question' | 'mode' | 'time' | 'language' | 'updates' | 'format' | 'previews' | 'where' | 'filterRule'
+      | 'feedAdd' | 'feedUrl' | 'feedList' | 'feedRemove' | 'feedId' | 'feedResume' | 'feedImport' | 'feedImportFile' | 'feedExport',
+      string
+    >
   >;
   /** /post given nothing, where the surface cannot collect a long text: the ways to post there. */
   readonly postHowTo: (platform: Platform) => string;
@@ -115,6 +119,14 @@ export interface Messages {
   readonly notSubscribed: string;
   readonly badSubscribeArgs: (word: string) => string;
   readonly newArticle: string;
+  /** The /help line of `/subscribe … updates`, the same on every surface. */
+  readonly subscribeUpdatesHelp: string;
+  /** Added to the /subscribe reply when the chat asked for story updates. */
+  readonly subscribedStoryUpdates: string;
+  /** A story update's heading: another outlet reported a story the chat already had. */
+  readonly alsoReportedBy: (outlet: string) => string;
+  /** Before the other outlets of a cited article's story, in an answer's sources. */
+  readonly alsoReportedIn: string;
   readonly fallbackNotice: string;
   readonly usageLine: (requests: number, prompt: number, completion: number) => string;
   readonly digestTitle: string;
@@ -183,6 +195,41 @@ export interface Messages {
     readonly declined: Readonly<Record<DeclineReason, string>>;
     readonly cached: string;
   };
+  /** /filter and what filters say about an article. */
+  readonly filters: FilterMessages;
+}
+
+/** The words of /filter. */
+export interface FilterMessages {
+  readonly help: readonly string[];
+  /** Discord's /help lines, where the rule is an option. */
+  readonly helpDiscord: readonly string[];
+  readonly title: string;
+  readonly none: string;
+  readonly include: string;
+  readonly exclude: string;
+  readonly feeds: string;
+  readonly languages: string;
+  readonly regex: string;
+  readonly notSubscribed: string;
+  readonly badArgs: (word: string) => string;
+  readonly badFeed: (word: string) => string;
+  readonly patternTooLong: (maxChars: number) => string;
+  readonly patternUnsupported: (cause: string) => string;
+  readonly wordMatchesNothing: (word: string) => string;
+  /** The first line of /filter test. */
+  readonly passes: (id: string, title: string) => string;
+  readonly blocked: (id: string, title: string) => string;
+  readonly includes: (word: string, matched: string) => string;
+  readonly includesNone: (words: readonly string[]) => string;
+  readonly excludes: (word: string, matched: string) => string;
+  readonly excludesNone: string;
+  readonly fromFeed: (host: string) => string;
+  readonly notFromFeeds: (source: string | undefined, feeds: readonly string[]) => string;
+  readonly inLanguage: (language: string) => string;
+  readonly notInLanguages: (language: string, languages: readonly string[]) => string;
+  readonly patternMatches: (matched: string) => string;
+  readonly patternMisses: string;
 }
 
 const tables: Readonly<Record<UiLanguage, Messages>> = { en, ar };

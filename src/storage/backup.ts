@@ -7,6 +7,7 @@
  */
 import { AkhbarError } from '../core/errors.js';
 import type { Storage } from '../core/ports.js';
+import { compilePattern } from '../core/filters.js';
 import type { Subscription } from '../core/subscriptions.js';
 import type { Article, FeedRecord } from '../core/types.js';
 
@@ -98,6 +99,22 @@ const ARTICLE_FIELDS: Record<string, FieldCheck> = {
   publishedAt: optional(time),
   source: optional(oneOf('paste', 'link', 'feed')),
 };
+// A pattern that would not compile is refused here, so fan-out never meets one.
+function isFilters(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const words = (list: unknown) => Array.isArray(list) && list.every((word) => typeof word === 'string');
+  if (!['include', 'exclude', 'feeds', 'languages'].every((list) => words(value[list]))) return false;
+  const regex = value['regex'];
+  if (regex === undefined) return true;
+  if (typeof regex !== 'string') return false;
+  try {
+    compilePattern(regex);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const SUBSCRIPTION_FIELDS: Record<string, FieldCheck> = {
   id: text,
   platform: text,
@@ -109,6 +126,12 @@ const SUBSCRIPTION_FIELDS: Record<string, FieldCheck> = {
   updatedAt: time,
   digestTime: optional((value) => typeof value === 'string' && /^\d{2}:\d{2}$/u.test(value)),
   language: optional(oneOf('ar', 'en', 'other')),
+  storyUpdates: optional((value) => typeof value === 'boolean'),
+  threadId: optional(text),
+  forum: optional((value) => typeof value === 'boolean'),
+  format: optional(oneOf('summary', 'headline', 'full')),
+  previews: optional((value) => typeof value === 'boolean'),
+  filters: optional(isFilters),
 };
 const FEED_FIELDS: Record<string, FieldCheck> = {
   id: text,

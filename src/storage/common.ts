@@ -3,8 +3,10 @@
  * putting a delivery's message back together from the messages stored once per article and language.
  */
 import { AkhbarError, isAkhbarError } from '../core/errors.js';
-import type { DeliveredAnswer, DeliveredSummary, DeliveryMessage } from '../core/delivery/types.js';
-import type { DeliveryKind, OutboxItem, StatusCounts } from '../core/ports.js';
+import type { DeliveredAnswer, DeliveredSummary, DeliveryKind, DeliveryMessage } from '../core/delivery/types.js';
+import { outletOf } from '../core/stories/index.js';
+import type { OutboxItem, StatusCounts } from '../core/ports.js';
+import type { DeliveryStyle } from '../core/subscriptions.js';
 import type { Language } from '../core/types.js';
 
 /** The typed outage error for a failed `operation`, keeping the driver's error as the cause. */
@@ -23,18 +25,22 @@ export function assembleMessage(
   language: Language,
   items: readonly OutboxItem[],
   lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
+  style?: DeliveryStyle,
   answer?: DeliveredAnswer,
 ): DeliveryMessage {
-  if (kind === 'follow-update') return { kind, language, answer: answer ?? { question: '', text: '', language, citations: [] } };
+  const styled = style ? { style } : {};
+  if (kind === 'follow-update') return { kind, language, answer: answer ?? { question: '', text: '', language, citations: [] }, ...styled };
   const summaries = items.map((item) => lookup(item.articleId, item.language)).filter((s): s is DeliveredSummary => s !== undefined);
-  if (kind === 'article') {
+  if (kind !== 'digest') {
     const item = items[0];
     // Only a delivery of a deleted article can lack its message, and deleting removes pending ones;
     // a finished one read back still needs a shape.
     const summary = summaries[0] ?? { articleId: item?.articleId ?? '', title: '', language: item?.language ?? language, sentences: [] };
-    return { kind: 'article', summary };
+    if (kind === 'article') return { kind, summary, ...styled };
+    // An update is queued only for an article with a link, which names its outlet.
+    return { kind, summary, outlet: outletOf({ ...(summary.url ? { url: summary.url } : {}), postedBy: '' }) ?? '', ...styled };
   }
-  return { kind: 'digest', language, summaries };
+  return { kind: 'digest', language, summaries, ...styled };
 }
 
 /** Zero counts, to add to. */
@@ -56,13 +62,13 @@ export function pageBounds(page: { offset?: number; limit?: number } = {}, maxLi
 
 /** Checks what enqueue is given: a caller bug here would store a delivery that can never be sent. */
 export function checkNewDelivery(delivery: { id: string; kind: DeliveryKind; language: Language; items: readonly OutboxItem[]; answer?: DeliveredAnswer }): void {
-  if (delivery.kind === 'follow-update' && (delivery.items.length !== 1 || delivery.answer === undefined)) {
-    throw new RangeError(`follow update ${delivery.id} must carry its answer and the one article that changed it`);
+  if (delivery.kind === 'follow-update' && delivery.answer === undefined) {
+    throw new RangeError(`follow update ${delivery.id} must carry its answer`);
   }
-  if (delivery.kind === 'article' && delivery.items.length !== 1) {
-    throw new RangeError(`article delivery ${delivery.id} must carry exactly one article, not ${delivery.items.length}`);
+  if (delivery.kind !== 'digest' && delivery.items.length !== 1) {
+    throw new RangeError(`${delivery.kind} delivery ${delivery.id} must carry exactly one article, not ${delivery.items.length}`);
   }
-  if (delivery.kind === 'article' && delivery.items[0]!.language !== delivery.language) {
+  if (delivery.kind !== 'digest' && delivery.items[0]!.language !== delivery.language) {
     throw new RangeError(`article delivery ${delivery.id} is in ${delivery.language} but its summary is in ${delivery.items[0]!.language}`);
   }
   if (delivery.kind === 'digest' && delivery.items.length === 0) throw new RangeError(`digest delivery ${delivery.id} carries no article`);
@@ -71,4 +77,9 @@ export function checkNewDelivery(delivery: { id: string; kind: DeliveryKind; lan
 /** Whether enqueue must find a stored message for the delivery's items: a follow update carries its own. */
 export function needsStoredMessages(delivery: { kind: DeliveryKind }): boolean {
   return delivery.kind !== 'follow-update';
+}
+
+/** A stored vector's bytes as float32s, copied: a driver's buffer may not sit on a 4-byte boundary. */
+export function float32Of(bytes: Uint8Array): Float32Array {
+  return new Float32Array(new Uint8Array(bytes).buffer);
 }

@@ -3,10 +3,11 @@
  * delivery counter map to columns, written once so the two cannot drift apart.
  */
 import { createHash } from 'node:crypto';
-import type { DeliveredAnswer, DeliveredSummary, DeliveryStatus } from '../core/delivery/types.js';
+import { isStoryUpdateId, type DeliveredAnswer, type DeliveredSummary, type DeliveryStatus } from '../core/delivery/types.js';
 import type { Follow } from '../core/follows.js';
 import type { NewDelivery, OutboxDelivery, OutboxItem } from '../core/ports.js';
-import type { ChatKind, Subscription, SubscriptionMode } from '../core/subscriptions.js';
+import type { SubscriptionFilters } from '../core/filters.js';
+import { DEFAULT_STYLE, type ChatKind, type DeliveryFormat, type DeliveryStyle, type Subscription, type SubscriptionMode } from '../core/subscriptions.js';
 import type { Article, ArticleListing, ArticleSource, Language } from '../core/types.js';
 import { assembleMessage } from './common.js';
 
@@ -133,13 +134,15 @@ export interface DeliveryRow {
   created_at: number;
   finished_at: number | null;
   last_error: string | null;
-  /** A follow update's answer as JSON (SQLite migration 8, PostgreSQL migration 9); null for the other kinds. */
+  /** JSON of what the delivery has beside its chat (see presentationOf); null for none, as most rows. */
+  presentation: string | null;
+  /** A follow update's answer as JSON (SQLite migration 9, PostgreSQL migration 10); null for the other kinds. */
   body: string | null;
 }
 
 /** The columns of DeliveryRow, for SELECT and RETURNING lists; prefixed with `alias.` when given. */
 export function deliveryColumns(alias?: string): string {
-  const names = ['seq', 'id', 'platform', 'chat_id', 'chat_kind', 'language', 'article_id', 'status', 'attempts', 'not_before', 'claimed_by', 'claimed_until', 'created_at', 'finished_at', 'last_error', 'body'];
+  const names = ['seq', 'id', 'platform', 'chat_id', 'chat_kind', 'language', 'article_id', 'status', 'attempts', 'not_before', 'claimed_by', 'claimed_until', 'created_at', 'finished_at', 'last_error', 'presentation', 'body'];
   return names.map((name) => (alias ? `${alias}.${name}` : name)).join(', ');
 }
 
@@ -214,17 +217,27 @@ export function toOutboxDelivery(
   digestItems: readonly OutboxItem[],
   lookup: (articleId: string, language: Language) => DeliveredSummary | undefined,
 ): OutboxDelivery {
-  const kind = row.body !== null ? 'follow-update' : row.article_id === null ? 'digest' : 'article';
+  const id = deliveryIdOf(row);
+  // The kind is not stored: a follow update carries its answer, a digest has no article of its own,
+  // an update's id says it is one.
+  const kind = row.body !== null ? 'follow-update' : row.article_id === null ? 'digest' : isStoryUpdateId(id) ? 'update' : 'article';
   const language = row.language as Language;
   const items = kind === 'digest' ? [...digestItems] : [{ articleId: row.article_id!, language }];
   const status = statusOf(row.status);
+  const presentation = row.presentation === null ? {} : (JSON.parse(row.presentation) as Presentation);
   return {
-    id: deliveryIdOf(row),
-    target: { platform: row.platform, chatId: row.chat_id, kind: chatKindOf(row.chat_kind) },
+    id,
+    target: {
+      platform: row.platform,
+      chatId: row.chat_id,
+      kind: chatKindOf(row.chat_kind),
+      ...(presentation.threadId !== undefined ? { threadId: presentation.threadId } : {}),
+      ...(presentation.forum ? { forum: true } : {}),
+    },
     kind,
     language,
     items,
-    message: assembleMessage(kind, language, items, lookup, row.body === null ? undefined : (JSON.parse(row.body) as DeliveredAnswer)),
+    message: assembleMessage(kind, language, items, lookup, presentation.style, row.body === null ? undefined : (JSON.parse(row.body) as DeliveredAnswer)),
     articleIds: items.map((item) => item.articleId),
     status,
     attempts: row.attempts,
@@ -236,6 +249,47 @@ export function toOutboxDelivery(
     ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
     ...(row.last_error !== null ? { lastError: row.last_error } : {}),
   };
+}
+
+/** Where in its chat a delivery goes and how it reads: stored together, as JSON, only when set. */
+interface Presentation {
+  readonly threadId?: string;
+  readonly forum?: boolean;
+  readonly style?: DeliveryStyle;
+}
+
+/**
+ * The `presentation` column of a new delivery: null when it goes to the chat itself in the default
+ * style, which is what nearly every row of a broadcast is, so those rows pay nothing for it.
+ */
+export function presentationOf(d: NewDelivery): string | null {
+  const presentation: Presentation = {
+    ...(d.target.threadId !== undefined ? { threadId: d.target.threadId } : {}),
+    ...(d.target.forum ? { forum: true } : {}),
+    ...(d.style && (d.style.format !== DEFAULT_STYLE.format || d.style.previews !== DEFAULT_STYLE.previews) ? { style: d.style } : {}),
+  };
+  return Object.keys(presentation).length === 0 ? null : JSON.stringify(presentation);
+}
+
+/** What a subscription has beyond the columns every one fills: stored as JSON in `options`. */
+interface SubscriptionOptions {
+  readonly threadId?: string;
+  readonly forum?: boolean;
+  readonly format?: DeliveryFormat;
+  readonly previews?: boolean;
+  readonly filters?: SubscriptionFilters;
+}
+
+/** The `options` column of a subscription: null when it has none of them. */
+export function subscriptionOptionsOf(s: Subscription): string | null {
+  const options: SubscriptionOptions = {
+    ...(s.threadId !== undefined ? { threadId: s.threadId } : {}),
+    ...(s.forum ? { forum: true } : {}),
+    ...(s.format !== undefined ? { format: s.format } : {}),
+    ...(s.previews !== undefined ? { previews: s.previews } : {}),
+    ...(s.filters !== undefined ? { filters: s.filters } : {}),
+  };
+  return Object.keys(options).length === 0 ? null : JSON.stringify(options);
 }
 
 /** A subscriptions row as both backends read it: SQLite stores `active` as 0/1, PostgreSQL as a boolean. */
@@ -254,10 +308,15 @@ export interface SubscriptionRow {
   created_at: string;
   updated_at: string;
   digest_covered_until: string | null;
+  /** SQLite migration 7, PostgreSQL migration 8: "also reported by" notes wanted (0/1 in SQLite). */
+  story_updates: boolean | number;
+  /** JSON text; see subscriptionOptionsOf. */
+  options: string | null;
 }
 
 /** The subscription a row holds, optional fields left out when null. */
 export function toSubscription(row: SubscriptionRow): Subscription {
+  const options = row.options === null ? {} : (JSON.parse(row.options) as SubscriptionOptions);
   return {
     id: row.id,
     platform: row.platform,
@@ -268,20 +327,23 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     ...(row.digest_time !== null ? { digestTime: row.digest_time } : {}),
     ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
     ...(row.language !== null ? { language: row.language as Language } : {}),
+    ...(row.story_updates === true || row.story_updates === 1 ? { storyUpdates: true } : {}),
     active: row.active === true || row.active === 1,
     ...(row.inactive_reason !== null ? { inactiveReason: row.inactive_reason } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...(row.digest_covered_until !== null ? { digestCoveredUntil: row.digest_covered_until } : {}),
+    ...options,
   };
 }
 
-/** A followed question as both SQL backends store it (SQLite migration 8, PostgreSQL migration 9); `terms` is a JSON list. */
+/** A followed question as both SQL backends store it (SQLite migration 9, PostgreSQL migration 10); `terms` is a JSON list. */
 export interface FollowRow {
   id: string;
   platform: string;
   chat_id: string;
   chat_kind: string;
+  thread_id: string | null;
   question: string;
   terms: string;
   language: string;
@@ -297,6 +359,7 @@ export function fromFollow(f: Follow): FollowRow {
     platform: f.platform,
     chat_id: f.chatId,
     chat_kind: f.chatKind,
+    thread_id: f.threadId ?? null,
     question: f.question,
     terms: JSON.stringify(f.terms),
     language: f.language,
@@ -313,6 +376,7 @@ export function toFollow(row: FollowRow): Follow {
     platform: row.platform,
     chatId: row.chat_id,
     chatKind: row.chat_kind as ChatKind,
+    ...(row.thread_id !== null ? { threadId: row.thread_id } : {}),
     question: row.question,
     terms: JSON.parse(row.terms) as string[],
     language: row.language as Language,

@@ -30,6 +30,13 @@ describe('/help', () => {
     expect(help).toContain('/post text: store an article');
     expect(help).toContain('opens a form');
     expect(help).not.toMatch(/caption|forward/);
+    expect(help).toContain('/filter [where] [rule]: show which articles this channel or thread lets through');
+    expect(help).toContain('where: forum subscribes the forum');
+  });
+
+  it('tells how to filter a subscription and test an article against it, in Arabic too', async () => {
+    expect(await helpOn('telegram')).toContain('/filter test <article id>: why that article would arrive here or not');
+    expect(await helpOn('telegram', 'ar')).toContain('/filter test <معرف مقال>: لماذا يصل ذلك المقال هنا أو لا يصل');
   });
 
   it('on the console, tells of paste mode, /cancel, /quit and the Arabic names, without "(admins)"', async () => {

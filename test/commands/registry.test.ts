@@ -27,7 +27,7 @@ describe('the command registry', () => {
     const en = commandMenu('telegram', 'en');
     const ar = commandMenu('telegram', 'ar');
     expect(en.map((c) => c.command)).toEqual(ar.map((c) => c.command));
-    expect(en.map((c) => c.command)).toEqual(['help', 'ask', 'why', 'latest', 'summary', 'articles', 'subscribe', 'unsubscribe', 'follow', 'following', 'unfollow', 'post', 'delete', 'status', 'feed']);
+    expect(en.map((c) => c.command)).toEqual(['help', 'ask', 'why', 'latest', 'summary', 'articles', 'subscribe', 'unsubscribe', 'filter', 'follow', 'following', 'unfollow', 'post', 'delete', 'status', 'feed']);
     for (const { command, description } of [...en, ...ar]) {
       expect(command).toMatch(/^[a-z0-9_]{1,32}$/);
       expect(description.length).toBeGreaterThanOrEqual(3);

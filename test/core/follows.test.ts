@@ -67,6 +67,20 @@ describe('a followed question', () => {
     expect(c.sender.received).toHaveLength(1);
   });
 
+  it('sends the update into the forum topic the question was followed in, as that topic subscribed to read its news', async () => {
+    const c = await core();
+    await post(c, TALKS);
+    const topic = { platform: 'telegram', chatId: '-100', kind: 'group', threadId: '12' } as const;
+    // The topic reads headlines without previews; the chat itself takes no news, only the follow.
+    await c.subscriptions.subscribe(topic, { mode: 'digest', digestTime: '23:59', format: 'headline', previews: false }, new Date());
+    expect((await c.follows.follow(topic, QUESTION, reader)).outcome).toBe('added');
+
+    await post(c, DEAL);
+    const updates = c.sender.received.filter((r) => r.message.kind === 'follow-update');
+    expect(updates.map((r) => [r.chatId, r.target?.threadId])).toEqual([['-100', '12']]);
+    expect(updates[0]!.message.style).toEqual({ format: 'headline', previews: false });
+  });
+
   it('sends nothing for an article unrelated to the question', async () => {
     const c = await core();
     await post(c, TALKS);

@@ -27,6 +27,9 @@ const subscriber: Subscription = {
   active: true,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
+  format: 'headline',
+  previews: true,
+  filters: { include: ['أمريكي'], exclude: ['sport'], feeds: ['news.example'], languages: ['ar'], regex: 'نفط|oil' },
 };
 
 async function collect(lines: AsyncIterable<string>): Promise<string[]> {
@@ -79,6 +82,7 @@ describe('backups', () => {
       JSON.stringify({ type: 'article', article: noText }),
       JSON.stringify({ type: 'article', article: { ...article(3), language: 'klingon' } }),
       JSON.stringify({ type: 'subscription', subscription: { ...subscriber, mode: 'hourly' } }),
+      JSON.stringify({ type: 'subscription', subscription: { ...subscriber, filters: { ...subscriber.filters, regex: '(a)\\1' } } }),
       JSON.stringify({ type: 'feed', feed: { id: 'f1', url: 'file:///etc/passwd', addedBy: 'x', addedAt: '2026-01-01T00:00:00.000Z', nextCheckAt: '2026-01-01T00:00:00.000Z', failures: 0, seen: [] } }),
     ];
     const reasons: string[] = [];
@@ -91,6 +95,7 @@ describe('backups', () => {
       'article field "text" is missing or not valid',
       'article field "language" is missing or not valid',
       'subscription field "mode" is missing or not valid',
+      'subscription field "filters" is missing or not valid',
       'feed field "url" is missing or not valid',
     ]);
     expect([await to.articles.count(), (await to.subscriptions.list()).length, (await to.feeds.list()).length]).toEqual([0, 0, 0]);

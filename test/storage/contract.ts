@@ -280,6 +280,42 @@ export function storageContract(name: string, backend: ContractBackend): void {
       });
     });
 
+    describe('article vectors', () => {
+      const vector = (...values: number[]) => Float32Array.from(values);
+
+      it('tells the languages the stored articles are written in, each once', async () => {
+        expect(await s.articles.languages()).toEqual([]);
+        for (const n of [1, 2, 3]) await s.articles.insert(article(n));
+        expect([...(await s.articles.languages())].sort()).toEqual(['ar', 'en']);
+      });
+
+      it('keeps one vector per article and model, exactly as given, and lists the articles still without one', async () => {
+        for (const n of [1, 2, 3]) await s.articles.insert(article(n));
+        expect(await s.vectors.missing('m1', 10)).toEqual([article(1).id, article(2).id, article(3).id]);
+        await s.vectors.put(article(2).id, 'm1', vector(0.1, -2.5, 1e-7));
+        await s.vectors.put(article(2).id, 'm1', vector(0.25, -0.5, 3));
+        await s.vectors.put(article(3).id, 'm2', vector(1, 0, 0));
+        expect(await s.vectors.missing('m1', 10)).toEqual([article(1).id, article(3).id]);
+        expect(await s.vectors.missing('m1', 1)).toEqual([article(1).id]);
+        const m1 = await s.vectors.load('m1');
+        expect([...m1.keys()]).toEqual([article(2).id]);
+        expect([...m1.get(article(2).id)!]).toEqual([0.25, -0.5, 3]);
+        const other = await db.another();
+        expect([...(await other.vectors.load('m2', [article(3).id, article(1).id])).keys()]).toEqual([article(3).id]);
+        expect((await other.vectors.load('m2', [])).size).toBe(0);
+      });
+
+      it("a vector goes with its article, and one for an article that is gone is not kept", async () => {
+        await s.articles.insert(article(1));
+        await s.vectors.put(article(1).id, 'm1', vector(1, 2));
+        await s.articles.delete(article(1).id);
+        await s.vectors.put(article(4).id, 'm1', vector(1, 2));
+        expect((await s.vectors.load('m1')).size).toBe(0);
+        await s.articles.insert(article(1));
+        expect(await s.vectors.missing('m1', 10)).toEqual([article(1).id]);
+      });
+    });
+
     describe('summaries', () => {
       it('keeps a summary under its key and replaces it', async () => {
         await s.summaries.put('key', summary('a1'));
@@ -307,6 +343,15 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.subscriptions.get('telegram:1')).toBeUndefined();
       });
 
+      it('keeps whether a chat wants "also reported by" notes, and forgets it when put without', async () => {
+        await s.subscriptions.put(subscription('1', { storyUpdates: true }));
+        await s.subscriptions.put(subscription('2'));
+        expect(await s.subscriptions.get('telegram:1')).toEqual(subscription('1', { storyUpdates: true }));
+        expect(await s.subscriptions.get('telegram:2')).not.toHaveProperty('storyUpdates');
+        await s.subscriptions.put(subscription('1'));
+        expect(await s.subscriptions.get('telegram:1')).not.toHaveProperty('storyUpdates');
+      });
+
       it('patches fields in place, and reactivating clears the reason', async () => {
         await s.subscriptions.put(subscription('1'));
         const off = await s.subscriptions.update('telegram:1', { active: false, inactiveReason: 'kicked', updatedAt: 'later' });
@@ -317,6 +362,22 @@ export function storageContract(name: string, backend: ContractBackend): void {
         expect(await s.subscriptions.get('telegram:1')).toEqual(on);
         expect(on?.digestCoveredUntil).toBe('2026-03-01T08:00:00.000Z');
         expect(await s.subscriptions.update('telegram:9', { active: false })).toBeUndefined();
+      });
+
+      it('keeps a forum topic’s subscription apart from its chat’s, with its filters, format and previews', async () => {
+        const filters = { include: ['أمريكي', 'oil'], exclude: ['sport'], feeds: ['news.example:8080'], languages: ['en' as const], regex: 'crude|نفط' };
+        const topic = subscription('-1005', { id: 'telegram:-1005:42', threadId: '42', format: 'headline', previews: true, filters });
+        await s.subscriptions.put(subscription('-1005'));
+        await s.subscriptions.put(topic);
+        await s.subscriptions.put(subscription('777', { platform: 'discord', id: 'discord:777', kind: 'channel', forum: true, format: 'full' }));
+        expect(await s.subscriptions.get('telegram:-1005:42')).toEqual(topic);
+        expect(await s.subscriptions.get('telegram:-1005')).toEqual(subscription('-1005'));
+        expect(await s.subscriptions.get('discord:777')).toMatchObject({ forum: true, format: 'full' });
+        const cleared = await s.subscriptions.update('telegram:-1005:42', { filters: { include: [], exclude: [], feeds: [], languages: [] } });
+        expect(cleared).toEqual({ ...topic, filters: { include: [], exclude: [], feeds: [], languages: [] } });
+        expect(await s.subscriptions.get('telegram:-1005:42')).toEqual(cleared);
+        expect((await s.subscriptions.inChat({ platform: 'telegram', chatId: '-1005' })).map((x) => x.id).sort()).toEqual(['telegram:-1005', 'telegram:-1005:42']);
+        expect(await s.subscriptions.inChat({ platform: 'discord', chatId: '-1005' })).toEqual([]);
       });
 
       it('moves a subscription to a new chat id in one step', async () => {
@@ -347,6 +408,42 @@ export function storageContract(name: string, backend: ContractBackend): void {
           createdAt: new Date(T0).toISOString(),
         });
         expect((await s.outbox.counts()).pending).toBe(3);
+      });
+
+      it('queues a story update once and reads it back as an update naming the outlet of its link', async () => {
+        await s.outbox.putMessage({ ...message('art2'), url: 'https://www.oasis-times.example/solar' });
+        const update: NewDelivery = { ...articleDelivery('art2', '1'), id: 'u:art1:oasis-times.example:telegram:1', kind: 'update' };
+        expect(await s.outbox.enqueue([update, update])).toBe(1);
+        expect(await s.outbox.enqueue([update])).toBe(0);
+        expect(await s.outbox.get(update.id)).toMatchObject({
+          kind: 'update',
+          articleIds: ['art2'],
+          message: { kind: 'update', outlet: 'oasis-times.example', summary: { articleId: 'art2', url: 'https://www.oasis-times.example/solar' } },
+        });
+        const [claimed] = await s.outbox.claim({ owner: 'p1', leaseMs: 60_000, limit: 10, platforms: ['telegram'] });
+        expect(claimed).toMatchObject({ id: update.id, kind: 'update' });
+      });
+
+      it('keeps where in its chat a delivery goes and how it reads, and nothing for a plain one', async () => {
+        await s.outbox.putMessage({ ...message('art1'), lead: 'The first paragraph.' });
+        const style = { format: 'full' as const, previews: true };
+        const topic: NewDelivery = { ...articleDelivery('art1', '-1005'), id: 'a:art1:telegram:-1005:42', target: { platform: 'telegram', chatId: '-1005', kind: 'group', threadId: '42' }, style };
+        const forum: NewDelivery = { ...articleDelivery('art1', '777', 'en', 'discord'), target: { platform: 'discord', chatId: '777', kind: 'channel', forum: true } };
+        expect(await s.outbox.enqueue([articleDelivery('art1', '-1005'), topic, forum])).toBe(3);
+        expect(await s.outbox.get('a:art1:telegram:-1005:42')).toMatchObject({
+          target: { platform: 'telegram', chatId: '-1005', kind: 'group', threadId: '42' },
+          message: { kind: 'article', summary: { lead: 'The first paragraph.' }, style },
+        });
+        expect((await s.outbox.get('a:art1:discord:777'))?.target).toEqual({ platform: 'discord', chatId: '777', kind: 'channel', forum: true });
+        const plain = await s.outbox.get('a:art1:telegram:-1005');
+        expect(plain?.target).toEqual({ platform: 'telegram', chatId: '-1005', kind: 'private' });
+        expect(plain?.message.style).toBeUndefined();
+        // Retargeted with its chat (a group that became a supergroup), it stays in its topic.
+        await s.outbox.retarget({ platform: 'telegram', chatId: '-1005' }, '-1009');
+        expect((await s.outbox.claim({ owner: 'w', leaseMs: 60_000, limit: 10, platforms: ['telegram'] })).map((d) => d.target)).toEqual([
+          { platform: 'telegram', chatId: '-1009', kind: 'private' },
+          { platform: 'telegram', chatId: '-1009', kind: 'group', threadId: '42' },
+        ]);
       });
 
       it('refuses a delivery whose message was never stored, and queues none of the batch', async () => {

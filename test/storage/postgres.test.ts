@@ -15,7 +15,22 @@ import { MIGRATIONS, migrate } from '../../src/storage/postgres/schema.js';
 import { openTestDesk } from '../support/desk.js';
 import { sampleArticle } from '../support/fixtures.js';
 import { article, storageContract } from './contract.js';
-import { expectFollowsAfterUpgrade, expectUpgradedFeeds, expectUpgradedOutbox, PRE_FOLLOW_DELIVERY, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import {
+  expectFollowsAfterUpgrade,
+  expectUpgradedFeeds,
+  expectUpgradedOutbox,
+  expectUpgradedSubscription,
+  expectUpgradedVectors,
+  OLD_ARTICLE,
+  OLD_COUNTS,
+  OLD_FEED,
+  OLD_SUBSCRIPTION,
+  OLD_DELIVERIES,
+  OLD_DIGEST_ITEMS,
+  OLD_MESSAGES,
+  PRE_FOLLOW_DELIVERY,
+  UPGRADE_NOW,
+} from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -204,6 +219,51 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await s.close();
     });
 
+    it('upgrades a database from schema version 4 keeping its articles, each its own story, and stores stories from then on', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version <= 4));
+      // As version 4 wrote an article: no story column yet.
+      await old.query(
+        `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body)
+         VALUES ($1, NULL, $2, $3, $4, $5, $6, NULL, NULL, $7)`,
+        ['old1', 'Rail strike', 'en', '2026-03-01T08:00:00.000Z', 'operator', 'paste', 'Trains stopped.'],
+      );
+      await old.end();
+
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      expect(await s.articles.get('old1')).not.toHaveProperty('storyId');
+      expect((await s.articles.list({ storiesOnly: true })).map((a) => a.id)).toEqual(['old1']);
+      await s.articles.insert({ id: 'new1', title: 'Rail strike ends', text: 'Trains stopped. Then ran.', language: 'en', postedAt: '2026-03-01T08:30:00.000Z', postedBy: 'operator', storyId: 'old1' });
+      expect((await s.articles.get('new1'))?.storyId).toBe('old1');
+      expect((await s.articles.storyArticles(['old1'])).map((a) => a.id)).toEqual(['new1']);
+      expect(await s.articles.count({ storiesOnly: true })).toBe(1);
+      expect(await s.articles.count()).toBe(2);
+      await s.close();
+    });
+
+    it('upgrades a database from before story updates keeping its subscriptions, none wanting notes, and stores the choice from then on', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version < 8));
+      await old.query(
+        `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active, inactive_reason, created_at, updated_at, digest_covered_until)
+         VALUES ($1, $2, $3, $4, NULL, $5, NULL, NULL, $6, true, NULL, $7, $7, NULL)`,
+        ['telegram:7', 'telegram', '7', 'private', 'each', 'ar', '2026-03-01T08:00:00.000Z'],
+      );
+      await old.end();
+
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      const current = (await s.subscriptions.get('telegram:7'))!;
+      expect(current).toMatchObject({ mode: 'each', language: 'ar', active: true });
+      expect(current).not.toHaveProperty('storyUpdates');
+      await s.subscriptions.put({ ...current, storyUpdates: true });
+      expect(await s.subscriptions.get('telegram:7')).toEqual({ ...current, storyUpdates: true });
+      await s.close();
+    });
+
     it('upgrades a database from before paused feeds: its feeds stay followed and due, and can be paused', async () => {
       const schema = await freshSchema();
       const old = new pg.Client({ connectionString: urlFor(schema) });
@@ -222,11 +282,45 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL storage', () => {
       await s.close();
     });
 
-    it('upgrades a database from before followed questions: its pending deliveries are kept as they were, and chats can follow questions', async () => {
+    it('upgrades a database from before subscription options keeping each subscription as it was', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version < 7));
+      const o = OLD_SUBSCRIPTION;
+      await old.query(
+        `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active, inactive_reason, created_at, updated_at, digest_covered_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, NULL, $10, $11, $12)`,
+        [o.id, o.platform, o.chat_id, o.chat_kind, o.name, o.mode, o.digest_time, o.time_zone, o.language, o.created_at, o.updated_at, o.digest_covered_until],
+      );
+      await old.end();
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      await expectUpgradedSubscription(s);
+      await s.close();
+    });
+
+    it('upgrades a database from before article vectors: its articles are kept and get their vectors once made', async () => {
       const schema = await freshSchema();
       const old = new pg.Client({ connectionString: urlFor(schema) });
       await old.connect();
       await migrate(old, MIGRATIONS.filter((m) => m.version < 9));
+      const a = OLD_ARTICLE;
+      await old.query(
+        `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body, story_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [a.id, a.url, a.title, a.language, a.posted_at, a.posted_by, a.source, a.byline, a.published_at, a.body, a.story_id],
+      );
+      await old.end();
+      const s = await openPostgresStorage(urlFor(schema), { clock: () => UPGRADE_NOW });
+      await expectUpgradedVectors(s);
+      await s.close();
+    });
+
+    it('upgrades a database from before followed questions: its pending deliveries are kept as they were, and chats can follow questions', async () => {
+      const schema = await freshSchema();
+      const old = new pg.Client({ connectionString: urlFor(schema) });
+      await old.connect();
+      await migrate(old, MIGRATIONS.filter((m) => m.version < 10));
       const m = OLD_MESSAGES[0]!;
       await old.query('INSERT INTO delivery_messages (article_id, language, data, created_at) VALUES ($1, $2, $3::jsonb, 0)', [m.articleId, m.language, JSON.stringify(m)]);
       await old.query('INSERT INTO delivery_chats (platform, chat_id) VALUES ($1, $2)', [PRE_FOLLOW_DELIVERY.platform, PRE_FOLLOW_DELIVERY.chat_id]);

@@ -10,7 +10,22 @@ import { openStorage } from '../../src/storage/index.js';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/schema.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { article, storageContract } from './contract.js';
-import { expectFollowsAfterUpgrade, expectUpgradedFeeds, expectUpgradedOutbox, PRE_FOLLOW_DELIVERY, OLD_COUNTS, OLD_FEED, OLD_DELIVERIES, OLD_DIGEST_ITEMS, OLD_MESSAGES, UPGRADE_NOW } from './upgrade.js';
+import {
+  expectFollowsAfterUpgrade,
+  expectUpgradedFeeds,
+  expectUpgradedOutbox,
+  expectUpgradedSubscription,
+  expectUpgradedVectors,
+  OLD_ARTICLE,
+  OLD_COUNTS,
+  OLD_FEED,
+  OLD_SUBSCRIPTION,
+  OLD_DELIVERIES,
+  OLD_DIGEST_ITEMS,
+  OLD_MESSAGES,
+  PRE_FOLLOW_DELIVERY,
+  UPGRADE_NOW,
+} from './upgrade.js';
 
 // No two ids with one 64-bit key are known, so two made-up ids are given one here.
 vi.mock('../../src/storage/rows.js', async (importOriginal) => {
@@ -131,6 +146,27 @@ describe('SQLite storage', () => {
     await s.close();
   });
 
+  it('upgrades a file from before story updates keeping its subscriptions, none wanting notes, and stores the choice from then on', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version < 7));
+    old
+      .prepare(
+        `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active, inactive_reason, created_at, updated_at, digest_covered_until)
+         VALUES (?, ?, ?, ?, NULL, ?, NULL, NULL, ?, 1, NULL, ?, ?, NULL)`,
+      )
+      .run('telegram:7', 'telegram', '7', 'private', 'each', 'ar', '2026-03-01T08:00:00.000Z', '2026-03-01T08:00:00.000Z');
+    old.close();
+
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    expect(await s.subscriptions.get('telegram:7')).toMatchObject({ mode: 'each', language: 'ar', active: true });
+    expect(await s.subscriptions.get('telegram:7')).not.toHaveProperty('storyUpdates');
+    const current = (await s.subscriptions.get('telegram:7'))!;
+    await s.subscriptions.put({ ...current, storyUpdates: true });
+    expect(await s.subscriptions.get('telegram:7')).toEqual({ ...current, storyUpdates: true });
+    await s.close();
+  });
+
   it('upgrades a file from before paused feeds: its feeds stay followed and due, and can be paused', async () => {
     const file = freshFile();
     const old = new Database(file);
@@ -144,10 +180,42 @@ describe('SQLite storage', () => {
     await s.close();
   });
 
-  it('upgrades a file from before followed questions: its pending deliveries are kept as they were, and chats can follow questions', async () => {
+  it('upgrades a file from before subscription options keeping each subscription as it was', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version < 6));
+    old
+      .prepare(
+        `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active, inactive_reason, created_at, updated_at, digest_covered_until)
+         VALUES (@id, @platform, @chat_id, @chat_kind, @name, @mode, @digest_time, @time_zone, @language, 1, NULL, @created_at, @updated_at, @digest_covered_until)`,
+      )
+      .run(OLD_SUBSCRIPTION);
+    old.close();
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    await expectUpgradedSubscription(s);
+    await s.close();
+  });
+
+  it('upgrades a file from before article vectors: its articles are kept and get their vectors once made', async () => {
     const file = freshFile();
     const old = new Database(file);
     migrate(old, MIGRATIONS.filter((m) => m.version < 8));
+    old
+      .prepare(
+        `INSERT INTO articles (id, url, title, language, posted_at, posted_by, source, byline, published_at, body, story_id)
+         VALUES (@id, @url, @title, @language, @posted_at, @posted_by, @source, @byline, @published_at, @body, @story_id)`,
+      )
+      .run(OLD_ARTICLE);
+    old.close();
+    const s = openSqliteStorage(file, { clock: () => UPGRADE_NOW });
+    await expectUpgradedVectors(s);
+    await s.close();
+  });
+
+  it('upgrades a file from before followed questions: its pending deliveries are kept as they were, and chats can follow questions', async () => {
+    const file = freshFile();
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version < 9));
     const m = OLD_MESSAGES[0]!;
     old.prepare('INSERT INTO delivery_messages (article_id, language, data, created_at) VALUES (?, ?, ?, ?)').run(m.articleId, m.language, JSON.stringify(m), 0);
     old

@@ -5,8 +5,10 @@
  */
 import { expect } from 'vitest';
 import type { DeliveredSummary } from '../../src/core/delivery/types.js';
+import type { SubscriptionFilters } from '../../src/core/filters.js';
 import type { Storage } from '../../src/core/ports.js';
 import type { FeedRecord } from '../../src/core/types.js';
+import type { Subscription } from '../../src/core/subscriptions.js';
 
 /** The store's clock in the upgrade specs. */
 export const UPGRADE_NOW = Date.parse('2026-03-01T09:00:00.000Z');
@@ -158,7 +160,71 @@ export async function expectUpgradedFeeds(s: Storage): Promise<void> {
   expect(await s.feeds.due(now)).toEqual([]);
 }
 
-/** A pending article delivery as the schema before followed questions held it (SQLite 3–7, PostgreSQL 4–8). */
+/** A subscriptions row as the schema before subscription options wrote it (SQLite before 6, PostgreSQL before 7). */
+export const OLD_SUBSCRIPTION = {
+  id: 'telegram:-100',
+  platform: 'telegram',
+  chat_id: '-100',
+  chat_kind: 'group',
+  name: 'Desk',
+  mode: 'digest',
+  digest_time: '08:00',
+  time_zone: 'Africa/Algiers',
+  language: 'ar',
+  created_at: '2026-02-01T08:00:00.000Z',
+  updated_at: '2026-02-02T08:00:00.000Z',
+  digest_covered_until: '2026-02-28T07:00:00.000Z',
+} as const;
+
+/** The old subscription reads as it was (no topic, no filters, the default style), and takes filters and a style now. */
+export async function expectUpgradedSubscription(s: Storage): Promise<void> {
+  const before: Subscription = {
+    id: 'telegram:-100',
+    platform: 'telegram',
+    chatId: '-100',
+    kind: 'group',
+    name: 'Desk',
+    mode: 'digest',
+    digestTime: '08:00',
+    timeZone: 'Africa/Algiers',
+    language: 'ar',
+    active: true,
+    createdAt: '2026-02-01T08:00:00.000Z',
+    updatedAt: '2026-02-02T08:00:00.000Z',
+    digestCoveredUntil: '2026-02-28T07:00:00.000Z',
+  };
+  expect(await s.subscriptions.get('telegram:-100')).toEqual(before);
+  const filters: SubscriptionFilters = { include: ['نفط'], exclude: [], feeds: [], languages: [] };
+  expect(await s.subscriptions.update('telegram:-100', { filters })).toEqual({ ...before, filters });
+  await s.subscriptions.put({ ...before, filters, format: 'headline', previews: true });
+  expect(await s.subscriptions.get('telegram:-100')).toEqual({ ...before, filters, format: 'headline', previews: true });
+}
+
+/** An article stored before article vectors (SQLite before version 8, PostgreSQL before version 9). */
+export const OLD_ARTICLE = {
+  id: 'art-before-vectors',
+  url: null,
+  title: 'Port reopens',
+  language: 'en',
+  posted_at: '2026-02-28T09:00:00.000Z',
+  posted_by: 'operator',
+  source: null,
+  byline: null,
+  published_at: null,
+  body: 'Ships sail again after the strike ended.',
+  story_id: null,
+} as const;
+
+/** What a user of an upgraded store finds: the old article is waiting for its vector, and keeps one once made. */
+export async function expectUpgradedVectors(s: Storage): Promise<void> {
+  expect(await s.vectors.missing('m1', 10)).toEqual([OLD_ARTICLE.id]);
+  await s.vectors.put(OLD_ARTICLE.id, 'm1', Float32Array.from([0.5, -1]));
+  expect([...(await s.vectors.load('m1')).get(OLD_ARTICLE.id)!]).toEqual([0.5, -1]);
+  expect(await s.vectors.missing('m1', 10)).toEqual([]);
+  expect((await s.articles.get(OLD_ARTICLE.id))?.text).toBe(OLD_ARTICLE.body);
+}
+
+/** A pending article delivery as the schema before followed questions held it (SQLite 3–8, PostgreSQL 4–9). */
 export const PRE_FOLLOW_DELIVERY = { id: 'kept:art1:telegram:9', platform: 'telegram', chat_id: '9', chat_kind: 0, language: 'en', article_id: 'art1', created_at: UPGRADE_NOW - 1_000 };
 
 /** After the upgrade: the old delivery is still an article delivery with its message, and a chat can follow a question. */

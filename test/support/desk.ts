@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { CachedAnswer } from '../../src/core/answerCache.js';
 import type { Engine } from '../../src/core/engine.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { openNewsDesk, type NewsDesk, type NewsDeskSettings } from '../../src/core/newsDesk.js';
+import { openNewsDesk, type NewsDesk, type NewsDeskDeps, type NewsDeskSettings } from '../../src/core/newsDesk.js';
 import type { Storage } from '../../src/core/ports.js';
 import type { Telemetry } from '../../src/core/telemetry.js';
 import { openStorage } from '../../src/storage/index.js';
@@ -30,6 +30,7 @@ export interface TestDeskOptions {
   snapshotMinIntervalMs?: number;
   snapshotAtCloseAfter?: number;
   telemetry?: Telemetry;
+  embeddings?: NewsDeskDeps['embeddings'];
 }
 
 /** Opens a desk over the given or a new database. */
@@ -47,6 +48,7 @@ export async function openTestDesk(options: TestDeskOptions = {}): Promise<{ des
     ...(options.snapshotMinIntervalMs !== undefined ? { snapshotMinIntervalMs: options.snapshotMinIntervalMs } : {}),
     ...(options.snapshotAtCloseAfter !== undefined ? { snapshotAtCloseAfter: options.snapshotAtCloseAfter } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.embeddings ? { embeddings: options.embeddings } : {}),
   });
   return { desk, storage };
 }

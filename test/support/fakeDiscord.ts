@@ -30,6 +30,14 @@ export interface FakeDiscord {
   readonly guildId: string;
   /** The guild's text channel. */
   readonly channelId: string;
+  /** A public thread of the text channel: a channel of its own, messages go to its id. */
+  readonly threadId: string;
+  /** A forum channel: it takes posts (POST /channels/{id}/threads), not messages. */
+  readonly forumId: string;
+  /** A post (thread) of the forum, where slash commands about the forum are run. */
+  readonly forumPostId: string;
+  /** Posts opened in forums via POST /channels/{id}/threads, with their first message. */
+  readonly forumPosts: { forumId: string; name: string; message: any; at: number }[];
   /** Every REST request, path without the /api/v10 prefix and without the query, '@original' decoded from %40. */
   readonly calls: RestCall[];
   /** Dispatch an INTERACTION_CREATE for a slash command; returns the interaction id and token. */
@@ -166,12 +174,16 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const applicationId = snowflake();
   const guildId = snowflake();
   const channelId = snowflake();
+  const threadId = snowflake();
+  const forumId = snowflake();
+  const forumPostId = snowflake();
   const ownerId = snowflake();
   const botRoleId = snowflake();
   const startedAt = new Date().toISOString();
 
   const calls: RestCall[] = [];
   const channelMessages: { channelId: string; body: any; at: number }[] = [];
+  const forumPosts: { forumId: string; name: string; message: any; at: number }[] = [];
   const scripts: Script[] = [];
   const interactions = new Map<string, InteractionRecord>();
   const byToken = new Map<string, InteractionRecord>();
@@ -204,6 +216,24 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     parent_id: null,
     flags: 0,
   });
+
+  const forumChannel = (): Json => ({ ...textChannel(), id: forumId, type: 15, name: 'desk', available_tags: [], default_reaction_emoji: null, default_sort_order: null, default_forum_layout: 0 });
+  const thread = (id: string, parentId: string, name: string): Json => ({
+    id,
+    type: 11,
+    guild_id: guildId,
+    name,
+    parent_id: parentId,
+    owner_id: ownerId,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    message_count: 0,
+    member_count: 1,
+    flags: 0,
+    thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: startedAt, locked: false },
+  });
+  const channelObject = (id: string): Json | undefined =>
+    id === channelId ? textChannel() : id === forumId ? forumChannel() : id === threadId ? thread(threadId, channelId, 'oil') : id === forumPostId ? thread(forumPostId, forumId, 'questions') : undefined;
 
   const role = (id: string, name: string, permissions: string, position: number, managed: boolean): Json => ({
     id,
@@ -270,8 +300,8 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     members: [
       { user: botUser, nick: null, avatar: null, roles: [botRoleId], joined_at: startedAt, premium_since: null, deaf: false, mute: false, flags: 0, pending: false },
     ],
-    channels: [textChannel()],
-    threads: [],
+    channels: [textChannel(), forumChannel()],
+    threads: [thread(threadId, channelId, 'oil'), thread(forumPostId, forumId, 'questions')],
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],
@@ -407,7 +437,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     guild: { id: guildId, locale: 'en-US', features: [] },
     guild_locale: 'en-US',
     channel_id: record.channelId,
-    channel: { id: record.channelId, type: 0, guild_id: guildId, name: 'news', position: 0, permission_overwrites: [], nsfw: false, parent_id: null, flags: 0 },
+    channel: channelObject(record.channelId) ?? { id: record.channelId, type: 0, guild_id: guildId, name: 'news', position: 0, permission_overwrites: [], nsfw: false, parent_id: null, flags: 0 },
     member: {
       user: { id: o.userId, username: `user${o.userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null },
       roles: [],
@@ -571,8 +601,20 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     checkAuth(req);
 
     if (p0 === 'channels' && p1 !== undefined) {
-      if (p1 !== channelId) throw unknownChannel();
-      if (n === 2 && method === 'GET') return [200, textChannel()];
+      const channel = channelObject(p1);
+      if (channel === undefined) throw unknownChannel();
+      if (n === 2 && method === 'GET') return [200, channel];
+      // As Discord: a forum takes posts only, each a thread with its first message.
+      if (p1 === forumId && n === 3 && p2 === 'messages') throw new HttpError(400, { message: 'Cannot send messages in a non-text channel', code: 50008 });
+      if (p1 === forumId && n === 3 && p2 === 'threads' && method === 'POST') {
+        const post = body as Json;
+        if (typeof post['name'] !== 'string' || post['name'] === '' || post['name'].length > 100 || typeof post['message'] !== 'object') {
+          throw new HttpError(400, { message: 'Invalid Form Body', code: 50035 });
+        }
+        forumPosts.push({ forumId: p1, name: post['name'], message: post['message'], at: Date.now() });
+        const id = snowflake();
+        return [201, { ...thread(id, forumId, post['name']), message: messageObject(id, post['message'] as Json, { guild_id: guildId }) }];
+      }
       if (n === 3 && p2 === 'messages' && method === 'POST') {
         channelMessages.push({ channelId: p1, body, at: Date.now() });
         return [200, messageObject(p1, body as Json | undefined, { guild_id: guildId })];
@@ -683,6 +725,10 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     channelId,
     calls,
     channelMessages,
+    threadId,
+    forumId,
+    forumPostId,
+    forumPosts,
     sendCommand,
     sendAutocomplete,
     sendModalSubmit,

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeOpenAI, type FakeOpenAI } from './fakeOpenAI.js';
+import { deadlineSignal } from '../../src/core/deadline.js';
+import { bagOfWordsVector, startFakeOpenAI, type FakeOpenAI } from './fakeOpenAI.js';
 
 describe('fakeOpenAI', () => {
   let fake: FakeOpenAI;
@@ -140,5 +141,23 @@ describe('fakeOpenAI', () => {
     await fake.close();
     expect(await pending).toBeInstanceOf(Error);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('answers embeddings as floats or, as the client asks by default, base64, with texts sharing words near', async () => {
+    const floats = await client.embeddings.create({ model: 'emb', input: ['the harbour bridge', 'bridge harbour the'], encoding_format: 'float' });
+    expect(floats.data.map((item) => item.embedding)).toEqual([bagOfWordsVector('the harbour bridge'), bagOfWordsVector('the harbour bridge')]);
+    const decoded = await client.embeddings.create({ model: 'emb', input: 'rail strike' });
+    expect(decoded.data[0]!.embedding).toEqual(bagOfWordsVector('rail strike'));
+    expect(fake.embeddingRequests.map((request) => request.inputs)).toEqual([['the harbour bridge', 'bridge harbour the'], ['rail strike']]);
+  });
+
+  it('fails or stalls an embeddings request when told to', async () => {
+    fake.enqueueEmbeddings({ kind: 'status', status: 503 }, { kind: 'stall' });
+    await expect(client.embeddings.create({ model: 'emb', input: 'x' })).rejects.toMatchObject({ status: 503 });
+    // Headers and then nothing: only the caller's own deadline ends the wait.
+    const deadline = deadlineSignal(200);
+    await expect(client.embeddings.create({ model: 'emb', input: 'x' }, { signal: deadline.signal })).rejects.toThrow();
+    deadline.done();
+    expect(fake.embeddingRequests).toHaveLength(2);
   });
 });

@@ -5,7 +5,10 @@
  * POST /v1/chat/completions records the request and answers with the next queued reply (or
  * `fallback(request)` when the queue is empty): a JSON completion, an SSE stream, an error status,
  * a slow answer, a malformed body, headers and then nothing (stall), or a reply that dribbles out
- * one small piece at a time (trickle). `request.cancelled` tells whether the client hung up first. GET /v1/models lists one model. Anything else is a 404.
+ * one small piece at a time (trickle). `request.cancelled` tells whether the client hung up first. GET /v1/models lists one model.
+ * POST /v1/embeddings answers with `embed(text)` for each input (by default a hashed bag of its
+ * words, so texts sharing words are near), or with the next queued embeddings reply (an error
+ * status, or a stall); each request is recorded in `embeddingRequests`. Anything else is a 404.
  * See "openai client against a local server" in the shared engineering notes (../shared/engineering-notes.md).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -33,8 +36,37 @@ export type Reply =
    */
   | { kind: 'trickle'; chunks: string[]; everyMs: number };
 
+/** One POST /v1/embeddings: its inputs, always as a list. */
+export interface EmbeddingRequest {
+  body: any;
+  inputs: string[];
+  at: number;
+}
+
+export type EmbeddingReply = { kind: 'vectors' } | { kind: 'status'; status: number } | { kind: 'stall' };
+
+/** Dimensions of the default vectors. */
+export const FAKE_EMBEDDING_DIMENSIONS = 64;
+
+/** The default fake vector: each lower-cased word (of two letters or more, any script) adds one to a dimension chosen by its hash. */
+export function bagOfWordsVector(text: string): number[] {
+  const vector = new Array<number>(FAKE_EMBEDDING_DIMENSIONS).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? []) {
+    let hash = 2166136261;
+    for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), 16777619);
+    vector[(hash >>> 0) % FAKE_EMBEDDING_DIMENSIONS]! += 1;
+  }
+  return vector;
+}
+
 export interface FakeOpenAI {
   readonly baseURL: string;
+  /** Every POST /v1/embeddings, in order. */
+  readonly embeddingRequests: EmbeddingRequest[];
+  /** Queue embeddings replies used in order; when the queue is empty, vectors from `embed`. */
+  enqueueEmbeddings(...replies: EmbeddingReply[]): void;
+  /** The vector of one input text; `bagOfWordsVector` unless a test replaces it. */
+  embed: (text: string) => number[];
   /** Every POST /v1/chat/completions, in order. */
   readonly requests: ChatRequest[];
   /** Queue replies used in order; when the queue is empty, `fallback(request)` decides (default: json with content '{}'). */
@@ -68,6 +100,8 @@ function defaultErrorBody(status: number): unknown {
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: ChatRequest[] = [];
   const queue: Reply[] = [];
+  const embeddingRequests: EmbeddingRequest[] = [];
+  const embeddingQueue: EmbeddingReply[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
@@ -185,6 +219,30 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         sendJson(res, 200, { object: 'list', data: [{ id: MODEL_ID, object: 'model', created: 0, owned_by: 'fake' }] });
         return;
       }
+      if (req.method === 'POST' && path === '/v1/embeddings') {
+        const body: any = JSON.parse((await readBody(req)) || '{}');
+        const inputs: string[] = Array.isArray(body?.input) ? body.input.map(String) : [String(body?.input ?? '')];
+        embeddingRequests.push({ body, inputs, at: Date.now() });
+        const reply = embeddingQueue.shift() ?? { kind: 'vectors' };
+        if (reply.kind === 'status') {
+          sendJson(res, reply.status, defaultErrorBody(reply.status));
+          return;
+        }
+        if (reply.kind === 'stall') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.flushHeaders();
+          return;
+        }
+        const data = inputs.map((input, index) => {
+          const vector = fake.embed(input);
+          // The client asks for base64 (float32, little-endian) unless told otherwise.
+          const embedding = body?.encoding_format === 'float' ? vector : Buffer.from(Float32Array.from(vector).buffer).toString('base64');
+          return { object: 'embedding', index, embedding };
+        });
+        const tokens = inputs.reduce((sum, input) => sum + Math.ceil(input.length / 4), 0);
+        sendJson(res, 200, { object: 'list', data, model: String(body?.model ?? 'fake-embedding'), usage: { prompt_tokens: tokens, total_tokens: tokens } });
+        return;
+      }
       if (req.method === 'POST' && path === '/v1/chat/completions') {
         const raw = await readBody(req);
         let body: any;
@@ -225,9 +283,14 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const fake: FakeOpenAI = {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
     enqueue: (...replies) => {
       queue.push(...replies);
     },
+    enqueueEmbeddings: (...replies) => {
+      embeddingQueue.push(...replies);
+    },
+    embed: bagOfWordsVector,
     fallback: () => ({ kind: 'json', content: '{}' }),
     close: () => {
       closed ??= new Promise<void>((resolve) => {

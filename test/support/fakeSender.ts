@@ -6,6 +6,8 @@ import type { DeliveryMessage, DeliveryTarget, SendOutcome, Sender } from '../..
 
 export interface Received {
   readonly chatId: string;
+  /** Where in the chat it went (a topic, a forum); absent in records a test writes itself. */
+  readonly target?: DeliveryTarget;
   readonly at: number;
   readonly message: DeliveryMessage;
 }
@@ -32,11 +34,11 @@ export function fakeSender(platform = 'telegram', clock: () => number = Date.now
       calls.push({ chatId: target.chatId, at });
       const next = script.get(target.chatId)?.shift() ?? script.get('*')?.[0];
       if (next === 'hang') {
-        received.push({ chatId: target.chatId, at, message });
+        received.push({ chatId: target.chatId, target, at, message });
         return new Promise<SendOutcome>(() => {});
       }
       if (next && next.kind !== 'sent') return next;
-      received.push({ chatId: target.chatId, at, message });
+      received.push({ chatId: target.chatId, target, at, message });
       return { kind: 'sent' };
     },
   };

@@ -55,6 +55,8 @@ export interface FakeTelegram {
     replyToMessage?: Record<string, unknown>;
     senderChat?: Record<string, unknown>;
     chatTitle?: string;
+    /** Written in this forum topic (message_thread_id) of a forum supergroup. */
+    topicId?: number;
   }): Record<string, unknown>;
   /** Pushes a channel_post update with the given text in channel chatId (negative number). */
   pushChannelPost(options: { text: string; chatId: number; username?: string }): Record<string, unknown>;
@@ -683,10 +685,11 @@ export async function startFakeTelegram(options: { token?: string; username?: st
       const from = { id: fromId, is_bot: false, first_name: 'User', ...(o.languageCode ? { language_code: o.languageCode } : {}) };
       const chat = chatType === 'private'
         ? { id: chatId, type: 'private', first_name: 'User' }
-        : { id: chatId, type: chatType, title: o.chatTitle ?? 'Test Group' };
+        : { id: chatId, type: chatType, title: o.chatTitle ?? 'Test Group', ...(o.topicId !== undefined ? { is_forum: true } : {}) };
       rememberChat(chat, false);
       const message: Payload = {
         message_id: nextMessageId++,
+        ...(o.topicId !== undefined ? { message_thread_id: o.topicId, is_topic_message: true } : {}),
         from,
         ...(o.senderChat ? { sender_chat: o.senderChat } : {}),
         chat,

@@ -3,11 +3,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
-import type { Engine } from '../../src/core/engine.js';
+import type { Embedder, Engine } from '../../src/core/engine.js';
 import { createLogger, silentLogger, type Logger } from '../../src/core/logger.js';
 import type { Telemetry } from '../../src/core/telemetry.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
 import { withFallback } from '../../src/engines/fallback.js';
+import { createOpenAIEmbedder } from '../../src/engines/openai/embeddings.js';
 import { createOpenAIEngine } from '../../src/engines/openai/index.js';
 import { loadPrompts, type Prompts } from '../../src/engines/openai/prompts.js';
 import type { FakeOpenAI } from './fakeOpenAI.js';
@@ -43,6 +44,13 @@ export function fakeLlmEngine(server: FakeOpenAI, options: FakeLlmOptions = {}):
     logger,
   });
   return options.fallback ? withFallback(llm, createExtractiveEngine(), logger, options.telemetry) : llm;
+}
+
+/** A `test-embedding` embedder talking to `server` through the real client, cancelled after `timeout` ms. */
+export function fakeEmbedder(server: FakeOpenAI, options: { timeout?: number; logger?: Logger } = {}): Embedder {
+  const timeout = options.timeout ?? 2_000;
+  const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'test', timeout, maxRetries: 0 });
+  return createOpenAIEmbedder({ client, model: 'test-embedding', deadlineMs: timeout, logger: options.logger ?? silentLogger });
 }
 
 /** A logger that keeps every line it is given (as parsed JSON), for specs about what an operator sees. */

@@ -33,6 +33,8 @@ export async function startCore(options: {
   feedMaxFailures?: number;
   /** How often the feed poller looks for due feeds; never by itself when absent (specs poll by hand). */
   feedCheckEveryMs?: number;
+  /** More configuration, as environment variables (STORY_WINDOW_HOURS …). */
+  env?: Readonly<Record<string, string>>;
 }): Promise<{
   desk: NewsDesk;
   subscriptions: Subscriptions;
@@ -42,7 +44,7 @@ export async function startCore(options: {
   sources: Sources;
   maxArticleChars: number;
 }> {
-  const config = loadConfig({ ADMIN_IDS: options.adminId, ...(options.feedMaxFailures === undefined ? {} : { FEED_MAX_FAILURES: String(options.feedMaxFailures) }) });
+  const config = loadConfig({ ...options.env, ADMIN_IDS: options.adminId, ...(options.feedMaxFailures === undefined ? {} : { FEED_MAX_FAILURES: String(options.feedMaxFailures) }) });
   const logger = options.logger ?? silentLogger;
   const storage = options.storage ?? (await openStorage(options.storeUrl ?? 'memory://'));
   const desk = await openNewsDesk({ storage, engine: options.engine ?? createExtractiveEngine(), logger, settings: config });

@@ -14,5 +14,6 @@ export function renderDelivery(message: DeliveryMessage, language: UiLanguage): 
     const { answer } = message;
     return [`🔔 ${m.follows.updateTitle(answer.question)}`, answer.text, `${m.sources}:`, ...answer.citations.map((c) => `• ${c.title} [${c.articleId}]${c.url ? ` ${c.url}` : ''}`)].join('\n');
   }
+  if (message.kind === 'update') return `🔗 ${m.alsoReportedBy(message.outlet)}: ${message.summary.title}${message.summary.url ? ` ${message.summary.url}` : ''}`;
   return [`📰 ${m.digestTitle}`, ...message.summaries.map(block)].join('\n\n');
 }

@@ -22,7 +22,8 @@ function blockText(block: Block): string[] {
         lines.push('', `${block.sourcesLabel}:`);
         for (const citation of block.citations) {
           const quoted = citation.quote === undefined ? '' : `\n  “${citation.quote}”`;
-          lines.push(`- ${citation.title} [${citation.articleId}]${citation.url ? ` ${citation.url}` : ''}${quoted}`);
+          const also = citation.also ? `\n  ${block.alsoLabel}: ${citation.also.map((other) => `${other.name}${other.url ? ` ${other.url}` : ''}`).join(', ')}` : '';
+          lines.push(`- ${citation.title} [${citation.articleId}]${citation.url ? ` ${citation.url}` : ''}${also}${quoted}`);
         }
       }
       for (const note of block.notes) lines.push(`(${note})`);

@@ -6,6 +6,7 @@
 import { escapeMarkdown, type APIEmbed, type MessageCreateOptions } from 'discord.js';
 import type { Block } from '../../commands/types.js';
 import type { DeliveredSummary, DeliveryMessage } from '../../core/delivery/index.js';
+import { DEFAULT_STYLE, type DeliveryFormat } from '../../core/subscriptions.js';
 import { messages, type UiLanguage } from '../../i18n/messages.js';
 
 /** No @everyone, role or user pings from article or answer text. */
@@ -49,11 +50,36 @@ export function summaryEmbed(summary: Pick<DeliveredSummary, 'title' | 'articleI
   };
 }
 
-/** A delivered article, digest or followed question's new answer as a channel message (a digest is up to 10 embeds). */
-export function deliveryMessage(message: DeliveryMessage, language: UiLanguage): MessageCreateOptions {
+/** A headline line: the title linked to the article (masked; a preview only when `previews`), and its id. */
+export function headlineLine(summary: DeliveredSummary): string {
+  const url = httpUrl(summary.url);
+  const title = escapeText(truncate(summary.title, 256));
+  return `**${url ? `[${title}](${url})` : title}** \`${summary.articleId}\``;
+}
+
+/** A summary embed in a delivery's format: with the first paragraph after the summary for `full`. */
+function deliveredEmbed(summary: DeliveredSummary, format: DeliveryFormat): APIEmbed {
+  const embed = summaryEmbed(summary);
+  if (format !== 'full' || !summary.lead) return embed;
+  return { ...embed, description: truncate(`${embed.description ?? ''}\n\n${escapeText(summary.lead)}`, 4096) };
+}
+
+/** Discord's SUPPRESS_EMBEDS message flag: no link previews under the message. */
+export const SUPPRESS_EMBEDS = 1 << 2;
+
+/**
+ * A delivered article or digest as a channel message (a digest is up to 10 embeds), in its
+ * subscription's format; a story update is a one-line note; a followed question's new answer is
+ * the answer's embeds whatever the format. Headlines are text, so previews off suppresses the link's embed; summaries
+ * are embeds of their own, and previews on puts the article's link in the text, which Discord unfurls.
+ */
+export function deliveryMessage(message: DeliveryMessage, language: UiLanguage): MessageCreateOptions & { flags?: number } {
   const m = messages(language);
-  if (message.kind === 'article') {
-    return { content: `📰 ${m.newArticle}`, embeds: [summaryEmbed(message.summary)], allowedMentions: NO_MENTIONS };
+  if (message.kind === 'update') {
+    const url = httpUrl(message.summary.url);
+    // The link in <>, whatever the style: a one-line note, not another preview of a story the channel has.
+    const title = escapeText(message.summary.title.replace(BIDI_CONTROLS, ''));
+    return { content: truncate(`🔗 ${escapeText(m.alsoReportedBy(message.outlet))}: ${title}${url ? ` <${url}>` : ''}`, 2000), allowedMentions: NO_MENTIONS };
   }
   if (message.kind === 'follow-update') {
     const { answer } = message;
@@ -61,12 +87,27 @@ export function deliveryMessage(message: DeliveryMessage, language: UiLanguage):
       kind: 'answer',
       text: answer.text,
       sourcesLabel: m.sources,
+      alsoLabel: m.alsoReportedIn,
       citations: answer.citations.map((c) => ({ articleId: c.articleId, title: c.title, ...(c.url ? { url: c.url } : {}) })),
       notes: [],
     });
     return { content: truncate(`🔔 ${escapeText(m.follows.updateTitle(answer.question))}`, 2000), embeds, allowedMentions: NO_MENTIONS };
   }
-  return { content: `📰 ${m.digestTitle}`, embeds: message.summaries.slice(0, 10).map(summaryEmbed), allowedMentions: NO_MENTIONS };
+  const { format, previews } = message.style ?? DEFAULT_STYLE;
+  const summaries = message.kind === 'article' ? [message.summary] : message.summaries.slice(0, 10);
+  const heading = `📰 ${message.kind === 'article' ? m.newArticle : m.digestTitle}`;
+  if (format === 'headline') {
+    const content = splitText([heading, ...summaries.map(headlineLine)].join('\n'), 2000)[0]!;
+    return { content, allowedMentions: NO_MENTIONS, ...(previews ? {} : { flags: SUPPRESS_EMBEDS }) };
+  }
+  const link = message.kind === 'article' && previews ? httpUrl(message.summary.url) : undefined;
+  return { content: link ? `${heading}\n${link}` : heading, embeds: summaries.map((s) => deliveredEmbed(s, format)), allowedMentions: NO_MENTIONS };
+}
+
+/** `[name](url)` when the URL is http(s), else the name alone. */
+function markdownLink(url: string | undefined, name: string): string {
+  const safe = httpUrl(url);
+  return safe ? `[${escapeText(name)}](${safe})` : escapeText(name);
 }
 
 /** An answer as embeds of at most 4096 characters, the sources as fields of the last and the notes in its footer. */
@@ -79,7 +120,8 @@ export function answerEmbeds(answer: Extract<Block, { kind: 'answer' }>): APIEmb
       const url = httpUrl(citation.url);
       const title = escapeText(citation.title);
       const quote = citation.quote === undefined ? '' : `\n> ${escapeText(citation.quote)}`;
-      return { name: truncate(`${answer.sourcesLabel}: ${citation.articleId}`, 256), value: truncate(`${url ? `[${title}](${url})` : title}${quote}`, 1024) };
+      const also = citation.also ? `\n${escapeText(answer.alsoLabel)}: ${citation.also.map((other) => markdownLink(other.url, other.name)).join(', ')}` : '';
+      return { name: truncate(`${answer.sourcesLabel}: ${citation.articleId}`, 256), value: truncate(`${url ? `[${title}](${url})` : title}${also}${quote}`, 1024) };
     });
   }
   if (answer.notes.length > 0) last.footer = { text: answer.notes.join(' · ') };

@@ -6,6 +6,7 @@
  */
 import {
   ActionRowBuilder,
+  ChannelType,
   MessageFlags,
   ModalBuilder,
   PermissionFlagsBits,
@@ -53,15 +54,30 @@ function channelRef(interaction: RepliableInteraction): ChatRef {
   };
 }
 
-/** The command context of an interaction: its user, their locale's language, the channel. */
+/**
+ * The forum a post (a thread of a forum channel) belongs to, as a place that can subscribe: each
+ * delivery there opens a post of its own. Undefined anywhere else.
+ */
+function forumOf(interaction: RepliableInteraction): ChatRef | undefined {
+  const channel = interaction.channel;
+  if (!channel?.isThread() || channel.parent?.type !== ChannelType.GuildForum) return undefined;
+  return { platform: 'discord', chatId: channel.parent.id, kind: 'channel', forum: true, name: `#${channel.parent.name}` };
+}
+
+/** The command context of an interaction: its user, their locale's language, the channel (a thread is one of its own). */
 export function commandContext(interaction: RepliableInteraction, deps: DiscordDeps): CommandContext {
   const language = uiLanguage(interaction.locale, deps.defaultLanguage);
+  const forum = forumOf(interaction);
   return {
     platform: 'discord',
     actor: { kind: 'user', platform: 'discord', userId: interaction.user.id, language },
     language,
     // In a server, Manage Channels is what managing a channel's subscription takes; a DM is the user's own.
-    chat: { ref: channelRef(interaction), canManage: async () => !interaction.inGuild() || Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels)) },
+    chat: {
+      ref: channelRef(interaction),
+      canManage: async () => !interaction.inGuild() || Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels)),
+      ...(forum ? { forum } : {}),
+    },
     collects: true,
   };
 }

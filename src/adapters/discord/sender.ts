@@ -5,10 +5,10 @@
  * is gone or closed to the bot deactivates its subscription.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from 'discord.js';
-import type { DeliveryMessage, DeliveryTarget, Notice, SendOutcome, Sender } from '../../core/delivery/index.js';
-import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
+import { messageLanguage, type DeliveryMessage, type DeliveryTarget, type Notice, type SendOutcome, type Sender } from '../../core/delivery/index.js';
+import { messages, uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { noticeText } from '../../i18n/notices.js';
-import { deliveryMessage, escapeText } from './format.js';
+import { deliveryMessage, escapeText, truncate } from './format.js';
 
 // Unknown Channel, Unknown Guild, Missing Access, Missing Permissions, Cannot send messages to this user.
 const CHANNEL_GONE = new Set([10003, 10004, 50001, 50013, 50007]);
@@ -36,17 +36,29 @@ export function createDeliveryRest(token: string, api?: string): REST {
   return new REST({ ...(api ? { api } : {}), rejectOnRateLimit: () => true, retries: 0 }).setToken(token);
 }
 
+// Discord's limit on a thread's (a forum post's) name.
+const POST_NAME_LIMIT = 100;
+
+/** The name of the forum post a delivery opens: the article's title, the digest's heading, or the followed question. */
+export function postName(message: DeliveryMessage, language: UiLanguage): string {
+  if (message.kind === 'digest') return truncate(messages(language).digestTitle, POST_NAME_LIMIT);
+  if (message.kind === 'follow-update') return truncate(message.answer.question.trim() === '' ? messages(language).digestTitle : message.answer.question, POST_NAME_LIMIT);
+  const name = message.summary.title;
+  return truncate(name.trim() === '' ? message.summary.articleId : name, POST_NAME_LIMIT);
+}
+
 /** A sender over a discord.js REST client (see createDeliveryRest). */
 export function createDiscordSender(rest: REST, fallbackLanguage: UiLanguage): Sender {
   return {
     platform: 'discord',
     async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
-      const language = uiLanguage(message.kind === 'article' ? message.summary.language : message.language, fallbackLanguage);
-      const body = deliveryMessage(message, language);
+      const language = uiLanguage(messageLanguage(message), fallbackLanguage);
+      const payload = deliveryMessage(message, language);
+      const body = { content: payload.content, embeds: payload.embeds, allowed_mentions: { parse: [] }, ...(payload.flags ? { flags: payload.flags } : {}) };
       try {
-        await rest.post(Routes.channelMessages(target.chatId), {
-          body: { content: body.content, embeds: body.embeds, allowed_mentions: { parse: [] } },
-        });
+        // A forum channel takes posts, not messages: each delivery opens a post named after its article.
+        if (target.forum) await rest.post(Routes.threads(target.chatId), { body: { name: postName(message, language), message: body } });
+        else await rest.post(Routes.channelMessages(target.chatId), { body });
         return { kind: 'sent' };
       } catch (error) {
         return classifyDiscordError(error);

@@ -4,6 +4,7 @@
  * surrogate pair.
  */
 import type { DeliveryMessage, DeliveredSummary } from '../../core/delivery/index.js';
+import { DEFAULT_STYLE, type DeliveryFormat } from '../../core/subscriptions.js';
 import { messages, type UiLanguage } from '../../i18n/messages.js';
 
 /** Telegram's limit on one message's text. */
@@ -42,10 +43,23 @@ export function summaryLines(summary: Pick<DeliveredSummary, 'title' | 'articleI
   ];
 }
 
-/** A delivered article, digest or followed question's new answer. */
+/** An article's lines in a delivery's format: its headline alone, its summary, or its summary and first paragraph. */
+export function deliveredLines(summary: DeliveredSummary, format: DeliveryFormat): string[] {
+  if (format === 'headline') return summaryLines({ ...summary, sentences: [] });
+  const lines = summaryLines(summary);
+  return format === 'full' && summary.lead ? [...lines, '', escapeHtml(summary.lead)] : lines;
+}
+
+/**
+ * A delivered article or digest, in its subscription's format; a story update is a one-line note;
+ * a followed question's new answer is the answer and its sources, whatever the format (the answer is the news).
+ */
 export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): string {
   const m = messages(language);
-  if (message.kind === 'article') return [`📰 <i>${escapeHtml(m.newArticle)}</i>`, ...summaryLines(message.summary)].join('\n');
+  const format = message.style?.format ?? DEFAULT_STYLE.format;
+  if (message.kind === 'article') return [`📰 <i>${escapeHtml(m.newArticle)}</i>`, ...deliveredLines(message.summary, format)].join('\n');
+  // A one-line note whatever the format: the story is the chat's already.
+  if (message.kind === 'update') return `🔗 <i>${escapeHtml(m.alsoReportedBy(message.outlet))}</i>: ${linkHtml(message.summary.url, message.summary.title)}`;
   if (message.kind === 'follow-update') {
     const { answer } = message;
     return [
@@ -56,7 +70,9 @@ export function deliveryHtml(message: DeliveryMessage, language: UiLanguage): st
       ...answer.citations.map((c) => `• ${linkHtml(c.url, c.title)} <code>${escapeHtml(c.articleId)}</code>`),
     ].join('\n');
   }
-  return [`📰 <b>${escapeHtml(m.digestTitle)}</b>`, ...message.summaries.flatMap((s) => ['', ...summaryLines(s)])].join('\n');
+  // Headlines stack one per line; a summary each gets a blank line before it.
+  const gap = format === 'headline' ? [] : [''];
+  return [`📰 <b>${escapeHtml(m.digestTitle)}</b>`, ...message.summaries.flatMap((s) => [...gap, ...deliveredLines(s, format)])].join('\n');
 }
 
 /**

@@ -35,6 +35,7 @@ function blockHtml(block: Block): string[] {
         lines.push('', `<b>${escapeHtml(block.sourcesLabel)}:</b>`);
         for (const citation of block.citations) {
           lines.push(`• ${linkHtml(citation.url, citation.title)} <code>${escapeHtml(citation.articleId)}</code>`);
+          if (citation.also) lines.push(`  ${escapeHtml(block.alsoLabel)}: ${citation.also.map((other) => linkHtml(other.url, other.name)).join(', ')}`);
           if (citation.quote !== undefined) lines.push(`<i>“${escapeHtml(citation.quote)}”</i>`);
         }
       }

@@ -14,6 +14,7 @@ import { messages, type UiLanguage } from '../../i18n/messages.js';
 import type { AkhbarContext } from './context.js';
 import { escapeHtml, splitHtml } from './format.js';
 import { sendHtmlPart, type HtmlExtra } from './sender.js';
+import { topicOf } from './surface.js';
 
 /** How replies wait for a chat that Telegram holds back. */
 export interface ReplyRetryOptions {
@@ -144,7 +145,10 @@ export function createReplies(logger: Logger, fallbackLanguage: UiLanguage, opti
     async send(ctx, html, extra = {}) {
       const chatId = ctx.chat!.id;
       const texts = splitHtml(html);
-      const parts = texts.map((text, index) => ({ text, extra: index === texts.length - 1 ? extra : {} }));
+      // Asked in a forum topic, answered in it, every part.
+      const topic = topicOf(ctx);
+      const inTopic = topic === undefined ? {} : { message_thread_id: topic };
+      const parts = texts.map((text, index) => ({ text, extra: { ...(index === texts.length - 1 ? extra : {}), ...inTopic } }));
       const reply: Reply = { api: ctx.api, parts, language: ctx.asker?.language ?? fallbackLanguage };
       const waiting = held.get(chatId);
       if (waiting) {

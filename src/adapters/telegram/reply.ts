@@ -11,7 +11,7 @@ import type { AkhbarContext } from './context.js';
 import { htmlToPlain, splitHtml } from './format.js';
 import type { Replies } from './replies.js';
 import { viewHtml, viewKeyboard } from './render.js';
-import { commandContext, type AdminCache } from './surface.js';
+import { commandContext, topicOf, type AdminCache } from './surface.js';
 
 /** What answering needs besides the update. */
 export interface ReplyDeps {
@@ -57,7 +57,10 @@ function streamingMessage(ctx: AkhbarContext, deps: ReplyDeps): { update(text: s
     chain = chain
       .then(async () => {
         const plainText = text.slice(0, 4_000);
-        if (messageId === undefined) messageId = (await ctx.api.sendMessage(chatId, plainText)).message_id;
+        if (messageId === undefined) {
+          const topic = topicOf(ctx);
+          messageId = (await ctx.api.sendMessage(chatId, plainText, topic === undefined ? {} : { message_thread_id: topic })).message_id;
+        }
         else await ctx.api.editMessageText(chatId, messageId, plainText);
       })
       .catch((error: unknown) => deps.logger.warn('streaming edit failed', errorFields(error)));

@@ -3,7 +3,7 @@
  * answers (429, 403, chat not found, migrated group, 5xx) to delivery outcomes.
  */
 import { GrammyError, HttpError, type Api, type InlineKeyboard } from 'grammy';
-import type { DeliveryMessage, DeliveryTarget, Notice, SendOutcome, Sender } from '../../core/delivery/index.js';
+import { messageLanguage, type DeliveryMessage, type DeliveryTarget, type Notice, type SendOutcome, type Sender } from '../../core/delivery/index.js';
 import { uiLanguage, type UiLanguage } from '../../i18n/messages.js';
 import { noticeText } from '../../i18n/notices.js';
 import { deliveryHtml, escapeHtml, htmlToPlain, splitHtml } from './format.js';
@@ -36,9 +36,12 @@ export async function sendHtml(api: Api, chatId: number | string, html: string, 
   for (const [index, part] of parts.entries()) await sendHtmlPart(api, chatId, part, index === parts.length - 1 ? extra : {});
 }
 
-/** What may go with a message: a keyboard under it. */
+/** What may go with a message: a keyboard under it, the forum topic it goes into, its link preview. */
 export interface HtmlExtra {
   readonly reply_markup?: InlineKeyboard;
+  readonly message_thread_id?: number;
+  /** Previews are off unless this says otherwise. */
+  readonly link_preview_options?: { readonly is_disabled: boolean; readonly url?: string };
 }
 
 /** Sends one message of HTML within Telegram's length, as plain text if Telegram cannot parse it. */
@@ -51,14 +54,26 @@ export async function sendHtmlPart(api: Api, chatId: number | string, part: stri
   }
 }
 
+/** The topic a delivery goes into, and its link preview: the article's link, when its subscription wants previews. */
+export function deliveryExtra(target: DeliveryTarget, message: DeliveryMessage): { readonly topic: HtmlExtra; readonly preview: HtmlExtra } {
+  const url = message.kind === 'article' ? message.summary.url : undefined;
+  return {
+    topic: target.threadId !== undefined ? { message_thread_id: Number(target.threadId) } : {},
+    preview: message.style?.previews && url && /^https?:\/\//iu.test(url) ? { link_preview_options: { is_disabled: false, url } } : {},
+  };
+}
+
 /** A sender over a Bot API client that has no automatic retries (the delivery engine retries). */
 export function createTelegramSender(api: Api, fallbackLanguage: UiLanguage): Sender {
   return {
     platform: 'telegram',
     async send(target: DeliveryTarget, message: DeliveryMessage): Promise<SendOutcome> {
-      const language = uiLanguage(message.kind === 'article' ? message.summary.language : message.language, fallbackLanguage);
+      const language = uiLanguage(messageLanguage(message), fallbackLanguage);
       try {
-        await sendHtml(api, target.chatId, deliveryHtml(message, language));
+        const parts = splitHtml(deliveryHtml(message, language));
+        const { preview, topic } = deliveryExtra(target, message);
+        // Into the topic every part; the preview on the first, where the article's title is.
+        for (const [index, part] of parts.entries()) await sendHtmlPart(api, target.chatId, part, { ...topic, ...(index === 0 ? preview : {}) });
         return { kind: 'sent' };
       } catch (error) {
         return classifyTelegramError(error);

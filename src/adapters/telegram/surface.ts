@@ -15,11 +15,21 @@ const CHANNEL_REF = /^(@\w{4,}|-100\d+)$/u;
 /** Who was found to administer which chat, for a minute, so a busy group is not asked every time. */
 export type AdminCache = Map<string, { readonly admin: boolean; readonly until: number }>;
 
+/**
+ * The forum topic an update was written in, or undefined outside one. Only a topic message counts:
+ * in a group without topics, message_thread_id is a reply thread, which is not a place to subscribe.
+ */
+export function topicOf(ctx: AkhbarContext): number | undefined {
+  const msg = ctx.msg;
+  return msg?.is_topic_message && msg.message_thread_id !== undefined ? msg.message_thread_id : undefined;
+}
+
 function chatRef(ctx: AkhbarContext): ChatRef {
   const chat = ctx.chat!;
   const kind: ChatKind = chat.type === 'private' ? 'private' : chat.type === 'channel' ? 'channel' : 'group';
   const name = 'title' in chat ? chat.title : 'username' in chat ? chat.username : undefined;
-  return { platform: 'telegram', chatId: String(chat.id), kind, ...(name ? { name } : {}) };
+  const topic = topicOf(ctx);
+  return { platform: 'telegram', chatId: String(chat.id), kind, ...(name ? { name } : {}), ...(topic !== undefined ? { threadId: String(topic) } : {}) };
 }
 
 async function isChatAdmin(ctx: AkhbarContext, cache: AdminCache): Promise<boolean> {

@@ -13,22 +13,26 @@ import { errorFields, type Logger } from '../logger.js';
 import type { NewsDesk } from '../newsDesk.js';
 import type { DeliveryCounts, NewDelivery, OutboxItem, Storage } from '../ports.js';
 import type { Follows } from '../follows.js';
-import { chatOfSubscriptionId, type Subscription, type Subscriptions } from '../subscriptions.js';
+import { articleWords, compileFilters, type ArticleWords, type CompiledFilters } from '../filters.js';
+import { chatOfSubscriptionId, styleOf, subscriptionId, type Subscription, type Subscriptions } from '../subscriptions.js';
 import type { Article, Language } from '../types.js';
 import type { RateLimits } from './pacing.js';
 import { latestDailySlot } from './schedule.js';
 import type { Telemetry } from '../telemetry.js';
-import type { DeliveredSummary, Sender } from './types.js';
+import { firstParagraph } from './lead.js';
+import { storyUpdateId, type DeliveredSummary, type DeliveryKind, type Sender } from './types.js';
+import { outletOf, storyOutlets } from '../stories/index.js';
 import { startDeliveryWorker, type DeliveryWorker, type WorkerOptions, type WorkerStats } from './worker.js';
 
 export type { DeliveryMessage, DeliveredSummary, DeliveryTarget, Notice, SendOutcome, Sender } from './types.js';
+export { messageLanguage } from './types.js';
 
 /** Outbox counts, overall and for the articles queued most recently. */
 export type DeliveryReport = DeliveryCounts;
 
 /** What the delivery service is built from. */
 export interface DeliveryOptions {
-  readonly storage: Pick<Storage, 'articles' | 'outbox' | 'leases'>;
+  readonly storage: Pick<Storage, 'articles' | 'outbox' | 'leases' | 'subscriptions'>;
   readonly desk: NewsDesk;
   readonly subscriptions: Subscriptions;
   /** Followed questions: a new article's fan-out also queues the answers it changed. */
@@ -115,62 +119,166 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
       ...(article.url ? { url: article.url } : {}),
       language: summary.language,
       sentences: summary.sentences,
+      // Stored with every message (once per article and language), so any subscriber may ask for it.
+      lead: firstParagraph(article.text, article.title),
     };
     await outbox.putMessage(delivered);
     stored.set(`${article.id}:${language}`, delivered);
     return delivered;
   }
 
-  function delivery(id: string, subscription: Subscription, kind: 'article' | 'digest', language: Language, items: OutboxItem[]): NewDelivery {
+  /**
+   * What a story update carries: the article's title and link, in the language the chat wants (the
+   * note's words are; the title stays as the outlet wrote it). No summary is made for it; a summary
+   * already stored in that language serves, and one made later for another chat replaces this.
+   */
+  async function noteMessage(article: Article, language: Language, notes: Map<Language, DeliveredSummary>): Promise<DeliveredSummary> {
+    const known = notes.get(language) ?? (await outbox.getMessage(article.id, language));
+    if (known) {
+      notes.set(language, known);
+      return known;
+    }
+    const note: DeliveredSummary = { articleId: article.id, title: article.title, ...(article.url ? { url: article.url } : {}), language, sentences: [] };
+    await outbox.putMessage(note);
+    notes.set(language, note);
+    return note;
+  }
+
+  function delivery(id: string, subscription: Subscription, kind: DeliveryKind, language: Language, items: OutboxItem[]): NewDelivery {
     return {
       id,
-      target: { platform: subscription.platform, chatId: subscription.chatId, kind: subscription.kind },
+      target: {
+        platform: subscription.platform,
+        chatId: subscription.chatId,
+        kind: subscription.kind,
+        ...(subscription.threadId !== undefined ? { threadId: subscription.threadId } : {}),
+        ...(subscription.forum ? { forum: true } : {}),
+      },
       kind,
       language,
       items,
+      style: styleOf(subscription),
       createdAt: new Date(clock()).toISOString(),
     };
+  }
+
+  /**
+   * A follow update as the chat (or the forum topic it was followed in) subscribed to read its news:
+   * in that subscription's style and, for a Discord forum, as a post. A chat that follows without
+   * subscribing gets the default style.
+   */
+  async function presented(update: NewDelivery): Promise<NewDelivery> {
+    const subscription = await storage.subscriptions.get(subscriptionId(update.target));
+    if (!subscription) return update;
+    return { ...update, target: { ...update.target, ...(subscription.forum ? { forum: true } : {}) }, style: styleOf(subscription) };
+  }
+
+  // Each subscription's filters compiled once (the pattern is the costly part) and reused for every
+  // article until the subscription changes.
+  const compiled = new Map<string, { readonly updatedAt: string; readonly filters: CompiledFilters | undefined }>();
+  function filtersOf(subscription: Subscription): CompiledFilters | undefined {
+    const known = compiled.get(subscription.id);
+    if (known && known.updatedAt === subscription.updatedAt) return known.filters;
+    let filters: CompiledFilters | undefined;
+    try {
+      filters = subscription.filters ? compileFilters(subscription.filters) : undefined;
+    } catch (error) {
+      // Patterns are checked when set; one that no longer compiles lets everything through rather than lose news silently.
+      logger.error('subscription filters do not compile; delivering unfiltered', { subscription: subscription.id, ...errorFields(error) });
+    }
+    compiled.set(subscription.id, { updatedAt: subscription.updatedAt, filters });
+    return filters;
+  }
+
+  /** Whether the subscription's filters let the article through; `words` is built once per article. */
+  function passes(subscription: Subscription, words: () => ArticleWords): boolean {
+    const filters = filtersOf(subscription);
+    return filters === undefined || !filters.active || filters.judge(words()).passed;
+  }
+
+  function wordsOnce(article: Article): () => ArticleWords {
+    let words: ArticleWords | undefined;
+    return () => (words ??= articleWords(article));
   }
 
   async function fanOut(article: Article): Promise<number> {
     // An article stored without a fan-out request (by a tool, or before delivery existed) gets one now.
     if ((await outbox.fanOutState(article.id)) === 'none') await outbox.requestFanOut(article.id);
     if (!(await outbox.claimFanOut(article.id, owner, FAN_OUT_LEASE_MS))) return 0;
-    const subscribers = await storyNewTo(article, await subscriptions.list({ active: true, mode: 'each' }));
+    const words = wordsOnce(article);
+    const audience = await storyAudience(article, await subscriptions.list({ active: true, mode: 'each' }), words);
+    const subscribers = audience.news;
     const stored = new Map<string, DeliveredSummary>();
     const deliveries: NewDelivery[] = [];
+    let filtered = 0;
     for (const subscriber of subscribers) {
+      if (!passes(subscriber, words)) {
+        filtered++;
+        continue;
+      }
       const summary = await message(article, subscriber.language ?? article.language, stored);
       const item = { articleId: article.id, language: summary.language };
       deliveries.push(delivery(`a:${article.id}:${subscriber.id}`, subscriber, 'article', summary.language, [item]));
     }
+    if (audience.update) {
+      const { storyId, outlet, subscribers: told } = audience.update;
+      const notes = new Map<Language, DeliveredSummary>();
+      for (const subscriber of told) {
+        const note = await noteMessage(article, subscriber.language ?? article.language, notes);
+        const item = { articleId: article.id, language: note.language };
+        deliveries.push(delivery(storyUpdateId(storyId, outlet, subscriber), subscriber, 'update', note.language, [item]));
+      }
+    }
     // In the same write as the subscribers' copies, so the fan-out is done only once these are queued too.
     const updates = (await options.follows?.updatesFor(article)) ?? [];
-    deliveries.push(...updates.map((update) => update.delivery));
+    for (const update of updates) deliveries.push(await presented(update.delivery));
     // Ids are deterministic, so a fan-out taken over from a crashed process queues only what is missing.
     const queued = await outbox.enqueue(deliveries, { completesFanOut: article.id });
     // After the enqueue: a crash between the two asks again and finds the same ids already queued.
     await options.follows?.recorded(updates);
     worker.poke();
-    logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, followUpdates: updates.length, queued });
+    logger.info('article queued for subscribers', { article: article.id, subscribers: subscribers.length, filtered, followUpdates: updates.length, queued });
     return queued;
   }
 
   /**
-   * The subscribers to whom the article's story is news: all of them when it starts a story (or the
-   * story's first article is gone); otherwise only those who subscribed after the story's latest
-   * earlier article was posted. Anyone subscribed before one of the story's articles was sent that
-   * one, or had the story already when it came.
+   * Who hears of the article. `news`: the subscribers to whom its story is news: all of them when it
+   * starts a story (or the story's first article is gone); otherwise those who had none of the
+   * story's earlier articles: subscribed after they were posted, or kept them all out with their
+   * filters. `update`: of those who had the story, the ones who asked for "also reported by" notes
+   * and whose filters let this article through, when it has a link from an outlet that had not
+   * reported the story before.
    */
-  async function storyNewTo(article: Article, subscribers: Subscription[]): Promise<Subscription[]> {
-    if (article.storyId === undefined) return subscribers;
+  async function storyAudience(
+    article: Article,
+    subscribers: Subscription[],
+    words: () => ArticleWords,
+  ): Promise<{ news: Subscription[]; update?: { storyId: string; outlet: string; subscribers: Subscription[] } }> {
+    if (article.storyId === undefined) return { news: subscribers };
     const first = await storage.articles.get(article.storyId);
-    if (!first) return subscribers;
-    const joined = await storage.articles.storyArticles([first.id]);
-    const lastTold = joined.filter((other) => other.postedAt < article.postedAt).reduce((latest, other) => (other.postedAt > latest ? other.postedAt : latest), first.postedAt);
-    const news = subscribers.filter((subscriber) => subscriber.createdAt > lastTold);
-    logger.info('article joins a story already sent', { article: article.id, story: first.id, skipped: subscribers.length - news.length });
-    return news;
+    if (!first) return { news: subscribers };
+    const earlier = [first, ...(await storage.articles.storyArticles([first.id])).filter((other) => other.postedAt < article.postedAt)];
+    const lastTold = earlier.reduce((latest, other) => (other.postedAt > latest ? other.postedAt : latest), first.postedAt);
+    // Filters are judged on the full text, read only when some subscriber has filters.
+    const filtering = subscribers.some((subscriber) => filtersOf(subscriber)?.active === true);
+    const judged = filtering
+      ? [first, ...(await Promise.all(earlier.slice(1).map((other) => storage.articles.get(other.id))))].flatMap((other) =>
+          other ? [{ postedAt: other.postedAt, words: wordsOnce(other) }] : [],
+        )
+      : [];
+    // Sent when posted: a subscriber had an earlier article if it was subscribed by then and its filters let it through.
+    const hadStory = (subscriber: Subscription) =>
+      filtersOf(subscriber)?.active === true
+        ? judged.some((other) => other.postedAt >= subscriber.createdAt && passes(subscriber, other.words))
+        : subscriber.createdAt <= lastTold;
+    const news: Subscription[] = [];
+    const had: Subscription[] = [];
+    for (const subscriber of subscribers) (hadStory(subscriber) ? had : news).push(subscriber);
+    const outlet = article.url === undefined ? undefined : outletOf(article);
+    const newOutlet = outlet !== undefined && !storyOutlets(earlier).includes(outlet);
+    const told = newOutlet ? had.filter((subscriber) => subscriber.storyUpdates === true && passes(subscriber, words)) : [];
+    logger.info('article joins a story already sent', { article: article.id, story: first.id, skipped: had.length, updates: told.length });
+    return { news, ...(told.length > 0 ? { update: { storyId: first.id, outlet: outlet!, subscribers: told } } : {}) };
   }
 
   async function runDigests(now = clock()): Promise<number> {
@@ -195,8 +303,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
         if (stories.has(story) || (listing.storyId !== undefined && !inDigest.has(listing.storyId) && (await storage.articles.get(listing.storyId)))) continue;
         stories.add(story);
         const article = await storage.articles.get(listing.id);
-        // Deleted since it was listed: not in the digest.
-        if (!article) continue;
+        // Deleted since it was listed, or kept out by the subscription's filters: not in the digest.
+        if (!article || !passes(subscription, wordsOnce(article))) continue;
         const summary = await message(article, subscription.language ?? article.language, stored);
         items.push({ articleId: article.id, language: summary.language });
       }
@@ -217,12 +325,21 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
     running.add(tracked);
   }
 
-  const fanOutLogged = (article: Article) =>
-    track(
-      fanOut(article).catch((error: unknown) =>
-        logger.error('fan-out failed; another try follows once its claim runs out', { article: article.id, ...errorFields(error) }),
-      ),
-    );
+  // One story's fan-outs run one after another, in the order its articles were posted: a chat is
+  // queued the story before an "also reported by" note of it, though the note needs no summary and
+  // would otherwise be queued first.
+  const storyFanOuts = new Map<string, Promise<unknown>>();
+  const fanOutLogged = (article: Article) => {
+    const story = article.storyId ?? article.id;
+    const job = (storyFanOuts.get(story) ?? Promise.resolve())
+      .then(() => fanOut(article))
+      .catch((error: unknown) => logger.error('fan-out failed; another try follows once its claim runs out', { article: article.id, ...errorFields(error) }));
+    storyFanOuts.set(story, job);
+    void job.finally(() => {
+      if (storyFanOuts.get(story) === job) storyFanOuts.delete(story);
+    });
+    track(job);
+  };
 
   let sweeping = false;
   async function sweep(): Promise<void> {

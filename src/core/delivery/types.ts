@@ -1,7 +1,7 @@
 /**
  * The delivery vocabulary shared by the core and the platform senders.
  */
-import type { ChatKind } from '../subscriptions.js';
+import type { ChatKind, DeliveryStyle } from '../subscriptions.js';
 import type { FeedRecord, Language } from '../types.js';
 
 /** One article's summary as it goes out to a chat. */
@@ -11,6 +11,8 @@ export interface DeliveredSummary {
   readonly url?: string;
   readonly language: Language;
   readonly sentences: readonly string[];
+  /** The article's first paragraph, for subscriptions that want it after the summary (format `full`). */
+  readonly lead?: string;
 }
 
 /** A cited article of a delivered answer: the sentence the answer quotes, and where it is from. */
@@ -29,17 +31,52 @@ export interface DeliveredAnswer {
   readonly citations: readonly DeliveredCitation[];
 }
 
-/** What a chat receives: one new article, a digest of several, or a followed question's new answer. */
-export type DeliveryMessage =
+/**
+ * What a chat receives: one new article, a digest of several, a note that another outlet
+ * reported a story it had, or a followed question's new answer.
+ */
+export type DeliveryMessage = (
   | { readonly kind: 'article'; readonly summary: DeliveredSummary }
   | { readonly kind: 'digest'; readonly language: Language; readonly summaries: readonly DeliveredSummary[] }
-  | { readonly kind: 'follow-update'; readonly language: Language; readonly answer: DeliveredAnswer };
+  /** "Also reported by <outlet>": the joining article's title and link, no summary. */
+  | { readonly kind: 'update'; readonly summary: DeliveredSummary; readonly outlet: string }
+  | { readonly kind: 'follow-update'; readonly language: Language; readonly answer: DeliveredAnswer }
+) & {
+  /** How it reads, as its subscription asked; DEFAULT_STYLE when absent. */
+  readonly style?: DeliveryStyle;
+};
 
-/** Where a message goes. */
+/** The language a message is written in (a digest's heading's, a follow update's, else its summary's). */
+export function messageLanguage(message: DeliveryMessage): Language {
+  return message.kind === 'digest' || message.kind === 'follow-update' ? message.language : message.summary.language;
+}
+
+/** The kinds of delivery, as queued and stored. */
+export type DeliveryKind = DeliveryMessage['kind'];
+
+/**
+ * The id of the one "also reported by" note a chat gets for an outlet's report of a story: the
+ * same for every article of that outlet in that story, so the chat (or topic) is told once.
+ */
+export function storyUpdateId(storyId: string, outlet: string, chat: { readonly platform: string; readonly chatId: string; readonly threadId?: string }): string {
+  // A forum topic subscribes on its own, so it is told on its own.
+  return `u:${storyId}:${outlet}:${chat.platform}:${chat.chatId}${chat.threadId !== undefined ? `:${chat.threadId}` : ''}`;
+}
+
+/** Whether a delivery id is a story update's (see storyUpdateId). */
+export function isStoryUpdateId(id: string): boolean {
+  return id.startsWith('u:');
+}
+
+/** Where a message goes. Pacing and ordering are per chat: a topic shares its chat's. */
 export interface DeliveryTarget {
   readonly platform: string;
   readonly chatId: string;
   readonly kind: ChatKind;
+  /** A Telegram forum topic in the chat. */
+  readonly threadId?: string;
+  /** A Discord forum channel: the message opens a post. */
+  readonly forum?: boolean;
 }
 
 /** What a platform answered to one send, in the delivery engine's terms. */

@@ -11,6 +11,7 @@ import type { TermIndex } from '../termIndex.js';
 import { arabicRoot, splitSentences, terms, tokenize } from '../text/index.js';
 import type { Article } from '../types.js';
 import { kindMarks, offersKind, type KindMarks } from './answerKinds.js';
+import { fuseRanks } from './fusion.js';
 import { countWords, focusSentence, type FocusQuery } from './focus.js';
 import { RETRIEVAL_POLICY as POLICY } from './policy.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
@@ -23,6 +24,18 @@ export interface RetrievalOptions {
   readonly passages: number;
   /** Sentences of context on each side of a passage's best sentence. */
   readonly contextSentences: number;
+  /**
+   * Articles whose vectors are nearest the question's, best first (hybrid retrieval): they join the
+   * BM25 candidates, and articles are then ranked by reciprocal rank fusion of the two rankings.
+   */
+  readonly similar?: readonly SimilarArticle[];
+}
+
+/** An article near the question by its embedding vector. */
+export interface SimilarArticle {
+  readonly articleId: string;
+  /** Cosine similarity of the article's vector and the question's, -1..1. */
+  readonly similarity: number;
 }
 
 /** Evidence for one question, best first, and how strong the best of it is. */
@@ -50,6 +63,8 @@ export interface Evidence {
    * when no article stands out, which is how a question about something no article covers looks.
    */
   readonly runnerUp: number;
+  /** Cosine similarity of the best passage's article to the question; 0 without vectors. */
+  readonly similarity: number;
 }
 
 /** An article's sentences with their terms, cached because the same articles answer many questions. */
@@ -166,6 +181,7 @@ export async function retrieveEvidence(
     specificCoverage: 0,
     numberAbsent: false,
     runnerUp: 0,
+    similarity: 0,
   };
   if (query.length === 0 || index.size === 0) return empty;
 
@@ -180,11 +196,15 @@ export async function retrieveEvidence(
     }
   });
   const hits = index.search(searched, options.candidateArticles);
-  if (hits.length === 0) return empty;
-  const topScore = hits[0]!.score;
+  const similar = (options.similar ?? []).slice(0, options.candidateArticles);
+  // Articles the vectors found and BM25 did not: no question term is in their index entry.
+  const bm25Ids = new Set(hits.map((hit) => hit.key));
+  const candidates = [...hits, ...similar.filter((near) => !bm25Ids.has(near.articleId)).map((near) => ({ key: near.articleId, score: 0, matchedMask: 0 }))];
+  if (candidates.length === 0) return empty;
+  const topScore = hits[0]?.score ?? 1;
 
   const answers: ArticleAnswer[] = [];
-  for (const hit of hits) {
+  for (const hit of candidates) {
     const split = await load(hit.key);
     if (!split || split.sentences.length === 0) continue;
     let mask = 0;
@@ -195,6 +215,14 @@ export async function retrieveEvidence(
   // The article is chosen by its BM25 rank: mixing in how well its best sentence answers did not
   // choose better on the dev halves of the whole-article benchmark.
   answers.sort((x, y) => y.bm25 - x.bm25);
+  const similarity = new Map(similar.map((near) => [near.articleId, near.similarity]));
+  if (similar.length > 0) {
+    const lexical = answers.filter((answer) => answer.bm25 > 0).map((answer) => answer.split.article.id);
+    const fused = fuseRanks([lexical, similar.map((near) => near.articleId)]);
+    // Stable: articles fused alike keep their BM25 order.
+    answers.sort((x, y) => (fused.get(y.split.article.id) ?? 0) - (fused.get(x.split.article.id) ?? 0));
+  }
+  const ranked = onePerStory(answers);
 
   const focus = (answer: ArticleAnswer): FocusQuery => ({
     spellings: query.map((term) => term.spellings),
@@ -203,8 +231,8 @@ export async function retrieveEvidence(
     questionTokens: analysis.tokens,
     kindBonus: POLICY.kindBonus,
   });
-  const passages = answers.slice(0, options.passages).map((answer, i) => passageOf(answer, i, options.contextSentences, focus(answer)));
-  const top = answers[0]!;
+  const passages = ranked.slice(0, options.passages).map((answer, i) => passageOf(answer, i, options.contextSentences, focus(answer)));
+  const top = ranked[0]!;
   return {
     passages,
     articleCoverage: top.articleCoverage,
@@ -214,7 +242,8 @@ export async function retrieveEvidence(
     kindFound: top.kindFound,
     specificCoverage: top.specificCoverage,
     numberAbsent: top.numberAbsent,
-    runnerUp: runnerUp(answers),
+    runnerUp: runnerUp(ranked),
+    similarity: similarity.get(top.split.article.id) ?? 0,
   };
 }
 
@@ -356,6 +385,21 @@ function answerInArticle(
     bm25,
     localWeights: query.map((_, i) => weightOf(i)),
   };
+}
+
+/**
+ * The best-ranked article of each story, in rank order. A story told by several outlets is one piece
+ * of evidence, spoken for by its best article (the desk cites the others with it): two versions of
+ * it are not two stories competing for the question.
+ */
+function onePerStory(ranked: readonly ArticleAnswer[]): ArticleAnswer[] {
+  const stories = new Set<string>();
+  return ranked.filter((answer) => {
+    const story = answer.split.article.storyId ?? answer.split.article.id;
+    if (stories.has(story)) return false;
+    stories.add(story);
+    return true;
+  });
 }
 
 /** The relative BM25 of the best candidate that tells another story than the best one, 0 when there is none. */

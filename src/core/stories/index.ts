@@ -6,3 +6,4 @@ export { estimatedContainment, estimatedJaccard, minhashOf, shingleHashes, story
 export { createStoryIndex, sameStory, STORY_MATCH, type StoryEntry, type StoryIndex, type StoryMatch } from './storyIndex.js';
 export { outletOf, storyOutlets } from './outlet.js';
 export { openStoryIndex, type RecentStories, type StoryCheck } from './recentStories.js';
+export { withStorySources } from './storySources.js';

@@ -163,6 +163,18 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
       return { sentences: grounded.bullets, language: request.language };
     },
 
+    async rewriteQuery(question: string, languages: readonly Language[]): Promise<string[]> {
+      const names = languages.map((language) => LANGUAGE_NAMES[language]);
+      const reply = await complete(prompts.rewrite, { question, languages: names }, 'rewrite');
+      const queries = Array.isArray(reply.queries) ? reply.queries : [];
+      // A rewrite many times longer than its question is not a translation of it.
+      const limit = Math.max(200, question.length * 4);
+      return queries
+        .filter((query): query is string => typeof query === 'string' && query.trim() !== '')
+        .map((query) => query.trim().slice(0, limit))
+        .slice(0, languages.length);
+    },
+
     async answer(request: AnswerRequest): Promise<EngineAnswer> {
       const system = fill(prompts.answer, { language: LANGUAGE_NAMES[request.language] });
       const passages = request.passages.map((p) => ({ id: p.id, title: p.title, text: p.sentences.map((s) => s.text).join(' ') }));

@@ -10,15 +10,18 @@ import { join } from 'node:path';
 export interface Prompts {
   readonly answer: string;
   readonly summary: string;
+  /** Rewriting a question into the languages of the stored articles, before retrieval. */
+  readonly rewrite: string;
   readonly version: string;
 }
 
-/** Reads `answer.md` and `summary.md` from `dir`. */
+/** Reads `answer.md`, `summary.md` and `rewrite.md` from `dir`. */
 export function loadPrompts(dir: string): Prompts {
   const answer = readFileSync(join(dir, 'answer.md'), 'utf8');
   const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
-  const version = createHash('sha256').update(answer).update('\0').update(summary).digest('hex').slice(0, 12);
-  return { answer, summary, version };
+  const rewrite = readFileSync(join(dir, 'rewrite.md'), 'utf8');
+  const version = createHash('sha256').update(answer).update('\0').update(summary).update('\0').update(rewrite).digest('hex').slice(0, 12);
+  return { answer, summary, rewrite, version };
 }
 
 /** Fills `{{name}}` placeholders. */

@@ -4,7 +4,7 @@
  * It only reads the old store, and it can be run again: articles, feeds and deliveries already
  * moved are recognised by their ids and not written twice.
  */
-import type { DeliveredSummary, DeliveryMessage, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
+import { messageLanguage, type DeliveredSummary, type DeliveryMessage, type DeliveryStatus, type DeliveryTarget } from '../../core/delivery/types.js';
 import type { NewDelivery, OutboxItem, Storage } from '../../core/ports.js';
 import type { Store } from './keyvStore.js';
 import type { Subscription } from '../../core/subscriptions.js';
@@ -96,7 +96,7 @@ export async function migrateLegacyStore(legacy: Store, storage: Storage): Promi
     deliveries.read++;
     if (delivery.status !== 'pending') continue;
     deliveries.pending++;
-    const carried = delivery.message.kind === 'article' ? [delivery.message.summary] : delivery.message.summaries;
+    const carried = delivery.message.kind === 'digest' ? delivery.message.summaries : [delivery.message.summary];
     // The new outbox stores each message once per article and language; the old one kept a copy per delivery.
     for (const summary of carried) {
       if (!(await storage.outbox.getMessage(summary.articleId, summary.language))) await storage.outbox.putMessage(summary);
@@ -113,7 +113,7 @@ function newDelivery(delivery: LegacyDelivery, carried: readonly DeliveredSummar
     id: delivery.id,
     target: delivery.target,
     kind: delivery.message.kind,
-    language: delivery.message.kind === 'article' ? delivery.message.summary.language : delivery.message.language,
+    language: messageLanguage(delivery.message),
     items,
     createdAt: delivery.createdAt,
     notBefore: delivery.notBefore,

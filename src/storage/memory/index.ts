@@ -4,13 +4,12 @@
  * name (`memory://name`) share one database within the process, which is how the contract suite
  * plays two processes; `memory://` alone is a private database.
  */
-import type { DeliveredAnswer, DeliveredSummary, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
+import type { DeliveredAnswer, DeliveredSummary, DeliveryKind, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
 import type { Follow } from '../../core/follows.js';
 import type {
   Change,
   ChangeKind,
   DeliveryCounts,
-  DeliveryKind,
   FollowRepo,
   NewDelivery,
   OutboxDelivery,
@@ -18,7 +17,7 @@ import type {
   Storage,
   StorageOptions,
 } from '../../core/ports.js';
-import type { Subscription } from '../../core/subscriptions.js';
+import type { DeliveryStyle, Subscription } from '../../core/subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from '../../core/types.js';
 import { assembleMessage, checkNewDelivery, isEmptyCount, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 
@@ -29,6 +28,7 @@ interface DeliveryRow {
   kind: DeliveryKind;
   language: Language;
   items: OutboxItem[];
+  style: DeliveryStyle | undefined;
   answer: DeliveredAnswer | undefined;
   status: DeliveryStatus;
   attempts: number;
@@ -66,6 +66,8 @@ interface MemoryDatabase {
   readonly changes: Change[];
   nextChangeSeq: number;
   snapshot: { format: string; seq: number; bytes: Uint8Array } | undefined;
+  /** Article id, then model. */
+  readonly vectors: Map<string, Map<string, Float32Array>>;
 }
 
 /** The memory backend's handle: the ports, plus a switch that plays an outage. */
@@ -95,6 +97,7 @@ function newDatabase(): MemoryDatabase {
     changes: [],
     nextChangeSeq: 1,
     snapshot: undefined,
+    vectors: new Map(),
   };
 }
 
@@ -153,7 +156,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
       kind: row.kind,
       language: row.language,
       items: row.items,
-      message: assembleMessage(row.kind, row.language, row.items, lookup, row.answer),
+      message: assembleMessage(row.kind, row.language, row.items, lookup, row.style, row.answer),
       articleIds: row.items.map((item) => item.articleId),
       status: row.status,
       attempts: row.attempts,
@@ -248,6 +251,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           for (const key of [...db.messages.keys()]) if (key.startsWith(`${id}\u0000`)) db.messages.delete(key);
           db.fanOuts.delete(id);
           db.articles.delete(id);
+          db.vectors.delete(id);
           if (article.url !== undefined) db.articleByUrl.delete(article.url);
           logChange('article', id, 'deleted');
           return true;
@@ -259,6 +263,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
           return rows.slice(offset, offset + limit).map(listing);
         }),
       count: (options) => op('article count', () => (options?.storiesOnly ? [...db.articles.values()].filter(headsStory).length : db.articles.size)),
+      languages: () => op('article languages', () => [...new Set([...db.articles.values()].map((article) => article.language))]),
       storyArticles: (storyIds) =>
         op('article list', () => {
           const wanted = new Set(storyIds);
@@ -329,6 +334,13 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         op('subscription list', () =>
           [...db.subscriptions.values()]
             .filter((s) => (filter.active === undefined || s.active === filter.active) && (filter.mode === undefined || s.mode === filter.mode))
+            .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .map(copy),
+        ),
+      inChat: (chat) =>
+        op('subscription list', () =>
+          [...db.subscriptions.values()]
+            .filter((s) => s.platform === chat.platform && s.chatId === chat.chatId)
             .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
             .map(copy),
         ),
@@ -629,6 +641,32 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         }),
     },
 
+    vectors: {
+      put: (articleId, model, vector) =>
+        op('vector write', () => {
+          if (!db.articles.has(articleId)) return;
+          const byModel = db.vectors.get(articleId) ?? new Map<string, Float32Array>();
+          byModel.set(model, vector.slice());
+          db.vectors.set(articleId, byModel);
+        }),
+      load: (model, articleIds) =>
+        op('vector read', () => {
+          const found = new Map<string, Float32Array>();
+          for (const id of articleIds ?? db.vectors.keys()) {
+            const vector = db.vectors.get(id)?.get(model);
+            if (vector) found.set(id, vector.slice());
+          }
+          return found;
+        }),
+      missing: (model, limit) =>
+        op('vector read', () =>
+          [...db.articles.keys()]
+            .filter((id) => !db.vectors.get(id)?.has(model))
+            .sort()
+            .slice(0, limit),
+        ),
+    },
+
     indexSnapshots: {
       load: (format) =>
         op('index snapshot read', () =>
@@ -698,10 +736,17 @@ function rowOf(d: NewDelivery, seq: number): DeliveryRow {
   return {
     seq,
     id: d.id,
-    target: { platform: d.target.platform, chatId: d.target.chatId, kind: d.target.kind },
+    target: {
+      platform: d.target.platform,
+      chatId: d.target.chatId,
+      kind: d.target.kind,
+      ...(d.target.threadId !== undefined ? { threadId: d.target.threadId } : {}),
+      ...(d.target.forum ? { forum: true } : {}),
+    },
     kind: d.kind,
     language: d.language,
     items: d.items.map((i) => ({ articleId: i.articleId, language: i.language })),
+    style: d.style ? { format: d.style.format, previews: d.style.previews } : undefined,
     answer: d.answer === undefined ? undefined : copy(d.answer),
     status: 'pending',
     attempts: 0,

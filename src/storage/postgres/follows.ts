@@ -1,5 +1,5 @@
 /**
- * Followed questions in PostgreSQL (migration 9): one row per follow and one per term, so the
+ * Followed questions in PostgreSQL (migration 10): one row per follow and one per term, so the
  * follows sharing a term with a new article are found by the term index.
  */
 import type { FollowRepo } from '../../core/ports.js';
@@ -24,9 +24,9 @@ export function postgresFollows({ run, write }: PostgresRunners): FollowRepo {
         if (Number(rows[0]?.n ?? 0) >= maxPerChat) return 'full';
         const row = fromFollow(follow);
         await q(
-          `INSERT INTO follows (id, platform, chat_id, chat_kind, question, terms, language, fingerprint, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [row.id, row.platform, row.chat_id, row.chat_kind, row.question, row.terms, row.language, row.fingerprint, row.created_at, row.updated_at],
+          `INSERT INTO follows (id, platform, chat_id, chat_kind, thread_id, question, terms, language, fingerprint, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [row.id, row.platform, row.chat_id, row.chat_kind, row.thread_id, row.question, row.terms, row.language, row.fingerprint, row.created_at, row.updated_at],
         );
         await q('INSERT INTO follow_terms (term, follow_id) SELECT DISTINCT t, $2 FROM unnest($1::text[]) AS t ON CONFLICT DO NOTHING', [follow.terms, follow.id]);
         return 'added';

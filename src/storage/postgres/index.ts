@@ -25,6 +25,7 @@ import pg from 'pg';
 import type { DeliveredSummary, DeliveryStatus } from '../../core/delivery/types.js';
 import type {
   ArticleRepo,
+  ArticleVectorRepo,
   Change,
   ChangeFeed,
   ChangeKind,
@@ -43,7 +44,7 @@ import type {
 } from '../../core/ports.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
-import { checkNewDelivery, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { checkNewDelivery, float32Of, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { postgresFollows } from './follows.js';
 import { migrate } from './schema.js';
 import {
@@ -56,6 +57,8 @@ import {
   statusCode,
   statusOf,
   storedIdOf,
+  presentationOf,
+  subscriptionOptionsOf,
   toArticle,
   toListing,
   LISTING_COLUMNS,
@@ -146,12 +149,13 @@ const keysOf = (ids: readonly string[]) => ids.map((id) => deliveryKey(id).toStr
 
 const SUBSCRIPTION_UPSERT = `
   INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
-                             inactive_reason, created_at, updated_at, digest_covered_until)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                             inactive_reason, created_at, updated_at, digest_covered_until, options, story_updates)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
   ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
     name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
     language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
-    created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until`;
+    created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until,
+    options = excluded.options, story_updates = excluded.story_updates`;
 
 /** Opens the PostgreSQL store a `postgres://` or `postgresql://` URL names, migrating it first. */
 export async function openPostgresStorage(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
@@ -461,6 +465,35 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
         after = batch[batch.length - 1]!.id;
       }
     },
+    languages: () =>
+      run('article languages', async (q) => (await q<{ language: Language }>('SELECT DISTINCT language FROM articles')).rows.map((row) => row.language)),
+  };
+
+  const vectors: ArticleVectorRepo = {
+    put: (articleId, model, vector) =>
+      write('vector write', async (q) => {
+        await q(
+          `INSERT INTO article_vectors (article_id, model, vector) SELECT id, $2, $3 FROM articles WHERE id = $1
+           ON CONFLICT (article_id, model) DO UPDATE SET vector = excluded.vector`,
+          [articleId, model, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)],
+        );
+      }),
+    load: (model, articleIds) =>
+      run('vector read', async (q) => {
+        const { rows } =
+          articleIds === undefined
+            ? await q<{ article_id: string; vector: Buffer }>('SELECT article_id, vector FROM article_vectors WHERE model = $1', [model])
+            : await q<{ article_id: string; vector: Buffer }>('SELECT article_id, vector FROM article_vectors WHERE model = $1 AND article_id = ANY($2::text[])', [model, articleIds]);
+        return new Map(rows.map((row) => [row.article_id, float32Of(row.vector)]));
+      }),
+    missing: (model, limit) =>
+      run('vector read', async (q) => {
+        const { rows } = await q<{ id: string }>(
+          'SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_vectors v WHERE v.article_id = a.id AND v.model = $1) ORDER BY a.id LIMIT $2',
+          [model, limit],
+        );
+        return rows.map((row) => row.id);
+      }),
   };
 
   const summaries: SummaryRepo = {
@@ -510,6 +543,11 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
           'SELECT * FROM subscriptions WHERE ($1::boolean IS NULL OR active = $1) AND ($2::text IS NULL OR mode = $2) ORDER BY created_at, id',
           [filter.active ?? null, filter.mode ?? null],
         );
+        return rows.map(toSubscription);
+      }),
+    inChat: (chat) =>
+      run('subscription list', async (q) => {
+        const { rows } = await q<SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2 ORDER BY created_at, id', [chat.platform, chat.chatId]);
         return rows.map(toSubscription);
       }),
     move: (fromId, to) =>
@@ -579,13 +617,13 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
           if (batch.length === 0) return new Map();
           const { rows } = await q<{ n: number; seq: number }>(
             `WITH input AS (
-               SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[])
-                 WITH ORDINALITY AS t(key, id, stored_id, platform, chat_id, chat_kind, language, article_id, not_before, created_at, body, n)
+               SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::text[])
+                 WITH ORDINALITY AS t(key, id, stored_id, platform, chat_id, chat_kind, language, article_id, not_before, created_at, presentation, body, n)
              ), numbered AS MATERIALIZED (
                SELECT nextval(pg_get_serial_sequence('deliveries', 'seq')) AS seq, i.* FROM (SELECT * FROM input ORDER BY n) i
              ), added AS (
-               INSERT INTO deliveries (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, body)
-               SELECT seq, key, stored_id, platform, chat_id, chat_kind, language, article_id, 0, not_before, created_at, body
+               INSERT INTO deliveries (seq, key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, presentation, body)
+               SELECT seq, key, stored_id, platform, chat_id, chat_kind, language, article_id, 0, not_before, created_at, presentation, body
                FROM numbered x WHERE NOT EXISTS (SELECT 1 FROM deliveries u WHERE u.key IS NULL AND u.id = x.id)
                ORDER BY key, id
                ON CONFLICT DO NOTHING
@@ -602,6 +640,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
               batch.map((d) => (d.kind === 'digest' ? null : d.items[0]!.articleId)),
               batch.map((d) => d.notBefore ?? 0),
               batch.map((d) => Date.parse(d.createdAt) || clock()),
+              batch.map((d) => presentationOf(d)),
               batch.map((d) => (d.answer === undefined ? null : JSON.stringify(d.answer))),
             ],
           );
@@ -1069,6 +1108,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
   return {
     kind: 'postgres',
     indexSnapshots,
+    vectors,
     pool,
     articles,
     summaries,
@@ -1208,6 +1248,8 @@ function subscriptionValues(s: Subscription): unknown[] {
     s.createdAt,
     s.updatedAt,
     s.digestCoveredUntil ?? null,
+    subscriptionOptionsOf(s),
+    s.storyUpdates === true,
   ];
 }
 

@@ -272,10 +272,47 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE feeds ADD COLUMN paused BOOLEAN NOT NULL DEFAULT false;
       DROP INDEX feeds_due;
       CREATE INDEX feeds_due ON feeds (next_check_at) WHERE NOT paused;
+      `,
+    },
+    {
+    version: 7,
+    name: 'subscription topics, filters and styles',
+    sql: `
+      -- As SQLite's migration 6: a subscription's forum topic, filters and delivery style as JSON
+      -- text, read whole and never queried by; NULL for the many that set none.
+      ALTER TABLE subscriptions ADD COLUMN options TEXT;
+      -- A chat that is gone stops its topics' subscriptions too: found by chat, not by a scan.
+      CREATE INDEX subscriptions_chat ON subscriptions (platform, chat_id);
+      -- A delivery's topic or forum and style, as JSON; NULL for a plain one, so a broadcast's rows
+      -- stay the size they were (a NULL costs a bit in the row's null map).
+      ALTER TABLE deliveries ADD COLUMN presentation TEXT;
+    `,
+  },
+  {
+    // 6 and 7 are other features' (numbered when they were planned); the runner applies what is above the store's version.
+    version: 8,
+    name: 'story updates',
+    sql: `
+      -- True when the chat wants one "also reported by" note per outlet of a story it already had.
+      ALTER TABLE subscriptions ADD COLUMN story_updates BOOLEAN NOT NULL DEFAULT false;
     `,
   },
   {
     version: 9,
+    name: 'article vectors',
+    sql: `
+      -- An embedding model's vector of each article (float32, little-endian), made once; it goes
+      -- with its article. Keyed by model: after a change of model the old vectors are not compared.
+      CREATE TABLE article_vectors (
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        vector BYTEA NOT NULL,
+        PRIMARY KEY (article_id, model)
+      );
+    `,
+  },
+  {
+    version: 10,
     name: 'followed questions',
     sql: `
       -- A chat's followed questions. The terms are also kept one per row in follow_terms, so a new
@@ -285,6 +322,8 @@ export const MIGRATIONS: readonly Migration[] = [
         platform TEXT NOT NULL,
         chat_id TEXT NOT NULL,
         chat_kind TEXT NOT NULL,
+        -- The forum topic it was followed in, whose updates go there; NULL for the chat itself.
+        thread_id TEXT,
         question TEXT NOT NULL,
         terms TEXT NOT NULL,
         language TEXT NOT NULL,

@@ -1,5 +1,5 @@
 /**
- * Followed questions in SQLite (migration 8): one row per follow and one per term, so the follows
+ * Followed questions in SQLite (migration 9): one row per follow and one per term, so the follows
  * sharing a term with a new article are found by the term index.
  */
 import type Database from 'better-sqlite3';
@@ -18,8 +18,8 @@ export function sqliteFollows(db: Database.Database, { run, write }: SqliteRunne
     get: db.prepare<[string], FollowRow>('SELECT * FROM follows WHERE id = ?'),
     countInChat: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM follows WHERE platform = ? AND chat_id = ?'),
     insert: db.prepare<FollowRow>(
-      `INSERT INTO follows (id, platform, chat_id, chat_kind, question, terms, language, fingerprint, created_at, updated_at)
-       VALUES (@id, @platform, @chat_id, @chat_kind, @question, @terms, @language, @fingerprint, @created_at, @updated_at)`,
+      `INSERT INTO follows (id, platform, chat_id, chat_kind, thread_id, question, terms, language, fingerprint, created_at, updated_at)
+       VALUES (@id, @platform, @chat_id, @chat_kind, @thread_id, @question, @terms, @language, @fingerprint, @created_at, @updated_at)`,
     ),
     insertTerm: db.prepare<[string, string]>('INSERT OR IGNORE INTO follow_terms (term, follow_id) VALUES (?, ?)'),
     list: db.prepare<[string, string], FollowRow>('SELECT * FROM follows WHERE platform = ? AND chat_id = ? ORDER BY created_at, id'),

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { DeliveredSummary, DeliveryStatus } from '../../core/delivery/types.js';
 import type {
   ArticleRepo,
+  ArticleVectorRepo,
   Change,
   ChangeFeed,
   ChangeKind,
@@ -27,7 +28,7 @@ import type {
 } from '../../core/ports.js';
 import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
-import { checkNewDelivery, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
+import { checkNewDelivery, float32Of, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { sqliteFollows } from './follows.js';
 import { migrate } from './schema.js';
 import {
@@ -45,6 +46,8 @@ import {
   LISTING_COLUMNS,
   HEADS_STORY,
   toOutboxDelivery,
+  presentationOf,
+  subscriptionOptionsOf,
   type ArticleRow,
   type CountRow,
   type Delta,
@@ -89,6 +92,7 @@ interface DeliveryInsert {
   article_id: string | null;
   not_before: number;
   created_at: number;
+  presentation: string | null;
   body: string | null;
 }
 
@@ -157,6 +161,18 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       `SELECT ${LISTING_COLUMNS} FROM articles a WHERE a.posted_at > ? AND a.posted_at <= ? ORDER BY a.posted_at DESC, a.id LIMIT ?`,
     ),
     scanArticles: db.prepare<[string, number], ArticleRow>('SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?'),
+    articleLanguages: db.prepare<[], { language: Language }>('SELECT DISTINCT language FROM articles'),
+    putVector: db.prepare<[string, Buffer, string]>(
+      `INSERT INTO article_vectors (article_id, model, vector) SELECT id, ?, ? FROM articles WHERE id = ?
+       ON CONFLICT (article_id, model) DO UPDATE SET vector = excluded.vector`,
+    ),
+    allVectors: db.prepare<[string], { article_id: string; vector: Buffer }>('SELECT article_id, vector FROM article_vectors WHERE model = ?'),
+    someVectors: db.prepare<[string, string], { article_id: string; vector: Buffer }>(
+      'SELECT article_id, vector FROM article_vectors WHERE model = ? AND article_id IN (SELECT value FROM json_each(?))',
+    ),
+    withoutVector: db.prepare<[string, number], { id: string }>(
+      'SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_vectors v WHERE v.article_id = a.id AND v.model = ?) ORDER BY a.id LIMIT ?',
+    ),
     deleteArticle: db.prepare<[string]>('DELETE FROM articles WHERE id = ?'),
 
     summary: db.prepare<[string], { data: string }>('SELECT data FROM summaries WHERE key = ?'),
@@ -168,15 +184,17 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     subscription: db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?'),
     putSubscription: db.prepare(
       `INSERT INTO subscriptions (id, platform, chat_id, chat_kind, name, mode, digest_time, time_zone, language, active,
-                                  inactive_reason, created_at, updated_at, digest_covered_until)
+                                  inactive_reason, created_at, updated_at, digest_covered_until, options, story_updates)
        VALUES (@id, @platform, @chat_id, @chat_kind, @name, @mode, @digest_time, @time_zone, @language, @active,
-               @inactive_reason, @created_at, @updated_at, @digest_covered_until)
+               @inactive_reason, @created_at, @updated_at, @digest_covered_until, @options, @story_updates)
        ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id, chat_kind = excluded.chat_kind,
          name = excluded.name, mode = excluded.mode, digest_time = excluded.digest_time, time_zone = excluded.time_zone,
          language = excluded.language, active = excluded.active, inactive_reason = excluded.inactive_reason,
-         created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until`,
+         created_at = excluded.created_at, updated_at = excluded.updated_at, digest_covered_until = excluded.digest_covered_until,
+         options = excluded.options, story_updates = excluded.story_updates`,
     ),
     deleteSubscription: db.prepare<[string]>('DELETE FROM subscriptions WHERE id = ?'),
+    chatSubscriptions: db.prepare<[string, string], SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY created_at, id'),
     listSubscriptions: db.prepare<[number | null, number | null, string | null, string | null], SubscriptionRow>(
       'SELECT * FROM subscriptions WHERE (? IS NULL OR active = ?) AND (? IS NULL OR mode = ?) ORDER BY created_at, id',
     ),
@@ -189,8 +207,8 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     deleteMessages: db.prepare<[string]>('DELETE FROM delivery_messages WHERE article_id = ?'),
     // Unless the id is there already unkeyed; a row with the same key is left alone here (see enqueue).
     insertDelivery: db.prepare<DeliveryInsert>(
-      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, body)
-       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at, @body
+      `INSERT INTO deliveries (key, id, platform, chat_id, chat_kind, language, article_id, status, not_before, created_at, presentation, body)
+       SELECT @key, @stored_id, @platform, @chat_id, @chat_kind, @language, @article_id, 0, @not_before, @created_at, @presentation, @body
        WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE key IS NULL AND id = @id)
        ON CONFLICT DO NOTHING`,
     ),
@@ -445,6 +463,18 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         after = batch[batch.length - 1]!.id;
       }
     },
+    languages: () => run('article languages', () => q.articleLanguages.all().map((row) => row.language)),
+  };
+
+  const vectors: ArticleVectorRepo = {
+    put: (articleId, model, vector) =>
+      write('vector write', () => void q.putVector.run(model, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), articleId)),
+    load: (model, articleIds) =>
+      run('vector read', () => {
+        const rows = articleIds === undefined ? q.allVectors.all(model) : q.someVectors.all(model, JSON.stringify(articleIds));
+        return new Map(rows.map((row) => [row.article_id, float32Of(row.vector)]));
+      }),
+    missing: (model, limit) => run('vector read', () => q.withoutVector.all(model, limit).map((row) => row.id)),
   };
 
   const summaries: SummaryRepo = {
@@ -493,6 +523,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
         const mode = filter.mode ?? null;
         return q.listSubscriptions.all(active, active, mode, mode).map(toSubscription);
       }),
+    inChat: (chat) => run('subscription list', () => q.chatSubscriptions.all(chat.platform, chat.chatId).map(toSubscription)),
     move: (fromId, to) =>
       write('subscription move', () => {
         if (q.deleteSubscription.run(fromId).changes === 0) return undefined;
@@ -538,6 +569,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
             article_id: d.kind === 'digest' ? null : d.items[0]!.articleId,
             not_before: d.notBefore ?? 0,
             created_at: Date.parse(d.createdAt) || clock(),
+            presentation: presentationOf(d),
             body: d.answer === undefined ? null : JSON.stringify(d.answer),
           };
           let info = q.insertDelivery.run(row);
@@ -769,6 +801,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     leases,
     changes,
     indexSnapshots,
+    vectors,
     ping: () => run('ping', () => void q.ping.get()),
     async close() {
       if (closed) return;
@@ -801,6 +834,8 @@ function fromSubscription(s: Subscription): SubscriptionRow {
     created_at: s.createdAt,
     updated_at: s.updatedAt,
     digest_covered_until: s.digestCoveredUntil ?? null,
+    options: subscriptionOptionsOf(s),
+    story_updates: s.storyUpdates ? 1 : 0,
   };
 }
 

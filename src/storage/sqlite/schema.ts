@@ -248,10 +248,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
       DROP INDEX feeds_due;
       CREATE INDEX feeds_due ON feeds (next_check_at) WHERE paused = 0;
+      `,
+    },
+    {
+    version: 6,
+    name: 'subscription topics, filters and styles',
+    sql: `
+      -- A subscription's forum topic, filters and delivery style, as JSON: read whole with the
+      -- subscription and never queried by, and NULL for the many subscriptions that set none.
+      ALTER TABLE subscriptions ADD COLUMN options TEXT;
+      -- A chat that is gone stops its topics' subscriptions too: found by chat, not by a scan.
+      CREATE INDEX subscriptions_chat ON subscriptions (platform, chat_id);
+      -- A delivery's topic or forum and style, as JSON; NULL (nothing stored) for a plain delivery.
+      ALTER TABLE deliveries ADD COLUMN presentation TEXT;
+    `,
+  },
+  {
+    // 5 and 6 are other features' (numbered when they were planned); the runner applies what is above the store's version.
+    version: 7,
+    name: 'story updates',
+    sql: `
+      -- 1 when the chat wants one "also reported by" note per outlet of a story it already had.
+      ALTER TABLE subscriptions ADD COLUMN story_updates INTEGER NOT NULL DEFAULT 0;
     `,
   },
   {
     version: 8,
+    name: 'article vectors',
+    sql: `
+      -- An embedding model's vector of each article (float32, little-endian), made once; it goes
+      -- with its article. Keyed by model: after a change of model the old vectors are not compared.
+      CREATE TABLE article_vectors (
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (article_id, model)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 9,
     name: 'followed questions',
     sql: `
       -- A chat's followed questions. The terms are also kept one per row in follow_terms, so a new
@@ -261,6 +297,8 @@ export const MIGRATIONS: readonly Migration[] = [
         platform TEXT NOT NULL,
         chat_id TEXT NOT NULL,
         chat_kind TEXT NOT NULL,
+        -- The forum topic it was followed in, whose updates go there; NULL for the chat itself.
+        thread_id TEXT,
         question TEXT NOT NULL,
         terms TEXT NOT NULL,
         language TEXT NOT NULL,

@@ -21,7 +21,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function startBot(options: { engine?: Engine; stream?: boolean } = {}) {
+async function startBot(options: { engine?: Engine; stream?: boolean; env?: Record<string, string> } = {}) {
   const fake = await startFakeDiscord();
   cleanup.push(() => fake.close());
   const { desk, subscriptions, delivery, sources, storage, maxArticleChars } = await startCore({
@@ -29,6 +29,7 @@ async function startBot(options: { engine?: Engine; stream?: boolean } = {}) {
     sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
     limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
     ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.env ? { env: options.env } : {}),
   });
   cleanup.push(() => delivery.stop());
   cleanup.push(() => sources.stop());
@@ -46,13 +47,83 @@ async function startBot(options: { engine?: Engine; stream?: boolean } = {}) {
     ...(options.stream ? { streamAnswers: true, streamEditIntervalMs: 0 } : {}),
   });
   cleanup.push(() => adapter.stop());
-  return { fake, desk, subscriptions, delivery, storage };
+  return { fake, desk, subscriptions, delivery, sources, storage };
 }
 
 const string = (name: string, value: string) => ({ name, type: 3, value });
 const text = (x: unknown) => JSON.stringify(x);
 
 describe('Discord bot end to end', () => {
+  /** The solar plant story as 3 versions: as written, reflowed onto one line, cut short; its headline apart. */
+  function solarVersions(): { headline: string; bodies: string[][] } {
+    const lines = sampleArticle('ar-solar-plant.txt').split('\n').filter((line) => line.trim() !== '' && line !== 'Thumbnail');
+    const paragraphs = lines.slice(2);
+    return { headline: lines[1]!, bodies: [paragraphs, [paragraphs.join(' ')], paragraphs.slice(0, Math.ceil(paragraphs.length * 0.6))] };
+  }
+
+  /**
+   * The channel subscribes through /subscribe and an admin follows 3 feeds through /feed add, each
+   * carrying one version of the story; what the channel was sent once every delivery settled.
+   */
+  async function storyFromThreeFeeds(env?: Record<string, string>) {
+    const { fake, desk, delivery } = await startBot(env ? { env } : {});
+    const web = await startFixtureServer();
+    cleanup.push(() => web.close());
+    const { headline, bodies } = solarVersions();
+    bodies.forEach((body, n) => {
+      const item = `<item><title>${headline}</title><link>${web.base}/news/solar-${n}.html</link><guid>solar-${n}</guid><pubDate>Sun, 15 Mar 2026 10:30:00 GMT</pubDate><content:encoded><![CDATA[${body.map((p) => `<p>${p}</p>`).join('')}]]></content:encoded></item>`;
+      web.serve(`/feeds/${n}.xml`, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Feed ${n}</title><link>${web.base}/</link>${item}</channel></rss>`, 'application/rss+xml');
+    });
+    const sub = fake.sendCommand({ name: 'subscribe', userId: MEMBER, permissions: MANAGE_CHANNELS });
+    await fake.waitFor(() => fake.interaction(sub.id).edits.length > 0);
+    expect(text(fake.interaction(sub.id).edits[0])).toContain('Subscribed');
+    for (let n = 0; n < 3; n++) {
+      const add = fake.sendCommand({ name: 'feed', userId: ADMIN, options: [{ name: 'add', type: 1, options: [string('url', web.url(`/feeds/${n}.xml`))] }] });
+      await fake.waitFor(() => fake.interaction(add.id).edits.length > 0);
+      expect(text(fake.interaction(add.id).edits[0])).toMatch(/Following feed/);
+    }
+    await fake.waitFor(() => fake.channelMessages.length > 0);
+    // Every fan-out queued and every queued message sent: nothing more is on its way.
+    await delivery.settled();
+    await delivery.worker.idle();
+    return { delivered: fake.channelMessages.map((m) => m.body), stored: desk.articleCount };
+  }
+
+  it('sends a story posted by 3 feeds to a subscribed channel once', async () => {
+    const story = await storyFromThreeFeeds();
+    expect(story.stored).toBe(3);
+    expect(story.delivered).toHaveLength(1);
+    expect(story.delivered[0].embeds[0].title).toBe(solarVersions().headline);
+  });
+
+  it('sends the channel all 3 versions when stories are off (STORY_WINDOW_HOURS=0)', async () => {
+    const story = await storyFromThreeFeeds({ STORY_WINDOW_HOURS: '0' });
+    expect(story.stored).toBe(3);
+    expect(story.delivered).toHaveLength(3);
+  });
+
+  it('sends a channel subscribed with updates the story once, then one "also reported by" line per other outlet, in the language it chose', async () => {
+    const { fake, desk, delivery } = await startBot();
+    const sub = fake.sendCommand({ name: 'subscribe', userId: MEMBER, permissions: MANAGE_CHANNELS, options: [string('lang', 'en'), string('updates', 'updates')] });
+    await fake.waitFor(() => fake.interaction(sub.id).edits.length > 0);
+    expect(text(fake.interaction(sub.id).edits[0])).toContain('one short \\"also reported by\\" note follows');
+    const { headline, bodies } = solarVersions();
+    const outlets = ['https://desert-news.example/solar', 'https://oasis-times.example/solar-plant', 'https://oasis-times.example/solar-plant-2', 'https://gulf-wire.example/solar'];
+    // The fourth is the first version with a line added: another text, so stored, in the same story.
+    const texts = [...bodies, [...bodies[0]!, 'تحديث.']].map((body) => [headline, ...body].join('\n\n'));
+    for (const [n, url] of outlets.entries()) await desk.postArticle({ text: texts[n]!, url }, { kind: 'operator' });
+    await delivery.settled();
+    await delivery.worker.idle();
+    expect(desk.articleCount).toBe(4);
+    const delivered = fake.channelMessages.map((m) => m.body);
+    expect(delivered).toHaveLength(3);
+    expect(delivered[0].embeds[0].title).toBe(headline);
+    expect(delivered.slice(1).map((body) => body.content)).toEqual([
+      `🔗 Also reported by oasis-times.example: ${headline} <https://oasis-times.example/solar-plant>`,
+      `🔗 Also reported by gulf-wire.example: ${headline} <https://gulf-wire.example/solar>`,
+    ]);
+  });
+
   it('an admin’s /post reaches the subscribed channel as an embed', async () => {
     const { fake } = await startBot();
     const sub = fake.sendCommand({ name: 'subscribe', userId: MEMBER, permissions: MANAGE_CHANNELS });

@@ -25,7 +25,9 @@ describe('Discord command modules', () => {
     expect(byName.get('summary')!.options).toMatchObject([{ name: 'id', autocomplete: true }]);
     expect(byName.get('articles')!.options).toMatchObject([{ name: 'page', type: 4, min_value: 1 }]);
     expect(byName.get('ask')!.options).toMatchObject([{ name: 'question', required: true, max_length: 1000 }]);
-    expect(byName.get('subscribe')!.options!.map((o) => o.name)).toEqual(['mode', 'time', 'lang']);
+    expect(byName.get('subscribe')!.options!.map((o) => o.name)).toEqual(['where', 'mode', 'time', 'lang', 'format', 'previews', 'updates']);
+    expect(byName.get('filter')!.options!.map((o) => o.name)).toEqual(['where', 'rule']);
+    expect(byName.get('filter')!.default_member_permissions).toBe(String(1 << 4));
     expect(byName.get('unsubscribe')!.default_member_permissions).toBe(String(1 << 4));
     expect(byName.get('feed')!.options!.map((o) => [o.name, o.type])).toEqual([
       ['add', 1],

@@ -63,4 +63,41 @@ describe('Discord formatting', () => {
     expect(message.allowedMentions).toEqual({ parse: [] });
     expect(message.embeds![0]).toMatchObject({ description: 'Riverside won.', fields: [{ name: 'Sources: c3', value: 'Cup final' }] });
   });
+
+  it('writes a story update as one line naming the other outlet, its link kept from unfolding a preview', () => {
+    const message = deliveryMessage(
+      { kind: 'update', summary: { articleId: 'a2', title: 'Solar plant opens', language: 'en', sentences: [], url: 'https://oasis-times.example/solar' }, outlet: 'oasis-times.example' },
+      'ar',
+    );
+    expect(message.content).toBe('🔗 ورد الخبر أيضاً في oasis-times.example: Solar plant opens <https://oasis-times.example/solar>');
+    expect(message.embeds).toBeUndefined();
+  });
+
+  it('keeps a story update one line whatever format and previews its subscription asked for', () => {
+    const update = { kind: 'update' as const, summary: { articleId: 'a2', title: 'Solar plant opens', language: 'en' as const, sentences: [], url: 'https://oasis-times.example/solar' }, outlet: 'oasis-times.example' };
+    for (const style of [{ format: 'headline' as const, previews: true }, { format: 'full' as const, previews: false }]) {
+      expect(deliveryMessage({ ...update, style }, 'en')).toEqual({
+        content: '🔗 Also reported by oasis-times.example: Solar plant opens <https://oasis-times.example/solar>',
+        allowedMentions: { parse: [] },
+      });
+    }
+  });
+});
+
+describe('a Discord delivery in its subscription’s format', () => {
+  const summary = { articleId: 'a1', title: 'Port reopens', language: 'en' as const, sentences: ['Ships sail again.'], url: 'https://news.example/port', lead: 'The port reopened at dawn.' };
+
+  it('is a headline line with no embed for headline, suppressing the link preview unless previews are on', () => {
+    const off = deliveryMessage({ kind: 'article', summary, style: { format: 'headline', previews: false } }, 'en');
+    expect(off).toEqual({ content: '📰 New article\n**[Port reopens](https://news.example/port)** `a1`', allowedMentions: { parse: [] }, flags: 4 });
+    const on = deliveryMessage({ kind: 'article', summary, style: { format: 'headline', previews: true } }, 'en');
+    expect(on).not.toHaveProperty('flags');
+  });
+
+  it('adds the first paragraph to the embed for full, and the link to the text, which Discord previews, when previews are on', () => {
+    const full = deliveryMessage({ kind: 'article', summary, style: { format: 'full', previews: true } }, 'en');
+    expect(full.content).toBe('📰 New article\nhttps://news.example/port');
+    expect((full.embeds as APIEmbed[])[0]!.description).toBe('• Ships sail again.\n\nThe port reopened at dawn.');
+    expect(deliveryMessage({ kind: 'article', summary }, 'en').content).toBe('📰 New article');
+  });
 });

@@ -72,4 +72,17 @@ describe('the Discord sender', () => {
     expect(await sender.send({ platform: 'discord', chatId: fake.channelId, kind: 'channel' }, message)).toEqual({ kind: 'sent' });
     expect(fake.channelMessages[0]!.body).toMatchObject({ content: '📰 New article', allowed_mentions: { parse: [] } });
   });
+
+  it('opens a post per delivery in a forum channel, named after the article, and writes into a thread like a channel', async () => {
+    const fake = await startFakeDiscord();
+    cleanup.push(() => fake.close());
+    const sender = discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' });
+    const message = { kind: 'article' as const, summary: { articleId: 'a1', title: 'Port reopens', language: 'en' as const, sentences: ['One.'] } };
+    expect(await sender.send({ platform: 'discord', chatId: fake.forumId, kind: 'channel', forum: true }, message)).toEqual({ kind: 'sent' });
+    expect(fake.forumPosts).toEqual([{ forumId: fake.forumId, name: 'Port reopens', message: expect.objectContaining({ content: '📰 New article' }), at: expect.any(Number) }]);
+    expect(await sender.send({ platform: 'discord', chatId: fake.threadId, kind: 'channel' }, message)).toEqual({ kind: 'sent' });
+    expect(fake.channelMessages.map((m) => m.channelId)).toEqual([fake.threadId]);
+    // Without the forum mark, a forum refuses the message: what a forum subscription would meet otherwise.
+    expect(await sender.send({ platform: 'discord', chatId: fake.forumId, kind: 'channel' }, message)).toMatchObject({ kind: 'rejected' });
+  });
 });

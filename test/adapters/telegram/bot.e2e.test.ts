@@ -24,7 +24,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function startBot(options: { engine?: Engine; webhook?: { secret: string; ops?: OpsRoute }; stream?: boolean } = {}) {
+async function startBot(options: { engine?: Engine; webhook?: { secret: string; ops?: OpsRoute }; stream?: boolean; env?: Record<string, string> } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
   const { desk, subscriptions, delivery, sources, storage, maxArticleChars } = await startCore({
@@ -32,6 +32,7 @@ async function startBot(options: { engine?: Engine; webhook?: { secret: string; 
     sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
     limits: scaleLimits(TELEGRAM_LIMITS, 20),
     ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.env ? { env: options.env } : {}),
   });
   cleanup.push(() => delivery.stop());
   cleanup.push(() => sources.stop());
@@ -117,8 +118,13 @@ describe('Telegram bot end to end', () => {
     expect(desk.articleCount).toBe(0);
   });
 
-  it('sends a story posted by 3 feeds (as written, reflowed onto one line, cut short) once to each subscriber', async () => {
-    const { fake, desk, delivery } = await startBot();
+  /**
+   * One story from 3 feeds (as written, reflowed onto one line, cut short), a channel and a private
+   * chat subscribed: how many messages each chat was sent once every feed was read and every
+   * delivery settled.
+   */
+  async function storyFromThreeFeeds(env?: Record<string, string>): Promise<{ perChat: number[]; joined: number[]; stored: number }> {
+    const { fake, desk, delivery } = await startBot(env ? { env } : {});
     const web = await startFixtureServer();
     cleanup.push(() => web.close());
     const seed = sampleArticle('ar-solar-plant.txt').split('\n').filter((line) => line.trim() !== '' && line !== 'Thumbnail');
@@ -135,17 +141,32 @@ describe('Telegram bot end to end', () => {
       fake.pushMessage({ text: `/feed add ${web.url(`/feeds/${n}.xml`)}`, fromId: ADMIN, chatId: ADMIN });
       await fake.waitFor((sent) => sent.filter((m) => to(ADMIN)(m) && /Following feed/.test(m.text ?? '')).length === n + 1);
     }
-    // Every version is stored, in one story.
-    expect(desk.articleCount).toBe(3);
-    expect((await desk.listArticles()).items.map((item) => item.joined.length)).toEqual([2]);
     await fake.waitFor((sent) => sent.some((m) => to(CHANNEL)(m) && !/Subscribed/.test(m.text ?? '')));
     await fake.waitFor((sent) => sent.some((m) => to(STRANGER)(m) && !/Subscribed/.test(m.text ?? '')));
     // Every fan-out queued and every queued message sent: nothing more is on its way.
     await delivery.settled();
     await delivery.worker.idle();
-    for (const chat of [CHANNEL, STRANGER]) {
-      expect(fake.sent.filter((m) => to(chat)(m) && !/Subscribed/.test(m.text ?? ''))).toHaveLength(1);
-    }
+    return {
+      perChat: [CHANNEL, STRANGER].map((chat) => fake.sent.filter((m) => to(chat)(m) && !/Subscribed/.test(m.text ?? '')).length),
+      joined: (await desk.listArticles()).items.map((item) => item.joined.length),
+      stored: desk.articleCount,
+    };
+  }
+
+  it('sends a story posted by 3 feeds (as written, reflowed onto one line, cut short) once to each subscriber', async () => {
+    const story = await storyFromThreeFeeds();
+    // Every version is stored, in one story.
+    expect(story.stored).toBe(3);
+    expect(story.joined).toEqual([2]);
+    expect(story.perChat).toEqual([1, 1]);
+  });
+
+  it('sends each of the 3 versions to each subscriber when stories are off (STORY_WINDOW_HOURS=0)', async () => {
+    // The contrast that shows the story check, not the feeds or the store, keeps the story to one message.
+    const story = await storyFromThreeFeeds({ STORY_WINDOW_HOURS: '0' });
+    expect(story.stored).toBe(3);
+    expect(story.joined).toEqual([0, 0, 0]);
+    expect(story.perChat).toEqual([3, 3]);
   });
 
   it('lets an admin follow a feed: its newest items are posted and delivered, then listed and removed', async () => {

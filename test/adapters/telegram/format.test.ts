@@ -66,6 +66,36 @@ describe('Telegram HTML', () => {
       ['🔔 <i>إجابة جديدة لسؤال تتابعه: «ما الرسوم؟»</i>', 'وُقّع الاتفاق.', '', '<b>المصادر:</b>', '• <a href="https://x.example/b2">الاتفاق &lt;وُقّع&gt;</a> <code>b2</code>'].join('\n'),
     );
   });
+
+  it('writes a story update as one line naming the other outlet, linked to its report, in the chat’s language', () => {
+    const summary = { articleId: 'a2', title: 'محطة الواحات', language: 'ar' as const, sentences: [], url: 'https://oasis-times.example/solar' };
+    expect(deliveryHtml({ kind: 'update', summary, outlet: 'oasis-times.example' }, 'en')).toBe(
+      '🔗 <i>Also reported by oasis-times.example</i>: <a href="https://oasis-times.example/solar">محطة الواحات</a>',
+    );
+    expect(deliveryHtml({ kind: 'update', summary, outlet: 'oasis-times.example' }, 'ar')).toBe(
+      '🔗 <i>ورد الخبر أيضاً في oasis-times.example</i>: <a href="https://oasis-times.example/solar">محطة الواحات</a>',
+    );
+  });
+});
+
+describe('a delivery in its subscription’s format', () => {
+  const summary = { articleId: 'a1', title: 'Port reopens', language: 'en' as const, sentences: ['Ships sail again.'], url: 'https://news.example/port', lead: 'The port reopened at dawn <after> a week.' };
+
+  it('is the summary by default, the headline and link alone for headline, and the summary and first paragraph for full', () => {
+    const plain = deliveryHtml({ kind: 'article', summary }, 'en');
+    expect(plain).toBe('📰 <i>New article</i>\n<b><a href="https://news.example/port">Port reopens</a></b> <code>a1</code>\n• Ships sail again.');
+    expect(deliveryHtml({ kind: 'article', summary, style: { format: 'headline', previews: false } }, 'en')).toBe(
+      '📰 <i>New article</i>\n<b><a href="https://news.example/port">Port reopens</a></b> <code>a1</code>',
+    );
+    expect(deliveryHtml({ kind: 'article', summary, style: { format: 'full', previews: false } }, 'en')).toBe(
+      `${plain}\n\nThe port reopened at dawn &lt;after&gt; a week.`,
+    );
+  });
+
+  it('stacks a digest’s headlines one per line', () => {
+    const html = deliveryHtml({ kind: 'digest', language: 'en', summaries: [summary, { ...summary, articleId: 'a2', title: 'Rail strike' }], style: { format: 'headline', previews: false } }, 'en');
+    expect(html.split('\n')).toEqual(['📰 <b>News digest</b>', expect.stringContaining('Port reopens'), expect.stringContaining('Rail strike')]);
+  });
 });
 
 describe('splitHtml', () => {

@@ -259,6 +259,26 @@ describe('delivery of new articles', () => {
     expect((await r.delivery.report()).dead).toBe(1);
   });
 
+  it('stops the subscriptions of a gone chat’s forum topics with it, and delivers into a topic with its thread', async () => {
+    const r = await rig();
+    const group = { platform: 'telegram', chatId: '-1009', kind: 'group' as const };
+    await r.subscriptions.subscribe(group, { mode: 'each' }, new Date());
+    await r.subscriptions.subscribe({ ...group, threadId: '5' }, { mode: 'each', format: 'headline' }, new Date());
+    await postAndDeliver(r, 'en-rail-strike.txt');
+    expect(r.sender.received.map((m) => [m.target?.threadId, m.message.style?.format])).toEqual(
+      expect.arrayContaining([
+        [undefined, 'summary'],
+        ['5', 'headline'],
+      ]),
+    );
+    r.sender.script.set('-1009', [{ kind: 'chat-gone', reason: 'Forbidden: bot was kicked from the supergroup chat' }]);
+    await postAndDeliver(r, 'en-flood-barrier.txt');
+    expect((await r.subscriptions.list()).map((s) => [s.id, s.active])).toEqual([
+      ['telegram:-1009', false],
+      ['telegram:-1009:5', false],
+    ]);
+  });
+
   it('follows a group that migrated to a supergroup and delivers there', async () => {
     const r = await rig();
     await subscribeChats(r.subscriptions, ['-60'], 'group');

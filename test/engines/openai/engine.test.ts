@@ -91,6 +91,7 @@ describe('LLM engine answers', () => {
     const original = loadPrompts(promptsDir);
     writeFileSync(join(tmp, 'answer.md'), `${readFileSync(join(promptsDir, 'answer.md'), 'utf8')}\nBe brief.\n`);
     writeFileSync(join(tmp, 'summary.md'), readFileSync(join(promptsDir, 'summary.md'), 'utf8'));
+    writeFileSync(join(tmp, 'rewrite.md'), readFileSync(join(promptsDir, 'rewrite.md'), 'utf8'));
     const edited = loadPrompts(tmp);
     expect(edited.version).not.toBe(original.version);
 
@@ -128,9 +129,10 @@ describe('LLM engine answers', () => {
   it('asks for an Arabic answer to an Arabic question about an English article (found through the names they share)', async () => {
     fake = await startFakeOpenAI();
     const desk = await deskWith(llmEngine(fake));
-    fake.enqueue(reply({ found: true, answer: 'تغلق البوابات في 25 دقيقة.', citations: ['P1'] }));
+    fake.enqueue(reply({ queries: ['How many minutes to close the gates in Marlow Bay?'] }), reply({ found: true, answer: 'تغلق البوابات في 25 دقيقة.', citations: ['P1'] }));
     const answer = await desk.ask('كم دقيقة لإغلاق gates في Marlow Bay؟');
-    expect(fake.requests[0]!.body.messages[0].content).toContain('in Arabic');
+    expect(JSON.parse(fake.requests[0]!.body.messages[1].content)).toMatchObject({ languages: ['English'] });
+    expect(fake.requests[1]!.body.messages[0].content).toContain('in Arabic');
     expect(answer.language).toBe('ar');
   });
 });

@@ -7,6 +7,7 @@ import { articles } from './articles.js';
 import { ask } from './ask.js';
 import { deleteArticle } from './delete.js';
 import { feed } from './feed.js';
+import { filter } from './filter.js';
 import { follow } from './follow.js';
 import { following } from './following.js';
 import { help } from './help.js';
@@ -24,5 +25,5 @@ export type { DiscordCommand } from './module.js';
 
 /** Every slash command by name. */
 export function discordCommands(): Collection<string, DiscordCommand> {
-  return new Collection([help, ask, why, latest, summary, articles, subscribe, unsubscribe, follow, following, unfollow, post, deleteArticle, status, feed].map((module) => [module.data.name, module]));
+  return new Collection([help, ask, why, latest, summary, articles, subscribe, unsubscribe, filter, follow, following, unfollow, post, deleteArticle, status, feed].map((module) => [module.data.name, module]));
 }
