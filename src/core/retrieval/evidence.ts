@@ -7,8 +7,9 @@
  * question asks for (a number for "how many", a time for "when" …).
  */
 import type { Passage, PassageSentence } from '../engine.js';
+import { crossExpansions, crossTerms, skeletonLength } from '../crosslang/index.js';
 import type { TermIndex } from '../termIndex.js';
-import { arabicRoot, splitSentences, terms, tokenize } from '../text/index.js';
+import { arabicRoot, detectLanguage, splitSentences, terms, tokenize } from '../text/index.js';
 import type { Article } from '../types.js';
 import { kindMarks, offersKind, type KindMarks } from './answerKinds.js';
 import { countWords, focusSentence, type FocusQuery } from './focus.js';
@@ -57,6 +58,8 @@ export interface SplitArticle {
   readonly article: Article;
   readonly sentences: readonly string[];
   readonly sentenceTerms: readonly (readonly string[])[];
+  /** Each sentence's cross-language terms (names, months, name skeletons), apart so they do not lengthen it. */
+  readonly sentenceCross: readonly (readonly string[])[];
   /** The candidate answers of each kind in sentence `j`; found on first use, since most sentences never score. */
   marksOf(j: number): KindMarks;
   /** The Arabic root of each sentence term ('' for terms in other scripts), for partial matches. */
@@ -82,6 +85,7 @@ export function splitArticle(article: Article): SplitArticle {
     article,
     sentences,
     sentenceTerms,
+    sentenceCross: sentences.map((sentence) => crossTerms(sentence)),
     marksOf: (j) => (marks[j] ??= kindMarks(sentences[j]!, sentenceTerms[j]!)),
     sentenceRoots,
     titleTerms: new Set(terms(article.title)),
@@ -89,10 +93,13 @@ export function splitArticle(article: Article): SplitArticle {
   };
 }
 
-/** The terms an article is indexed under: title terms count twice, since headlines name the story. */
+/**
+ * The terms an article is indexed under: title terms count twice, since headlines name the story;
+ * its cross-language terms follow, for questions asked in the other language.
+ */
 export function articleTerms(article: Article): string[] {
-  const titleTerms = terms(article.title);
-  return [...titleTerms, ...titleTerms, ...terms(article.text)];
+  const titleTerms = [...terms(article.title), ...crossTerms(article.title)];
+  return [...titleTerms, ...titleTerms, ...terms(article.text), ...crossTerms(article.text)];
 }
 
 const HAS_DIGIT = /\d/;
@@ -124,6 +131,8 @@ const TERM_ROOTS = new Map<string, string>();
 /** One question term and the spellings of it that the articles use. */
 interface QueryTerm {
   readonly spellings: readonly string[];
+  /** Where in `spellings` the other language's terms begin (CLDR names, name skeletons). */
+  readonly crossFrom: number;
   /** Its Arabic root, '' when it has none: another form of the root counts as a partial match. */
   readonly root: string;
   /** Collection idf: how rare the term is among all articles. */
@@ -145,6 +154,8 @@ interface ArticleAnswer {
   readonly bm25: number;
   /** Each question term's weight inside this article (in-article idf). */
   readonly localWeights: readonly number[];
+  /** How many question terms the article could have held (see `askedMask`). */
+  readonly askedTerms: number;
 }
 
 /** Gathers the passages that best answer `question`, loading candidate articles through `load`. */
@@ -155,7 +166,8 @@ export async function retrieveEvidence(
   options: RetrievalOptions,
 ): Promise<Evidence> {
   const analysis = analyzeQuestion(question);
-  const query = queryTerms(analysis, index);
+  const query = queryTerms(analysis, index, question);
+  const questionLanguage = detectLanguage(question);
   const empty: Evidence = {
     passages: [],
     articleCoverage: 0,
@@ -170,16 +182,21 @@ export async function retrieveEvidence(
   if (query.length === 0 || index.size === 0) return empty;
 
   // Each spelling is searched as a term of its own; the hit's mask is folded back onto question terms.
+  // The question's own words first, so the other language's guesses never crowd one of them out.
   const searched: string[] = [];
   const owner: number[] = [];
-  query.forEach((term, i) => {
-    for (const spelling of term.spellings) {
-      if (searched.length >= 31) break;
-      searched.push(spelling);
-      owner.push(i);
-    }
-  });
-  const hits = index.search(searched, options.candidateArticles);
+  const weights: number[] = [];
+  for (const cross of [false, true]) {
+    query.forEach((term, i) => {
+      term.spellings.forEach((spelling, k) => {
+        if (searched.length >= 31 || (k >= term.crossFrom) !== cross) return;
+        searched.push(spelling);
+        owner.push(i);
+        weights.push(cross ? POLICY.crossTermShare : 1);
+      });
+    });
+  }
+  const hits = index.search(searched, options.candidateArticles, weights);
   if (hits.length === 0) return empty;
   const topScore = hits[0]!.score;
 
@@ -189,7 +206,7 @@ export async function retrieveEvidence(
     if (!split || split.sentences.length === 0) continue;
     let mask = 0;
     for (let bit = 0; bit < searched.length; bit++) if (hit.matchedMask & (1 << bit)) mask |= 1 << owner[bit]!;
-    answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore));
+    answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore, split.article.language !== questionLanguage));
   }
   if (answers.length === 0) return empty;
   // The article is chosen by its BM25 rank: mixing in how well its best sentence answers did not
@@ -209,7 +226,7 @@ export async function retrieveEvidence(
     passages,
     articleCoverage: top.articleCoverage,
     sentenceCoverage: top.coverage,
-    questionTerms: query.length,
+    questionTerms: top.askedTerms,
     matchedTerms: top.matchedTerms,
     kindFound: top.kindFound,
     specificCoverage: top.specificCoverage,
@@ -218,11 +235,32 @@ export async function retrieveEvidence(
   };
 }
 
-function queryTerms(analysis: QuestionAnalysis, index: TermIndex): QueryTerm[] {
-  return analysis.terms.slice(0, 24).map((term) => {
+function queryTerms(analysis: QuestionAnalysis, index: TermIndex, question: string): QueryTerm[] {
+  const crossOf = new Map<string, string[]>();
+  const unattached = new Map<string, string[]>();
+  for (const expansion of crossExpansions(question)) {
+    const spellings = expansion.spellings.flatMap((spelling) => [spelling, ...similarSkeletons(spelling, index)]);
+    if (analysis.terms.includes(expansion.term)) crossOf.set(expansion.term, [...new Set([...(crossOf.get(expansion.term) ?? []), ...spellings])]);
+    // A name the question writes as stop words only ("US", "May" folded away) is a term of its own.
+    else unattached.set(spellings.join(' '), spellings);
+  }
+  const own = analysis.terms.slice(0, 24).map((term) => {
     const similar = index.documentFrequency(term) === 0 ? index.similarTerms(term, 2) : [];
-    return { spellings: [term, ...similar], root: rootOfTerm(term), weight: index.weight(term) };
+    const spellings = [term, ...similar];
+    return { spellings: [...spellings, ...(crossOf.get(term) ?? [])], crossFrom: spellings.length, root: rootOfTerm(term), weight: index.weight(term) };
   });
+  const names = [...unattached.values()].map((spellings) => ({ spellings, crossFrom: 0, root: '', weight: index.weight(spellings[0]!) }));
+  return [...own, ...names].slice(0, 24);
+}
+
+/**
+ * Stored skeletons one edit from a name skeleton no article holds: the same name transliterated
+ * with a letter more or less (تشارلز / Charles). Short skeletons have too many neighbours.
+ */
+function similarSkeletons(spelling: string, index: TermIndex): string[] {
+  if (skeletonLength(spelling) < POLICY.minFuzzySkeleton || index.documentFrequency(spelling) > 0) return [];
+  // The tag and the first consonant must agree: writers agree on how a name starts.
+  return index.similarTerms(spelling, 2).filter((term) => term.slice(0, 4) === spelling.slice(0, 4));
 }
 
 /** Scores every sentence of one article for the question and keeps the best. */
@@ -232,6 +270,7 @@ function answerInArticle(
   analysis: QuestionAnalysis,
   indexMask: number,
   bm25: number,
+  otherLanguage: boolean,
 ): ArticleAnswer {
   let articleMask = indexMask;
   const n = split.sentences.length;
@@ -264,6 +303,10 @@ function answerInArticle(
       const owners = root === '' ? undefined : byRoot.get(root);
       if (owners !== undefined) for (const i of owners) rootTf[i]! += 1;
     }
+    for (const term of split.sentenceCross[j]!) {
+      const cross = bySpelling.get(term);
+      if (cross !== undefined) tf[cross]! += 1;
+    }
     for (let i = 0; i < query.length; i++) {
       if (tf[i]! > 0) {
         masks[j]! |= 1 << i;
@@ -280,7 +323,16 @@ function answerInArticle(
   for (let j = 0; j < n; j++) articleMask |= rootMasks[j]!;
   for (let j = 0; j < n; j++) masks[j]! |= rootMasks[j]!;
   const averageLength = totalLength / n || 1;
-  const totalWeight = query.reduce((sum, term) => sum + term.weight, 0);
+  // In an article of the other language, a question word with no counterpart there (no name, no
+  // skeleton, no digits) could not have been found whatever the article says: it is not counted
+  // as missing. In the question's own language every word counts, as before.
+  let askedMask = 0;
+  query.forEach((term, i) => {
+    if (!otherLanguage || term.crossFrom < term.spellings.length || (term.crossFrom > 0 && HAS_DIGIT.test(term.spellings[0]!)) || articleMask & (1 << i)) askedMask |= 1 << i;
+  });
+  let askedTerms = 0;
+  for (let m = askedMask; m !== 0; m &= m - 1) askedTerms++;
+  const totalWeight = query.reduce((sum, term, i) => sum + (askedMask & (1 << i) ? term.weight : 0), 0);
   const localIdf = Array.from(df, (d) => (d === 0 ? 0 : Math.log(1 + (n - d + 0.5) / (d + 0.5))));
   const topical = query.map((term) => term.spellings.some((spelling) => split.titleTerms.has(spelling)));
   const rootShare = POLICY.rootMatchShare;
@@ -317,7 +369,7 @@ function answerInArticle(
 
   const share = (mask: number): number => {
     let sum = 0;
-    for (let i = 0; i < query.length; i++) if (mask & (1 << i)) sum += query[i]!.weight;
+    for (let i = 0; i < query.length; i++) if (mask & askedMask & (1 << i)) sum += query[i]!.weight;
     return totalWeight > 0 ? sum / totalWeight : 0;
   };
   const window = masks[best]! | (best > 0 ? masks[best - 1]! : 0);
@@ -351,10 +403,11 @@ function answerInArticle(
     coverage: share(window),
     articleCoverage: share(articleMask),
     matchedTerms,
-    specificCoverage: specificShare(window, localIdf, n),
-    numberAbsent: query.some((term, i) => (articleMask & (1 << i)) === 0 && HAS_DIGIT.test(term.spellings[0]!)),
+    specificCoverage: specificShare(window, localIdf, n, askedMask),
+    numberAbsent: query.some((term, i) => (articleMask & (1 << i)) === 0 && term.crossFrom > 0 && HAS_DIGIT.test(term.spellings[0]!)),
     bm25,
     localWeights: query.map((_, i) => weightOf(i)),
+    askedTerms,
   };
 }
 
@@ -375,11 +428,12 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 }
 
 /** Share of the in-article idf of the question's terms held by `mask`; a term the article lacks weighs as much as the rarest. */
-function specificShare(mask: number, localIdf: readonly number[], n: number): number {
+function specificShare(mask: number, localIdf: readonly number[], n: number, asked: number): number {
   const absent = Math.log(1 + (n + 0.5) / 0.5);
   let held = 0;
   let total = 0;
   localIdf.forEach((idf, i) => {
+    if ((asked & (1 << i)) === 0) return;
     const weight = idf === 0 ? absent : idf;
     total += weight;
     if (mask & (1 << i)) held += weight;

@@ -1,0 +1,125 @@
+/**
+ * Script-neutral terms, so an English question finds an Arabic article and an Arabic question an
+ * English one without a model: CLDR names become their code (Algeria and الجزائر are both TDZ),
+ * month names their number, and proper names their consonant skeleton (Townsend and تاونسند are
+ * both tnsnd). Each term is tagged with the script it was read from: a question looks only for the
+ * other script's tags, so an article in the question's own language is scored exactly as before.
+ * Digits need nothing here: folding already reads ٢٠١٥ as 2015.
+ */
+import { isStopWord, terms, tokenize } from '../text/index.js';
+import { MAX_NAME_TOKENS, namedCodes, type Script } from './names.js';
+import { arabicBases, arabicSkeleton, latinSkeleton } from './skeleton.js';
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const ARABIC_LETTER = /[\u0621-\u064a]/u;
+const LATIN_LETTER = /^[a-z]/;
+const CAPITAL = /^\p{Lu}/u;
+
+/** One written word of a text, folded, with what the cross-language terms need to know of it. */
+interface Word {
+  readonly token: string;
+  readonly script: Script | undefined;
+  /** Latin words only: capitalised, which in English is how a proper name (or a month) looks. */
+  readonly capital: boolean;
+}
+
+function wordsOf(text: string): Word[] {
+  const out: Word[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const token = tokenize(match[0])[0];
+    if (token === undefined) continue;
+    const script = ARABIC_LETTER.test(token) ? 'a' : LATIN_LETTER.test(token) ? 'l' : undefined;
+    out.push({ token, script, capital: script === 'l' && CAPITAL.test(match[0]) });
+  }
+  return out;
+}
+
+const skeletonTag = (script: Script, skeleton: string) => `~${script}:${skeleton}`;
+const nameTag = (script: Script, code: string) => `#${script}:${code}`;
+
+/** Whether a term is a cross-language term (a tagged skeleton or name code), not a word of either language. */
+export function isCrossTerm(term: string): boolean {
+  return term.startsWith('~') || term.startsWith('#');
+}
+
+/** The skeleton length of a tagged skeleton term; 0 for other terms. */
+export function skeletonLength(term: string): number {
+  return term.startsWith('~') ? term.length - 3 : 0;
+}
+
+// Skeletons are computed once per distinct word, as terms() does for stems.
+const SKELETONS = new Map<string, readonly string[]>();
+
+function skeletonsOf(word: Word): readonly string[] {
+  if (word.script === undefined || isStopWord(word.token)) return [];
+  // A lower-case English word is a dictionary word, not a name: it has no transliteration to find.
+  if (word.script === 'l' && !word.capital) return [];
+  const key = `${word.script}${word.token}`;
+  let found = SKELETONS.get(key);
+  if (found === undefined) {
+    const bases = word.script === 'a' ? arabicBases(word.token) : [word.token];
+    const skeletons = new Set(bases.map((base) => (word.script === 'a' ? arabicSkeleton(base) : latinSkeleton(base))).filter((s) => s !== ''));
+    found = [...skeletons];
+    if (SKELETONS.size >= 200_000) SKELETONS.clear();
+    SKELETONS.set(key, found);
+  }
+  return found;
+}
+
+/** The CLDR codes named by the words starting at `i`, with how many words each name takes. */
+function namesAt(words: readonly Word[], i: number): { code: string; length: number }[] {
+  const first = words[i]!;
+  const script = first.script;
+  if (script === undefined || (script === 'l' && !first.capital)) return [];
+  const firstForms = script === 'a' ? arabicBases(first.token) : [first.token];
+  const found: { code: string; length: number }[] = [];
+  for (let length = Math.min(MAX_NAME_TOKENS, words.length - i); length >= 1; length--) {
+    const rest = words.slice(i + 1, i + length);
+    if (rest.some((word) => word.script !== script)) continue;
+    for (const form of firstForms) {
+      for (const code of namedCodes(script, [form, ...rest.map((word) => word.token)])) found.push({ code, length });
+    }
+    // The longest name wins: "United States" is not also "States".
+    if (found.length > 0) break;
+  }
+  return found;
+}
+
+/** The cross-language terms a text is indexed under, each tagged with the script it was read from. */
+export function crossTerms(text: string): string[] {
+  const words = wordsOf(text);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    for (const skeleton of skeletonsOf(word)) out.push(skeletonTag(word.script!, skeleton));
+    for (const { code } of namesAt(words, i)) out.push(nameTag(word.script!, code));
+  }
+  return out;
+}
+
+/** One word of a question and the other script's terms it may be written as. */
+export interface Expansion {
+  /** The question's own term for the word ('' when it has none, a stop word such as "US"). */
+  readonly term: string;
+  readonly spellings: readonly string[];
+}
+
+const other = (script: Script): Script => (script === 'a' ? 'l' : 'a');
+
+/** The question's words expanded into the other script's cross terms, in question order. */
+export function crossExpansions(question: string): Expansion[] {
+  const words = wordsOf(question);
+  const spellings: string[][] = words.map(() => []);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word.script === undefined) continue;
+    for (const skeleton of skeletonsOf(word)) spellings[i]!.push(skeletonTag(other(word.script), skeleton));
+    for (const { code, length } of namesAt(words, i)) {
+      // Every word of a name is found when the name is: "United" and "States" both count as held.
+      for (let k = i; k < i + length; k++) spellings[k]!.push(nameTag(other(word.script), code));
+    }
+  }
+  return words
+    .map((word, i) => ({ term: terms(word.token)[0] ?? '', spellings: [...new Set(spellings[i])] }))
+    .filter((expansion) => expansion.spellings.length > 0);
+}
