@@ -32,7 +32,8 @@ function entries(kind, en, ar, accept = () => true) {
 }
 
 const names = (pkg, locale, file, key) => read(pkg, locale, file).localeDisplayNames[key];
-const territories = entries('T', names('cldr-localenames-full', 'en', 'territories', 'territories'), names('cldr-localenames-full', 'ar', 'territories', 'territories'), (code) => !/^\d+$/.test(code) || code === '001');
+const territories = entries('T', names('cldr-localenames-full', 'en', 'territories', 'territories'), names('cldr-localenames-full', 'ar', 'territories', 'territories'), // Regions with numeric codes (world, continents) are common nouns in Arabic (العالم, the world).
+  (code) => !/^\d+$/.test(code));
 // Languages with a region or script in the code (en_GB) are phrases, not names a question uses.
 const languages = entries('L', names('cldr-localenames-full', 'en', 'languages', 'languages'), names('cldr-localenames-full', 'ar', 'languages', 'languages'), (code) => !code.includes('_'));
 

@@ -2,11 +2,13 @@
  * Script-neutral terms, so an English question finds an Arabic article and an Arabic question an
  * English one without a model: CLDR names become their code (Algeria and الجزائر are both TDZ),
  * month names their number, and proper names their consonant skeleton (Townsend and تاونسند are
- * both tnsnd). Each term is tagged with the script it was read from: a question looks only for the
- * other script's tags, so an article in the question's own language is scored exactly as before.
+ * both tnsnd). Each term is tagged with the language of the text it was read from (an Arabic
+ * article's Latin words too): a question looks only for the other language's tags, so an article
+ * in the question's own language is scored exactly as before.
  * Digits need nothing here: folding already reads ٢٠١٥ as 2015.
  */
 import { isStopWord, terms, tokenize } from '../text/index.js';
+import type { Language } from '../types.js';
 import { MAX_NAME_TOKENS, namedCodes, type Script } from './names.js';
 import { arabicBases, arabicSkeleton, latinSkeleton } from './skeleton.js';
 
@@ -33,6 +35,8 @@ function wordsOf(text: string): Word[] {
   }
   return out;
 }
+
+const MIN_ARABIC_QUESTION_SKELETON = 3;
 
 const skeletonTag = (script: Script, skeleton: string) => `~${script}:${skeleton}`;
 const nameTag = (script: Script, code: string) => `#${script}:${code}`;
@@ -85,14 +89,20 @@ function namesAt(words: readonly Word[], i: number): { code: string; length: num
   return found;
 }
 
-/** The cross-language terms a text is indexed under, each tagged with the script it was read from. */
-export function crossTerms(text: string): string[] {
+/** The tag of a language's cross terms; undefined for a language with none. */
+function tagOf(language: Language): Script | undefined {
+  return language === 'ar' ? 'a' : language === 'en' ? 'l' : undefined;
+}
+
+/** The cross-language terms a text in `language` is indexed under, tagged with that language. */
+export function crossTerms(text: string, language: Language): string[] {
+  const tag = tagOf(language);
+  if (tag === undefined) return [];
   const words = wordsOf(text);
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    for (const skeleton of skeletonsOf(word)) out.push(skeletonTag(word.script!, skeleton));
-    for (const { code } of namesAt(words, i)) out.push(nameTag(word.script!, code));
+    for (const skeleton of skeletonsOf(words[i]!)) out.push(skeletonTag(tag, skeleton));
+    for (const { code } of namesAt(words, i)) out.push(nameTag(tag, code));
   }
   return out;
 }
@@ -104,19 +114,25 @@ export interface Expansion {
   readonly spellings: readonly string[];
 }
 
-const other = (script: Script): Script => (script === 'a' ? 'l' : 'a');
-
-/** The question's words expanded into the other script's cross terms, in question order. */
-export function crossExpansions(question: string): Expansion[] {
+/**
+ * A question's words expanded into the cross terms of articles in the other language, in question
+ * order. An Arabic word's skeleton must be longer than a name's to count: every Arabic word has a
+ * skeleton, and short ones meet English names by chance (chosen on the dev halves: 3 or 4).
+ */
+export function crossExpansions(question: string, language: Language): Expansion[] {
+  const own = tagOf(language);
+  if (own === undefined) return [];
+  const tag: Script = own === 'a' ? 'l' : 'a';
   const words = wordsOf(question);
   const spellings: string[][] = words.map(() => []);
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (word.script === undefined) continue;
-    for (const skeleton of skeletonsOf(word)) spellings[i]!.push(skeletonTag(other(word.script), skeleton));
+    const shortest = word.script === 'a' ? MIN_ARABIC_QUESTION_SKELETON : 0;
+    for (const skeleton of skeletonsOf(word)) if (skeleton.length >= shortest) spellings[i]!.push(skeletonTag(tag, skeleton));
     for (const { code, length } of namesAt(words, i)) {
       // Every word of a name is found when the name is: "United" and "States" both count as held.
-      for (let k = i; k < i + length; k++) spellings[k]!.push(nameTag(other(word.script), code));
+      for (let k = i; k < i + length; k++) spellings[k]!.push(nameTag(tag, code));
     }
   }
   return words

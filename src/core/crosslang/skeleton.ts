@@ -68,8 +68,9 @@ export function arabicSkeleton(word: string): string {
 const PROCLITICS = /^(?:و|ف)?(?:ب|ل|ك)?(?:ال)?/u;
 
 /**
- * The written forms an Arabic word may be a name in: as written, and without the conjunction,
- * preposition and article written onto it (وتاونسند, بالجزائر, للولايات).
+ * The written forms an Arabic word may be a name in: as written, without the conjunction,
+ * preposition and article written onto it (وتاونسند, بالجزائر, للولايات). Endings (ي, يون) are
+ * left on: stripping them matched more unrelated words than names on the dev halves.
  */
 export function arabicBases(word: string): string[] {
   const bases = [word];

@@ -13,11 +13,11 @@ export function isAnswerable(evidence: Evidence): boolean {
   if (evidence.passages.length === 0) return false;
   // A question of two or more terms needs two of them in one article: a single shared name
   // ("Japan" in an article about a book fair) is not evidence of an answer.
-  if (evidence.matchedTerms < Math.min(2, evidence.questionTerms)) return false;
+  if (evidence.matchedTerms < Math.min(2, evidence.askedTerms)) return false;
   if (evidence.articleCoverage < POLICY.minArticleCoverage) return false;
   // "What was the population in 1901?" of an article that never mentions 1901 asks about another fact.
   if (evidence.numberAbsent) return false;
-  return answerConfidence(evidence) >= POLICY.minAnswerConfidence;
+  return answerConfidence(evidence) >= (evidence.crossLanguage ? POLICY.minCrossLanguageConfidence : POLICY.minAnswerConfidence);
 }
 
 /** How likely the evidence holds the answer, 0..1: a logistic model over the evidence's coverage figures. */

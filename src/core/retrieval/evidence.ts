@@ -10,7 +10,7 @@ import type { Passage, PassageSentence } from '../engine.js';
 import { crossExpansions, crossTerms, skeletonLength } from '../crosslang/index.js';
 import type { TermIndex } from '../termIndex.js';
 import { arabicRoot, detectLanguage, splitSentences, terms, tokenize } from '../text/index.js';
-import type { Article } from '../types.js';
+import type { Article, Language } from '../types.js';
 import { kindMarks, offersKind, type KindMarks } from './answerKinds.js';
 import { countWords, focusSentence, type FocusQuery } from './focus.js';
 import { RETRIEVAL_POLICY as POLICY } from './policy.js';
@@ -35,6 +35,13 @@ export interface Evidence {
   readonly sentenceCoverage: number;
   /** Distinct content terms of the question; zero means it had nothing to search for. */
   readonly questionTerms: number;
+  /**
+   * How many of them the best passage's article could hold: all, unless it is in the other
+   * language, where a word with no counterpart there (no name, skeleton or digits) cannot be found.
+   */
+  readonly askedTerms: number;
+  /** Whether the best passage's article is in another language than the question. */
+  readonly crossLanguage: boolean;
   /** How many of them the best passage's article contains. */
   readonly matchedTerms: number;
   /** Whether the best sentence holds the kind of answer the question asks for (true when it asks for no kind). */
@@ -85,7 +92,7 @@ export function splitArticle(article: Article): SplitArticle {
     article,
     sentences,
     sentenceTerms,
-    sentenceCross: sentences.map((sentence) => crossTerms(sentence)),
+    sentenceCross: sentences.map((sentence) => crossTerms(sentence, article.language)),
     marksOf: (j) => (marks[j] ??= kindMarks(sentences[j]!, sentenceTerms[j]!)),
     sentenceRoots,
     titleTerms: new Set(terms(article.title)),
@@ -98,8 +105,8 @@ export function splitArticle(article: Article): SplitArticle {
  * its cross-language terms follow, for questions asked in the other language.
  */
 export function articleTerms(article: Article): string[] {
-  const titleTerms = [...terms(article.title), ...crossTerms(article.title)];
-  return [...titleTerms, ...titleTerms, ...terms(article.text), ...crossTerms(article.text)];
+  const titleTerms = [...terms(article.title), ...crossTerms(article.title, article.language)];
+  return [...titleTerms, ...titleTerms, ...terms(article.text), ...crossTerms(article.text, article.language)];
 }
 
 const HAS_DIGIT = /\d/;
@@ -154,8 +161,8 @@ interface ArticleAnswer {
   readonly bm25: number;
   /** Each question term's weight inside this article (in-article idf). */
   readonly localWeights: readonly number[];
-  /** How many question terms the article could have held (see `askedMask`). */
   readonly askedTerms: number;
+  readonly crossLanguage: boolean;
 }
 
 /** Gathers the passages that best answer `question`, loading candidate articles through `load`. */
@@ -166,13 +173,15 @@ export async function retrieveEvidence(
   options: RetrievalOptions,
 ): Promise<Evidence> {
   const analysis = analyzeQuestion(question);
-  const query = queryTerms(analysis, index, question);
   const questionLanguage = detectLanguage(question);
+  const query = queryTerms(analysis, index, question, questionLanguage);
   const empty: Evidence = {
     passages: [],
     articleCoverage: 0,
     sentenceCoverage: 0,
     questionTerms: query.length,
+    askedTerms: query.length,
+    crossLanguage: false,
     matchedTerms: 0,
     kindFound: false,
     specificCoverage: 0,
@@ -206,7 +215,7 @@ export async function retrieveEvidence(
     if (!split || split.sentences.length === 0) continue;
     let mask = 0;
     for (let bit = 0; bit < searched.length; bit++) if (hit.matchedMask & (1 << bit)) mask |= 1 << owner[bit]!;
-    answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore, split.article.language !== questionLanguage));
+    answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore, otherLanguage(questionLanguage, split.article.language)));
   }
   if (answers.length === 0) return empty;
   // The article is chosen by its BM25 rank: mixing in how well its best sentence answers did not
@@ -226,7 +235,9 @@ export async function retrieveEvidence(
     passages,
     articleCoverage: top.articleCoverage,
     sentenceCoverage: top.coverage,
-    questionTerms: top.askedTerms,
+    questionTerms: query.length,
+    askedTerms: top.askedTerms,
+    crossLanguage: top.crossLanguage,
     matchedTerms: top.matchedTerms,
     kindFound: top.kindFound,
     specificCoverage: top.specificCoverage,
@@ -235,10 +246,15 @@ export async function retrieveEvidence(
   };
 }
 
-function queryTerms(analysis: QuestionAnalysis, index: TermIndex, question: string): QueryTerm[] {
+/** Whether a question and an article are in the two different languages cross terms join. */
+function otherLanguage(question: Language, article: Language): boolean {
+  return question !== 'other' && article !== 'other' && question !== article;
+}
+
+function queryTerms(analysis: QuestionAnalysis, index: TermIndex, question: string, language: Language): QueryTerm[] {
   const crossOf = new Map<string, string[]>();
   const unattached = new Map<string, string[]>();
-  for (const expansion of crossExpansions(question)) {
+  for (const expansion of crossExpansions(question, language)) {
     const spellings = expansion.spellings.flatMap((spelling) => [spelling, ...similarSkeletons(spelling, index)]);
     if (analysis.terms.includes(expansion.term)) crossOf.set(expansion.term, [...new Set([...(crossOf.get(expansion.term) ?? []), ...spellings])]);
     // A name the question writes as stop words only ("US", "May" folded away) is a term of its own.
@@ -408,6 +424,7 @@ function answerInArticle(
     bm25,
     localWeights: query.map((_, i) => weightOf(i)),
     askedTerms,
+    crossLanguage: otherLanguage,
   };
 }
 
