@@ -41,14 +41,17 @@ const MIN_ARABIC_QUESTION_SKELETON = 3;
 const skeletonTag = (script: Script, skeleton: string) => `~${script}:${skeleton}`;
 const nameTag = (script: Script, code: string) => `#${script}:${code}`;
 
+// Tags are a mark, a language letter and a colon: word classes such as ~say are not cross terms.
+const CROSS_TAG = /^[~#][al]:/;
+
 /** Whether a term is a cross-language term (a tagged skeleton or name code), not a word of either language. */
 export function isCrossTerm(term: string): boolean {
-  return term.startsWith('~') || term.startsWith('#');
+  return CROSS_TAG.test(term);
 }
 
 /** The skeleton length of a tagged skeleton term; 0 for other terms. */
 export function skeletonLength(term: string): number {
-  return term.startsWith('~') ? term.length - 3 : 0;
+  return term.startsWith('~') && CROSS_TAG.test(term) ? term.length - 3 : 0;
 }
 
 // Skeletons are computed once per distinct word, as terms() does for stems.

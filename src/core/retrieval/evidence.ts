@@ -175,12 +175,14 @@ export async function retrieveEvidence(
   const analysis = analyzeQuestion(question);
   const questionLanguage = detectLanguage(question);
   const query = queryTerms(analysis, index, question, questionLanguage);
+  // The question's own words, without the names added from the other language.
+  const ownTerms = query.filter((term) => term.crossFrom > 0).length;
   const empty: Evidence = {
     passages: [],
     articleCoverage: 0,
     sentenceCoverage: 0,
-    questionTerms: query.length,
-    askedTerms: query.length,
+    questionTerms: ownTerms,
+    askedTerms: ownTerms,
     crossLanguage: false,
     matchedTerms: 0,
     kindFound: false,
@@ -188,7 +190,7 @@ export async function retrieveEvidence(
     numberAbsent: false,
     runnerUp: 0,
   };
-  if (query.length === 0 || index.size === 0) return empty;
+  if (ownTerms === 0 || index.size === 0) return empty;
 
   // Each spelling is searched as a term of its own; the hit's mask is folded back onto question terms.
   // The question's own words first, so the other language's guesses never crowd one of them out.
@@ -235,7 +237,7 @@ export async function retrieveEvidence(
     passages,
     articleCoverage: top.articleCoverage,
     sentenceCoverage: top.coverage,
-    questionTerms: query.length,
+    questionTerms: ownTerms,
     askedTerms: top.askedTerms,
     crossLanguage: top.crossLanguage,
     matchedTerms: top.matchedTerms,
@@ -344,7 +346,11 @@ function answerInArticle(
   // as missing. In the question's own language every word counts, as before.
   let askedMask = 0;
   query.forEach((term, i) => {
-    if (!otherLanguage || term.crossFrom < term.spellings.length || (term.crossFrom > 0 && HAS_DIGIT.test(term.spellings[0]!)) || articleMask & (1 << i)) askedMask |= 1 << i;
+    // A name added from the other language only (crossFrom 0) is not asked of an article in the question's own.
+    const asked = otherLanguage
+      ? term.crossFrom < term.spellings.length || (term.crossFrom > 0 && HAS_DIGIT.test(term.spellings[0]!)) || (articleMask & (1 << i)) !== 0
+      : term.crossFrom > 0;
+    if (asked) askedMask |= 1 << i;
   });
   let askedTerms = 0;
   for (let m = askedMask; m !== 0; m &= m - 1) askedTerms++;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { arabicSkeleton, crossExpansions, crossTerms, latinSkeleton } from '../../../src/core/crosslang/index.js';
-import { foldForMatching } from '../../../src/core/text/index.js';
+import { arabicSkeleton, crossExpansions, crossTerms, isCrossTerm, latinSkeleton } from '../../../src/core/crosslang/index.js';
+import { foldForMatching, REPORTING_CLASS } from '../../../src/core/text/index.js';
 
 const latin = (word: string) => latinSkeleton(foldForMatching(word));
 const arabic = (word: string) => arabicSkeleton(foldForMatching(word));
@@ -50,5 +50,13 @@ describe('CLDR names, months and digits', () => {
   it('leaves a question in its own language alone: no terms of the other language to look for', () => {
     expect(crossTerms('Townsend met them', 'other')).toEqual([]);
     expect(asked('Townsend met them', 'other' as 'en')).toEqual([]);
+  });
+});
+
+describe('cross terms beside the words of an article', () => {
+  it('are told apart from word classes, so they never lengthen an article or change its same-language score', () => {
+    expect(crossTerms('التقى تاونسند في الجزائر', 'ar').every(isCrossTerm)).toBe(true);
+    expect(isCrossTerm(REPORTING_CLASS)).toBe(false);
+    expect(isCrossTerm('townsend')).toBe(false);
   });
 });
