@@ -9,7 +9,7 @@
  */
 import { isStopWord, terms, tokenize } from '../text/index.js';
 import type { Language } from '../types.js';
-import { MAX_NAME_TOKENS, namedCodes, type Script } from './names.js';
+import { MAX_NAME_TOKENS, namedCodes, startsName, type Script } from './names.js';
 import { arabicBases, arabicSkeleton, latinSkeleton } from './skeleton.js';
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
@@ -23,20 +23,50 @@ interface Word {
   readonly script: Script | undefined;
   /** Latin words only: capitalised, which in English is how a proper name (or a month) looks. */
   readonly capital: boolean;
+  /** Its name skeletons (none for stop words and lower-case English words). */
+  readonly skeletons: readonly string[];
+  /** The forms of it a CLDR name may start with (none when no name starts so). */
+  readonly nameForms: readonly string[];
+}
+
+const NOTHING: readonly string[] = [];
+
+// Folding, skeletons and name look-ups run once per distinct written word, as terms() does for
+// stems: text repeats its vocabulary, and this is most of the time an article's cross terms take.
+const WORDS = new Map<string, Word | null>();
+
+function wordOf(written: string): Word | null {
+  let word = WORDS.get(written);
+  if (word === undefined) {
+    word = readWord(written);
+    if (WORDS.size >= 300_000) WORDS.clear();
+    WORDS.set(written, word);
+  }
+  return word;
+}
+
+function readWord(written: string): Word | null {
+  const token = tokenize(written)[0];
+  if (token === undefined) return null;
+  const script: Script | undefined = ARABIC_LETTER.test(token) ? 'a' : LATIN_LETTER.test(token) ? 'l' : undefined;
+  const capital = script === 'l' && CAPITAL.test(written);
+  // A lower-case English word is a dictionary word, not a name: it has no transliteration to find.
+  if (script === undefined || (script === 'l' && !capital)) return { token, script, capital, skeletons: NOTHING, nameForms: NOTHING };
+  const bases = script === 'a' ? arabicBases(token) : [token];
+  const skeletons = isStopWord(token)
+    ? NOTHING
+    : [...new Set(bases.map((base) => (script === 'a' ? arabicSkeleton(base) : latinSkeleton(base))).filter((x) => x !== ''))];
+  return { token, script, capital, skeletons, nameForms: bases.filter((form) => startsName(script, form)) };
 }
 
 function wordsOf(text: string): Word[] {
   const out: Word[] = [];
   for (const match of text.matchAll(WORD)) {
-    const token = tokenize(match[0])[0];
-    if (token === undefined) continue;
-    const script = ARABIC_LETTER.test(token) ? 'a' : LATIN_LETTER.test(token) ? 'l' : undefined;
-    out.push({ token, script, capital: script === 'l' && CAPITAL.test(match[0]) });
+    const word = wordOf(match[0]);
+    if (word !== null) out.push(word);
   }
   return out;
 }
-
-const MIN_ARABIC_QUESTION_SKELETON = 3;
 
 const skeletonTag = (script: Script, skeleton: string) => `~${script}:${skeleton}`;
 const nameTag = (script: Script, code: string) => `#${script}:${code}`;
@@ -54,36 +84,16 @@ export function skeletonLength(term: string): number {
   return term.startsWith('~') && CROSS_TAG.test(term) ? term.length - 3 : 0;
 }
 
-// Skeletons are computed once per distinct word, as terms() does for stems.
-const SKELETONS = new Map<string, readonly string[]>();
-
-function skeletonsOf(word: Word): readonly string[] {
-  if (word.script === undefined || isStopWord(word.token)) return [];
-  // A lower-case English word is a dictionary word, not a name: it has no transliteration to find.
-  if (word.script === 'l' && !word.capital) return [];
-  const key = `${word.script}${word.token}`;
-  let found = SKELETONS.get(key);
-  if (found === undefined) {
-    const bases = word.script === 'a' ? arabicBases(word.token) : [word.token];
-    const skeletons = new Set(bases.map((base) => (word.script === 'a' ? arabicSkeleton(base) : latinSkeleton(base))).filter((s) => s !== ''));
-    found = [...skeletons];
-    if (SKELETONS.size >= 200_000) SKELETONS.clear();
-    SKELETONS.set(key, found);
-  }
-  return found;
-}
-
 /** The CLDR codes named by the words starting at `i`, with how many words each name takes. */
 function namesAt(words: readonly Word[], i: number): { code: string; length: number }[] {
   const first = words[i]!;
   const script = first.script;
-  if (script === undefined || (script === 'l' && !first.capital)) return [];
-  const firstForms = script === 'a' ? arabicBases(first.token) : [first.token];
+  if (script === undefined || first.nameForms.length === 0) return [];
   const found: { code: string; length: number }[] = [];
   for (let length = Math.min(MAX_NAME_TOKENS, words.length - i); length >= 1; length--) {
     const rest = words.slice(i + 1, i + length);
     if (rest.some((word) => word.script !== script)) continue;
-    for (const form of firstForms) {
+    for (const form of first.nameForms) {
       for (const code of namedCodes(script, [form, ...rest.map((word) => word.token)])) found.push({ code, length });
     }
     // The longest name wins: "United States" is not also "States".
@@ -104,7 +114,7 @@ export function crossTerms(text: string, language: Language): string[] {
   const words = wordsOf(text);
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
-    for (const skeleton of skeletonsOf(words[i]!)) out.push(skeletonTag(tag, skeleton));
+    for (const skeleton of words[i]!.skeletons) out.push(skeletonTag(tag, skeleton));
     for (const { code } of namesAt(words, i)) out.push(nameTag(tag, code));
   }
   return out;
@@ -117,11 +127,7 @@ export interface Expansion {
   readonly spellings: readonly string[];
 }
 
-/**
- * A question's words expanded into the cross terms of articles in the other language, in question
- * order. An Arabic word's skeleton must be longer than a name's to count: every Arabic word has a
- * skeleton, and short ones meet English names by chance (chosen on the dev halves: 3 or 4).
- */
+/** A question's words expanded into the cross terms of articles in the other language, in question order. */
 export function crossExpansions(question: string, language: Language): Expansion[] {
   const own = tagOf(language);
   if (own === undefined) return [];
@@ -131,8 +137,7 @@ export function crossExpansions(question: string, language: Language): Expansion
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (word.script === undefined) continue;
-    const shortest = word.script === 'a' ? MIN_ARABIC_QUESTION_SKELETON : 0;
-    for (const skeleton of skeletonsOf(word)) if (skeleton.length >= shortest) spellings[i]!.push(skeletonTag(tag, skeleton));
+    for (const skeleton of word.skeletons) spellings[i]!.push(skeletonTag(tag, skeleton));
     for (const { code, length } of namesAt(words, i)) {
       // Every word of a name is found when the name is: "United" and "States" both count as held.
       for (let k = i; k < i + length; k++) spellings[k]!.push(nameTag(tag, code));

@@ -257,7 +257,16 @@ function queryTerms(analysis: QuestionAnalysis, index: TermIndex, question: stri
   const crossOf = new Map<string, string[]>();
   const unattached = new Map<string, string[]>();
   for (const expansion of crossExpansions(question, language)) {
-    const spellings = expansion.spellings.flatMap((spelling) => [spelling, ...similarSkeletons(spelling, index)]);
+    // Every Arabic word has a skeleton; one that stored Arabic articles use is a dictionary word,
+    // not a name, and its skeleton would only meet English names by chance. Not tuned: a word one
+    // article holds may still be a name that article transliterated.
+    const dictionaryWord = language === 'ar' && index.documentFrequency(expansion.term) >= 2;
+    const spellings = expansion.spellings
+      .filter((spelling) => !(dictionaryWord && skeletonLength(spelling) > 0))
+      // Only an English name (capitalised) is matched one letter off: an Arabic word is not known to
+      // be a name, and on the dev halves its near misses found more wrong articles than right ones.
+      .flatMap((spelling) => [spelling, ...(language === 'en' ? similarSkeletons(spelling, index) : [])]);
+    if (spellings.length === 0) continue;
     if (analysis.terms.includes(expansion.term)) crossOf.set(expansion.term, [...new Set([...(crossOf.get(expansion.term) ?? []), ...spellings])]);
     // A name the question writes as stop words only ("US", "May" folded away) is a term of its own.
     else unattached.set(spellings.join(' '), spellings);
