@@ -65,8 +65,11 @@ export interface SplitArticle {
   readonly article: Article;
   readonly sentences: readonly string[];
   readonly sentenceTerms: readonly (readonly string[])[];
-  /** Each sentence's cross-language terms (names, months, name skeletons), apart so they do not lengthen it. */
-  readonly sentenceCross: readonly (readonly string[])[];
+  /**
+   * Sentence `j`'s cross-language terms (names, months, name skeletons), apart so they do not
+   * lengthen it; found on first use, since only a question in the other language can match them.
+   */
+  crossOf(j: number): readonly string[];
   /** The candidate answers of each kind in sentence `j`; found on first use, since most sentences never score. */
   marksOf(j: number): KindMarks;
   /** The Arabic root of each sentence term ('' for terms in other scripts), for partial matches. */
@@ -87,12 +90,13 @@ export function splitArticle(article: Article): SplitArticle {
   // first sentence: left in, it makes the lead the answer to every question naming the place.
   const sentenceTerms = sentences.map((sentence, i) => terms(i === 0 ? sentence.replace(DATELINE, '') : sentence));
   const marks = new Array<KindMarks | undefined>(sentences.length);
+  const cross = new Array<readonly string[] | undefined>(sentences.length);
   const sentenceRoots = sentenceTerms.map((list) => list.map(rootOfTerm));
   return {
     article,
     sentences,
     sentenceTerms,
-    sentenceCross: sentences.map((sentence) => crossTerms(sentence, article.language)),
+    crossOf: (j) => (cross[j] ??= crossTerms(sentences[j]!, article.language)),
     marksOf: (j) => (marks[j] ??= kindMarks(sentences[j]!, sentenceTerms[j]!)),
     sentenceRoots,
     titleTerms: new Set(terms(article.title)),
@@ -330,9 +334,12 @@ function answerInArticle(
       const owners = root === '' ? undefined : byRoot.get(root);
       if (owners !== undefined) for (const i of owners) rootTf[i]! += 1;
     }
-    for (const term of split.sentenceCross[j]!) {
-      const cross = bySpelling.get(term);
-      if (cross !== undefined) tf[cross]! += 1;
+    // Cross terms carry the article's language: a question in that language has none to meet.
+    if (otherLanguage) {
+      for (const term of split.crossOf(j)) {
+        const cross = bySpelling.get(term);
+        if (cross !== undefined) tf[cross]! += 1;
+      }
     }
     for (let i = 0; i < query.length; i++) {
       if (tf[i]! > 0) {
