@@ -198,16 +198,21 @@ export async function retrieveEvidence(
 
   // Each spelling is searched as a term of its own; the hit's mask is folded back onto question terms.
   // The question's own words first, so the other language's guesses never crowd one of them out.
+  // A spelling is searched once, for every question term it spells ("United" and "States" are one name).
   const searched: string[] = [];
-  const owner: number[] = [];
+  const owners: number[][] = [];
   const weights: number[] = [];
   for (const cross of [false, true]) {
     query.forEach((term, i) => {
       term.spellings.forEach((spelling, k) => {
-        if (searched.length >= 31 || (k >= term.crossFrom) !== cross) return;
-        searched.push(spelling);
-        owner.push(i);
-        weights.push(cross ? POLICY.crossTermShare : 1);
+        if ((k >= term.crossFrom) !== cross) return;
+        const at = searched.indexOf(spelling);
+        if (at >= 0) owners[at]!.push(i);
+        else if (searched.length < 31) {
+          searched.push(spelling);
+          owners.push([i]);
+          weights.push(cross ? POLICY.crossTermShare : 1);
+        }
       });
     });
   }
@@ -220,7 +225,7 @@ export async function retrieveEvidence(
     const split = await load(hit.key);
     if (!split || split.sentences.length === 0) continue;
     let mask = 0;
-    for (let bit = 0; bit < searched.length; bit++) if (hit.matchedMask & (1 << bit)) mask |= 1 << owner[bit]!;
+    for (let bit = 0; bit < searched.length; bit++) if (hit.matchedMask & (1 << bit)) for (const i of owners[bit]!) mask |= 1 << i;
     answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore, otherLanguage(questionLanguage, split.article.language)));
   }
   if (answers.length === 0) return empty;
