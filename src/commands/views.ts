@@ -44,7 +44,10 @@ export function summaryView(summary: Summary, url?: string): View {
  */
 export function answerView(answer: Answer, m: Messages, engineName?: string): View {
   const text = answer.found ? answer.text : m.notInArticles;
+  // The quote is in its article's language; a reader who asked in the other one is told so.
+  const quotedIn = answer.found ? answer.citations[0]?.language : undefined;
   const notes = [
+    ...(quotedIn !== undefined && quotedIn !== 'other' && answer.language !== 'other' && quotedIn !== answer.language ? [m.quotedFrom(quotedIn)] : []),
     ...(answer.cached ? [m.fromCache] : []),
     ...(engineName !== undefined && answer.engine !== engineName ? [m.fallbackNotice] : []),
   ];

@@ -3,6 +3,7 @@
  * postings are one growable Int32Array of (document number, term frequency) pairs, so 100k articles
  * cost a few hundred bytes each and adding an article allocates almost nothing.
  */
+import { isCrossTerm } from './crosslang/index.js';
 
 /** One article found by a search, with which query terms it contains. */
 export interface IndexHit {
@@ -23,7 +24,10 @@ export interface TermIndex {
   /** Articles in the index. */
   readonly size: number;
   has(key: string): boolean;
-  /** Adds an article's terms (title terms may be repeated by the caller to weigh them more). */
+  /**
+   * Adds an article's terms (title terms may be repeated by the caller to weigh them more).
+   * Cross-language terms do not lengthen it: BM25's length norm stays that of its own words.
+   */
   add(key: string, terms: readonly string[]): void;
   /**
    * Takes an article out; `terms` are the ones it was added with. Without them (the article is
@@ -46,10 +50,13 @@ export interface TermIndex {
    * امريك / اميرك). Terms shorter than five letters have too many neighbours to guess from.
    */
   similarTerms(term: string, limit: number): string[];
-  /** The best `limit` articles for up to 31 distinct query terms. */
-  search(queryTerms: readonly string[], limit: number): IndexHit[];
+  /**
+   * The best `limit` articles for up to 31 distinct query terms; `weights[i]` (1 when absent)
+   * scales what term i earns, so a term guessed from another language counts for less than one
+   * the question wrote.
+   */
+  search(queryTerms: readonly string[], limit: number, weights?: readonly number[]): IndexHit[];
 }
-
 const MAX_QUERY_TERMS = 31;
 const MIN_FUZZY_LENGTH = 5;
 const MIN_COLLECTION_FOR_WEIGHTS = 10;
@@ -180,8 +187,10 @@ function buildIndex(state: IndexState): TermIndex {
       keys.push(key);
       numberOf.set(key, doc);
       live++;
-      lengths.push(terms.length);
-      totalLength += terms.length;
+      let length = 0;
+      for (const term of terms) if (!isCrossTerm(term)) length++;
+      lengths.push(length);
+      totalLength += length;
       for (const term of terms) {
         const id = termId(term);
         if (counts[id] === 0) seen.push(id);
@@ -281,7 +290,7 @@ function buildIndex(state: IndexState): TermIndex {
       // The commonest spelling first: it is the one the articles agree on.
       return found.sort((x, y) => y.df - x.df).slice(0, limit).map((f) => f.term);
     },
-    search(queryTerms, limit) {
+    search(queryTerms, limit, weights) {
       if (live === 0 || limit <= 0) return [];
       if (scores.length < keys.length) {
         scores = new Float64Array(Math.max(keys.length, scores.length * 2));
@@ -295,7 +304,7 @@ function buildIndex(state: IndexState): TermIndex {
         if (id === undefined) return;
         const list = postings[id]!;
         const used = postingLengths[id]!;
-        const termIdf = idf(used / 2);
+        const termIdf = idf(used / 2) * (weights?.[queryTerms.indexOf(term)] ?? 1);
         for (let i = 0; i < used; i += 2) {
           const doc = list[i]!;
           const tf = list[i + 1]!;

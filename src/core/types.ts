@@ -81,6 +81,8 @@ export interface Citation {
   /** The sentence(s) of the article the answer rests on, quoted as stored. */
   readonly quote: string;
   readonly url?: string;
+  /** The article's language, which is the quote's: it may not be the question's. */
+  readonly language?: Language;
   /** The other articles of the cited article's story (other outlets' reports of it), oldest first. */
   readonly alsoIn?: readonly StorySource[];
 }

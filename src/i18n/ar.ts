@@ -178,6 +178,7 @@ export const ar = {
   notInArticles: 'لم أجد إجابة لهذا السؤال في المقالات المخزنة.',
   sources: 'المصادر',
   fromCache: 'من الذاكرة المؤقتة',
+  quotedFrom: (language) => (language === 'ar' ? 'مقتبس من مقال بالعربية' : 'مقتبس من مقال بالإنجليزية'),
   pasteArticle: 'الصق المقال (السطر الأول عنوانه). اختم بسطر فيه "." فقط',
   unknownCommand: (command: string) => `الأمر ${command} غير معروف. أرسل ‎/help‎ لقائمة الأوامر.`,
   cannotReadFile: (path: string) => `تعذرت قراءة الملف ${path}. تحقق من المسار وحاول مجددا.`,

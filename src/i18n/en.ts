@@ -178,6 +178,7 @@ export const en = {
   notInArticles: 'That is not in the stored articles.',
   sources: 'Sources',
   fromCache: 'from cache',
+  quotedFrom: (language) => (language === 'ar' ? 'quoted from an Arabic article' : 'quoted from an English article'),
   pasteArticle: 'Paste the article (the first line is taken as its title). End with a line containing only "."',
   unknownCommand: (command: string) => `Unknown command ${command}. Send /help for the list.`,
   cannotReadFile: (path: string) => `Cannot read the file ${path}. Check the path and try again.`,

@@ -107,6 +107,8 @@ export interface Messages {
   readonly notInArticles: string;
   readonly sources: string;
   readonly fromCache: string;
+  /** One line under an answer quoted from an article in the other language. */
+  readonly quotedFrom: (language: 'ar' | 'en') => string;
   readonly pasteArticle: string;
   readonly unknownCommand: (command: string) => string;
   readonly cannotReadFile: (path: string) => string;

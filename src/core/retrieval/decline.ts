@@ -20,11 +20,11 @@ export function declineReason(evidence: Evidence): DeclineReason | undefined {
   if (evidence.passages.length === 0) return 'no-candidate';
   // A question of two or more terms needs two of them in one article: a single shared name
   // ("Japan" in an article about a book fair) is not evidence of an answer.
-  if (evidence.matchedTerms < Math.min(2, evidence.questionTerms)) return 'one-term';
+  if (evidence.matchedTerms < Math.min(2, evidence.askedTerms)) return 'one-term';
   if (evidence.articleCoverage < POLICY.minArticleCoverage) return 'low-coverage';
   // "What was the population in 1901?" of an article that never mentions 1901 asks about another fact.
   if (evidence.numberAbsent) return 'number-absent';
-  return answerConfidence(evidence) >= POLICY.minAnswerConfidence ? undefined : 'low-confidence';
+  return answerConfidence(evidence) >= (evidence.crossLanguage ? POLICY.minCrossLanguageConfidence : POLICY.minAnswerConfidence) ? undefined : 'low-confidence';
 }
 
 /** How likely the evidence holds the answer, 0..1: a logistic model over the evidence's coverage figures. */

@@ -7,9 +7,10 @@
  * question asks for (a number for "how many", a time for "when" …).
  */
 import type { Passage, PassageSentence } from '../engine.js';
+import { crossExpansions, crossTerms, skeletonLength } from '../crosslang/index.js';
 import type { TermIndex } from '../termIndex.js';
-import { arabicRoot, splitSentences, terms, tokenize } from '../text/index.js';
-import type { Article } from '../types.js';
+import { arabicRoot, detectLanguage, splitSentences, terms, tokenize } from '../text/index.js';
+import type { Article, Language } from '../types.js';
 import { kindMarks, offersKind, type KindMarks } from './answerKinds.js';
 import { fuseRanks } from './fusion.js';
 import { countWords, focusSentence, type FocusQuery } from './focus.js';
@@ -47,6 +48,13 @@ export interface Evidence {
   readonly sentenceCoverage: number;
   /** Distinct content terms of the question; zero means it had nothing to search for. */
   readonly questionTerms: number;
+  /**
+   * How many of them the best passage's article could hold: all, unless it is in the other
+   * language, where a word with no counterpart there (no name, skeleton or digits) cannot be found.
+   */
+  readonly askedTerms: number;
+  /** Whether the best passage's article is in another language than the question. */
+  readonly crossLanguage: boolean;
   /** How many of them the best passage's article contains. */
   readonly matchedTerms: number;
   /** Whether the best sentence holds the kind of answer the question asks for (true when it asks for no kind). */
@@ -72,6 +80,11 @@ export interface SplitArticle {
   readonly article: Article;
   readonly sentences: readonly string[];
   readonly sentenceTerms: readonly (readonly string[])[];
+  /**
+   * Sentence `j`'s cross-language terms (names, months, name skeletons), apart so they do not
+   * lengthen it; found on first use, since only a question in the other language can match them.
+   */
+  crossOf(j: number): readonly string[];
   /** The candidate answers of each kind in sentence `j`; found on first use, since most sentences never score. */
   marksOf(j: number): KindMarks;
   /** The Arabic root of each sentence term ('' for terms in other scripts), for partial matches. */
@@ -92,11 +105,13 @@ export function splitArticle(article: Article): SplitArticle {
   // first sentence: left in, it makes the lead the answer to every question naming the place.
   const sentenceTerms = sentences.map((sentence, i) => terms(i === 0 ? sentence.replace(DATELINE, '') : sentence));
   const marks = new Array<KindMarks | undefined>(sentences.length);
+  const cross = new Array<readonly string[] | undefined>(sentences.length);
   const sentenceRoots = sentenceTerms.map((list) => list.map(rootOfTerm));
   return {
     article,
     sentences,
     sentenceTerms,
+    crossOf: (j) => (cross[j] ??= crossTerms(sentences[j]!, article.language)),
     marksOf: (j) => (marks[j] ??= kindMarks(sentences[j]!, sentenceTerms[j]!)),
     sentenceRoots,
     titleTerms: new Set(terms(article.title)),
@@ -104,10 +119,13 @@ export function splitArticle(article: Article): SplitArticle {
   };
 }
 
-/** The terms an article is indexed under: title terms count twice, since headlines name the story. */
+/**
+ * The terms an article is indexed under: title terms count twice, since headlines name the story;
+ * its cross-language terms follow, for questions asked in the other language.
+ */
 export function articleTerms(article: Article): string[] {
-  const titleTerms = terms(article.title);
-  return [...titleTerms, ...titleTerms, ...terms(article.text)];
+  const titleTerms = [...terms(article.title), ...crossTerms(article.title, article.language)];
+  return [...titleTerms, ...titleTerms, ...terms(article.text), ...crossTerms(article.text, article.language)];
 }
 
 const HAS_DIGIT = /\d/;
@@ -139,6 +157,8 @@ const TERM_ROOTS = new Map<string, string>();
 /** One question term and the spellings of it that the articles use. */
 interface QueryTerm {
   readonly spellings: readonly string[];
+  /** Where in `spellings` the other language's terms begin (CLDR names, name skeletons). */
+  readonly crossFrom: number;
   /** Its Arabic root, '' when it has none: another form of the root counts as a partial match. */
   readonly root: string;
   /** Collection idf: how rare the term is among all articles. */
@@ -160,6 +180,8 @@ interface ArticleAnswer {
   readonly bm25: number;
   /** Each question term's weight inside this article (in-article idf). */
   readonly localWeights: readonly number[];
+  readonly askedTerms: number;
+  readonly crossLanguage: boolean;
 }
 
 /** Gathers the passages that best answer `question`, loading candidate articles through `load`. */
@@ -170,12 +192,17 @@ export async function retrieveEvidence(
   options: RetrievalOptions,
 ): Promise<Evidence> {
   const analysis = analyzeQuestion(question);
-  const query = queryTerms(analysis, index);
+  const questionLanguage = detectLanguage(question);
+  const query = queryTerms(analysis, index, question, questionLanguage);
+  // The question's own words, without the names added from the other language.
+  const ownTerms = query.filter((term) => term.crossFrom > 0).length;
   const empty: Evidence = {
     passages: [],
     articleCoverage: 0,
     sentenceCoverage: 0,
-    questionTerms: query.length,
+    questionTerms: ownTerms,
+    askedTerms: ownTerms,
+    crossLanguage: false,
     matchedTerms: 0,
     kindFound: false,
     specificCoverage: 0,
@@ -183,19 +210,29 @@ export async function retrieveEvidence(
     runnerUp: 0,
     similarity: 0,
   };
-  if (query.length === 0 || index.size === 0) return empty;
+  if (ownTerms === 0 || index.size === 0) return empty;
 
   // Each spelling is searched as a term of its own; the hit's mask is folded back onto question terms.
+  // The question's own words first, so the other language's guesses never crowd one of them out.
+  // A spelling is searched once, for every question term it spells ("United" and "States" are one name).
   const searched: string[] = [];
-  const owner: number[] = [];
-  query.forEach((term, i) => {
-    for (const spelling of term.spellings) {
-      if (searched.length >= 31) break;
-      searched.push(spelling);
-      owner.push(i);
-    }
-  });
-  const hits = index.search(searched, options.candidateArticles);
+  const owners: number[][] = [];
+  const weights: number[] = [];
+  for (const cross of [false, true]) {
+    query.forEach((term, i) => {
+      term.spellings.forEach((spelling, k) => {
+        if ((k >= term.crossFrom) !== cross) return;
+        const at = searched.indexOf(spelling);
+        if (at >= 0) owners[at]!.push(i);
+        else if (searched.length < 31) {
+          searched.push(spelling);
+          owners.push([i]);
+          weights.push(cross ? POLICY.crossTermShare : 1);
+        }
+      });
+    });
+  }
+  const hits = index.search(searched, options.candidateArticles, weights);
   const similar = (options.similar ?? []).slice(0, options.candidateArticles);
   // Articles the vectors found and BM25 did not: no question term is in their index entry.
   const bm25Ids = new Set(hits.map((hit) => hit.key));
@@ -208,8 +245,8 @@ export async function retrieveEvidence(
     const split = await load(hit.key);
     if (!split || split.sentences.length === 0) continue;
     let mask = 0;
-    for (let bit = 0; bit < searched.length; bit++) if (hit.matchedMask & (1 << bit)) mask |= 1 << owner[bit]!;
-    answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore));
+    for (let bit = 0; bit < searched.length; bit++) if (hit.matchedMask & (1 << bit)) for (const i of owners[bit]!) mask |= 1 << i;
+    answers.push(answerInArticle(split, query, analysis, mask, hit.score / topScore, otherLanguage(questionLanguage, split.article.language)));
   }
   if (answers.length === 0) return empty;
   // The article is chosen by its BM25 rank: mixing in how well its best sentence answers did not
@@ -237,7 +274,9 @@ export async function retrieveEvidence(
     passages,
     articleCoverage: top.articleCoverage,
     sentenceCoverage: top.coverage,
-    questionTerms: query.length,
+    questionTerms: ownTerms,
+    askedTerms: top.askedTerms,
+    crossLanguage: top.crossLanguage,
     matchedTerms: top.matchedTerms,
     kindFound: top.kindFound,
     specificCoverage: top.specificCoverage,
@@ -247,11 +286,46 @@ export async function retrieveEvidence(
   };
 }
 
-function queryTerms(analysis: QuestionAnalysis, index: TermIndex): QueryTerm[] {
-  return analysis.terms.slice(0, 24).map((term) => {
+/** Whether a question and an article are in the two different languages cross terms join. */
+function otherLanguage(question: Language, article: Language): boolean {
+  return question !== 'other' && article !== 'other' && question !== article;
+}
+
+function queryTerms(analysis: QuestionAnalysis, index: TermIndex, question: string, language: Language): QueryTerm[] {
+  const crossOf = new Map<string, string[]>();
+  const unattached = new Map<string, string[]>();
+  for (const expansion of crossExpansions(question, language)) {
+    // Every Arabic word has a skeleton; one that stored Arabic articles use is a dictionary word,
+    // not a name, and its skeleton would only meet English names by chance. Not tuned: a word one
+    // article holds may still be a name that article transliterated.
+    const dictionaryWord = language === 'ar' && index.documentFrequency(expansion.term) >= 2;
+    const spellings = expansion.spellings
+      .filter((spelling) => !(dictionaryWord && skeletonLength(spelling) > 0))
+      // Only an English name (capitalised) is matched one letter off: an Arabic word is not known to
+      // be a name, and on the dev halves its near misses found more wrong articles than right ones.
+      .flatMap((spelling) => [spelling, ...(language === 'en' ? similarSkeletons(spelling, index) : [])]);
+    if (spellings.length === 0) continue;
+    if (analysis.terms.includes(expansion.term)) crossOf.set(expansion.term, [...new Set([...(crossOf.get(expansion.term) ?? []), ...spellings])]);
+    // A name the question writes as stop words only ("US", "May" folded away) is a term of its own.
+    else unattached.set(spellings.join(' '), spellings);
+  }
+  const own = analysis.terms.slice(0, 24).map((term) => {
     const similar = index.documentFrequency(term) === 0 ? index.similarTerms(term, 2) : [];
-    return { spellings: [term, ...similar], root: rootOfTerm(term), weight: index.weight(term) };
+    const spellings = [term, ...similar];
+    return { spellings: [...spellings, ...(crossOf.get(term) ?? [])], crossFrom: spellings.length, root: rootOfTerm(term), weight: index.weight(term) };
   });
+  const names = [...unattached.values()].map((spellings) => ({ spellings, crossFrom: 0, root: '', weight: index.weight(spellings[0]!) }));
+  return [...own, ...names].slice(0, 24);
+}
+
+/**
+ * Stored skeletons one edit from a name skeleton no article holds: the same name transliterated
+ * with a letter more or less (تشارلز / Charles). Short skeletons have too many neighbours.
+ */
+function similarSkeletons(spelling: string, index: TermIndex): string[] {
+  if (skeletonLength(spelling) < POLICY.minFuzzySkeleton || index.documentFrequency(spelling) > 0) return [];
+  // The tag and the first consonant must agree: writers agree on how a name starts.
+  return index.similarTerms(spelling, 2).filter((term) => term.slice(0, 4) === spelling.slice(0, 4));
 }
 
 /** Scores every sentence of one article for the question and keeps the best. */
@@ -261,6 +335,7 @@ function answerInArticle(
   analysis: QuestionAnalysis,
   indexMask: number,
   bm25: number,
+  otherLanguage: boolean,
 ): ArticleAnswer {
   let articleMask = indexMask;
   const n = split.sentences.length;
@@ -293,6 +368,13 @@ function answerInArticle(
       const owners = root === '' ? undefined : byRoot.get(root);
       if (owners !== undefined) for (const i of owners) rootTf[i]! += 1;
     }
+    // Cross terms carry the article's language: a question in that language has none to meet.
+    if (otherLanguage) {
+      for (const term of split.crossOf(j)) {
+        const cross = bySpelling.get(term);
+        if (cross !== undefined) tf[cross]! += 1;
+      }
+    }
     for (let i = 0; i < query.length; i++) {
       if (tf[i]! > 0) {
         masks[j]! |= 1 << i;
@@ -309,7 +391,20 @@ function answerInArticle(
   for (let j = 0; j < n; j++) articleMask |= rootMasks[j]!;
   for (let j = 0; j < n; j++) masks[j]! |= rootMasks[j]!;
   const averageLength = totalLength / n || 1;
-  const totalWeight = query.reduce((sum, term) => sum + term.weight, 0);
+  // In an article of the other language, a question word with no counterpart there (no name, no
+  // skeleton, no digits) could not have been found whatever the article says: it is not counted
+  // as missing. In the question's own language every word counts, as before.
+  let askedMask = 0;
+  query.forEach((term, i) => {
+    // A name added from the other language only (crossFrom 0) is not asked of an article in the question's own.
+    const asked = otherLanguage
+      ? term.crossFrom < term.spellings.length || (term.crossFrom > 0 && HAS_DIGIT.test(term.spellings[0]!)) || (articleMask & (1 << i)) !== 0
+      : term.crossFrom > 0;
+    if (asked) askedMask |= 1 << i;
+  });
+  let askedTerms = 0;
+  for (let m = askedMask; m !== 0; m &= m - 1) askedTerms++;
+  const totalWeight = query.reduce((sum, term, i) => sum + (askedMask & (1 << i) ? term.weight : 0), 0);
   const localIdf = Array.from(df, (d) => (d === 0 ? 0 : Math.log(1 + (n - d + 0.5) / (d + 0.5))));
   const topical = query.map((term) => term.spellings.some((spelling) => split.titleTerms.has(spelling)));
   const rootShare = POLICY.rootMatchShare;
@@ -346,7 +441,7 @@ function answerInArticle(
 
   const share = (mask: number): number => {
     let sum = 0;
-    for (let i = 0; i < query.length; i++) if (mask & (1 << i)) sum += query[i]!.weight;
+    for (let i = 0; i < query.length; i++) if (mask & askedMask & (1 << i)) sum += query[i]!.weight;
     return totalWeight > 0 ? sum / totalWeight : 0;
   };
   const window = masks[best]! | (best > 0 ? masks[best - 1]! : 0);
@@ -380,10 +475,12 @@ function answerInArticle(
     coverage: share(window),
     articleCoverage: share(articleMask),
     matchedTerms,
-    specificCoverage: specificShare(window, localIdf, n),
-    numberAbsent: query.some((term, i) => (articleMask & (1 << i)) === 0 && HAS_DIGIT.test(term.spellings[0]!)),
+    specificCoverage: specificShare(window, localIdf, n, askedMask),
+    numberAbsent: query.some((term, i) => (articleMask & (1 << i)) === 0 && term.crossFrom > 0 && HAS_DIGIT.test(term.spellings[0]!)),
     bm25,
     localWeights: query.map((_, i) => weightOf(i)),
+    askedTerms,
+    crossLanguage: otherLanguage,
   };
 }
 
@@ -419,11 +516,12 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 }
 
 /** Share of the in-article idf of the question's terms held by `mask`; a term the article lacks weighs as much as the rarest. */
-function specificShare(mask: number, localIdf: readonly number[], n: number): number {
+function specificShare(mask: number, localIdf: readonly number[], n: number, asked: number): number {
   const absent = Math.log(1 + (n + 0.5) / 0.5);
   let held = 0;
   let total = 0;
   localIdf.forEach((idf, i) => {
+    if ((asked & (1 << i)) === 0) return;
     const weight = idf === 0 ? absent : idf;
     total += weight;
     if (mask & (1 << i)) held += weight;

@@ -23,6 +23,7 @@ export function answerFromPassages(request: AnswerRequest): EngineAnswer {
     title: passage.title,
     quote: text,
     ...(passage.url === undefined ? {} : { url: passage.url }),
+    language: passage.language,
   };
   return { found: true, text, citations: [citation] };
 }

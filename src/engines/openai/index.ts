@@ -187,7 +187,7 @@ export function createOpenAIEngine(options: OpenAIEngineOptions): Engine {
       for (const id of new Set(cited)) {
         const passage = byId.get(id);
         if (!passage || citations.some((c) => c.articleId === passage.articleId)) continue;
-        citations.push({ articleId: passage.articleId, title: passage.title, quote: bestSentence(passage), ...(passage.url ? { url: passage.url } : {}) });
+        citations.push({ articleId: passage.articleId, title: passage.title, quote: bestSentence(passage), ...(passage.url ? { url: passage.url } : {}), language: passage.language });
       }
       if (reply.found !== true || text === '' || citations.length === 0) {
         if (cited.length > 0 && citations.length === 0) logger.warn('llm cited passages it was not given', { cited });
