@@ -172,6 +172,7 @@ export const ar = {
   noArticlesYet: 'لا توجد مقالات مخزنة بعد. يمكن للمشرف إضافة مقال بالأمر ‎/post‎.',
   articlesHeader: (from: number, to: number, total: number) => `المقالات ${from}–${to} من ${total}:`,
   notInArticles: 'لم أجد إجابة لهذا السؤال في المقالات المخزنة.',
+  inlineHint: 'اكتب سؤالاً عن الأخبار',
   sources: 'المصادر',
   fromCache: 'من الذاكرة المؤقتة',
   pasteArticle: 'الصق المقال (السطر الأول عنوانه). اختم بسطر فيه "." فقط',

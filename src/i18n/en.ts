@@ -172,6 +172,7 @@ export const en = {
   noArticlesYet: 'No articles are stored yet. An admin can add one with /post.',
   articlesHeader: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}:`,
   notInArticles: 'That is not in the stored articles.',
+  inlineHint: 'Type a question about the news',
   sources: 'Sources',
   fromCache: 'from cache',
   pasteArticle: 'Paste the article (the first line is taken as its title). End with a line containing only "."',

@@ -104,6 +104,8 @@ export interface Messages {
   readonly articlesHeader: (from: number, to: number, total: number) => string;
   /** Said instead of an answer when the stored articles do not hold one. */
   readonly notInArticles: string;
+  /** The button shown under an empty inline query (`@bot ` and nothing yet). */
+  readonly inlineHint: string;
   readonly sources: string;
   readonly fromCache: string;
   readonly pasteArticle: string;
