@@ -8,6 +8,7 @@ import { runClusterBenchmark } from './cluster.js';
 import { runDeliveryBenchmark } from './delivery.js';
 import { runEngineBenchmark } from './engine.js';
 import { runFaultsBenchmark } from './faults/index.js';
+import { runInlineBenchmark } from './inline.js';
 import { runScaleBenchmark } from './scale.js';
 import { runStatusBenchmark } from './status.js';
 import { runStoriesBenchmark } from './stories.js';
@@ -18,6 +19,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   delivery: runDeliveryBenchmark,
   engine: runEngineBenchmark,
   faults: runFaultsBenchmark,
+  inline: runInlineBenchmark,
   scale: runScaleBenchmark,
   status: runStatusBenchmark,
   stories: runStoriesBenchmark,
