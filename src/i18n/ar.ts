@@ -173,6 +173,8 @@ export const ar = {
   articlesHeader: (from: number, to: number, total: number) => `المقالات ${from}–${to} من ${total}:`,
   notInArticles: 'لم أجد إجابة لهذا السؤال في المقالات المخزنة.',
   inlineHint: 'اكتب سؤالاً عن الأخبار',
+  nothingToSummarize: 'هذه الرسالة أقصر من أن تُلخَّص: اختر رسالة فيها نص مقال أو رابط إليه.',
+  notStored: 'قُرئ ولم يُخزَّن: اطلب من المشرف نشره بالأمر ‎/post‎ ليُحفظ.',
   sources: 'المصادر',
   fromCache: 'من الذاكرة المؤقتة',
   pasteArticle: 'الصق المقال (السطر الأول عنوانه). اختم بسطر فيه "." فقط',

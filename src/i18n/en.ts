@@ -173,6 +173,8 @@ export const en = {
   articlesHeader: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}:`,
   notInArticles: 'That is not in the stored articles.',
   inlineHint: 'Type a question about the news',
+  nothingToSummarize: 'This message is too short to summarize: pick a message with an article’s text or a link to one.',
+  notStored: 'Read, not stored: ask an admin to /post it to keep it.',
   sources: 'Sources',
   fromCache: 'from cache',
   pasteArticle: 'Paste the article (the first line is taken as its title). End with a line containing only "."',

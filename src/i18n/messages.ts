@@ -106,6 +106,10 @@ export interface Messages {
   readonly notInArticles: string;
   /** The button shown under an empty inline query (`@bot ` and nothing yet). */
   readonly inlineHint: string;
+  /** Said when a message picked for "Summarize" holds too little text (and no link) to summarize. */
+  readonly nothingToSummarize: string;
+  /** Under a summary of a message or a linked page: it was read, not stored. */
+  readonly notStored: string;
   readonly sources: string;
   readonly fromCache: string;
   readonly pasteArticle: string;
