@@ -20,7 +20,9 @@ export function firstLink(text: string): string | undefined {
 }
 
 /** The message's text asked as a question: the /ask answer, citing the stored articles. */
-export function askAbout(text: string, ctx: CommandContext, services: CommandServices): Promise<View> {
+export async function askAbout(text: string, ctx: CommandContext, services: CommandServices): Promise<View> {
+  // /ask's own usage line would point at a command the user did not type.
+  if (text.trim() === '') return textView(messages(ctx.language).nothingToAsk, 'refused');
   return runCommand(ask, { text }, ctx, services);
 }
 

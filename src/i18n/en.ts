@@ -174,6 +174,7 @@ export const en = {
   notInArticles: 'That is not in the stored articles.',
   inlineHint: 'Type a question about the news',
   nothingToSummarize: 'This message is too short to summarize: pick a message with an article’s text or a link to one.',
+  nothingToAsk: 'This message has no text to ask about.',
   notStored: 'Read, not stored: ask an admin to /post it to keep it.',
   sources: 'Sources',
   fromCache: 'from cache',

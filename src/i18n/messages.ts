@@ -108,6 +108,8 @@ export interface Messages {
   readonly inlineHint: string;
   /** Said when a message picked for "Summarize" holds too little text (and no link) to summarize. */
   readonly nothingToSummarize: string;
+  /** Said when a message picked for "Ask akhbar about this" has no text (a picture, a sticker). */
+  readonly nothingToAsk: string;
   /** Under a summary of a message or a linked page: it was read, not stored. */
   readonly notStored: string;
   readonly sources: string;

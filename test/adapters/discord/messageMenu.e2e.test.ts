@@ -65,6 +65,11 @@ describe('Discord message menu', () => {
     expect(edit.embeds[0].fields[0].value).toContain('Marlow Bay opens its new flood barrier after six years of work');
   });
 
+  it('says a message without text has nothing to ask about', async () => {
+    const { fake } = await startBot();
+    expect(shown(await pick(fake, 'Ask akhbar about this', ''))).toBe('This message has no text to ask about.');
+  });
+
   it('summarizes a message holding an article’s text, and stores nothing', async () => {
     const { fake, desk } = await startBot();
     const edit = await pick(fake, 'Summarize', sampleArticle('en-rail-strike.txt'));
