@@ -9,6 +9,7 @@ import { runDeliveryBenchmark } from './delivery.js';
 import { runEngineBenchmark } from './engine.js';
 import { runFaultsBenchmark } from './faults/index.js';
 import { runFollowsBenchmark } from './follows.js';
+import { runInlineBenchmark } from './inline.js';
 import { runScaleBenchmark } from './scale.js';
 import { runStatusBenchmark } from './status.js';
 import { runStoriesBenchmark } from './stories.js';
@@ -20,6 +21,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   engine: runEngineBenchmark,
   faults: runFaultsBenchmark,
   follows: runFollowsBenchmark,
+  inline: runInlineBenchmark,
   scale: runScaleBenchmark,
   status: runStatusBenchmark,
   stories: runStoriesBenchmark,

@@ -37,6 +37,19 @@ export function summaryView(summary: Summary, url?: string): View {
   return { blocks: [block], outcome: 'ok' };
 }
 
+/** The summary of a text that was read but not stored: no article id to give, and a note saying so. */
+export function readSummaryView(summary: Summary, m: Messages, url?: string): View {
+  return {
+    blocks: [
+      { kind: 'title', text: summary.title },
+      { kind: 'text', text: summary.sentences.map((sentence) => `• ${sentence}`).join('\n') },
+      ...(url ? [{ kind: 'text', text: url } as const] : []),
+      { kind: 'text', text: m.notStored },
+    ],
+    outcome: 'ok',
+  };
+}
+
 /**
  * An answer with its sources, in the messages of the answer's language. A quote is kept only where
  * the answer does not already hold it; the notes say when it came from the cache or a fallback

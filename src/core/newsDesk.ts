@@ -140,6 +140,11 @@ export interface NewsDesk {
   listArticles(page?: { offset?: number; limit?: number }): Promise<ArticlePage>;
   /** The summary of an article (the latest when `ref` is omitted), made once and then kept. */
   summarize(ref?: string, options?: { language?: Language }): Promise<Summary>;
+  /**
+   * The summary of a text that is not stored (anyone: a message, a page someone links to), checked
+   * as a post would be (too short, too long, not text) and neither stored nor kept.
+   */
+  summarizeText(input: ArticleInput, actor: Actor): Promise<Summary>;
   /** Answers a question from the stored articles, citing them, or says it is not in them. */
   ask(question: string, actor?: Actor, options?: { onPartial?: (textSoFar: string) => void }): Promise<Answer>;
   /** Whether this actor may post articles. */
@@ -459,6 +464,24 @@ export async function openNewsDesk(deps: NewsDeskDeps): Promise<NewsDesk> {
         await summaries.put(key, summary).catch((error: unknown) => logger.warn('summary not kept', errorFields(error)));
       }
       return summary;
+    },
+
+    async summarizeText(input, actor) {
+      const article = prepareArticle(input, { minChars: settings.minArticleChars, maxChars: settings.maxArticleChars }, actor, postingTime());
+      const made = await engine.summarize({
+        article,
+        language: article.language,
+        minSentences: settings.summaryMinSentences,
+        maxSentences: settings.summaryMaxSentences,
+      });
+      return {
+        articleId: article.id,
+        title: article.title,
+        language: made.language,
+        sentences: made.sentences,
+        text: made.sentences.join(' '),
+        engine: made.fallbackEngine ?? engine.name,
+      };
     },
 
     async ask(rawQuestion, actor, options = {}) {

@@ -105,6 +105,14 @@ export interface Messages {
   readonly articlesHeader: (from: number, to: number, total: number) => string;
   /** Said instead of an answer when the stored articles do not hold one. */
   readonly notInArticles: string;
+  /** The button shown under an empty inline query (`@bot ` and nothing yet). */
+  readonly inlineHint: string;
+  /** Said when a message picked for "Summarize" holds too little text (and no link) to summarize. */
+  readonly nothingToSummarize: string;
+  /** Said when a message picked for "Ask akhbar about this" has no text (a picture, a sticker). */
+  readonly nothingToAsk: string;
+  /** Under a summary of a message or a linked page: it was read, not stored. */
+  readonly notStored: string;
   readonly sources: string;
   readonly fromCache: string;
   /** One line under an answer quoted from an article in the other language. */

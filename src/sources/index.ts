@@ -9,7 +9,7 @@ import type { NewsDesk, PostResult } from '../core/newsDesk.js';
 import type { Storage } from '../core/ports.js';
 import type { Telemetry } from '../core/telemetry.js';
 import type { NoticeSender } from '../core/delivery/notices.js';
-import type { Actor, FeedChat } from '../core/types.js';
+import type { Actor, ArticleInput, FeedChat } from '../core/types.js';
 import { normalizeUrl } from '../core/urls.js';
 import { createFeedRegistry, type AddManyResult, type FeedRecord } from './feeds/feedRegistry.js';
 import { startFeedPoller, type AddedFeed, type PollResult } from './feeds/poller.js';
@@ -38,6 +38,8 @@ export interface SourceSettings {
 export interface Sources {
   /** Fetches the article at `url` and posts it; nothing is fetched for someone who may not post. */
   postLink(url: string, actor: Actor): Promise<PostResult>;
+  /** The article at `url`, fetched under the same guard as postLink, for reading only: nothing is stored (anyone). */
+  readLink(url: string): Promise<ArticleInput>;
   /** Follows a feed (admins): checked at once, its newest items posted; broken feeds are refused. */
   addFeed(url: string, actor: Actor, where?: FeedChat): Promise<AddedFeed>;
   /** Resumes a paused feed (admins) and checks it at once. */
@@ -161,6 +163,7 @@ export function openSources(deps: SourcesDeps): Sources {
     },
     removeFeed: (ref, actor) => registry.remove(ref, actor),
     stop: () => poller.stop(),
+    readLink: async (url) => (await postLink()).fetchArticleFromLink(url, { fetch }),
     async postLink(url, actor) {
       mustBeAdmin(actor);
       // A link already stored (up to tracking parameters) is answered from the store, not fetched again.

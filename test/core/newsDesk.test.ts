@@ -291,3 +291,21 @@ describe('the answer cache', () => {
     expect(after.citations.map((c) => c.articleId)).toContain(posted.article.id);
   });
 });
+
+describe('news desk: summarizing a text it does not store', () => {
+  it('summarizes anyone’s text in its own language, and stores nothing', async () => {
+    const { desk } = await openTestDesk();
+    await desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, operator);
+    const summary = await desk.summarizeText({ text: sampleArticle('ar-solar-plant.txt') }, stranger);
+    expect(summary.title).toBe('افتتاح أكبر محطة للطاقة الشمسية في مدينة الواحات الجديدة');
+    expect(summary.language).toBe('ar');
+    expect(summary.sentences.length).toBeGreaterThan(0);
+    expect(desk.articleCount).toBe(1);
+    expect(await codeOf(desk.getArticle(summary.articleId))).toBe('ARTICLE_NOT_FOUND');
+  });
+
+  it('refuses a text too short to be an article, as a post would be', async () => {
+    const { desk } = await openTestDesk();
+    expect(await codeOf(desk.summarizeText({ text: 'Nice one\nso true' }, stranger))).toBe('ARTICLE_TOO_SHORT');
+  });
+});

@@ -57,6 +57,16 @@ export interface FakeDiscord {
   sendButton(options: { customId: string; userId: string; permissions?: string; locale?: string }): { id: string; token: string };
   /** Dispatch an autocomplete interaction (type 4) for a command option with focused: true. */
   sendAutocomplete(options: { name: string; focused: { name: string; value: string }; userId: string }): { id: string; token: string };
+  /**
+   * Dispatch a message-menu command (type 2, data.type 3) picked on a message someone wrote in the
+   * text channel: data.target_id names it, data.resolved.messages holds it.
+   */
+  sendMessageCommand(options: {
+    name: string;
+    message: { content: string; embeds?: Record<string, unknown>[]; authorId?: string };
+    userId: string;
+    locale?: string;
+  }): { id: string; token: string };
   /** Dispatch a modal submit (type 5) with custom_id and text input values. */
   sendModalSubmit(options: {
     customId: string;
@@ -495,6 +505,23 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     return { id: record.id, token: record.token };
   };
 
+  const sendMessageCommand: FakeDiscord['sendMessageCommand'] = (o) => {
+    const record = register(2, channelId);
+    const authorId = o.message.authorId ?? '700000000000000001';
+    const author = { id: authorId, username: `user${authorId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null };
+    const target = messageObject(channelId, { content: o.message.content, embeds: o.message.embeds ?? [] }, { author, guild_id: guildId });
+    const data: Json = {
+      id: commandId(o.name),
+      name: o.name,
+      type: 3,
+      guild_id: guildId,
+      target_id: target['id'],
+      resolved: { messages: { [target['id'] as string]: target } },
+    };
+    broadcast('INTERACTION_CREATE', interactionPayload(record, o, data));
+    return { id: record.id, token: record.token };
+  };
+
   const sendModalSubmit: FakeDiscord['sendModalSubmit'] = (o) => {
     const record = register(5, channelId);
     let componentId = 0;
@@ -732,6 +759,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     sendCommand,
     sendAutocomplete,
     sendModalSubmit,
+    sendMessageCommand,
     sendButton,
     interaction(id) {
       const record = interactions.get(id);

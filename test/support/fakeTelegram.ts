@@ -19,6 +19,14 @@ export interface SentMessage {
   at: number;
 }
 
+/** One answerInlineQuery call: the results as sent, and when. */
+export interface InlineAnswer {
+  inlineQueryId: string;
+  results: Record<string, unknown>[];
+  payload: Record<string, unknown>;
+  at: number;
+}
+
 export interface FakeTelegramError {
   error_code: number;
   description: string;
@@ -43,6 +51,12 @@ export interface FakeTelegram {
   readonly calls: { method: string; payload: Record<string, unknown>; at: number }[];
   /** Messages the bot sent (sendMessage, editMessageText, sendDocument…), in order. Refused calls are not here. */
   readonly sent: SentMessage[];
+  /** answerInlineQuery calls the fake accepted, in order (a refused one is not here). */
+  readonly inlineAnswers: InlineAnswer[];
+  /** Pushes an inline_query update (`@bot query` typed in some chat); returns the query's id. */
+  pushInlineQuery(options: { query: string; fromId?: number; languageCode?: string }): string;
+  /** Resolves with the answer to inline query `id` once it came; rejects after timeoutMs (default 5000). */
+  waitForInlineAnswer(id: string, timeoutMs?: number): Promise<InlineAnswer>;
   /** Queue an update for getUpdates; update_id is assigned if missing. Returns the update. */
   pushUpdate(update: Record<string, unknown>): Record<string, unknown>;
   /** Builds and pushes a private or group text message; a leading /command gets its bot_command entity. */
@@ -278,6 +292,8 @@ export async function startFakeTelegram(options: { token?: string; username?: st
 
   const calls: { method: string; payload: Payload; at: number }[] = [];
   const sent: SentMessage[] = [];
+  const inlineAnswers: InlineAnswer[] = [];
+  let nextInlineQueryId = 1;
   const refusals: { method: string; chatId: string; description: string }[] = [];
   const scripts: Script[] = [];
   const hangs = new Map<string, number>();
@@ -483,6 +499,26 @@ export async function startFakeTelegram(options: { token?: string; username?: st
       };
     }
 
+    if (method === 'answerInlineQuery') {
+      const inlineQueryId = scalar(payload.inline_query_id ?? '');
+      if (inlineQueryId === '') throw new Refusal(400, 'Bad Request: inline_query_id is empty');
+      const results = Array.isArray(payload.results) ? (payload.results as Payload[]) : undefined;
+      if (!results) throw new Refusal(400, 'Bad Request: results must be an array');
+      if (results.length > 50) throw new Refusal(400, 'Bad Request: RESULTS_TOO_MUCH');
+      if (new Set(results.map((r) => r.id)).size !== results.length) throw new Refusal(400, 'Bad Request: RESULT_ID_DUPLICATE');
+      for (const result of results) {
+        if (typeof result.id !== 'string' || result.id === '' || Buffer.byteLength(result.id) > 64) throw new Refusal(400, 'Bad Request: RESULT_ID_INVALID');
+        if (result.type === 'article') {
+          if (typeof result.title !== 'string' || result.title.trim() === '') throw new Refusal(400, 'Bad Request: RESULT_TITLE_EMPTY');
+          const content = result.input_message_content as Payload | undefined;
+          if (!content) throw new Refusal(400, 'Bad Request: input_message_content is missing');
+          visibleText(content.message_text, content.parse_mode, 'text');
+        }
+      }
+      inlineAnswers.push({ inlineQueryId, results, payload, at: now() });
+      return true;
+    }
+
     if (method === 'getFile') {
       const fileId = scalar(payload.file_id ?? '');
       const content = files.get(fileId);
@@ -677,7 +713,22 @@ export async function startFakeTelegram(options: { token?: string; username?: st
       return conflicts;
     },
     sent,
+    inlineAnswers,
     pushUpdate,
+    pushInlineQuery(o) {
+      const id = String(nextInlineQueryId++);
+      const from = { id: o.fromId ?? 1001, is_bot: false, first_name: 'User', ...(o.languageCode ? { language_code: o.languageCode } : {}) };
+      pushUpdate({ inline_query: { id, from, query: o.query, offset: '', chat_type: 'sender' } });
+      return id;
+    },
+    async waitForInlineAnswer(id, timeoutMs = 5000) {
+      await poll(
+        () => inlineAnswers.some((a) => a.inlineQueryId === id),
+        timeoutMs,
+        () => `fakeTelegram.waitForInlineAnswer: inline query ${id} not answered after ${timeoutMs} ms.${explainRefusals()}`,
+      );
+      return inlineAnswers.find((a) => a.inlineQueryId === id)!;
+    },
     pushMessage(o) {
       const chatType = o.chatType ?? (o.chatId === undefined || o.chatId > 0 ? 'private' : String(o.chatId).startsWith('-100') ? 'supergroup' : 'group');
       const fromId = o.fromId ?? 1001;

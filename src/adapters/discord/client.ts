@@ -1,5 +1,5 @@
 /**
- * The Discord adapter in discord.js's idiom: the slash command modules in a Collection, each
+ * The Discord adapter in discord.js's idiom: the slash and message-menu command modules in Collections, each
  * interaction dispatched by its command's name; form submissions and buttons name their command
  * too. Commands answer with views; what reaches the catch here is a failed reply or a bug.
  */
@@ -10,6 +10,7 @@ import { errorFields } from '../../core/logger.js';
 import { messages, uiLanguage } from '../../i18n/messages.js';
 import type { ChatAdapterOptions } from '../options.js';
 import { discordCommands } from './commands/index.js';
+import { discordMessageCommands } from './commands/messageMenu.js';
 import { NO_MENTIONS } from './format.js';
 import { formSubmission, runButton, runInteraction, type DiscordDeps } from './interaction.js';
 import { parseButtonId } from './render.js';
@@ -26,6 +27,7 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
   // Slash commands need no privileged intents: Guilds is enough.
   const client = new Client({ intents: [GatewayIntentBits.Guilds], ...(options.restApi ? { rest: { api: options.restApi } } : {}) });
   const commands = discordCommands();
+  const messageCommands = discordMessageCommands();
   const deps: DiscordDeps = {
     services: {
       desk: options.desk,
@@ -53,6 +55,7 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
       const m = messages(uiLanguage(interaction.locale, options.defaultLanguage));
       return void (await interaction.reply({ content: m.unknownCommand(`/${interaction.commandName}`), allowedMentions: NO_MENTIONS, flags: MessageFlags.Ephemeral }));
     }
+    if (interaction.isMessageContextMenuCommand()) return messageCommands.get(interaction.commandName)?.execute(interaction, deps);
     if (interaction.isModalSubmit()) {
       const submitted = formSubmission(interaction);
       const command = submitted && findCommand(submitted.command, 'discord', deps.services);

@@ -4,6 +4,8 @@
  * answers follows the user's locale and the question's language.
  */
 import {
+  ApplicationCommandType,
+  ContextMenuCommandBuilder,
   PermissionFlagsBits,
   SlashCommandAttachmentOption,
   SlashCommandBuilder,
@@ -57,4 +59,9 @@ export function slashCommandData(command: Command): SlashCommandBuilder {
     builder.addSubcommand(subcommand);
   }
   return builder;
+}
+
+/** A command of the message menu: a name and nothing else (Discord shows no description there). */
+export function messageCommandData(name: string): ContextMenuCommandBuilder {
+  return new ContextMenuCommandBuilder().setName(name).setType(ApplicationCommandType.Message);
 }

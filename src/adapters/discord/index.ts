@@ -2,7 +2,7 @@
  * Starting and stopping the Discord adapter, its delivery sender, and command registration.
  */
 import { once } from 'node:events';
-import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, Events, REST, Routes, type Client, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, Events, REST, Routes, type Client, type RESTPostAPIApplicationCommandsJSONBody, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Sender } from '../../core/delivery/index.js';
 import { holdExclusiveRole } from '../../core/exclusive.js';
 import { errorFields, redactSecret } from '../../core/logger.js';
@@ -11,6 +11,7 @@ import type { Leases } from '../../core/ports.js';
 import type { UiLanguage } from '../../i18n/messages.js';
 import { createDiscordClient, type DiscordBotOptions } from './client.js';
 import { discordCommands } from './commands/index.js';
+import { discordMessageCommands } from './commands/messageMenu.js';
 import { createDeliveryRest, createDiscordSender } from './sender.js';
 
 export { createDiscordClient } from './client.js';
@@ -19,6 +20,11 @@ export { classifyDiscordError, createDiscordSender } from './sender.js';
 /** Every slash command's definition, as registration sends them. */
 export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return [...discordCommands().values()].map((module) => module.data.toJSON());
+}
+
+/** Every command registration sends: the slash commands, then the message menu's. */
+export function applicationCommands(): RESTPostAPIApplicationCommandsJSONBody[] {
+  return [...slashCommands(), ...[...discordMessageCommands().values()].map((module) => module.data.toJSON())];
 }
 
 /** A running Discord adapter. */
@@ -145,9 +151,9 @@ function tokenRefused(error: unknown): boolean {
   return (error instanceof DiscordAPIError && error.status === 401) || (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid);
 }
 
-/** Registers the slash commands: in one guild when `guildId` is given (instant), else globally. */
+/** Registers the slash and message-menu commands: in one guild when `guildId` is given (instant), else globally. */
 export async function registerDiscordCommands(options: { token: string; appId: string; guildId?: string; restApi?: string }): Promise<number> {
   const route = options.guildId ? Routes.applicationGuildCommands(options.appId, options.guildId) : Routes.applicationCommands(options.appId);
-  const registered = (await rest(options.token, options.restApi).put(route, { body: slashCommands() })) as unknown[];
+  const registered = (await rest(options.token, options.restApi).put(route, { body: applicationCommands() })) as unknown[];
   return registered.length;
 }

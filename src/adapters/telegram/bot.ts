@@ -16,6 +16,7 @@ import { askerFlavor, type AkhbarContext } from './context.js';
 import { buttonsFeature } from './features/buttons.js';
 import { commandsFeature, type CommandFeatureDeps } from './features/commands.js';
 import { conversationFeature } from './features/conversation.js';
+import { inlineFeature } from './features/inline.js';
 import { postingFeature } from './features/posting.js';
 import { escapeHtml } from './format.js';
 import { createReplies, type Replies, type ReplyRetryOptions } from './replies.js';
@@ -87,7 +88,7 @@ export function createTelegramBot(options: TelegramBotOptions, given?: Replies):
   // One update at a time per chat, so a chat's commands are answered in order.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(askerFlavor(options.defaultLanguage));
-  bot.errorBoundary(apologise, commandsFeature(deps), postingFeature(deps), buttonsFeature(deps), conversationFeature(deps));
+  bot.errorBoundary(apologise, commandsFeature(deps), postingFeature(deps), buttonsFeature(deps), inlineFeature(deps), conversationFeature(deps));
   // Only the two middlewares above run outside the boundary; nothing they throw may stop the bot.
   bot.catch((error) => logger.error('telegram update failed outside the features', { update: error.ctx.update.update_id, ...errorFields(error.error) }));
   return bot;

@@ -20,6 +20,9 @@ import { telegramConnection, type ConflictRetryOptions, type TelegramStatus } fr
 import { createReplies } from './replies.js';
 import { createTelegramSender } from './sender.js';
 
+// The same list for polling and the webhook: Telegram delivers only these, and keeps the last list given.
+const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query', 'inline_query'] as const;
+
 export { createTelegramBot } from './bot.js';
 export { classifyTelegramError, createTelegramSender } from './sender.js';
 export type { TelegramState, TelegramStatus } from './polling.js';
@@ -143,7 +146,7 @@ export async function startTelegram(
     server.listen(port);
     await once(server, 'listening');
     const address = server.address();
-    await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'channel_post', 'callback_query'] });
+    await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ALLOWED_UPDATES });
     logger.info('telegram webhook listening', { port: typeof address === 'object' && address ? address.port : port });
     return adapter(async () => {
       server.close();
@@ -158,7 +161,7 @@ export async function startTelegram(
     // A failed poll is tried again every `pollRetryMs`, for as long as it takes: the runner's own
     // default doubles its wait without bound and gives up after 15 hours.
     const started = run(bot, {
-      runner: { fetch: { allowed_updates: ['message', 'channel_post', 'callback_query'] }, silent: true, retryInterval: pollRetryMs, maxRetryTime: Infinity },
+      runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true, retryInterval: pollRetryMs, maxRetryTime: Infinity },
     });
     runner = started;
     connection.set('polling');

@@ -3,7 +3,7 @@
  * 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { discordSender, registerDiscordCommands, slashCommands, startDiscord } from '../../../src/adapters/discord/index.js';
+import { applicationCommands, discordSender, registerDiscordCommands, slashCommands, startDiscord } from '../../../src/adapters/discord/index.js';
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { distinctArticle, sampleArticle } from '../../support/fixtures.js';
@@ -336,8 +336,8 @@ describe('Discord command registration', () => {
     const fake = await startFakeDiscord();
     cleanup.push(() => fake.close());
     const base = { token: fake.token, appId: fake.applicationId, restApi: fake.restApi };
-    expect(await registerDiscordCommands({ ...base, guildId: fake.guildId })).toBe(slashCommands().length);
-    expect(await registerDiscordCommands(base)).toBe(slashCommands().length);
+    expect(await registerDiscordCommands({ ...base, guildId: fake.guildId })).toBe(applicationCommands().length);
+    expect(await registerDiscordCommands(base)).toBe(applicationCommands().length);
     const puts = fake.calls.filter((c) => c.method === 'PUT').map((c) => c.path);
     expect(puts).toEqual([`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`, `/applications/${fake.applicationId}/commands`]);
     const subscribe = slashCommands().find((c) => c.name === 'subscribe')!;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { discordCommands } from '../../../src/adapters/discord/commands/index.js';
-import { slashCommands } from '../../../src/adapters/discord/index.js';
+import { applicationCommands, slashCommands } from '../../../src/adapters/discord/index.js';
 import { commandsFor } from '../../../src/commands/registry.js';
 
 describe('Discord command modules', () => {
@@ -44,5 +44,15 @@ describe('Discord command modules', () => {
       expect(command.description.length).toBeLessThanOrEqual(100);
       for (const option of command.options ?? []) expect(option.description.length).toBeLessThanOrEqual(100);
     }
+  });
+
+  it('register "Ask akhbar about this" and "Summarize" in the message menu, after the slash commands', () => {
+    const registered = applicationCommands();
+    expect(registered.slice(0, slashCommands().length)).toEqual(slashCommands());
+    const menu = registered.slice(slashCommands().length);
+    expect(menu.map((c) => [c.name, c.type, 'description' in c ? c.description : undefined])).toEqual([
+      ['Ask akhbar about this', 3, undefined],
+      ['Summarize', 3, undefined],
+    ]);
   });
 });
