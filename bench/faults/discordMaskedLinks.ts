@@ -46,6 +46,14 @@ const feed = (base: string) => `<?xml version="1.0" encoding="UTF-8"?>
 </channel>
 </rss>`;
 
+const FERRY_PAGE = `<!doctype html><html><head><title>Ferry fares [cut by half](${EVIL}/ferry) from May</title></head><body><article>
+<h1>Ferry fares [cut by half](${EVIL}/ferry) from May</h1>
+<p>Ferry fares between Port Ellery and the islands will be cut by half from May, and tickets can already be booked at [the ferry office](${EVIL}/tickets) online.</p>
+<p>The harbour board said the lower fares would be paid for by the new berth fees that cruise ships began paying this year, and would last at least two years.</p>
+<p>Islanders have long asked for cheaper crossings, which cost a family of four more than a week of groceries at the current price.</p>
+<p>The board will review the fares in two years, when the berth fees are set again, and said it expected the number of crossings to grow by a fifth.</p>
+</article></body></html>`;
+
 /** Every string value in a payload, however deep. */
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
@@ -93,6 +101,9 @@ export const discordMaskedLinks: FaultCase = {
       const web = await startFixtureServer();
       defer(() => web.close());
       web.serve('/harbour.xml', feed(web.base), 'application/rss+xml');
+      // The item's own page, which the poller reads because the item's text is a teaser; it
+      // carries the same masked links (a page that never answers is tried again later instead).
+      web.serve('/news/ferry-fares.html', FERRY_PAGE, 'text/html; charset=utf-8');
       const core = await startCore({
         adminId: `discord:${ADMIN}`,
         sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
