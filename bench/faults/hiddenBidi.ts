@@ -3,17 +3,11 @@
  * `/summary \u202E<id>`, on Telegram and Discord through the real adapters and the fakes; also a
  * short prefix of the id with a zero-width space and a right-to-left mark around it.
  */
-import { discordSender, startDiscord } from '../../src/adapters/discord/index.js';
-import { startTelegram, telegramSender } from '../../src/adapters/telegram/index.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { sampleArticle } from '../../test/support/fixtures.js';
-import { startFakeDiscord } from '../../test/support/fakeDiscord.js';
-import { startFakeTelegram } from '../../test/support/fakeTelegram.js';
-import { startCore } from '../../test/support/services.js';
+import { discordOnFake, telegramOnFake } from './bots.js';
 import { until, withCleanup } from './harness.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
-const LIMITS = { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } };
 const TITLE = 'Rail workers in Northvale call off strike after pay deal';
 const NOT_FOUND = /There is no article with the id/u;
 
@@ -27,13 +21,7 @@ const pasted = (id: string) => [`\u202e${id}`, `\u200b${id.slice(0, 6)}\u200f`];
 
 const onTelegram = () =>
   withCleanup(async (defer): Promise<Looked[]> => {
-    const fake = await startFakeTelegram();
-    defer(() => fake.close());
-    const core = await startCore({ adminId: 'telegram:1', sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }), limits: LIMITS });
-    defer(() => core.sources.stop());
-    defer(() => core.delivery.stop());
-    const adapter = await startTelegram({ token: fake.token, apiRoot: fake.apiRoot, ...core, defaultLanguage: 'en', timeZone: 'UTC', logger: silentLogger });
-    defer(() => adapter.stop());
+    const { fake, core } = await telegramOnFake(defer);
     const { article } = await core.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, { kind: 'operator' });
     const looked: Looked[] = [];
     let chatId = 300;
@@ -48,13 +36,7 @@ const onTelegram = () =>
 
 const onDiscord = () =>
   withCleanup(async (defer): Promise<Looked[]> => {
-    const fake = await startFakeDiscord();
-    defer(() => fake.close());
-    const core = await startCore({ adminId: 'discord:500000000000000001', sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }), limits: LIMITS });
-    defer(() => core.sources.stop());
-    defer(() => core.delivery.stop());
-    const adapter = await startDiscord({ token: fake.token, restApi: fake.restApi, ...core, defaultLanguage: 'en', timeZone: 'UTC', logger: silentLogger });
-    defer(() => adapter.stop());
+    const { fake, core } = await discordOnFake(defer, '500000000000000001');
     const { article } = await core.desk.postArticle({ text: sampleArticle('en-rail-strike.txt') }, { kind: 'operator' });
     const id = pasted(article.id)[0]!;
     const sent = fake.sendCommand({ name: 'summary', userId: '500000000000000002', options: [{ name: 'id', type: 3, value: id }] });

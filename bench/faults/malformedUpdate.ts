@@ -3,9 +3,7 @@
  * Bot API) gets bodies that are not an update, then a good one. Telegram sends an update again for
  * as long as its webhook answers anything but 2xx, so a 200 is what drops it.
  */
-import { startTelegram, telegramSender } from '../../src/adapters/telegram/index.js';
-import { startFakeTelegram } from '../../test/support/fakeTelegram.js';
-import { startCore } from '../../test/support/services.js';
+import { telegramOnFake } from './bots.js';
 import { capturedLogger, until, withCleanup } from './harness.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
@@ -26,26 +24,8 @@ export const malformedUpdate: FaultCase = {
   required: '200 and logged (dropped, not retried)',
   run: () =>
     withCleanup(async (defer): Promise<FaultOutcome> => {
-      const fake = await startFakeTelegram();
-      defer(() => fake.close());
       const { lines, logger } = capturedLogger();
-      const core = await startCore({
-        adminId: 'telegram:1',
-        sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
-        limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
-      });
-      defer(() => core.sources.stop());
-      defer(() => core.delivery.stop());
-      const adapter = await startTelegram({
-        token: fake.token,
-        apiRoot: fake.apiRoot,
-        ...core,
-        defaultLanguage: 'en',
-        timeZone: 'UTC',
-        logger,
-        webhook: { url: 'https://bot.example/telegram', secret: SECRET, port: 0 },
-      });
-      defer(() => adapter.stop());
+      const { fake, adapter } = await telegramOnFake(defer, { logger, webhookSecret: SECRET });
       const post = async (body: string | Buffer) => {
         const response = await fetch(`http://127.0.0.1:${adapter.port!}/`, {
           method: 'POST',

@@ -3,17 +3,11 @@
  * refused, not "Only admins can post articles.". Asked on Telegram (in English and Arabic) and on
  * Discord, through the real adapters and the fakes.
  */
-import { discordSender, startDiscord } from '../../src/adapters/discord/index.js';
-import { startTelegram, telegramSender } from '../../src/adapters/telegram/index.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { messages, type UiLanguage } from '../../src/i18n/messages.js';
-import { startFakeDiscord } from '../../test/support/fakeDiscord.js';
-import { startFakeTelegram } from '../../test/support/fakeTelegram.js';
-import { startCore } from '../../test/support/services.js';
+import { discordOnFake, telegramOnFake } from './bots.js';
 import { until, withCleanup } from './harness.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
-const LIMITS = { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } };
 
 interface Asked {
   readonly where: string;
@@ -30,13 +24,7 @@ function names(asked: Asked): boolean {
 
 const onTelegram = () =>
   withCleanup(async (defer): Promise<Asked[]> => {
-    const fake = await startFakeTelegram();
-    defer(() => fake.close());
-    const core = await startCore({ adminId: 'telegram:1', sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }), limits: LIMITS });
-    defer(() => core.sources.stop());
-    defer(() => core.delivery.stop());
-    const adapter = await startTelegram({ token: fake.token, apiRoot: fake.apiRoot, ...core, defaultLanguage: 'en', timeZone: 'UTC', logger: silentLogger });
-    defer(() => adapter.stop());
+    const { fake } = await telegramOnFake(defer);
     const asked: Asked[] = [];
     let chat = 100;
     for (const language of ['en', 'ar'] as const) {
@@ -52,13 +40,7 @@ const onTelegram = () =>
 
 const onDiscord = () =>
   withCleanup(async (defer): Promise<Asked[]> => {
-    const fake = await startFakeDiscord();
-    defer(() => fake.close());
-    const core = await startCore({ adminId: 'discord:500000000000000001', sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }), limits: LIMITS });
-    defer(() => core.sources.stop());
-    defer(() => core.delivery.stop());
-    const adapter = await startDiscord({ token: fake.token, restApi: fake.restApi, ...core, defaultLanguage: 'en', timeZone: 'UTC', logger: silentLogger });
-    defer(() => adapter.stop());
+    const { fake } = await discordOnFake(defer, '500000000000000001');
     const member = '500000000000000002';
     // A subcommand carries its own options, which the fake passes on as given.
     const list = { name: 'list', type: 1, value: undefined, options: [] };

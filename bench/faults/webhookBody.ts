@@ -5,9 +5,7 @@
  * from one 64 KB buffer, so what this process's resident memory gains is the server's doing.
  */
 import { request } from 'node:http';
-import { startTelegram, telegramSender } from '../../src/adapters/telegram/index.js';
-import { startFakeTelegram } from '../../test/support/fakeTelegram.js';
-import { startCore } from '../../test/support/services.js';
+import { telegramOnFake } from './bots.js';
 import { capturedLogger, withCleanup } from './harness.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
@@ -76,26 +74,8 @@ export const webhookBody: FaultCase = {
   required: 'capped, 413 beyond (50 MB sent with the right secret; RSS growth measured)',
   run: () =>
     withCleanup(async (defer): Promise<FaultOutcome> => {
-      const fake = await startFakeTelegram();
-      defer(() => fake.close());
       const { lines, logger } = capturedLogger();
-      const core = await startCore({
-        adminId: 'telegram:1',
-        sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
-        limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
-      });
-      defer(() => core.sources.stop());
-      defer(() => core.delivery.stop());
-      const adapter = await startTelegram({
-        token: fake.token,
-        apiRoot: fake.apiRoot,
-        ...core,
-        defaultLanguage: 'en',
-        timeZone: 'UTC',
-        logger,
-        webhook: { url: 'https://bot.example/telegram', secret: SECRET, port: 0 },
-      });
-      defer(() => adapter.stop());
+      const { adapter } = await telegramOnFake(defer, { logger, webhookSecret: SECRET });
       const port = adapter.port!;
 
       const declared = await post(port, HUGE, { chunked: false });
