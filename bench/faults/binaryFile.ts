@@ -6,19 +6,13 @@
  * download makes of them too).
  */
 import { randomBytes } from 'node:crypto';
-import { discordSender, startDiscord } from '../../src/adapters/discord/index.js';
-import { startTelegram, telegramSender } from '../../src/adapters/telegram/index.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { startFakeDiscord } from '../../test/support/fakeDiscord.js';
-import { startFakeTelegram } from '../../test/support/fakeTelegram.js';
 import { startFixtureServer } from '../../test/support/fixtureServer.js';
-import { startCore } from '../../test/support/services.js';
+import { discordOnFake, telegramOnFake } from './bots.js';
 import { until, withCleanup } from './harness.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 const BYTES = 4_096;
 const NOT_TEXT = /^This is not text/u;
-const LIMITS = { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } };
 
 interface Seen {
   readonly reply: string;
@@ -29,16 +23,10 @@ interface Seen {
 const throughDiscord = (noise: Buffer) =>
   withCleanup(async (defer): Promise<Seen> => {
     const admin = '500000000000000001';
-    const fake = await startFakeDiscord();
-    defer(() => fake.close());
+    const { fake, core } = await discordOnFake(defer, admin);
     const web = await startFixtureServer();
     defer(() => web.close());
     web.serve('/notes.txt', noise, 'text/plain');
-    const core = await startCore({ adminId: `discord:${admin}`, sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }), limits: LIMITS });
-    defer(() => core.sources.stop());
-    defer(() => core.delivery.stop());
-    const adapter = await startDiscord({ token: fake.token, restApi: fake.restApi, ...core, defaultLanguage: 'en', timeZone: 'UTC', logger: silentLogger });
-    defer(() => adapter.stop());
     const attachment = { id: 'att1', filename: 'notes.txt', size: noise.length, url: web.url('/notes.txt'), proxy_url: web.url('/notes.txt'), content_type: 'text/plain' };
     const post = fake.sendCommand({ name: 'post', userId: admin, options: [{ name: 'file', type: 11, value: 'att1' }], resolved: { attachments: { att1: attachment } } });
     await until(() => fake.interaction(post.id).edits.length > 0, 10_000);
@@ -50,13 +38,7 @@ const throughDiscord = (noise: Buffer) =>
 const throughTelegram = (noise: Buffer) =>
   withCleanup(async (defer): Promise<Seen> => {
     const admin = 1;
-    const fake = await startFakeTelegram();
-    defer(() => fake.close());
-    const core = await startCore({ adminId: `telegram:${admin}`, sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }), limits: LIMITS });
-    defer(() => core.sources.stop());
-    defer(() => core.delivery.stop());
-    const adapter = await startTelegram({ token: fake.token, apiRoot: fake.apiRoot, ...core, defaultLanguage: 'en', timeZone: 'UTC', logger: silentLogger });
-    defer(() => adapter.stop());
+    const { fake, core } = await telegramOnFake(defer);
     fake.setFile('noise-1', new TextDecoder().decode(noise));
     fake.pushUpdate({
       message: {

@@ -2,9 +2,9 @@
  * The real chat adapters on the core services (a memory store), each against its local fake, as
  * several fault cases start them; everything is stopped through the case's `defer`.
  */
-import { discordSender, startDiscord, type DiscordAdapter } from '../../src/adapters/discord/index.js';
 import { startTelegram, telegramSender, type TelegramAdapter } from '../../src/adapters/telegram/index.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
+import { startDiscordBot, type StartedDiscordBot } from '../../test/support/discordBot.js';
 import { startFakeDiscord, type FakeDiscord } from '../../test/support/fakeDiscord.js';
 import { startFakeTelegram, type FakeTelegram } from '../../test/support/fakeTelegram.js';
 import { startCore } from '../../test/support/services.js';
@@ -39,13 +39,10 @@ export async function telegramOnFake(
 }
 
 /** The Discord adapter against a fake gateway and REST API, admin `discord:<adminId>`. */
-export async function discordOnFake(defer: Defer, adminId: string): Promise<{ fake: FakeDiscord; core: Core; adapter: DiscordAdapter }> {
+export async function discordOnFake(defer: Defer, adminId: string): Promise<{ fake: FakeDiscord; core: StartedDiscordBot }> {
   const fake = await startFakeDiscord();
   defer(() => fake.close());
-  const core = await startCore({ adminId: `discord:${adminId}`, sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }), limits: UNPACED });
-  defer(() => core.sources.stop());
-  defer(() => core.delivery.stop());
-  const adapter = await startDiscord({ token: fake.token, restApi: fake.restApi, ...core, defaultLanguage: 'en', timeZone: 'UTC', logger: silentLogger });
-  defer(() => adapter.stop());
-  return { fake, core, adapter };
+  const core = await startDiscordBot(fake, { adminId });
+  defer(() => core.stop());
+  return { fake, core };
 }

@@ -5,11 +5,9 @@
  * member asks for a summary and an answer. Everything the bot sent to Discord is searched for a
  * masked link to the disguised address that Discord would render as a link.
  */
-import { discordSender, startDiscord } from '../../src/adapters/discord/index.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { startCore } from '../../test/support/services.js';
-import { startFakeDiscord, type FakeDiscord } from '../../test/support/fakeDiscord.js';
+import type { FakeDiscord } from '../../test/support/fakeDiscord.js';
 import { startFixtureServer } from '../../test/support/fixtureServer.js';
+import { discordOnFake } from './bots.js';
 import { until, withCleanup } from './harness.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
@@ -96,23 +94,13 @@ export const discordMaskedLinks: FaultCase = {
   required: 'escaped in what is sent to Discord',
   run: () =>
     withCleanup(async (defer): Promise<FaultOutcome> => {
-      const fake = await startFakeDiscord();
-      defer(() => fake.close());
+      const { fake, core } = await discordOnFake(defer, ADMIN);
       const web = await startFixtureServer();
       defer(() => web.close());
       web.serve('/harbour.xml', feed(web.base), 'application/rss+xml');
       // The item's own page, which the poller reads because the item's text is a teaser; it
       // carries the same masked links (a page that never answers is tried again later instead).
       web.serve('/news/ferry-fares.html', FERRY_PAGE, 'text/html; charset=utf-8');
-      const core = await startCore({
-        adminId: `discord:${ADMIN}`,
-        sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
-        limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
-      });
-      defer(() => core.sources.stop());
-      defer(() => core.delivery.stop());
-      const adapter = await startDiscord({ token: fake.token, restApi: fake.restApi, ...core, defaultLanguage: 'en', timeZone: 'UTC', logger: silentLogger });
-      defer(() => adapter.stop());
 
       const asked: string[] = [];
       const command = async (options: Parameters<FakeDiscord['sendCommand']>[0]) => {

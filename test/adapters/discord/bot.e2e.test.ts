@@ -3,11 +3,10 @@
  * 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { applicationCommands, discordSender, registerDiscordCommands, slashCommands, startDiscord } from '../../../src/adapters/discord/index.js';
+import { applicationCommands, registerDiscordCommands, slashCommands } from '../../../src/adapters/discord/index.js';
 import type { Engine } from '../../../src/core/engine.js';
-import { silentLogger } from '../../../src/core/logger.js';
 import { distinctArticle, sampleArticle } from '../../support/fixtures.js';
-import { startCore } from '../../support/services.js';
+import { startDiscordBot } from '../../support/discordBot.js';
 import { startFakeDiscord } from '../../support/fakeDiscord.js';
 import { startFixtureServer } from '../../support/fixtureServer.js';
 import { hundredFeeds } from '../../support/opmlFeeds.js';
@@ -24,30 +23,9 @@ afterEach(async () => {
 async function startBot(options: { engine?: Engine; stream?: boolean; env?: Record<string, string> } = {}) {
   const fake = await startFakeDiscord();
   cleanup.push(() => fake.close());
-  const { desk, subscriptions, delivery, sources, storage, maxArticleChars } = await startCore({
-    adminId: `discord:${ADMIN}`,
-    sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
-    limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
-    ...(options.engine ? { engine: options.engine } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  });
-  cleanup.push(() => delivery.stop());
-  cleanup.push(() => sources.stop());
-  const adapter = await startDiscord({
-    token: fake.token,
-    restApi: fake.restApi,
-    desk,
-    subscriptions,
-    delivery,
-    sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars,
-    logger: silentLogger,
-    ...(options.stream ? { streamAnswers: true, streamEditIntervalMs: 0 } : {}),
-  });
-  cleanup.push(() => adapter.stop());
-  return { fake, desk, subscriptions, delivery, sources, storage };
+  const bot = await startDiscordBot(fake, { adminId: ADMIN, ...options });
+  cleanup.push(() => bot.stop());
+  return { fake, ...bot };
 }
 
 const string = (name: string, value: string) => ({ name, type: 3, value });

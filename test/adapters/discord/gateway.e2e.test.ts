@@ -6,12 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { discordSender, startDiscord } from '../../../src/adapters/discord/index.js';
-import { silentLogger } from '../../../src/core/logger.js';
 import type { Storage } from '../../../src/core/ports.js';
 import { openStorage } from '../../../src/storage/index.js';
 import { sampleArticle } from '../../support/fixtures.js';
-import { startCore } from '../../support/services.js';
+import { startDiscordBot } from '../../support/discordBot.js';
 import { startFakeDiscord, type FakeDiscord } from '../../support/fakeDiscord.js';
 
 const MEMBER = '500000000000000002';
@@ -27,28 +25,9 @@ afterEach(async () => {
 
 /** One instance: its own core, and the gateway lease on the shared database `db`. */
 async function instance(fake: FakeDiscord, db: Storage, owner: string) {
-  const core = await startCore({
-    adminId: 'discord:1',
-    sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
-    limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
-  });
-  cleanup.push(() => core.delivery.stop());
-  cleanup.push(() => core.sources.stop());
-  const adapter = await startDiscord({
-    token: fake.token,
-    restApi: fake.restApi,
-    desk: core.desk,
-    subscriptions: core.subscriptions,
-    delivery: core.delivery,
-    sources: core.sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars: core.maxArticleChars,
-    logger: silentLogger,
-    gateway: { leases: db.leases, owner, leaseMs: LEASE_MS, renewMs: RENEW_MS },
-  });
-  cleanup.push(() => adapter.stop());
-  return { ...core, adapter };
+  const bot = await startDiscordBot(fake, { gateway: { leases: db.leases, owner, leaseMs: LEASE_MS, renewMs: RENEW_MS } });
+  cleanup.push(() => bot.stop());
+  return bot;
 }
 
 describe('Discord gateway across instances', () => {

@@ -3,10 +3,8 @@
  * picks "Ask akhbar about this" or "Summarize" on someone's message and alone reads the answer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { discordSender, startDiscord } from '../../../src/adapters/discord/index.js';
-import { silentLogger } from '../../../src/core/logger.js';
 import { sampleArticle } from '../../support/fixtures.js';
-import { startCore } from '../../support/services.js';
+import { startDiscordBot } from '../../support/discordBot.js';
 import { startFakeDiscord } from '../../support/fakeDiscord.js';
 import { startFixtureServer } from '../../support/fixtureServer.js';
 
@@ -20,27 +18,9 @@ afterEach(async () => {
 async function startBot() {
   const fake = await startFakeDiscord();
   cleanup.push(() => fake.close());
-  const core = await startCore({
-    adminId: 'discord:500000000000000001',
-    sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
-    limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
-  });
-  cleanup.push(() => core.delivery.stop());
-  cleanup.push(() => core.sources.stop());
-  const adapter = await startDiscord({
-    token: fake.token,
-    restApi: fake.restApi,
-    desk: core.desk,
-    subscriptions: core.subscriptions,
-    delivery: core.delivery,
-    sources: core.sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars: core.maxArticleChars,
-    logger: silentLogger,
-  });
-  cleanup.push(() => adapter.stop());
-  return { fake, desk: core.desk };
+  const bot = await startDiscordBot(fake, { adminId: '500000000000000001' });
+  cleanup.push(() => bot.stop());
+  return { fake, desk: bot.desk };
 }
 
 /** Picks `name` on a message holding `content` and resolves with the private answer the user read. */

@@ -4,9 +4,7 @@
  * subscribes, and each article opens a post there; /filter keeps out what a subscription does not want.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { discordSender, startDiscord } from '../../../src/adapters/discord/index.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { startCore } from '../../support/services.js';
+import { startDiscordBot } from '../../support/discordBot.js';
 import { startFakeDiscord } from '../../support/fakeDiscord.js';
 
 const ADMIN = '500000000000000001';
@@ -20,26 +18,8 @@ afterEach(async () => {
 async function startBot() {
   const fake = await startFakeDiscord();
   cleanup.push(() => fake.close());
-  const core = await startCore({
-    adminId: `discord:${ADMIN}`,
-    sender: discordSender({ token: fake.token, restApi: fake.restApi, defaultLanguage: 'en' }),
-    limits: { perSecond: 200, chatIntervalMs: { private: 0, group: 0, channel: 0 } },
-  });
-  cleanup.push(() => core.delivery.stop());
-  cleanup.push(() => core.sources.stop());
-  const adapter = await startDiscord({
-    token: fake.token,
-    restApi: fake.restApi,
-    desk: core.desk,
-    subscriptions: core.subscriptions,
-    delivery: core.delivery,
-    sources: core.sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars: core.maxArticleChars,
-    logger: silentLogger,
-  });
-  cleanup.push(() => adapter.stop());
+  const core = await startDiscordBot(fake, { adminId: ADMIN });
+  cleanup.push(() => core.stop());
   /** Runs a slash command as the editor (Manage Channels) and resolves with what its reply said. */
   const command = async (name: string, channelId: string, options: Record<string, string> = {}) => {
     const sent = fake.sendCommand({
