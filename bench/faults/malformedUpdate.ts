@@ -4,7 +4,7 @@
  * as long as its webhook answers anything but 2xx, so a 200 is what drops it.
  */
 import { telegramOnFake } from './bots.js';
-import { capturedLogger, until, withCleanup } from './harness.js';
+import { until, withCleanup } from './harness.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 const SECRET = 'correct-horse-battery-staple';
@@ -24,8 +24,7 @@ export const malformedUpdate: FaultCase = {
   required: '200 and logged (dropped, not retried)',
   run: () =>
     withCleanup(async (defer): Promise<FaultOutcome> => {
-      const { lines, logger } = capturedLogger();
-      const { fake, adapter } = await telegramOnFake(defer, { logger, webhookSecret: SECRET });
+      const { fake, adapter, lines } = await telegramOnFake(defer, { webhookSecret: SECRET });
       const post = async (body: string | Buffer) => {
         const response = await fetch(`http://127.0.0.1:${adapter.port!}/`, {
           method: 'POST',

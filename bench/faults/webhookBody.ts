@@ -6,7 +6,7 @@
  */
 import { request } from 'node:http';
 import { telegramOnFake } from './bots.js';
-import { capturedLogger, withCleanup } from './harness.js';
+import { withCleanup } from './harness.js';
 import type { FaultCase, FaultOutcome } from './types.js';
 
 const SECRET = 'correct-horse-battery-staple';
@@ -74,8 +74,7 @@ export const webhookBody: FaultCase = {
   required: 'capped, 413 beyond (50 MB sent with the right secret; RSS growth measured)',
   run: () =>
     withCleanup(async (defer): Promise<FaultOutcome> => {
-      const { lines, logger } = capturedLogger();
-      const { adapter } = await telegramOnFake(defer, { logger, webhookSecret: SECRET });
+      const { adapter, lines } = await telegramOnFake(defer, { webhookSecret: SECRET });
       const port = adapter.port!;
 
       const declared = await post(port, HUGE, { chunked: false });

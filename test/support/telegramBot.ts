@@ -17,7 +17,7 @@ export interface LogLine {
 }
 
 /** What a scenario may change of the adapter; `timeoutMs` goes to the delivery sender too. */
-export type TelegramBotOptions = Pick<Parameters<typeof startTelegram>[0], 'timeoutMs' | 'conflictRetry' | 'replyRetry' | 'poller' | 'pollRetryMs'>;
+export type TelegramBotOptions = Pick<Parameters<typeof startTelegram>[0], 'timeoutMs' | 'conflictRetry' | 'replyRetry' | 'poller' | 'pollRetryMs' | 'webhook'>;
 
 /** A running bot; `stop()` stops the adapter, then the core (not the fake). */
 export type StartedTelegramBot = Awaited<ReturnType<typeof startCore>> & {
