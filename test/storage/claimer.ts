@@ -28,8 +28,10 @@ while (idle < 3) {
     claimed.push(delivery.id);
     if (!(await storage.outbox.settle(delivery.id, owner!, { kind: 'sent' }))) lost.push(delivery.id);
   }
-  // Give the other processes a turn at the lock, as real sends would.
-  await new Promise((resolve) => setImmediate(resolve));
+  // A batch's sends take time, which gives the other processes a turn at the lock; with no wait at
+  // all, on a quiet machine the first process to see the go file could claim every delivery before
+  // the others had looked for it.
+  await new Promise((resolve) => setTimeout(resolve, 2));
 }
 await storage.close();
 process.stdout.write(JSON.stringify({ leased, claimed, lost }));
