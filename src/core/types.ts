@@ -136,10 +136,11 @@ export interface AnswerEvidence {
 
 /**
  * Why a question is declined, the first test its evidence fails: no article matched at all, only
- * one of its terms did, too little of it is in the best article, a number it names is not there, or
- * the best candidate is below the confidence threshold.
+ * one of its terms did, an article in the other language shares no name with it, too little of it
+ * is in the best article, a number it names is not there, or the best candidate is below the
+ * confidence threshold.
  */
-export type DeclineReason = 'no-candidate' | 'one-term' | 'low-coverage' | 'number-absent' | 'low-confidence';
+export type DeclineReason = 'no-candidate' | 'one-term' | 'no-shared-name' | 'low-coverage' | 'number-absent' | 'low-confidence';
 
 /**
  * Who is acting: the local operator at the console, a user of a chat platform, or a followed feed

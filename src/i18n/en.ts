@@ -268,6 +268,7 @@ export const en = {
     declined: {
       'no-candidate': 'No stored article matched the question.',
       'one-term': 'The best article shares only one word with the question, which is not evidence of an answer.',
+      'no-shared-name': 'The best article is in the other language and shares no name with the question, only numbers or short words, which is not evidence of an answer.',
       'low-coverage': 'The best article holds too little of the question.',
       'number-absent': 'The question names a number the best article does not contain.',
       'low-confidence': 'The best candidate was below the confidence threshold.',

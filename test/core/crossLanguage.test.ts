@@ -49,6 +49,13 @@ describe('asking in the other language', () => {
     expect(notesOf(answerView(answer, messages('ar')))).toEqual([]);
   });
 
+  it('declines an English question that shares only a year with the Arabic article, and /why says no name was shared', async () => {
+    const { desk } = await deskWithBothLanguages();
+    const answer = await desk.ask('What welding process was demonstrated in 2020?', operator);
+    expect(answer.found).toBe(false);
+    expect(answer.evidence?.declined).toBe('no-shared-name');
+  });
+
   it('still declines an English question about something no article covers', async () => {
     const { desk } = await deskWithBothLanguages();
     const answer = await desk.ask('Who won the football World Cup final in Qatar?', operator);

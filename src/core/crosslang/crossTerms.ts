@@ -79,6 +79,11 @@ export function isCrossTerm(term: string): boolean {
   return CROSS_TAG.test(term);
 }
 
+/** Whether a term is a tagged CLDR name code (#a:TDZ), not a skeleton or a word. */
+export function isNameCode(term: string): boolean {
+  return term.startsWith('#') && CROSS_TAG.test(term);
+}
+
 /** The skeleton length of a tagged skeleton term; 0 for other terms. */
 export function skeletonLength(term: string): number {
   return term.startsWith('~') && CROSS_TAG.test(term) ? term.length - 3 : 0;

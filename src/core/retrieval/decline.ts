@@ -21,6 +21,8 @@ export function declineReason(evidence: Evidence): DeclineReason | undefined {
   // A question of two or more terms needs two of them in one article: a single shared name
   // ("Japan" in an article about a book fair) is not evidence of an answer.
   if (evidence.matchedTerms < Math.min(2, evidence.askedTerms)) return 'one-term';
+  // Across languages only names are evidence: a shared year or a short skeleton meets unrelated articles.
+  if (evidence.crossLanguage && evidence.sharedNames === 0) return 'no-shared-name';
   if (evidence.articleCoverage < POLICY.minArticleCoverage) return 'low-coverage';
   // "What was the population in 1901?" of an article that never mentions 1901 asks about another fact.
   if (evidence.numberAbsent) return 'number-absent';

@@ -7,7 +7,7 @@
  * question asks for (a number for "how many", a time for "when" …).
  */
 import type { Passage, PassageSentence } from '../engine.js';
-import { crossExpansions, crossTerms, skeletonLength } from '../crosslang/index.js';
+import { crossExpansions, crossTerms, isNameCode, skeletonLength } from '../crosslang/index.js';
 import type { TermIndex } from '../termIndex.js';
 import { arabicRoot, detectLanguage, splitSentences, terms, tokenize } from '../text/index.js';
 import type { Article, Language } from '../types.js';
@@ -57,6 +57,11 @@ export interface Evidence {
   readonly crossLanguage: boolean;
   /** How many of them the best passage's article contains. */
   readonly matchedTerms: number;
+  /**
+   * In an article of the other language: how many question terms it holds as a name (a CLDR name
+   * or a name skeleton of `minCrossLanguageName` consonants or more), not as digits or a short skeleton.
+   */
+  readonly sharedNames: number;
   /** Whether the best sentence holds the kind of answer the question asks for (true when it asks for no kind). */
   readonly kindFound: boolean;
   /**
@@ -182,6 +187,7 @@ interface ArticleAnswer {
   readonly localWeights: readonly number[];
   readonly askedTerms: number;
   readonly crossLanguage: boolean;
+  readonly sharedNames: number;
 }
 
 /** Gathers the passages that best answer `question`, loading candidate articles through `load`. */
@@ -204,6 +210,7 @@ export async function retrieveEvidence(
     askedTerms: ownTerms,
     crossLanguage: false,
     matchedTerms: 0,
+    sharedNames: 0,
     kindFound: false,
     specificCoverage: 0,
     numberAbsent: false,
@@ -277,6 +284,7 @@ export async function retrieveEvidence(
     questionTerms: ownTerms,
     askedTerms: top.askedTerms,
     crossLanguage: top.crossLanguage,
+    sharedNames: top.sharedNames,
     matchedTerms: top.matchedTerms,
     kindFound: top.kindFound,
     specificCoverage: top.specificCoverage,
@@ -346,6 +354,8 @@ function answerInArticle(
     for (const spelling of term.spellings) if (!bySpelling.has(spelling)) bySpelling.set(spelling, i);
     if (term.root !== '') byRoot.set(term.root, [...(byRoot.get(term.root) ?? []), i]);
   });
+  // Question terms the article holds as a name of the other language (see `isSharedName`).
+  let nameMask = 0;
   const masks = new Int32Array(n);
   // Question terms a sentence holds only as another form of their root (تكلفة for كلفت).
   const rootMasks = new Int32Array(n);
@@ -372,7 +382,10 @@ function answerInArticle(
     if (otherLanguage) {
       for (const term of split.crossOf(j)) {
         const cross = bySpelling.get(term);
-        if (cross !== undefined) tf[cross]! += 1;
+        if (cross !== undefined) {
+          tf[cross]! += 1;
+          if (isSharedName(term)) nameMask |= 1 << cross;
+        }
       }
     }
     for (let i = 0; i < query.length; i++) {
@@ -466,6 +479,8 @@ function answerInArticle(
 
   let matchedTerms = 0;
   for (let m = articleMask; m !== 0; m &= m - 1) matchedTerms++;
+  let sharedNames = 0;
+  for (let m = nameMask; m !== 0; m &= m - 1) sharedNames++;
   return {
     split,
     best,
@@ -481,7 +496,13 @@ function answerInArticle(
     localWeights: query.map((_, i) => weightOf(i)),
     askedTerms,
     crossLanguage: otherLanguage,
+    sharedNames,
   };
+}
+
+/** Whether a cross term is evidence of one name: a CLDR name, or a skeleton long enough not to meet other words by chance. */
+function isSharedName(term: string): boolean {
+  return isNameCode(term) || skeletonLength(term) >= POLICY.minCrossLanguageName;
 }
 
 /**
