@@ -56,6 +56,12 @@ describe('asking in the other language', () => {
     expect(answer.evidence?.declined).toBe('no-shared-name');
   });
 
+  it('does not tell the reader in /why that a name the Arabic article holds in Arabic script is missing', async () => {
+    const { desk } = await deskWithBothLanguages();
+    const answer = await desk.ask('Who did Townsend meet in Zanzibar?', operator);
+    expect(answer.evidence?.unknownWords).toEqual(['meet', 'Zanzibar']);
+  });
+
   it('still declines an English question about something no article covers', async () => {
     const { desk } = await deskWithBothLanguages();
     const answer = await desk.ask('Who won the football World Cup final in Qatar?', operator);
