@@ -146,7 +146,8 @@ export function buildArticleSet(name: string, records: readonly QaRecord[]): Art
     const body = list.filter((_, i) => i !== drop).join('\n\n');
     // xquad-ar keeps XQuAD's English Wikipedia ids as titles: an Arabic article headed in English
     // would hand English questions a headline no Arabic news article has (it lifted the
-    // cross-language hit@1 from 0.34 to 0.47), so a title is written only in its article's language.
+    // cross-language hit@1 from 0.34 to 0.47 before the shared-name floor), so a title is written
+    // only in its article's language.
     docOf.set(title, ARABIC.test(title) === ARABIC.test(body) ? `${title}\n\n${body}` : body);
   }
   const docs = [...new Set(docOf.values())];
