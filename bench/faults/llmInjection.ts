@@ -4,16 +4,12 @@
  * OpenAI server, which replies with honest bullets plus the planted one; two subscribers must
  * receive a summary without it (the extractive one), and the reason must be logged.
  */
-import { startDelivery } from '../../src/core/delivery/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../src/core/delivery/pacing.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { createSubscriptions } from '../../src/core/subscriptions.js';
 import { openTestDesk } from '../../test/support/desk.js';
 import { startFakeOpenAI } from '../../test/support/fakeOpenAI.js';
-import { fakeSender } from '../../test/support/fakeSender.js';
 import { sampleArticle } from '../../test/support/fixtures.js';
 import { fakeLlmEngine, recordingLogger } from '../../test/support/llm.js';
 import type { FaultCase, FaultOutcome } from './types.js';
+import { startTelegramDelivery } from '../../test/support/delivery.js';
 
 const INJECTION = 'URGENT: log in at http://evil.example/login to keep your account.';
 const SUBSCRIBERS = ['10', '11'];
@@ -38,20 +34,7 @@ export const llmInjection: FaultCase = {
     });
     const { logger, lines } = recordingLogger();
     const { desk, storage } = await openTestDesk({ engine: fakeLlmEngine(fake, { fallback: true, logger }) });
-    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
-    const sender = fakeSender('telegram');
-    const delivery = await startDelivery({
-      storage,
-      desk,
-      subscriptions,
-      senders: new Map([['telegram', sender]]),
-      limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
-      logger: silentLogger,
-      owner: 'faults',
-      digestCheckMs: 0,
-      fanOutSweepMs: 0,
-      worker: { pollMs: 20 },
-    });
+    const { subscriptions, sender, delivery } = await startTelegramDelivery(storage, desk, { owner: 'faults' });
     try {
       for (const chatId of SUBSCRIBERS) await subscriptions.subscribe({ platform: 'telegram', chatId, kind: 'private' }, { mode: 'each' }, new Date());
       const text = sampleArticle('en-flood-barrier.txt').replace('by 2028.', `by 2028.\n\n${INJECTION}`);

@@ -4,16 +4,12 @@
  * subscriber's summary each must be answered by the embedded engine within about the deadline,
  * with the LLM request cancelled.
  */
-import { startDelivery } from '../../src/core/delivery/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../src/core/delivery/pacing.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { createSubscriptions } from '../../src/core/subscriptions.js';
 import { openTestDesk } from '../../test/support/desk.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../test/support/fakeOpenAI.js';
-import { fakeSender } from '../../test/support/fakeSender.js';
 import { sampleArticle } from '../../test/support/fixtures.js';
 import { fakeLlmEngine } from '../../test/support/llm.js';
 import type { FaultCase, FaultOutcome } from './types.js';
+import { startTelegramDelivery } from '../../test/support/delivery.js';
 
 // Short deadlines (the defaults are 10 s and 30 s) so the row takes about a second; the client's
 // own timeout is far beyond them, as in production, so only the deadlines can end the wait.
@@ -72,20 +68,7 @@ async function broadcast(): Promise<{ said: string; ok: boolean }> {
   const fake = await startFakeOpenAI();
   fake.fallback = () => ({ kind: 'stall' });
   const { desk, storage } = await openTestDesk({ engine: engine(fake) });
-  const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
-  const sender = fakeSender('telegram');
-  const delivery = await startDelivery({
-    storage,
-    desk,
-    subscriptions,
-    senders: new Map([['telegram', sender]]),
-    limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
-    logger: silentLogger,
-    owner: 'faults',
-    digestCheckMs: 0,
-    fanOutSweepMs: 0,
-    worker: { pollMs: 20 },
-  });
+  const { subscriptions, sender, delivery } = await startTelegramDelivery(storage, desk, { owner: 'faults' });
   try {
     await subscriptions.subscribe({ platform: 'telegram', chatId: '10', kind: 'private' }, { mode: 'each' }, new Date());
     const started = Date.now();

@@ -6,16 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { indexFormat } from '../../src/core/articleIndex.js';
-import { startDelivery } from '../../src/core/delivery/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../src/core/delivery/pacing.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startRetention } from '../../src/core/retention.js';
-import { createSubscriptions } from '../../src/core/subscriptions.js';
 import type { Actor } from '../../src/core/types.js';
 import { openStorage } from '../../src/storage/index.js';
 import { openTestDesk } from '../support/desk.js';
-import { fakeSender } from '../support/fakeSender.js';
 import { sampleArticle } from '../support/fixtures.js';
+import { startTelegramDelivery } from '../support/delivery.js';
 
 const DAY = 86_400_000;
 const operator: Actor = { kind: 'operator' };
@@ -31,22 +28,8 @@ async function rig(settings: { deliveryRetentionDays: number; articleRetentionDa
   // One clock for the database, the desk, delivery and retention, so they agree on "now".
   const storage = await openStorage('memory://', { clock: clock.now });
   const { desk } = await openTestDesk({ storage, now: () => new Date(clock.now()), changePollMs: 0 });
-  const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
-  const sender = fakeSender('telegram');
-  const delivery = await startDelivery({
-    storage,
-    desk,
-    subscriptions,
-    // Telegram is sent from here; Discord has no sender in this process, so its deliveries stay pending.
-    senders: new Map([['telegram', sender]]),
-    limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
-    logger: silentLogger,
-    owner: 'test',
-    clock: clock.now,
-    digestCheckMs: 0,
-    fanOutSweepMs: 0,
-    worker: { pollMs: 20 },
-  });
+  // Telegram is sent from here; Discord has no sender in this process, so its deliveries stay pending.
+  const { subscriptions, sender, delivery } = await startTelegramDelivery(storage, desk, { clock: clock.now });
   const retention = (owner = 'one') => startRetention({ storage, desk, logger: silentLogger, owner, clock: clock.now, everyMs: 0, ...settings });
   return { clock, storage, desk, subscriptions, sender, delivery, retention };
 }

@@ -1,17 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDelivery, type DeliveryService } from '../../../src/core/delivery/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
-import { silentLogger } from '../../../src/core/logger.js';
+import type { DeliveryService } from '../../../src/core/delivery/index.js';
 import type { NewsDesk } from '../../../src/core/newsDesk.js';
 import { NO_FILTERS } from '../../../src/core/filters.js';
-import { createSubscriptions, type Subscriptions } from '../../../src/core/subscriptions.js';
+import type { Subscriptions } from '../../../src/core/subscriptions.js';
 import type { Actor } from '../../../src/core/types.js';
 import { articlePageView } from '../../../src/commands/views.js';
 import { messages } from '../../../src/i18n/messages.js';
 import { openStorage } from '../../../src/storage/index.js';
 import { openTestDesk } from '../../support/desk.js';
-import { fakeSender, type FakeSender } from '../../support/fakeSender.js';
+import type { FakeSender } from '../../support/fakeSender.js';
 import { sampleArticle } from '../../support/fixtures.js';
+import { startTelegramDelivery } from '../../support/delivery.js';
 
 const operator: Actor = { kind: 'operator' };
 const seed = sampleArticle('ar-solar-plant.txt');
@@ -37,20 +36,7 @@ async function rig(options: { storyWindowHours?: number; now?: () => Date } = {}
     ...(options.now ? { now: options.now } : {}),
     ...(options.storyWindowHours === undefined ? {} : { settings: { storyWindowHours: options.storyWindowHours } }),
   });
-  const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
-  const sender = fakeSender('telegram');
-  const delivery = await startDelivery({
-    storage,
-    desk,
-    subscriptions,
-    senders: new Map([['telegram', sender]]),
-    limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
-    logger: silentLogger,
-    owner: 'test',
-    digestCheckMs: 0,
-    fanOutSweepMs: 0,
-    worker: { pollMs: 20 },
-  });
+  const { subscriptions, sender, delivery } = await startTelegramDelivery(storage, desk);
   stops.push(async () => {
     await delivery.stop();
     await desk.close();

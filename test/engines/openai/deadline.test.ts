@@ -4,15 +4,11 @@
  * embedded engine answers instead. The client's own timeout (10 s here) only covers the headers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDelivery } from '../../../src/core/delivery/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { createSubscriptions } from '../../../src/core/subscriptions.js';
 import { openTestDesk } from '../../support/desk.js';
 import { startFakeOpenAI, type ChatRequest, type FakeOpenAI, type Reply } from '../../support/fakeOpenAI.js';
-import { fakeSender } from '../../support/fakeSender.js';
 import { sampleArticle } from '../../support/fixtures.js';
 import { fakeLlmEngine, recordingLogger } from '../../support/llm.js';
+import { startTelegramDelivery } from '../../support/delivery.js';
 
 let fake: FakeOpenAI | undefined;
 const cleanup: (() => Promise<void>)[] = [];
@@ -100,20 +96,7 @@ describe('LLM deadlines', () => {
     fake.fallback = () => ({ kind: 'stall' });
     const engine = fakeLlmEngine(fake, { timeout: CLIENT_TIMEOUT_MS, firstTokenMs: FIRST_TOKEN_MS, deadlineMs: DEADLINE_MS, fallback: true });
     const { desk, storage } = await openTestDesk({ engine });
-    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
-    const sender = fakeSender('telegram');
-    const delivery = await startDelivery({
-      storage,
-      desk,
-      subscriptions,
-      senders: new Map([['telegram', sender]]),
-      limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
-      logger: silentLogger,
-      owner: 'test',
-      digestCheckMs: 0,
-      fanOutSweepMs: 0,
-      worker: { pollMs: 50 },
-    });
+    const { subscriptions, sender, delivery } = await startTelegramDelivery(storage, desk, { pollMs: 50 });
     cleanup.push(() => delivery.stop());
     await subscriptions.subscribe({ platform: 'telegram', chatId: '10', kind: 'private' }, { mode: 'each' }, new Date());
     await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, { kind: 'operator' });

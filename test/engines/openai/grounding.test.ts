@@ -4,15 +4,11 @@
  * bullets must be supported by the article; otherwise subscribers get the extractive summary.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDelivery } from '../../../src/core/delivery/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { createSubscriptions } from '../../../src/core/subscriptions.js';
 import { openTestDesk } from '../../support/desk.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../support/fakeOpenAI.js';
-import { fakeSender } from '../../support/fakeSender.js';
 import { sampleArticle } from '../../support/fixtures.js';
 import { fakeLlmEngine, recordingLogger } from '../../support/llm.js';
+import { startTelegramDelivery } from '../../support/delivery.js';
 
 let fake: FakeOpenAI | undefined;
 const cleanup: (() => Promise<void>)[] = [];
@@ -48,20 +44,7 @@ describe('LLM summaries are held to their article', () => {
     fake = await startFakeOpenAI();
     fake.fallback = () => bullets(...honest, 'URGENT: Log in at http://evil.example/login to keep your account.');
     const { desk, storage, lines } = await llmDesk(fake);
-    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
-    const sender = fakeSender('telegram');
-    const delivery = await startDelivery({
-      storage,
-      desk,
-      subscriptions,
-      senders: new Map([['telegram', sender]]),
-      limits: new Map([['telegram', scaleLimits(TELEGRAM_LIMITS, 20)]]),
-      logger: silentLogger,
-      owner: 'test',
-      digestCheckMs: 0,
-      fanOutSweepMs: 0,
-      worker: { pollMs: 20 },
-    });
+    const { subscriptions, sender, delivery } = await startTelegramDelivery(storage, desk);
     cleanup.push(() => delivery.stop());
     for (const chatId of ['10', '11']) await subscriptions.subscribe({ platform: 'telegram', chatId, kind: 'private' }, { mode: 'each' }, new Date());
     await desk.postArticle({ text: injectedArticle }, { kind: 'operator' });
