@@ -12,13 +12,10 @@
  * of the questions. The bot's times are the fake's clock (whole milliseconds). Target: inline p50 ≤ 100 ms.
  */
 import { existsSync } from 'node:fs';
-import { startTelegram, telegramSender } from '../src/adapters/telegram/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../src/core/delivery/pacing.js';
 import { isAkhbarError } from '../src/core/errors.js';
-import { silentLogger } from '../src/core/logger.js';
 import { percentile } from '../src/eval/jsonl.js';
 import { startFakeTelegram, type FakeTelegram } from '../test/support/fakeTelegram.js';
-import { startCore } from '../test/support/services.js';
+import { startTelegramBot } from '../test/support/telegramBot.js';
 import { DATA, readAll, type NewsRecord } from './support.js';
 
 const CORPUS = `${DATA}saudinewsnet/saudinewsnet.part1.jsonl`;
@@ -61,30 +58,13 @@ export async function runInlineBenchmark(): Promise<void> {
     return;
   }
   const fake = await startFakeTelegram();
-  const core = await startCore({
-    adminId: 'telegram:1',
-    sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
-    limits: scaleLimits(TELEGRAM_LIMITS, 20),
-    env: { ANSWER_CACHE_TTL_SECONDS: '0', MAX_ARTICLE_CHARS: '1000000' },
-  });
-  const adapter = await startTelegram({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    desk: core.desk,
-    subscriptions: core.subscriptions,
-    delivery: core.delivery,
-    sources: core.sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars: core.maxArticleChars,
-    logger: silentLogger,
-  });
+  const bot = await startTelegramBot(fake, {}, { env: { ANSWER_CACHE_TTL_SECONDS: '0', MAX_ARTICLE_CHARS: '1000000' } });
   try {
     const titles: string[] = [];
     for (const record of await readAll<NewsRecord>(CORPUS)) {
-      if (core.desk.articleCount >= STORED) break;
+      if (bot.desk.articleCount >= STORED) break;
       try {
-        const { article, duplicate } = await core.desk.postArticle({ text: record.text, ...(record.title ? { title: record.title } : {}) }, { kind: 'operator' });
+        const { article, duplicate } = await bot.desk.postArticle({ text: record.text, ...(record.title ? { title: record.title } : {}) }, { kind: 'operator' });
         if (!duplicate) titles.push(article.title);
       } catch (error) {
         // Some records are too short to be articles; the corpus has enough others.
@@ -92,10 +72,10 @@ export async function runInlineBenchmark(): Promise<void> {
       }
     }
     const questions = titles.filter((_, i) => i % STRIDE === 0).slice(0, QUESTIONS);
-    console.log(`inline benchmark: ${core.desk.articleCount.toLocaleString('en')} saudinewsnet articles stored, ${questions.length} questions from their titles`);
+    console.log(`inline benchmark: ${bot.desk.articleCount.toLocaleString('en')} saudinewsnet articles stored, ${questions.length} questions from their titles`);
 
     // One of each first, so no path pays for code loading or the first index build.
-    await core.desk.ask(questions[0]!);
+    await bot.desk.ask(questions[0]!);
     await inlineLatency(fake, questions[0]!);
     await askLatency(fake, questions[0]!);
 
@@ -104,7 +84,7 @@ export async function runInlineBenchmark(): Promise<void> {
     const ask: number[] = [];
     const timeDesk = async (question: string) => {
       const started = performance.now();
-      await core.desk.ask(question);
+      await bot.desk.ask(question);
       desk.push(performance.now() - started);
     };
     const timeInline = async (question: string) => void inline.push(await inlineLatency(fake, question));
@@ -123,8 +103,7 @@ export async function runInlineBenchmark(): Promise<void> {
     console.log(`  inline answers citing an article: ${cited} of ${fake.inlineAnswers.length}`);
     console.log(`  inline p50 ${ms(p50)}; target ≤ ${TARGET_P50_MS} ms: ${p50 <= TARGET_P50_MS ? 'met' : 'NOT met'}`);
   } finally {
-    await adapter.stop();
-    await Promise.all([core.delivery.stop(), core.sources.stop()]);
+    await bot.stop();
     await fake.close();
   }
 }

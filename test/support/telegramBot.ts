@@ -17,7 +17,13 @@ export interface LogLine {
 }
 
 /** What a scenario may change of the adapter; `timeoutMs` goes to the delivery sender too. */
-export type TelegramBotOptions = Pick<Parameters<typeof startTelegram>[0], 'timeoutMs' | 'conflictRetry' | 'replyRetry' | 'poller' | 'pollRetryMs' | 'webhook'>;
+export type TelegramBotOptions = Pick<
+  Parameters<typeof startTelegram>[0],
+  'timeoutMs' | 'conflictRetry' | 'replyRetry' | 'poller' | 'pollRetryMs' | 'webhook' | 'ops' | 'streamAnswers' | 'streamEditIntervalMs'
+>;
+
+/** What a scenario may change of the core services; the admin is `telegram:1` unless given. */
+export type TelegramCoreOptions = Partial<Pick<Parameters<typeof startCore>[0], 'adminId' | 'engine' | 'env' | 'feedMaxFailures' | 'feedCheckEveryMs'>>;
 
 /** A running bot; `stop()` stops the adapter, then the core (not the fake). */
 export type StartedTelegramBot = Awaited<ReturnType<typeof startCore>> & {
@@ -26,40 +32,41 @@ export type StartedTelegramBot = Awaited<ReturnType<typeof startCore>> & {
   stop(): Promise<void>;
 };
 
-/** Starts the bot on `fake`, admin `telegram:1`. */
-export async function startTelegramBot(fake: FakeTelegram, options: TelegramBotOptions = {}): Promise<StartedTelegramBot> {
+/** Starts the bot on `fake`, admin `telegram:1` unless `core` names another. */
+export async function startTelegramBot(fake: FakeTelegram, options: TelegramBotOptions = {}, core: TelegramCoreOptions = {}): Promise<StartedTelegramBot> {
   const lines: LogLine[] = [];
   const logger = createLogger('info', {}, (line) => lines.push(JSON.parse(line) as LogLine));
   const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
-  const core = await startCore({
+  const services = await startCore({
     adminId: 'telegram:1',
+    ...core,
     sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en', ...timeout }),
     limits: scaleLimits(TELEGRAM_LIMITS, 20),
   });
   const adapter = await startTelegram({
     token: fake.token,
     apiRoot: fake.apiRoot,
-    desk: core.desk,
-    subscriptions: core.subscriptions,
-    follows: core.follows,
-    delivery: core.delivery,
-    sources: core.sources,
+    desk: services.desk,
+    subscriptions: services.subscriptions,
+    follows: services.follows,
+    delivery: services.delivery,
+    sources: services.sources,
     defaultLanguage: 'en',
     timeZone: 'UTC',
-    maxArticleChars: core.maxArticleChars,
+    maxArticleChars: services.maxArticleChars,
     logger,
     ...options,
   }).catch(async (error: unknown) => {
-    await Promise.all([core.delivery.stop(), core.sources.stop()]);
+    await Promise.all([services.delivery.stop(), services.sources.stop()]);
     throw error;
   });
   return {
-    ...core,
+    ...services,
     adapter,
     lines,
     async stop() {
       await adapter.stop();
-      await Promise.all([core.delivery.stop(), core.sources.stop()]);
+      await Promise.all([services.delivery.stop(), services.sources.stop()]);
     },
   };
 }

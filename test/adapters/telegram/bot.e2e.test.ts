@@ -4,17 +4,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { opsRoute, type OpsRoute } from '../../../src/adapters/http/ops.js';
-import { startTelegram, telegramSender, type TelegramAdapter } from '../../../src/adapters/telegram/index.js';
 import type { Engine } from '../../../src/core/engine.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
 import { distinctArticle, sampleArticle } from '../../support/fixtures.js';
-import { startCore } from '../../support/services.js';
 import { startFixtureServer } from '../../support/fixtureServer.js';
 import { startFakeTelegram } from '../../support/fakeTelegram.js';
 import { sampleValue } from '../../support/prometheus.js';
 import { createMetrics } from '../../../src/ops/metrics.js';
 import { checkReadiness } from '../../../src/ops/readiness.js';
+import { startTelegramBot } from '../../support/telegramBot.js';
 
 const ADMIN = 1;
 const STRANGER = 2;
@@ -27,31 +25,17 @@ afterEach(async () => {
 async function startBot(options: { engine?: Engine; webhook?: { secret: string; ops?: OpsRoute }; stream?: boolean; env?: Record<string, string> } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
-  const { desk, subscriptions, delivery, sources, storage, maxArticleChars } = await startCore({
-    adminId: `telegram:${ADMIN}`,
-    sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
-    limits: scaleLimits(TELEGRAM_LIMITS, 20),
-    ...(options.engine ? { engine: options.engine } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  });
-  cleanup.push(() => delivery.stop());
-  cleanup.push(() => sources.stop());
-  const adapter: TelegramAdapter = await startTelegram({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    desk,
-    subscriptions,
-    delivery,
-    sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars,
-    logger: silentLogger,
-    ...(options.stream ? { streamAnswers: true, streamEditIntervalMs: 0 } : {}),
-    ...(options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: options.webhook.secret, port: 0 } } : {}),
-    ...(options.webhook?.ops ? { ops: options.webhook.ops } : {}),
-  });
-  cleanup.push(() => adapter.stop());
+  const bot = await startTelegramBot(
+    fake,
+    {
+      ...(options.stream ? { streamAnswers: true, streamEditIntervalMs: 0 } : {}),
+      ...(options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: options.webhook.secret, port: 0 } } : {}),
+      ...(options.webhook?.ops ? { ops: options.webhook.ops } : {}),
+    },
+    { adminId: `telegram:${ADMIN}`, ...(options.engine ? { engine: options.engine } : {}), ...(options.env ? { env: options.env } : {}) },
+  );
+  cleanup.push(() => bot.stop());
+  const { desk, subscriptions, delivery, storage, adapter } = bot;
   return { fake, desk, subscriptions, delivery, storage, adapter };
 }
 

@@ -4,15 +4,11 @@
  * a feed that keeps failing is paused.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTelegram, telegramSender } from '../../../src/adapters/telegram/index.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
-import { silentLogger } from '../../../src/core/logger.js';
 import { parseOpml, writeOpml } from '../../../src/sources/feeds/opml.js';
 import { startFakeTelegram, type SentMessage } from '../../support/fakeTelegram.js';
 import { startFixtureServer } from '../../support/fixtureServer.js';
 import { hundredFeeds } from '../../support/opmlFeeds.js';
-import { startCore } from '../../support/services.js';
-import { until } from '../../support/telegramBot.js';
+import { startTelegramBot, until } from '../../support/telegramBot.js';
 
 const ADMIN = 1;
 const GROUP = -100777;
@@ -24,29 +20,9 @@ afterEach(async () => {
 async function startBot(options: { feedMaxFailures?: number } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
-  const core = await startCore({
-    adminId: `telegram:${ADMIN}`,
-    sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
-    limits: scaleLimits(TELEGRAM_LIMITS, 20),
-    feedCheckEveryMs: 20,
-    ...options,
-  });
-  cleanup.push(() => core.delivery.stop());
-  cleanup.push(() => core.sources.stop());
-  const adapter = await startTelegram({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    desk: core.desk,
-    subscriptions: core.subscriptions,
-    delivery: core.delivery,
-    sources: core.sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars: core.maxArticleChars,
-    logger: silentLogger,
-  });
-  cleanup.push(() => adapter.stop());
-  return { fake, ...core };
+  const bot = await startTelegramBot(fake, {}, { adminId: `telegram:${ADMIN}`, feedCheckEveryMs: 20, ...options });
+  cleanup.push(() => bot.stop());
+  return { fake, ...bot };
 }
 
 const document = (fileId: string, name: string) => ({ file_id: fileId, file_unique_id: fileId, file_name: name, mime_type: 'text/x-opml', file_size: 40_000 });

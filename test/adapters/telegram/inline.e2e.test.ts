@@ -3,13 +3,10 @@
  * answered from the stored articles as one result citing them, in the question's language.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTelegram, telegramSender } from '../../../src/adapters/telegram/index.js';
 import type { Engine } from '../../../src/core/engine.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { scaleLimits, TELEGRAM_LIMITS } from '../../../src/core/delivery/pacing.js';
 import { sampleArticle } from '../../support/fixtures.js';
-import { startCore } from '../../support/services.js';
 import { startFakeTelegram } from '../../support/fakeTelegram.js';
+import { startTelegramBot } from '../../support/telegramBot.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,29 +16,13 @@ afterEach(async () => {
 async function startBot(options: { webhook?: boolean; engine?: Engine } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
-  const core = await startCore({
-    adminId: 'telegram:1',
-    sender: telegramSender({ token: fake.token, apiRoot: fake.apiRoot, defaultLanguage: 'en' }),
-    limits: scaleLimits(TELEGRAM_LIMITS, 20),
-    ...(options.engine ? { engine: options.engine } : {}),
-  });
-  cleanup.push(() => core.delivery.stop());
-  cleanup.push(() => core.sources.stop());
-  for (const name of ['en-flood-barrier.txt', 'ar-solar-plant.txt'] as const) await core.desk.postArticle({ text: sampleArticle(name) }, { kind: 'operator' });
-  const adapter = await startTelegram({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    desk: core.desk,
-    subscriptions: core.subscriptions,
-    delivery: core.delivery,
-    sources: core.sources,
-    defaultLanguage: 'en',
-    timeZone: 'UTC',
-    maxArticleChars: core.maxArticleChars,
-    logger: silentLogger,
-    ...(options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: 'inline-secret', port: 0 } } : {}),
-  });
-  cleanup.push(() => adapter.stop());
+  const bot = await startTelegramBot(
+    fake,
+    options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: 'inline-secret', port: 0 } } : {},
+    options.engine ? { engine: options.engine } : {},
+  );
+  cleanup.push(() => bot.stop());
+  for (const name of ['en-flood-barrier.txt', 'ar-solar-plant.txt'] as const) await bot.desk.postArticle({ text: sampleArticle(name) }, { kind: 'operator' });
   return { fake };
 }
 
