@@ -10,7 +10,7 @@ import { AkhbarError } from './errors.js';
 import { errorFields, type Logger } from './logger.js';
 import type { NewsDesk } from './newsDesk.js';
 import type { FollowAdd, FollowRepo, NewDelivery } from './ports.js';
-import { analyzeQuestion, articleTerms } from './retrieval/index.js';
+import { analyzeQuestion, articleTerms, sharedNameTerms } from './retrieval/index.js';
 import type { ChatKind, ChatRef } from './subscriptions.js';
 import { foldForMatching } from './text/index.js';
 import type { Actor, Answer, Article, Language } from './types.js';
@@ -28,7 +28,10 @@ export interface Follow {
    */
   readonly threadId?: string;
   readonly question: string;
-  /** The question's search terms: what a new article must share for the question to be asked again. */
+  /**
+   * The question's search terms and the other language's terms for its names: what a new article
+   * must share for the question to be asked again.
+   */
   readonly terms: readonly string[];
   /** The language answers are written in (the question's, or the asker's for one without). */
   readonly language: Language;
@@ -128,8 +131,10 @@ export function createFollows(options: FollowsOptions): Follows {
 
     async follow(chat, question, by) {
       const answer = await desk.ask(question, by);
-      const terms = analyzeQuestion(question).terms;
-      if (terms.length === 0) throw new AkhbarError({ code: 'EMPTY_QUESTION' });
+      const ownTerms = analyzeQuestion(question).terms;
+      if (ownTerms.length === 0) throw new AkhbarError({ code: 'EMPTY_QUESTION' });
+      // An article in the other language can change the answer only through a name both hold.
+      const terms = [...ownTerms, ...sharedNameTerms(question)];
       const now = new Date(clock()).toISOString();
       const follow: Follow = {
         id: followId(chat, question),

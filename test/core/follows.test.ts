@@ -2,6 +2,7 @@
  * Following a question: a later article that changes the answer sends the following chat one
  * update with its new source; an unrelated article sends nothing; the same article twice, once.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFollows } from '../../src/core/follows.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -79,6 +80,22 @@ describe('a followed question', () => {
     const updates = c.sender.received.filter((r) => r.message.kind === 'follow-update');
     expect(updates.map((r) => [r.chatId, r.target?.threadId])).toEqual([['-100', '12']]);
     expect(updates[0]!.message.style).toEqual({ format: 'headline', previews: false });
+  });
+
+  it('sends the update when the article that answers is in the other language: an English question, an Arabic article naming the same people and place', async () => {
+    const c = await core();
+    await post(c, TALKS);
+    const question = 'Who did General Townsend meet in Algeria?';
+    const followed = await c.follows.follow(chat, question, reader);
+    expect(followed.answer.found).toBe(false);
+
+    const africom = await post(c, readFileSync(new URL('../fixtures/crosslang/ar-africom.txt', import.meta.url), 'utf8'));
+    const updates = c.sender.received.filter((r) => r.message.kind === 'follow-update');
+    expect(updates).toHaveLength(1);
+    const [update] = updates;
+    if (update!.message.kind !== 'follow-update') return;
+    expect(update!.message.answer.question).toBe(question);
+    expect(update!.message.answer.citations.map((citation) => citation.articleId)).toEqual([africom.article.id]);
   });
 
   it('sends nothing for an article unrelated to the question', async () => {

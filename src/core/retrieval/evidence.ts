@@ -506,6 +506,15 @@ function isSharedName(term: string): boolean {
 }
 
 /**
+ * The terms of the other language's articles a question's names are written as there (#a:TDZ,
+ * ~a:tnsnd): an article in the other language answers it only when it holds one of them.
+ */
+export function sharedNameTerms(question: string): string[] {
+  const spellings = crossExpansions(question, detectLanguage(question)).flatMap((expansion) => expansion.spellings);
+  return [...new Set(spellings.filter(isSharedName))];
+}
+
+/**
  * The best-ranked article of each story, in rank order. A story told by several outlets is one piece
  * of evidence, spoken for by its best article (the desk cites the others with it): two versions of
  * it are not two stories competing for the question.
