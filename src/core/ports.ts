@@ -265,7 +265,7 @@ export interface OutboxRepo {
   prune(finishedBefore: number): Promise<number>;
   /** Records that the article is to be fanned out (idempotent); see ArticleRepo.insert for the usual way. */
   requestFanOut(articleId: string): Promise<void>;
-  /** Claims the fan-out of one article, when it is still to do and nobody (else) holds it. */
+  /** Claims the fan-out of one article, when it is still to do and nobody else holds it; its holder renews the claim so. */
   claimFanOut(articleId: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Articles whose fan-out is still to do and not held by anyone: a crashed process's work, for the others to take. */
   pendingFanOuts(limit: number): Promise<string[]>;

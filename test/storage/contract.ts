@@ -700,6 +700,19 @@ export function storageContract(name: string, backend: ContractBackend): void {
         await expectCountersMatchRows();
       });
 
+      it('lets the owner of a fan-out renew its claim, which keeps the others out until the renewed claim runs out', async () => {
+        await s.articles.insert(article(1), { queueFanOut: true });
+        const id = article(1).id;
+        expect(await s.outbox.claimFanOut(id, 'p1', 5_000)).toBe(true);
+        now = T0 + 4_000;
+        expect(await s.outbox.claimFanOut(id, 'p1', 5_000)).toBe(true);
+        now = T0 + 6_000;
+        expect(await s.outbox.claimFanOut(id, 'p2', 5_000)).toBe(false);
+        expect(await s.outbox.pendingFanOuts(10)).toEqual([]);
+        now = T0 + 9_000;
+        expect(await s.outbox.claimFanOut(id, 'p2', 5_000)).toBe(true);
+      });
+
       it('hands a fan-out to one owner at a time and to another once the claim runs out', async () => {
         await s.articles.insert(article(1), { queueFanOut: true });
         await s.articles.insert(article(2));

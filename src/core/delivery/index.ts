@@ -48,6 +48,8 @@ export interface DeliveryOptions {
   readonly digestMaxArticles?: number;
   /** How often fan-outs nobody holds (a crashed or a delivery-less process's) are looked for; 0 only at start. */
   readonly fanOutSweepMs?: number;
+  /** How long a claim on a fan-out lasts unless its holder renews it; FAN_OUT_LEASE_MS unless set (specs shorten it). */
+  readonly fanOutLeaseMs?: number;
   readonly clock?: () => number;
   /** Where send outcomes and 429 waits are counted for monitoring; nowhere by default. */
   readonly telemetry?: Telemetry;
@@ -70,9 +72,14 @@ export interface DeliveryService {
   stop(): Promise<void>;
 }
 
-// Short, so survivors take over a crashed process's fan-out quickly; a slow fan-out that outlives
-// it is finished by two processes at worst, and queuing is idempotent, so each chat still gets one.
+// Short, so survivors take over a crashed process's fan-out quickly. The holder renews it while it
+// works (summaries from a slow LLM, followed questions asked again), up to FAN_OUT_MAX_HOLD_MS: a
+// fan-out stuck longer is left to the others. Queuing is idempotent, so a fan-out finished by two
+// processes still gives each chat one copy.
 const FAN_OUT_LEASE_MS = 20_000;
+// Not tuned: far above a fan-out's worst case (a summary per language and a followed question
+// each within the LLM deadline), as the digest lease below is.
+const FAN_OUT_MAX_HOLD_MS = 10 * 60_000;
 // Long enough to build one digest; a process that dies holding it leaves the slot to the others
 // after this, and the digest's deterministic id keeps it from being queued twice.
 const DIGEST_LEASE_MS = 10 * 60_000;
@@ -83,6 +90,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   const { storage, desk, subscriptions, owner } = options;
   const { outbox } = storage;
   const clock = options.clock ?? Date.now;
+  const leaseMs = options.fanOutLeaseMs ?? FAN_OUT_LEASE_MS;
   const logger = options.logger.child({ component: 'delivery' });
   const worker = startDeliveryWorker({
     outbox,
@@ -204,7 +212,32 @@ export async function startDelivery(options: DeliveryOptions): Promise<DeliveryS
   async function fanOut(article: Article): Promise<number> {
     // An article stored without a fan-out request (by a tool, or before delivery existed) gets one now.
     if ((await outbox.fanOutState(article.id)) === 'none') await outbox.requestFanOut(article.id);
-    if (!(await outbox.claimFanOut(article.id, owner, FAN_OUT_LEASE_MS))) return 0;
+    if (!(await outbox.claimFanOut(article.id, owner, leaseMs))) return 0;
+    const renewal = holdFanOut(article.id);
+    try {
+      return await fanOutClaimed(article);
+    } finally {
+      renewal.stop();
+    }
+  }
+
+  /** Renews this process's claim on a fan-out every third of the lease until stopped (or held too long). */
+  function holdFanOut(articleId: string): { stop(): void } {
+    const started = clock();
+    const timer = setInterval(() => {
+      if (clock() - started > FAN_OUT_MAX_HOLD_MS) {
+        clearInterval(timer);
+        logger.warn('fan-out held too long; leaving it to the other processes', { article: articleId });
+        return;
+      }
+      outbox.claimFanOut(articleId, owner, leaseMs).catch((error: unknown) => logger.warn('fan-out claim not renewed', { article: articleId, ...errorFields(error) }));
+    }, leaseMs / 3);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  /** Queues the article for its audience; the caller holds the fan-out's claim. */
+  async function fanOutClaimed(article: Article): Promise<number> {
     const words = wordsOnce(article);
     const audience = await storyAudience(article, await subscriptions.list({ active: true, mode: 'each' }), words);
     const subscribers = audience.news;

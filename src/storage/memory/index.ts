@@ -533,7 +533,7 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         op('fan-out claim', () => {
           const now = clock();
           const row = db.fanOuts.get(articleId);
-          if (!row || row.state !== 'pending' || row.claimedUntil > now) return false;
+          if (!row || row.state !== 'pending' || (row.claimedUntil > now && row.claimedBy !== owner)) return false;
           row.claimedBy = owner;
           row.claimedUntil = now + leaseMs;
           return true;

@@ -958,7 +958,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
       run('fan-out claim', async (q) => {
         const now = clock();
         const result = await q(
-          "UPDATE fan_outs SET claimed_by = $1, claimed_until = $2 WHERE article_id = $3 AND state = 'pending' AND claimed_until <= $4",
+          "UPDATE fan_outs SET claimed_by = $1, claimed_until = $2 WHERE article_id = $3 AND state = 'pending' AND (claimed_until <= $4 OR claimed_by = $1)",
           [owner, now + leaseMs, articleId, now],
         );
         return result.rowCount === 1;

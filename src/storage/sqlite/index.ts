@@ -312,8 +312,8 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
       `INSERT INTO fan_outs (article_id, state, requested_at) VALUES (?, 'done', ?)
        ON CONFLICT (article_id) DO UPDATE SET state = 'done', claimed_by = NULL, claimed_until = 0`,
     ),
-    claimFanOut: db.prepare<[string, number, string, number]>(
-      "UPDATE fan_outs SET claimed_by = ?, claimed_until = ? WHERE article_id = ? AND state = 'pending' AND claimed_until <= ?",
+    claimFanOut: db.prepare<[string, number, string, number, string]>(
+      "UPDATE fan_outs SET claimed_by = ?, claimed_until = ? WHERE article_id = ? AND state = 'pending' AND (claimed_until <= ? OR claimed_by = ?)",
     ),
     pendingFanOuts: db.prepare<[number, number], { article_id: string }>(
       "SELECT article_id FROM fan_outs WHERE state = 'pending' AND claimed_until <= ? ORDER BY requested_at, article_id LIMIT ?",
@@ -698,7 +698,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     claimFanOut: (articleId, owner, leaseMs) =>
       write('fan-out claim', () => {
         const now = clock();
-        return q.claimFanOut.run(owner, now + leaseMs, articleId, now).changes === 1;
+        return q.claimFanOut.run(owner, now + leaseMs, articleId, now, owner).changes === 1;
       }),
     pendingFanOuts: (limit) => run('fan-out read', () => q.pendingFanOuts.all(clock(), limit).map((r) => r.article_id)),
     fanOutState: (articleId) => run('fan-out read', () => (q.fanOutState.get(articleId)?.state as 'pending' | 'done' | undefined) ?? 'none'),

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDelivery, type DeliveryService } from '../../../src/core/delivery/index.js';
 import { scaleLimits, TELEGRAM_LIMITS, type RateLimits } from '../../../src/core/delivery/pacing.js';
@@ -12,6 +13,8 @@ import { createSubscriptions, type ChatKind, type Subscriptions } from '../../..
 import type { Actor } from '../../../src/core/types.js';
 import { openStorage } from '../../../src/storage/index.js';
 import { openMemoryStorage } from '../../../src/storage/memory/index.js';
+import type { Engine } from '../../../src/core/engine.js';
+import { createExtractiveEngine } from '../../../src/engines/extractive/index.js';
 import { openTestDesk } from '../../support/desk.js';
 import { fakeSender, type FakeSender } from '../../support/fakeSender.js';
 import { fakeTime, type FakeTime } from '../../support/fakeTime.js';
@@ -480,6 +483,51 @@ describe('delivery of new articles', () => {
     expect(sender.received).toHaveLength(1);
     expect((await delivery.report()).sent).toBe(1);
     await delivery.stop();
+  });
+
+  it('keeps a fan-out its holder is still working on (summaries slower than the claim) from a second process', async () => {
+    const storage = openMemoryStorage();
+    const extractive = createExtractiveEngine();
+    // Each summary takes 4 claims' length, as a slow LLM's would.
+    const engine: Engine = { ...extractive, summarize: async (request) => (await sleep(400), extractive.summarize(request)) };
+    const { desk } = await openTestDesk({ storage, engine, changePollMs: 0 });
+    const subscriptions = createSubscriptions(storage.subscriptions, 'UTC');
+    await subscribeChats(subscriptions, ['90']);
+    await subscriptions.subscribe({ platform: 'telegram', chatId: '91', kind: 'private' }, { mode: 'each', language: 'ar' }, new Date());
+    const claims: string[] = [];
+    // Both processes read one database; what it grants each is recorded.
+    const outbox: Storage['outbox'] = {
+      ...storage.outbox,
+      claimFanOut: async (articleId, owner, leaseMs) => {
+        const granted = await storage.outbox.claimFanOut(articleId, owner, leaseMs);
+        if (granted) claims.push(owner);
+        return granted;
+      },
+    };
+    const sender = fakeSender('telegram');
+    const processes = await Promise.all(
+      (['first', 'second'] as const).map((owner) =>
+        startDelivery({
+          storage: { ...storage, outbox },
+          desk,
+          subscriptions,
+          senders: new Map([['telegram', sender]]),
+          limits: new Map([['telegram', FAST]]),
+          logger: silentLogger,
+          owner,
+          digestCheckMs: 0,
+          // The second looks for fan-outs nobody holds every 20 ms, the first starts its own at once.
+          fanOutSweepMs: owner === 'second' ? 20 : 0,
+          fanOutLeaseMs: 100,
+          worker: { pollMs: 20 },
+        }),
+      ),
+    );
+    await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
+    await expect.poll(() => sender.received.map((m) => m.chatId).sort(), { timeout: 5_000 }).toEqual(['90', '91']);
+    // Whichever took it first held it to the end: its claim renewed while it summarized.
+    expect(new Set(claims).size).toBe(1);
+    for (const process of processes) await process.stop();
   });
 
   it('takes over a fan-out a crashed process had claimed but not finished', async () => {
