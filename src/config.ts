@@ -126,6 +126,8 @@ export interface TelegramConfig {
   readonly timeoutMs: number;
   /** Webhook mode when set; long polling otherwise. */
   readonly webhook?: { readonly url: string; readonly secret: string; readonly port: number };
+  /** How long an inline query waits for the same reader's next one before it is answered; 0, at once. */
+  readonly inlineWaitMs: number;
 }
 
 /** Thrown when an environment variable is missing or invalid; the message names it. */
@@ -158,7 +160,8 @@ export function loadConfig(env: Env = readEnvironment()): Config {
   if (maxArticleChars <= minArticleChars) {
     throw new ConfigError('MAX_ARTICLE_CHARS', `must be greater than MIN_ARTICLE_CHARS (${minArticleChars})`);
   }
-  const platforms = { ...telegram(env), ...discord(env) };
+  const engine = openai(env);
+  const platforms = { ...telegram(env, engine.openai !== undefined), ...discord(env) };
   const ops = health(env);
   if (ops.health && ops.health.port === platforms.telegram?.webhook?.port) {
     throw new ConfigError('HEALTH_PORT', `${ops.health.port} is TELEGRAM_WEBHOOK_PORT, which serves /healthz, /readyz and /metrics already: leave HEALTH_PORT empty or pick another port`);
@@ -203,7 +206,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     readyMaxOutboxLagMs: integer(env, 'READY_MAX_OUTBOX_LAG_MS', 15 * 60_000, 1_000, 7 * 86_400_000),
     ...ops,
     ...platforms,
-    ...openai(env),
+    ...engine,
   };
 }
 
@@ -285,7 +288,7 @@ function health(env: Env): { health?: HealthConfig } {
   return { health: { host: host ?? '127.0.0.1', port: integer(env, 'HEALTH_PORT', 0, 1, 65_535) } };
 }
 
-function telegram(env: Env): { telegram?: TelegramConfig } {
+function telegram(env: Env, llm: boolean): { telegram?: TelegramConfig } {
   const token = value(env, 'TELEGRAM_BOT_TOKEN');
   if (!token) return {};
   if (!/^\d+:[\w-]{20,}$/.test(token)) throw new ConfigError('TELEGRAM_BOT_TOKEN', 'does not look like a token from BotFather (123456:ABC…)');
@@ -302,7 +305,11 @@ function telegram(env: Env): { telegram?: TelegramConfig } {
   // The Bot API answers in well under a second, in a few when slow; a request never answered holds a
   // chat and a delivery slot this long (grammY alone waits 500 s). As DEFAULT_TELEGRAM_TIMEOUT_MS.
   const timeoutMs = integer(env, 'TELEGRAM_TIMEOUT_MS', 15_000, 1_000, 600_000);
-  return { telegram: { token, timeoutMs, ...(apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, '') } : {}), ...(webhook ? { webhook } : {}) } };
+  // Telegram sends an inline query at each pause in typing. With the LLM engine each answer is a
+  // model call, so a query waits 400 ms (not tuned: about a pause between two typed words) and is
+  // dropped if the reader typed on; the embedded engine answers in milliseconds and does not wait.
+  const inlineWaitMs = integer(env, 'TELEGRAM_INLINE_WAIT_MS', llm ? 400 : 0, 0, 5_000);
+  return { telegram: { token, timeoutMs, inlineWaitMs, ...(apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, '') } : {}), ...(webhook ? { webhook } : {}) } };
 }
 
 function openai(env: Env): { openai?: OpenAIConfig } {

@@ -284,6 +284,7 @@ export async function runBot(config: Config): Promise<void> {
               ...common,
               token: telegram.token,
               timeoutMs: telegram.timeoutMs,
+              inlineWaitMs: telegram.inlineWaitMs,
               ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
               // Webhook mode serves any number of instances; long polling only one, held by a lease.
               // The webhook's port serves /healthz, /readyz and /metrics too: it is the one a load balancer probes.

@@ -133,6 +133,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_TIMEOUT_MS: '10' })).toThrow(/^TELEGRAM_TIMEOUT_MS:/);
   });
 
+  it('makes an inline query wait 400 ms for the reader to type on with the LLM engine and not at all with the embedded one, unless TELEGRAM_INLINE_WAIT_MS says otherwise', () => {
+    const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }).telegram?.inlineWaitMs).toBe(0);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }).telegram?.inlineWaitMs).toBe(400);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', TELEGRAM_INLINE_WAIT_MS: '0' }).telegram?.inlineWaitMs).toBe(0);
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_INLINE_WAIT_MS: '60000' })).toThrow(/^TELEGRAM_INLINE_WAIT_MS:/);
+  });
+
   it('merges an article into a story stored up to 72 hours before it unless STORY_WINDOW_HOURS says otherwise; 0 turns stories off', () => {
     expect(loadConfig({}).storyWindowHours).toBe(72);
     expect(loadConfig({ STORY_WINDOW_HOURS: '24' }).storyWindowHours).toBe(24);

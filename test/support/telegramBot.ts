@@ -19,7 +19,7 @@ export interface LogLine {
 /** What a scenario may change of the adapter; `timeoutMs` goes to the delivery sender too. */
 export type TelegramBotOptions = Pick<
   Parameters<typeof startTelegram>[0],
-  'timeoutMs' | 'conflictRetry' | 'replyRetry' | 'poller' | 'pollRetryMs' | 'webhook' | 'ops' | 'streamAnswers' | 'streamEditIntervalMs'
+  'timeoutMs' | 'conflictRetry' | 'replyRetry' | 'poller' | 'pollRetryMs' | 'webhook' | 'ops' | 'streamAnswers' | 'streamEditIntervalMs' | 'inlineWaitMs'
 >;
 
 /** What a scenario may change of the core services; the admin is `telegram:1` unless given. */

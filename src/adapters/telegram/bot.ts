@@ -31,6 +31,8 @@ export interface TelegramBotOptions extends ChatAdapterOptions {
   readonly replyRetry?: ReplyRetryOptions;
   /** Skips getMe (tests that call handleUpdate directly). */
   readonly botInfo?: UserFromGetMe;
+  /** How long an inline query waits for the reader's next one before it is answered (TELEGRAM_INLINE_WAIT_MS); 0, at once. */
+  readonly inlineWaitMs?: number;
 }
 
 // Long enough for a slow host; a file download that takes longer is not worth waiting for.
@@ -67,6 +69,7 @@ export function createTelegramBot(options: TelegramBotOptions, given?: Replies):
     adminCache: new Map(),
     replies,
     streamAnswers: options.streamAnswers ?? false,
+    inlineWaitMs: options.inlineWaitMs ?? 0,
     ...(options.streamEditIntervalMs !== undefined ? { streamEditIntervalMs: options.streamEditIntervalMs } : {}),
     async download(filePath) {
       const response = await fetch(`${root}/file/bot${options.token}/${filePath}`, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });

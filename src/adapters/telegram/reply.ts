@@ -24,6 +24,8 @@ export interface ReplyDeps {
   readonly streamAnswers: boolean;
   /** Least time between two edits of a streaming answer; Telegram's pace for the chat when absent. */
   readonly streamEditIntervalMs?: number;
+  /** How long an inline query waits for the same reader's next one before it is answered; 0, at once. */
+  readonly inlineWaitMs: number;
 }
 
 /** Sends a view into the update's chat as new messages, and its attachment as a document after them. */

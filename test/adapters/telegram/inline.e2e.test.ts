@@ -13,12 +13,15 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function startBot(options: { webhook?: boolean; engine?: Engine } = {}) {
+async function startBot(options: { webhook?: boolean; engine?: Engine; inlineWaitMs?: number } = {}) {
   const fake = await startFakeTelegram();
   cleanup.push(() => fake.close());
   const bot = await startTelegramBot(
     fake,
-    options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: 'inline-secret', port: 0 } } : {},
+    {
+      ...(options.webhook ? { webhook: { url: 'https://bot.example/telegram', secret: 'inline-secret', port: 0 } } : {}),
+      ...(options.inlineWaitMs !== undefined ? { inlineWaitMs: options.inlineWaitMs } : {}),
+    },
     options.engine ? { engine: options.engine } : {},
   );
   cleanup.push(() => bot.stop());
@@ -53,6 +56,24 @@ describe('Telegram inline mode', () => {
     expect(result!.input_message_content.parse_mode).toBe('HTML');
     expect(result!.input_message_content.message_text).toMatch(/25 minutes[^]*<b>Sources:<\/b>\n• Marlow Bay opens its new flood barrier after six years of work <code>[0-9a-f]{12}<\/code>/);
     expect(answer.payload).toMatchObject({ cache_time: 60, is_personal: false });
+  });
+
+  it('answers only the last of the queries a reader types in a row when told to wait for typing to stop (the LLM engine’s setting)', async () => {
+    const { fake } = await startBot({ inlineWaitMs: 300 });
+    const typed = ['How quick', 'How quickly can the', 'How quickly can the gates be closed?'].map((query) => fake.pushInlineQuery({ query, fromId: 77 }));
+    // Another reader typing at the same time is answered too.
+    const other = fake.pushInlineQuery({ query: 'How quickly can the gates be closed?', fromId: 78 });
+    await fake.waitForInlineAnswer(typed[2]!);
+    await fake.waitForInlineAnswer(other);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(fake.inlineAnswers.map((a) => a.inlineQueryId).sort()).toEqual([typed[2], other].sort());
+  });
+
+  it('answers every query at once when there is no wait (the embedded engine’s setting)', async () => {
+    const { fake } = await startBot();
+    const typed = ['How quick', 'How quickly can the gates be closed?'].map((query) => fake.pushInlineQuery({ query, fromId: 77 }));
+    for (const id of typed) await fake.waitForInlineAnswer(id);
+    expect(fake.inlineAnswers).toHaveLength(2);
   });
 
   it('says when the stored articles do not hold the answer', async () => {

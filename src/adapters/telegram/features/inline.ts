@@ -2,6 +2,7 @@
  * Inline mode: `@bot question` typed in any chat is answered as /ask answers it, offered as one
  * inline result the user can send into that chat, its citation shown under the title.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Composer } from 'grammy';
 import type { InlineQueryResultArticle } from 'grammy/types';
 import { ask } from '../../../commands/ask.js';
@@ -56,9 +57,15 @@ function inlineContext(ctx: AkhbarContext): CommandContext {
   };
 }
 
-/** The Composer that answers inline queries with the /ask answer. */
+/**
+ * The Composer that answers inline queries with the /ask answer. Telegram sends a query at every
+ * pause in the reader's typing; with `inlineWaitMs`, a query is answered only if the same reader
+ * sent no newer one meanwhile, so a model is not asked about "How quick" on the way to the question.
+ */
 export function inlineFeature(deps: ReplyDeps): Composer<AkhbarContext> {
   const composer = new Composer<AkhbarContext>();
+  // Each reader's newest query id, while it waits; the newest deletes it, so this holds only readers typing now.
+  const newest = new Map<number, string>();
   composer.on('inline_query', async (ctx) => {
     const question = ctx.inlineQuery.query.trim();
     const m = messages(ctx.asker.language);
@@ -66,6 +73,15 @@ export function inlineFeature(deps: ReplyDeps): Composer<AkhbarContext> {
       // Nothing to answer yet: no results, and a button saying what to type (it opens the bot's chat).
       await ctx.answerInlineQuery([], { cache_time: INLINE_CACHE_SECONDS, is_personal: false, button: { text: m.inlineHint, start_parameter: 'help' } });
       return;
+    }
+    if (deps.inlineWaitMs > 0) {
+      const reader = ctx.inlineQuery.from.id;
+      const id = ctx.inlineQuery.id;
+      newest.set(reader, id);
+      await sleep(deps.inlineWaitMs);
+      // Typed on: Telegram shows the reader the newer query's results, never this one's.
+      if (newest.get(reader) !== id) return;
+      newest.delete(reader);
     }
     let result: InlineQueryResultArticle;
     try {
