@@ -15,6 +15,7 @@ import { startDelivery, type DeliveryService, type Sender } from './core/deliver
 import { noticeSender } from './core/delivery/notices.js';
 import type { RateLimits } from './core/delivery/pacing.js';
 import { createFollows, type Follows } from './core/follows.js';
+import { createLastAnswers } from './core/lastAnswers.js';
 import { createSubscriptions, type Subscriptions } from './core/subscriptions.js';
 import { startRetention } from './core/retention.js';
 import { createEmbeddings, createEngine } from './engines/index.js';
@@ -258,6 +259,7 @@ export async function runBot(config: Config): Promise<void> {
     timeZone: config.deliveryTimeZone,
     maxArticleChars: config.maxArticleChars,
     streamAnswers: config.streamAnswers,
+    lastAnswers: createLastAnswers(services.storage.lastAnswers, logger),
     logger,
   };
   // A signal during start-up gives up waiting for a platform that does not answer; after it, stops the bot.
@@ -350,6 +352,7 @@ async function runConsoleBot(config: Config): Promise<void> {
       maxArticleChars: config.maxArticleChars,
       delivery: { subscriptions: services.subscriptions, delivery: services.delivery, timeZone: config.deliveryTimeZone },
       sources: services.sources,
+      lastAnswers: createLastAnswers(services.storage.lastAnswers, logger),
     });
   } finally {
     await healthServer?.close();

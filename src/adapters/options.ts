@@ -4,6 +4,7 @@
 import type { DeliveryService } from '../core/delivery/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Follows } from '../core/follows.js';
+import type { LastAnswers } from '../core/lastAnswers.js';
 import type { NewsDesk } from '../core/newsDesk.js';
 import type { Subscriptions } from '../core/subscriptions.js';
 import type { Sources } from '../sources/index.js';
@@ -18,6 +19,8 @@ export interface ChatAdapterOptions {
   readonly follows?: Follows;
   /** Posting by link (and following feeds). */
   readonly sources: Sources;
+  /** Each chat's last answer, for /why (in the database, so any process can explain it). */
+  readonly lastAnswers: LastAnswers;
   readonly defaultLanguage: UiLanguage;
   /** Time zone of digest times. */
   readonly timeZone: string;

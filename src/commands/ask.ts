@@ -21,7 +21,7 @@ export const ask: Command = {
   async run(input, ctx, services) {
     const language = uiLanguage(detectLanguage(input.text), ctx.language);
     const answer = await services.desk.ask(input.text, ctx.actor, ctx.onPartial ? { onPartial: ctx.onPartial } : {});
-    services.lastAnswers?.remember(ctx.chat.ref, { question: input.text.trim(), answer });
+    await services.lastAnswers?.remember(ctx.chat.ref, { question: input.text.trim(), answer });
     return answerView(answer, messages(uiLanguage(answer.language, language)), services.desk.engineName);
   },
 };

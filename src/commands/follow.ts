@@ -22,7 +22,7 @@ export const follow: Command = {
     const m = messages(ctx.language);
     const result = await services.follows!.follow(ctx.chat.ref, input.text, ctx.actor);
     // The answer it shows is an answer like /ask's: /why explains it.
-    services.lastAnswers?.remember(ctx.chat.ref, { question: result.follow.question, answer: result.answer });
+    await services.lastAnswers?.remember(ctx.chat.ref, { question: result.follow.question, answer: result.answer });
     if (result.outcome === 'full') return textView(m.follows.tooMany(services.follows!.maxPerChat), 'refused');
     const said = result.outcome === 'exists' ? m.follows.alreadyFollowed(result.follow.question) : m.follows.followed(result.follow.question);
     // The answer as it stands, so the reader knows what a later update changes.

@@ -47,7 +47,7 @@ export const why: Command = {
   help: (m) => [m.helpLine('/why', '', m.why.help)],
   async run(_input, ctx, services) {
     const m = messages(ctx.language);
-    const last = services.lastAnswers!.recall(ctx.chat.ref);
+    const last = await services.lastAnswers!.recall(ctx.chat.ref);
     if (!last) return textView(m.why.nothingAsked);
     return { blocks: whyBlocks(last, m), outcome: 'ok' };
   },

@@ -1,9 +1,11 @@
 /**
- * The last answer given in each chat, so /why can show its evidence. Kept in this process's memory
- * only: /why is asked right after an answer, and in a multi-process deployment the same process
- * usually handles a chat's next message (Telegram's long poll, Discord's gateway shard). After a
- * restart, or when another process answered, /why says nothing was asked yet rather than guess.
+ * The last answer given in each chat, so /why can show its evidence. Kept in the database (the
+ * storage's LastAnswerRepo): /why is asked right after an answer, but in webhook mode or after a
+ * restart another process may get the question that follows, and it explains the answer all the
+ * same. The retention job forgets answers older than a week.
  */
+import { errorFields, type Logger } from './logger.js';
+import type { LastAnswerRepo } from './ports.js';
 import type { ChatRef } from './subscriptions.js';
 import type { Answer } from './types.js';
 
@@ -15,25 +17,17 @@ export interface AnsweredQuestion {
 
 /** The last answer per chat. */
 export interface LastAnswers {
-  remember(chat: Pick<ChatRef, 'platform' | 'chatId'>, answered: AnsweredQuestion): void;
-  recall(chat: Pick<ChatRef, 'platform' | 'chatId'>): AnsweredQuestion | undefined;
+  /** Keeps the answer for /why; never rejects: a reader gets the answer even when it cannot be kept (the failure is logged). */
+  remember(chat: Pick<ChatRef, 'platform' | 'chatId'>, answered: AnsweredQuestion): Promise<void>;
+  recall(chat: Pick<ChatRef, 'platform' | 'chatId'>): Promise<AnsweredQuestion | undefined>;
 }
 
-/**
- * Remembers the last answer of up to `capacity` chats, forgetting the chat that asked longest ago.
- * 10,000 chats of a few kilobytes each is tens of megabytes at most: a bound, not a tuned value.
- */
-export function createLastAnswers(capacity = 10_000): LastAnswers {
-  const byChat = new Map<string, AnsweredQuestion>();
+/** The chat's last answer, kept in `repo`. */
+export function createLastAnswers(repo: LastAnswerRepo, logger: Logger): LastAnswers {
   const key = (chat: Pick<ChatRef, 'platform' | 'chatId'>) => `${chat.platform}:${chat.chatId}`;
   return {
-    remember(chat, answered) {
-      const k = key(chat);
-      // Re-inserted, so the Map's order is least recently asked first.
-      byChat.delete(k);
-      byChat.set(k, answered);
-      if (byChat.size > capacity) byChat.delete(byChat.keys().next().value!);
-    },
-    recall: (chat) => byChat.get(key(chat)),
+    remember: (chat, answered) =>
+      repo.put(key(chat), answered).catch((error: unknown) => logger.warn('answer not kept for /why', { chat: key(chat), ...errorFields(error) })),
+    recall: (chat) => repo.get(key(chat)),
   };
 }

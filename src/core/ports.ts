@@ -12,6 +12,7 @@
  */
 import type { DeliveredAnswer, DeliveredSummary, DeliveryKind, DeliveryMessage, DeliveryStatus, DeliveryTarget } from './delivery/types.js';
 import type { Follow } from './follows.js';
+import type { AnsweredQuestion } from './lastAnswers.js';
 import type { DeliveryStyle, Subscription, SubscriptionMode } from './subscriptions.js';
 import type { Article, ArticleListing, FeedRecord, Language, Summary } from './types.js';
 
@@ -76,6 +77,19 @@ export interface ArticleVectorRepo {
   load(model: string, articleIds?: readonly string[]): Promise<Map<string, Float32Array>>;
   /** Ids of articles with no vector of `model`, in id order, at most `limit`. */
   missing(model: string, limit: number): Promise<string[]>;
+}
+
+/**
+ * Each chat's last answered question with its answer and evidence, for /why: in the database, so
+ * the process that gets the chat's next message can explain it, whichever answered, and after a
+ * restart. One per chat; the next answer replaces it.
+ */
+export interface LastAnswerRepo {
+  /** Keeps `answered` as the chat's last answer (`chat` is platform:chatId), replacing the one before. */
+  put(chat: string, answered: AnsweredQuestion): Promise<void>;
+  get(chat: string): Promise<AnsweredQuestion | undefined>;
+  /** Forgets the answers given before `before` (epoch ms); returns how many. */
+  prune(before: number): Promise<number>;
 }
 
 /** Summaries made by an engine, under a key that names article, engine, version, language and length bounds. */
@@ -423,6 +437,7 @@ export interface Storage {
   readonly changes: ChangeFeed;
   readonly indexSnapshots: IndexSnapshots;
   readonly vectors: ArticleVectorRepo;
+  readonly lastAnswers: LastAnswerRepo;
   /** Resolves when the database answers a trivial query; rejects with STORE_UNAVAILABLE otherwise (closed, away). */
   ping(): Promise<void>;
   close(): Promise<void>;

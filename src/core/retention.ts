@@ -2,7 +2,8 @@
  * Retention: what the database keeps bounded over time. Finished deliveries (and the messages no
  * pending delivery needs) go after DELIVERY_RETENTION_DAYS; the change log after at least a week;
  * and, for operators who keep a rolling window, articles posted before ARTICLE_RETENTION_DAYS are
- * deleted through the news desk, exactly as an admin's /delete would delete them.
+ * deleted through the news desk, exactly as an admin's /delete would delete them. Each chat's last
+ * answer (kept for /why) goes after a week.
  *
  * Every process runs the job on a timer, but a lease in the database lets one of them do it per
  * period, so several instances on one database do not all prune at once.
@@ -15,7 +16,7 @@ import type { Actor } from './types.js';
 
 /** What the retention job is built from. */
 export interface RetentionOptions {
-  readonly storage: Pick<Storage, 'articles' | 'outbox' | 'changes' | 'leases'>;
+  readonly storage: Pick<Storage, 'articles' | 'outbox' | 'changes' | 'leases' | 'lastAnswers'>;
   readonly desk: Pick<NewsDesk, 'deleteArticle'>;
   readonly logger: Logger;
   /** Unique per process (the lease's owner). */
@@ -35,6 +36,7 @@ export interface RetentionReport {
   readonly deliveries: number;
   readonly changes: number;
   readonly articles: number;
+  readonly lastAnswers: number;
 }
 
 /** The running job. */
@@ -53,6 +55,8 @@ const LEASE_KEY = 'retention';
 // long weekend of downtime; the log holds only small rows, so keeping it longer costs little.
 const MIN_CHANGE_RETENTION_MS = 7 * DAY_MS;
 const ARTICLE_BATCH = 100;
+// Not tuned: /why is asked right after an answer; a week covers a reader who comes back to it.
+const LAST_ANSWER_RETENTION_MS = 7 * DAY_MS;
 // Retention acts for the operator who set the window, not for any chat user.
 const RETENTION_ACTOR: Actor = { kind: 'operator' };
 
@@ -94,8 +98,9 @@ export function startRetention(options: RetentionOptions): RetentionJob {
     const deliveries = await storage.outbox.prune(now - options.deliveryRetentionDays * DAY_MS);
     const changes = await storage.changes.prune(now - Math.max(MIN_CHANGE_RETENTION_MS, options.deliveryRetentionDays * DAY_MS));
     const articles = await deleteOldArticles(now);
-    const report = { deliveries, changes, articles };
-    if (deliveries + changes + articles > 0) logger.info('old records removed', report);
+    const lastAnswers = await storage.lastAnswers.prune(now - LAST_ANSWER_RETENTION_MS);
+    const report = { deliveries, changes, articles, lastAnswers };
+    if (deliveries + changes + articles + lastAnswers > 0) logger.info('old records removed', report);
     return report;
   }
 

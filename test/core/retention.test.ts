@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { indexFormat } from '../../src/core/articleIndex.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { createLastAnswers } from '../../src/core/lastAnswers.js';
 import { startRetention } from '../../src/core/retention.js';
 import type { Actor } from '../../src/core/types.js';
 import { openStorage } from '../../src/storage/index.js';
@@ -50,7 +51,7 @@ describe('retention', () => {
     const one = retention('one');
     const other = retention('other');
     clock.advance(29 * DAY);
-    expect(await one.run()).toEqual({ deliveries: 0, changes: 0, articles: 0 });
+    expect(await one.run()).toEqual({ deliveries: 0, changes: 0, articles: 0, lastAnswers: 0 });
     expect(await storage.outbox.get(sentId)).toMatchObject({ status: 'sent' });
 
     clock.advance(2 * DAY);
@@ -97,6 +98,24 @@ describe('retention', () => {
     expect(after.cached).toBe(false);
     expect(after.citations.map((c) => c.articleId)).not.toContain(old.id);
 
+    await job.stop();
+    await delivery.stop();
+    await desk.close();
+  });
+
+  it('forgets a chat’s last answer (what /why explains) a week after it was given, and keeps a newer one', async () => {
+    const { clock, storage, desk, delivery, retention } = await rig({ deliveryRetentionDays: 30, articleRetentionDays: 0 });
+    await desk.postArticle({ text: sampleArticle('en-flood-barrier.txt') }, operator);
+    const lastAnswers = createLastAnswers(storage.lastAnswers, silentLogger);
+    const answered = async (question: string) => ({ question, answer: await desk.ask(question, operator) });
+    await lastAnswers.remember({ platform: 'telegram', chatId: '10' }, await answered('What was opened?'));
+    clock.advance(6 * DAY);
+    await lastAnswers.remember({ platform: 'telegram', chatId: '11' }, await answered('When was it opened?'));
+    clock.advance(2 * DAY);
+    const job = retention();
+    expect(await job.run()).toMatchObject({ lastAnswers: 1 });
+    expect(await lastAnswers.recall({ platform: 'telegram', chatId: '10' })).toBeUndefined();
+    expect((await lastAnswers.recall({ platform: 'telegram', chatId: '11' }))?.question).toBe('When was it opened?');
     await job.stop();
     await delivery.stop();
     await desk.close();

@@ -853,6 +853,40 @@ export function storageContract(name: string, backend: ContractBackend): void {
       });
     });
 
+    describe('last answers', () => {
+      const answered = (question: string) => ({
+        question,
+        answer: {
+          found: true,
+          text: 'افتتحت المحطة بقدرة 200 ميغاواط.',
+          language: 'ar' as const,
+          citations: [{ articleId: 'a1', title: 'محطة الطاقة الشمسية', quote: 'افتتحت المحطة بقدرة 200 ميغاواط.', language: 'ar' as const }],
+          cached: false,
+          engine: 'embedded',
+          evidence: { fingerprint: 'f1', unknownWords: [], passages: [{ articleId: 'a1', title: 'محطة الطاقة الشمسية', score: 3.2, sentences: ['افتتحت المحطة بقدرة 200 ميغاواط.'] }], confidence: 0.8, threshold: 0.3 },
+        },
+      });
+
+      it('keeps each chat’s last answer whole, the next replacing it, and another chat’s apart', async () => {
+        expect(await s.lastAnswers.get('telegram:1')).toBeUndefined();
+        await s.lastAnswers.put('telegram:1', answered('ما قدرة المحطة؟'));
+        await s.lastAnswers.put('discord:9', answered('other'));
+        expect(await s.lastAnswers.get('telegram:1')).toEqual(answered('ما قدرة المحطة؟'));
+        await s.lastAnswers.put('telegram:1', answered('ومتى افتتحت؟'));
+        expect((await s.lastAnswers.get('telegram:1'))?.question).toBe('ومتى افتتحت؟');
+        expect((await s.lastAnswers.get('discord:9'))?.question).toBe('other');
+      });
+
+      it('forgets the answers given before a time, and only those', async () => {
+        await s.lastAnswers.put('telegram:1', answered('old'));
+        now = T0 + 1_000;
+        await s.lastAnswers.put('telegram:2', answered('new'));
+        expect(await s.lastAnswers.prune(T0 + 1_000)).toBe(1);
+        expect(await s.lastAnswers.get('telegram:1')).toBeUndefined();
+        expect((await s.lastAnswers.get('telegram:2'))?.question).toBe('new');
+      });
+    });
+
     describe('leases', () => {
       it('a lease held by one owner is refused to another until it expires', async () => {
         const other = await db.another();
@@ -1023,6 +1057,7 @@ export function storageContract(name: string, backend: ContractBackend): void {
           ['feed update', () => s.feeds.update({ ...feed(1), failures: 3 })],
           ['lease', () => s.leases.acquire('k', 'p1', 1_000)],
           ['index snapshot save', () => s.indexSnapshots.save('f', { seq: 1, bytes: new Uint8Array([1]) })],
+          ['last answer put', () => s.lastAnswers.put('telegram:1', { question: 'q', answer: { found: false, text: '', language: 'en', citations: [], cached: false, engine: 'embedded' } })],
         ];
         for (const [what, write] of writes) {
           const error = await write().then(

@@ -53,6 +53,7 @@ const TABLES = [
   'leases',
   'changes',
   'index_snapshots',
+  'last_answers',
 ];
 
 async function reachable(): Promise<string | undefined> {

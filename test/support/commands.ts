@@ -7,7 +7,6 @@ import { runCommand } from '../../src/commands/run.js';
 import type { ChannelLookup, CommandContext, CommandInput, CommandServices, Platform, View } from '../../src/commands/types.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { Storage } from '../../src/core/ports.js';
-import { createLastAnswers } from '../../src/core/lastAnswers.js';
 import { createSubscriptions } from '../../src/core/subscriptions.js';
 import type { Actor } from '../../src/core/types.js';
 import type { UiLanguage } from '../../src/i18n/messages.js';
@@ -61,7 +60,7 @@ export async function commandServices(options: { logger?: Logger; withoutDeliver
     ...(options.withoutDelivery ? {} : { subscriptions: createSubscriptions(core.storage.subscriptions, 'UTC'), delivery: core.delivery }),
     sources: core.sources,
     ...(options.withoutDelivery ? {} : { follows: core.follows }),
-    lastAnswers: createLastAnswers(),
+    lastAnswers: core.lastAnswers,
     storage: core.storage,
     timeZone: 'UTC',
     maxArticleChars: core.maxArticleChars,

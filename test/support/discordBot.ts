@@ -48,6 +48,7 @@ export async function startDiscordBot(fake: FakeDiscord, options: DiscordBotOpti
     subscriptions: core.subscriptions,
     delivery: core.delivery,
     sources: core.sources,
+    lastAnswers: core.lastAnswers,
     defaultLanguage: 'en',
     timeZone: 'UTC',
     maxArticleChars: core.maxArticleChars,

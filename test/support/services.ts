@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { openNewsDesk, type NewsDesk } from '../../src/core/newsDesk.js';
 import type { Storage } from '../../src/core/ports.js';
 import { createFollows, type Follows } from '../../src/core/follows.js';
+import { createLastAnswers, type LastAnswers } from '../../src/core/lastAnswers.js';
 import { createSubscriptions, type Subscriptions } from '../../src/core/subscriptions.js';
 import { openStorage } from '../../src/storage/index.js';
 import { createExtractiveEngine } from '../../src/engines/extractive/index.js';
@@ -43,6 +44,7 @@ export async function startCore(options: {
   storage: Storage;
   sources: Sources;
   maxArticleChars: number;
+  lastAnswers: LastAnswers;
 }> {
   const config = loadConfig({ ...options.env, ADMIN_IDS: options.adminId, ...(options.feedMaxFailures === undefined ? {} : { FEED_MAX_FAILURES: String(options.feedMaxFailures) }) });
   const logger = options.logger ?? silentLogger;
@@ -75,5 +77,5 @@ export async function startCore(options: {
     notify: noticeSender(new Map([[options.sender.platform, options.sender]])),
     adminIds: config.adminIds,
   });
-  return { desk, subscriptions, follows, delivery, storage, sources, maxArticleChars: config.maxArticleChars };
+  return { desk, subscriptions, follows, delivery, storage, sources, maxArticleChars: config.maxArticleChars, lastAnswers: createLastAnswers(storage.lastAnswers, logger) };
 }

@@ -23,7 +23,7 @@ export type TelegramBotOptions = Pick<
 >;
 
 /** What a scenario may change of the core services; the admin is `telegram:1` unless given. */
-export type TelegramCoreOptions = Partial<Pick<Parameters<typeof startCore>[0], 'adminId' | 'engine' | 'env' | 'feedMaxFailures' | 'feedCheckEveryMs'>>;
+export type TelegramCoreOptions = Partial<Pick<Parameters<typeof startCore>[0], 'adminId' | 'engine' | 'env' | 'feedMaxFailures' | 'feedCheckEveryMs' | 'storeUrl'>>;
 
 /** A running bot; `stop()` stops the adapter, then the core (not the fake). */
 export type StartedTelegramBot = Awaited<ReturnType<typeof startCore>> & {
@@ -51,6 +51,7 @@ export async function startTelegramBot(fake: FakeTelegram, options: TelegramBotO
     follows: services.follows,
     delivery: services.delivery,
     sources: services.sources,
+    lastAnswers: services.lastAnswers,
     defaultLanguage: 'en',
     timeZone: 'UTC',
     maxArticleChars: services.maxArticleChars,

@@ -12,6 +12,7 @@ import type { NewsDesk } from '../../core/newsDesk.js';
 import { messages, type UiLanguage } from '../../i18n/messages.js';
 import type { Sources } from '../../sources/index.js';
 import { renderDelivery } from './render.js';
+import type { LastAnswers } from '../../core/lastAnswers.js';
 import { createConsoleSession, type ConsoleDelivery, type ConsoleSession } from './session.js';
 
 export { CONSOLE_CHAT } from './session.js';
@@ -69,6 +70,8 @@ export interface ConsoleOptions {
   readonly delivery?: ConsoleDelivery;
   readonly sources?: Sources;
   readonly maxArticleChars?: number;
+  /** The chat's last answer, for /why. */
+  readonly lastAnswers?: LastAnswers;
 }
 
 /** A sender that prints deliveries for the console chat on the screen. */
@@ -95,6 +98,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     ...(options.maxArticleChars !== undefined ? { maxArticleChars: options.maxArticleChars } : {}),
+    ...(options.lastAnswers ? { lastAnswers: options.lastAnswers } : {}),
   });
   const terminal = options.terminal ?? ('isTTY' in output && Boolean((output as { isTTY?: boolean }).isTTY));
   const names = completions({

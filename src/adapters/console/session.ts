@@ -4,7 +4,7 @@
  * a question, and /post alone collects a pasted article until a line holding only "." (or /end);
  * /cancel (or Ctrl-C) leaves paste mode without posting.
  */
-import { createLastAnswers } from '../../core/lastAnswers.js';
+import type { LastAnswers } from '../../core/lastAnswers.js';
 import { stat, readFile } from 'node:fs/promises';
 import { findCommand } from '../../commands/registry.js';
 import { runCommand } from '../../commands/run.js';
@@ -52,6 +52,8 @@ export interface ConsoleSessionOptions {
   readonly sources?: Sources;
   /** Largest article accepted, to refuse a big file before reading it (no limit when absent). */
   readonly maxArticleChars?: number;
+  /** The chat's last answer, for /why; absent, /why is not offered. */
+  readonly lastAnswers?: LastAnswers;
 }
 
 const END_OF_PASTE = new Set(['.', '/end']);
@@ -82,7 +84,7 @@ export function createConsoleSession(options: ConsoleSessionOptions): ConsoleSes
     desk,
     ...(delivery ? { subscriptions: delivery.subscriptions, delivery: delivery.delivery } : {}),
     ...(sources ? { sources } : {}),
-    lastAnswers: createLastAnswers(),
+    ...(options.lastAnswers ? { lastAnswers: options.lastAnswers } : {}),
     timeZone: delivery?.timeZone ?? 'UTC',
     maxArticleChars: options.maxArticleChars ?? Number.POSITIVE_INFINITY,
     logger: logger.child({ adapter: 'console' }),

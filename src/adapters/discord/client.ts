@@ -3,7 +3,6 @@
  * interaction dispatched by its command's name; form submissions and buttons name their command
  * too. Commands answer with views; what reaches the catch here is a failed reply or a bug.
  */
-import { createLastAnswers } from '../../core/lastAnswers.js';
 import { Client, Events, GatewayIntentBits, MessageFlags, type Interaction } from 'discord.js';
 import { findCommand } from '../../commands/registry.js';
 import { errorFields } from '../../core/logger.js';
@@ -35,8 +34,7 @@ export function createDiscordClient(options: DiscordBotOptions): Client {
       delivery: options.delivery,
       sources: options.sources,
       ...(options.follows ? { follows: options.follows } : {}),
-      // Per process (see lastAnswers.ts): /why explains the answers this process gave.
-      lastAnswers: createLastAnswers(),
+      lastAnswers: options.lastAnswers,
       timeZone: options.timeZone,
       maxArticleChars: options.maxArticleChars,
       logger,

@@ -4,7 +4,6 @@
  * one error boundary around them. The features only turn updates into command input and views
  * into HTML; what a command does is the command layer's.
  */
-import { createLastAnswers } from '../../core/lastAnswers.js';
 import { Bot, type BotError } from 'grammy';
 import { sequentialize } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
@@ -59,8 +58,7 @@ export function createTelegramBot(options: TelegramBotOptions, given?: Replies):
       delivery: options.delivery,
       sources: options.sources,
       ...(options.follows ? { follows: options.follows } : {}),
-      // Per process (see lastAnswers.ts): /why explains the answers this process gave.
-      lastAnswers: createLastAnswers(),
+      lastAnswers: options.lastAnswers,
       timeZone: options.timeZone,
       maxArticleChars: options.maxArticleChars,
       logger,

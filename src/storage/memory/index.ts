@@ -6,6 +6,7 @@
  */
 import type { DeliveredAnswer, DeliveredSummary, DeliveryKind, DeliveryStatus, DeliveryTarget } from '../../core/delivery/types.js';
 import type { Follow } from '../../core/follows.js';
+import type { AnsweredQuestion } from '../../core/lastAnswers.js';
 import type {
   Change,
   ChangeKind,
@@ -68,6 +69,8 @@ interface MemoryDatabase {
   snapshot: { format: string; seq: number; bytes: Uint8Array } | undefined;
   /** Article id, then model. */
   readonly vectors: Map<string, Map<string, Float32Array>>;
+  /** platform:chatId → the chat's last answer and when it was given (epoch ms). */
+  readonly lastAnswers: Map<string, { answered: AnsweredQuestion; at: number }>;
 }
 
 /** The memory backend's handle: the ports, plus a switch that plays an outage. */
@@ -98,6 +101,7 @@ function newDatabase(): MemoryDatabase {
     nextChangeSeq: 1,
     snapshot: undefined,
     vectors: new Map(),
+    lastAnswers: new Map(),
   };
 }
 
@@ -641,6 +645,25 @@ export function openMemoryStorage(name = '', options: StorageOptions = {}): Memo
         }),
     },
 
+    lastAnswers: {
+      put: (chat, answered) => op('last answer write', () => void db.lastAnswers.set(chat, { answered: copy(answered), at: clock() })),
+      get: (chat) =>
+        op('last answer read', () => {
+          const row = db.lastAnswers.get(chat);
+          return row ? copy(row.answered) : undefined;
+        }),
+      prune: (before) =>
+        op('last answer prune', () => {
+          let pruned = 0;
+          for (const [chat, row] of db.lastAnswers) {
+            if (row.at < before) {
+              db.lastAnswers.delete(chat);
+              pruned++;
+            }
+          }
+          return pruned;
+        }),
+    },
     vectors: {
       put: (articleId, model, vector) =>
         op('vector write', () => {

@@ -46,6 +46,7 @@ import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
 import { checkNewDelivery, float32Of, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { postgresFollows } from './follows.js';
+import { postgresLastAnswers } from './lastAnswers.js';
 import { migrate } from './schema.js';
 import {
   chatKindCode,
@@ -1116,6 +1117,7 @@ function postgresStorage(pool: pg.Pool, leasePool: pg.Pool, config: pg.ClientCon
     outbox,
     feeds,
     follows: postgresFollows({ run: (operation, body) => run(operation, body), write }),
+    lastAnswers: postgresLastAnswers({ run: (operation, body) => run(operation, body), write }, clock),
     leases,
     changes: watchedChanges,
     onChange: (listener) => notifications.add(listener),

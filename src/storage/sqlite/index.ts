@@ -30,6 +30,7 @@ import type { Subscription } from '../../core/subscriptions.js';
 import type { FeedRecord, Language, Summary } from '../../core/types.js';
 import { checkNewDelivery, float32Of, needsStoredMessages, pageBounds, storeUnavailable, zeroCounts } from '../common.js';
 import { sqliteFollows } from './follows.js';
+import { sqliteLastAnswers } from './lastAnswers.js';
 import { migrate } from './schema.js';
 import {
   chatKindCode,
@@ -798,6 +799,7 @@ function sqliteStorage(db: Database.Database, path: string, clock: () => number)
     outbox,
     feeds,
     follows: sqliteFollows(db, { run, write }),
+    lastAnswers: sqliteLastAnswers(db, { run, write }, clock),
     leases,
     changes,
     indexSnapshots,

@@ -318,6 +318,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN body TEXT;
     `,
   },
+  {
+    version: 10,
+    name: 'last answers',
+    sql: `
+      -- Each chat's last answered question with its answer and evidence (JSON), for /why from any
+      -- process and after a restart; the next answer replaces it, the retention job prunes old ones.
+      CREATE TABLE last_answers (
+        chat TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        answered_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX last_answers_at ON last_answers (answered_at);
+    `,
+  },
 ];
 
 /**

@@ -54,6 +54,7 @@ async function handlerBot(options: { logger?: Logger; failOnce?: string; members
     subscriptions: core.subscriptions,
     delivery: core.delivery,
     sources: core.sources,
+    lastAnswers: core.lastAnswers,
     defaultLanguage: 'en',
     timeZone: 'UTC',
     maxArticleChars: core.maxArticleChars,
